@@ -1,0 +1,73 @@
+// classcast <role> [flags]: loads the configuration, starts the role, stops it cleanly on SIGINT/SIGTERM.
+import { ConfigError } from './core/config/errors.ts';
+import { loadConfig, parseCommandLine } from './core/config/load.ts';
+import { createLogger, setLogLevel } from './core/log.ts';
+import { roles } from './roles/index.ts';
+
+const usage = `usage: classcast <role> [flags]
+
+roles: ${Object.keys(roles).join(', ')}
+
+flags:
+  --config FILE          YAML or JSON configuration (see classcast.example.yml)
+  --http-port N          HTTP port (CLASSCAST_HTTP_PORT, default 8080)
+  --rtmp-port N          RTMP port (CLASSCAST_RTMP_PORT, default 1935)
+  --data-dir DIR         where lessons are written (CLASSCAST_DATA_DIR, default ./data)
+  --classroom ID:KEY     a classroom and its stream key; repeat for more (CLASSCAST_CLASSROOMS=id:key,id:key)
+  --latency-mode MODE    low (1 s segments), normal (2 s) or high (4 s)
+  --node-id ID           this node's name in logs and metrics
+  --log-level LEVEL      debug, info, warn or error
+  --no-demo              (all) do not start the demo school encoder
+`;
+
+async function main(): Promise<number> {
+  let commandLine;
+  try {
+    commandLine = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    return fail(error);
+  }
+  if (commandLine.help || !commandLine.role) {
+    process.stdout.write(usage);
+    return commandLine.help ? 0 : 2;
+  }
+  const role = roles[commandLine.role];
+  if (!role) return fail(new ConfigError(`unknown role '${commandLine.role}'; choose one of ${Object.keys(roles).join(', ')}`));
+  if ('notBuilt' in role) return fail(new Error(`role '${commandLine.role}': ${role.notBuilt}`));
+
+  let config;
+  try {
+    config = loadConfig(commandLine);
+  } catch (error) {
+    return fail(error);
+  }
+  setLogLevel(config.log.level);
+  const log = createLogger({ role: commandLine.role, node: config.node.id });
+
+  let running;
+  try {
+    const start = await role();
+    running = await start(config, log);
+  } catch (error) {
+    return fail(error);
+  }
+  const lines = Object.entries(running.urls).map(([name, url]) => `  ${name.padEnd(6)} ${url}`);
+  process.stdout.write(`Classcast ${commandLine.role} is running:\n${lines.join('\n')}\n`);
+  if (running.urls.watch) process.stdout.write(`Open ${running.urls.watch} in a browser to watch.\n`);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log.info('stopping');
+  await running.close();
+  return 0;
+}
+
+function fail(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`classcast: ${message}\n`);
+  return error instanceof ConfigError ? 2 : 1;
+}
+
+process.exitCode = await main();

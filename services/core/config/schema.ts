@@ -1,0 +1,64 @@
+// The one description of every Classcast option: type, default and bounds.
+// classcast.example.yml documents the same options for people; config.test.ts keeps the two in step.
+import { z } from 'zod';
+
+export const latencyModes = ['low', 'normal', 'high'] as const;
+export type LatencyMode = (typeof latencyModes)[number];
+
+const port = z.number().int().min(0).max(65535);
+const streamKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,128}$/, 'a stream key is 8 to 128 letters, digits, "_" or "-"');
+const classroomId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a classroom id is lowercase letters, digits and "-", starting with a letter or digit');
+
+export const classroomSchema = z.object({ id: classroomId, key: streamKey }).strict();
+
+export const configSchema = z
+  .object({
+    node: z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('province-1') }).strict().default({ id: 'province-1' }),
+    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).strict().default({ level: 'info' }),
+    dataDir: z.string().min(1).default('./data'),
+    databaseUrl: z.string().url().optional(),
+    http: z
+      .object({ host: z.string().min(1).default('0.0.0.0'), port: port.default(8080), publicUrl: z.string().url().optional() })
+      .strict()
+      .default({ host: '0.0.0.0', port: 8080 }),
+    rtmp: z.object({ host: z.string().min(1).default('0.0.0.0'), port: port.default(1935) }).strict().default({ host: '0.0.0.0', port: 1935 }),
+    ffmpegPath: z.string().min(1).optional(),
+    classrooms: z.array(classroomSchema).default([]),
+    ingest: z
+      .object({
+        latencyMode: z.enum(latencyModes).default('normal'),
+        reconnectGraceSeconds: z.number().min(0).max(3600).default(60),
+        liveWindowSegments: z.number().int().min(3).max(60).default(6),
+        encoderIdleSeconds: z.number().min(1).max(120).default(10),
+        transcoderStallSeconds: z.number().min(2).max(120).default(12),
+      })
+      .strict()
+      .default({ latencyMode: 'normal', reconnectGraceSeconds: 60, liveWindowSegments: 6, encoderIdleSeconds: 10, transcoderStallSeconds: 12 }),
+    transcode: z
+      .object({
+        preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
+        audioBitrateKbps: z.number().int().min(32).max(320).default(96),
+        maxRenditions: z.number().int().min(1).max(4).default(3),
+      })
+      .strict()
+      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3 }),
+    demo: z
+      .object({
+        enabled: z.boolean().default(true),
+        classroomId: classroomId.default('demo-classroom'),
+        width: z.number().int().min(160).max(3840).default(1280),
+        height: z.number().int().min(120).max(2160).default(720),
+        fps: z.number().int().min(1).max(60).default(30),
+      })
+      .strict()
+      .default({ enabled: true, classroomId: 'demo-classroom', width: 1280, height: 720, fps: 30 }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type Classroom = z.infer<typeof classroomSchema>;

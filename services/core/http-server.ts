@@ -1,0 +1,53 @@
+// The HTTP server every role uses: express 5 with the routers the role brings, /healthz, JSON
+// errors for unknown routes and failures, and a listen that fails clearly on a busy port.
+import { createServer } from 'node:http';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { listen } from './port-check.ts';
+import { sendError } from './http-errors.ts';
+import type { Logger } from './log.ts';
+
+export type HttpServerOptions = {
+  host: string;
+  port: number;
+  routers: Router[];
+  log: Logger;
+  /** Extra facts for /healthz (role, node, live lessons...). */
+  health: () => Record<string, unknown>;
+};
+
+export type HttpServer = { port: number; close(): Promise<void> };
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', 'strong');
+  const startedAt = Date.now();
+  app.get('/healthz', (_request, response) => {
+    response.set('Cache-Control', 'no-store').json({ status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ...options.health() });
+  });
+  for (const router of options.routers) app.use(router);
+  app.use((_request: Request, response: Response) => {
+    response.set('Cache-Control', 'public, max-age=1');
+    sendError(response, 404, 'not found');
+  });
+  app.use((error: Error & { status?: number; type?: string }, request: Request, response: Response, _next: NextFunction) => {
+    // Body-parser and express raise errors with a status (malformed JSON, bad URL encoding): those are the client's.
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) options.log.error('request failed', { method: request.method, path: request.path, error });
+    if (response.headersSent) return void response.end();
+    sendError(response, status, status === 500 ? 'internal error' : error.message, status === 500 ? 'retry; if it persists, tell the operators' : undefined);
+  });
+
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  const port = await listen(server, options.port, options.host, 'http.port');
+  options.log.info('http listening', { host: options.host, port });
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

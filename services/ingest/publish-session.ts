@@ -1,0 +1,146 @@
+// Carries one accepted publish from its first keyframe to its end: opens (or continues) the
+// classroom's lesson, starts the transcoder and the packager, watches both the encoder and ffmpeg,
+// restarts ffmpeg if it dies or stalls while the encoder is still sending, and hands the lesson
+// back to the registry for its reconnect grace period when the encoder goes away.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../core/config/schema.ts';
+import type { Logger } from '../core/log.ts';
+import { createLessonPackager } from '../packager/lesson-packager.ts';
+import { chooseLadder, segmentSecondsFor } from '../transcode/ladder.ts';
+import { startTranscoder, type Transcoder, type TranscoderExit } from '../transcode/transcoder.ts';
+import type { Lesson, LessonRegistry } from './lessons.ts';
+import type { Publisher } from './rtmp-server.ts';
+import { createSourceFeed } from './source-feed.ts';
+
+export type PublishContext = { config: Config; lessons: LessonRegistry; ffmpegPath: string; log: Logger };
+
+/** How long an accepted encoder may take to send its first keyframe. */
+const firstKeyframeTimeoutMs = 15_000;
+/** ffmpeg restarts allowed per minute before the publish is given up as broken. */
+const maxRestartsPerMinute = 5;
+
+export async function runPublishSession(publisher: Publisher, classroomId: string, context: PublishContext): Promise<void> {
+  const { config, lessons } = context;
+  let closed = false;
+  const current: { transcoder?: Transcoder } = {};
+  publisher.onClose(() => {
+    closed = true;
+    // End ffmpeg's input at once so it writes the last segment without waiting for the next check.
+    current.transcoder?.input.end();
+  });
+  const feed = createSourceFeed(publisher);
+  const latencyMode = config.ingest.latencyMode;
+  const lesson = lessons.open(classroomId, latencyMode, segmentSecondsFor[latencyMode]);
+  const log = context.log.child({ lesson: lesson.id, classroom: classroomId });
+
+  let finishedRun: () => void = () => {};
+  const previousRun = lesson.idle;
+  lesson.idle = new Promise((resolve) => (finishedRun = resolve));
+  try {
+    await previousRun;
+    const source = await withTimeout(feed.ready, firstKeyframeTimeoutMs, 'the encoder sent no H.264 keyframe');
+    if (closed) return;
+    lesson.ladder ??= chooseLadder(source, config.transcode.maxRenditions);
+    lesson.hasAudio ??= source.hasAudio;
+    lesson.packager ??= createLessonPackager({
+      lessonDir: lesson.dir,
+      ladder: lesson.ladder,
+      hasAudio: lesson.hasAudio,
+      audioKbps: config.transcode.audioBitrateKbps,
+      segmentSeconds: lesson.segmentSeconds,
+      windowSize: config.ingest.liveWindowSegments,
+      log,
+    });
+    await Promise.all(lesson.ladder.map((rendition) => mkdir(join(lesson.dir, rendition.name), { recursive: true })));
+    lesson.state = 'live';
+    log.info('publish started', { source: `${source.width}x${source.height}@${source.fps}`, audio: source.hasAudio, remoteAddress: publisher.remoteAddress });
+    await transcodeUntilClosed(lesson, feed, publisher, () => closed, current, context, log);
+  } catch (error) {
+    if (closed) log.info('publish ended early', { error });
+    else log.warn('publish failed', { error });
+    publisher.close();
+  } finally {
+    finishedRun();
+    lessons.release(lesson);
+  }
+}
+
+async function transcodeUntilClosed(
+  lesson: Lesson,
+  feed: ReturnType<typeof createSourceFeed>,
+  publisher: Publisher,
+  isClosed: () => boolean,
+  current: { transcoder?: Transcoder },
+  context: PublishContext,
+  log: Logger,
+): Promise<void> {
+  const { config } = context;
+  const packager = lesson.packager!;
+  const restarts: number[] = [];
+  const stallMs = Math.max(config.ingest.transcoderStallSeconds, lesson.segmentSeconds * 3) * 1000;
+
+  while (!isClosed()) {
+    const run = ++lesson.runs;
+    const transcoder = startTranscoder(
+      {
+        ladder: lesson.ladder!,
+        hasAudio: lesson.hasAudio!,
+        segmentSeconds: lesson.segmentSeconds,
+        preset: config.transcode.preset,
+        audioKbps: config.transcode.audioBitrateKbps,
+        lessonDir: lesson.dir,
+        run,
+      },
+      context.ffmpegPath,
+      log.child({ run }),
+    );
+    current.transcoder = transcoder;
+    const runStartedAt = Date.now();
+    packager.startRun(run, runStartedAt);
+    const detach = feed.attach(transcoder.input);
+    const exit = await superviseRun(transcoder, () => {
+      if (Date.now() - feed.lastTagAt() > config.ingest.encoderIdleSeconds * 1000) {
+        log.warn('encoder idle, closing it', { idleSeconds: config.ingest.encoderIdleSeconds });
+        publisher.close();
+        return 'closed';
+      }
+      if (Date.now() - Math.max(runStartedAt, packager.lastSegmentAt()) > stallMs) return 'stalled';
+      return isClosed() ? 'closed' : 'ok';
+    });
+    detach();
+    await packager.finishRun();
+    if (isClosed()) return;
+    log.error(exit.error === 'stalled' ? 'transcoder stalled' : 'transcoder exited', { error: exit.error, stderr: exit.stderrTail });
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts.length > 0 && now - restarts[0]! > 60_000) restarts.shift();
+    if (restarts.length > maxRestartsPerMinute) throw new Error(`ffmpeg failed ${restarts.length} times in a minute; giving up on this publish`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Waits for ffmpeg to exit, checking once a second whether the encoder left or ffmpeg stalled. */
+function superviseRun(transcoder: Transcoder, check: () => 'ok' | 'closed' | 'stalled'): Promise<TranscoderExit> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const state = check();
+      if (state === 'closed') void transcoder.stop().then(resolve);
+      if (state === 'stalled') {
+        transcoder.kill();
+        void transcoder.exited.then((exit) => resolve({ ...exit, expected: false, error: 'stalled' }));
+      }
+      if (state !== 'ok') clearInterval(timer);
+    }, 1000);
+    void transcoder.exited.then((exit) => {
+      clearInterval(timer);
+      resolve(exit);
+    });
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${message} within ${ms / 1000} s`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

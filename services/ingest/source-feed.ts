@@ -1,0 +1,76 @@
+// Turns a publisher's FLV tags into what a transcoder can start on at any moment: the FLV file
+// header, the codec headers, then media from a keyframe. It also learns the source's picture size
+// and whether it has audio, and when the encoder last sent anything.
+import type { Writable } from 'node:stream';
+import { flvFileHeader, h264PictureSize, readFlvTag } from './flv-tag.ts';
+import type { Publisher } from './rtmp-server.ts';
+import type { Source } from '../transcode/ladder.ts';
+
+export type SourceFeed = {
+  /** Resolves at the first video keyframe with what the source is, or rejects if it cannot be used. */
+  ready: Promise<Source>;
+  /** Starts writing the stream into `sink`, from the current group of pictures. Returns a detach function. */
+  attach(sink: Writable): () => void;
+  lastTagAt(): number;
+};
+
+/** Bound on the tags kept since the last keyframe (a broken encoder that never sends one). */
+const maxGopTags = 4096;
+
+export function createSourceFeed(publisher: Publisher): SourceFeed {
+  let videoHeader: Buffer | undefined;
+  let audioHeader: Buffer | undefined;
+  let sawAudio = false;
+  let gop: Buffer[] = [];
+  let lastTagAt = Date.now();
+  const sinks = new Set<Writable>();
+  let settle: { resolve(source: Source): void; reject(error: Error): void } | undefined;
+  const ready = new Promise<Source>((resolve, reject) => (settle = { resolve, reject }));
+  ready.catch(() => {}); // The caller awaits it; this only stops an unhandled-rejection warning.
+  publisher.onClose(() => settle?.reject(new Error('the encoder disconnected before its first keyframe')));
+
+  publisher.onTag((tag) => {
+    lastTagAt = Date.now();
+    const info = readFlvTag(tag);
+    if (info.kind === 'audio') {
+      sawAudio = true;
+      if (info.isSequenceHeader) audioHeader = tag;
+    } else if (info.kind === 'video') {
+      if (info.codec !== 'h264') {
+        settle?.reject(new Error('only H.264 video is supported; set the encoder to x264/H.264'));
+        settle = undefined;
+        return;
+      }
+      if (info.isSequenceHeader) {
+        videoHeader = tag;
+      } else if (info.isKeyframe) {
+        gop = [];
+        if (settle && videoHeader) {
+          const size = h264PictureSize(videoHeader) ?? publisher.announced();
+          const fps = publisher.announced().fps || 30;
+          if (size.width > 0 && size.height > 0) settle.resolve({ width: size.width, height: size.height, fps, hasAudio: sawAudio || audioHeader !== undefined });
+          else settle.reject(new Error('cannot read the picture size from the H.264 stream'));
+          settle = undefined;
+        }
+      }
+    } else {
+      return; // Script data (onMetaData) is not needed by ffmpeg.
+    }
+    // Codec headers reach a sink when it attaches; a new one mid-stream (a size change) goes to all.
+    if (!info.isSequenceHeader && gop.length < maxGopTags) gop.push(tag);
+    for (const sink of sinks) sink.write(tag);
+  });
+
+  return {
+    ready,
+    lastTagAt: () => lastTagAt,
+    attach(sink) {
+      sink.write(flvFileHeader(audioHeader !== undefined));
+      if (audioHeader) sink.write(audioHeader);
+      if (videoHeader) sink.write(videoHeader);
+      for (const tag of gop) sink.write(tag);
+      sinks.add(sink);
+      return () => sinks.delete(sink);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Cache-Control and Content-Type for everything under /live, chosen so any HTTP cache or CDN can
+// stand in for a relay: segments never change, live playlists change every segment, misses are
+// retried quickly.
+
+export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment';
+
+const contentTypes: Record<MediaFileKind, string> = {
+  master: 'application/vnd.apple.mpegurl',
+  'media-playlist': 'application/vnd.apple.mpegurl',
+  'hash-list': 'application/json',
+  init: 'video/mp4',
+  segment: 'video/iso.segment',
+};
+
+export function mediaFileKind(file: string): MediaFileKind | undefined {
+  if (file === 'master.m3u8') return 'master';
+  if (file === 'index.m3u8') return 'media-playlist';
+  if (file === 'hashes.json') return 'hash-list';
+  if (/^init-r\d+-[A-Za-z0-9]+\.mp4$/.test(file)) return 'init';
+  if (/^r\d+-\d+\.m4s$/.test(file)) return 'segment';
+  return undefined;
+}
+
+export function contentTypeFor(kind: MediaFileKind): string {
+  return contentTypes[kind];
+}
+
+/** `segmentSeconds` is the lesson's; `ended` lessons' playlists no longer change. */
+export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, ended: boolean): string {
+  switch (kind) {
+    case 'init':
+    case 'segment':
+      return 'public, max-age=31536000, immutable';
+    case 'master':
+      return 'public, max-age=10';
+    case 'media-playlist':
+    case 'hash-list':
+      // About half a segment while live, so a cache never holds a playlist past the next segment.
+      return ended ? 'public, max-age=3600' : `public, max-age=${Math.max(1, Math.floor(segmentSeconds / 2))}`;
+  }
+}
+
+export const notFoundCacheControl = 'public, max-age=1';

@@ -1,0 +1,173 @@
+// Owns a lesson's playlists. It follows what the segmenter (ffmpeg) has finished, gives each
+// segment the lesson's next sequence number, hashes it, and rewrites the rendition's live playlist,
+// hash list and (once every rendition has media) the master playlist. Encoder runs follow one
+// another in the same lesson: a new run continues the numbering after a discontinuity.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.ts';
+import type { Logger } from '../core/log.ts';
+import { parsePlaylist } from '../core/parse-playlist.ts';
+import type { Rendition } from '../transcode/ladder.ts';
+import { initSegmentName, segmenterPlaylistName, segmentNamePattern } from '../transcode/ffmpeg-args.ts';
+import { codecsFromInitSegment } from './codec-string.ts';
+import { writeMasterPlaylist } from './master-playlist.ts';
+import { writeMediaPlaylist } from './media-playlist.ts';
+import { hashListFor, type SegmentRecord } from './segment-record.ts';
+
+export const masterPlaylistName = 'master.m3u8';
+export const mediaPlaylistName = 'index.m3u8';
+export const hashListName = 'hashes.json';
+
+export type LessonPackagerOptions = {
+  lessonDir: string;
+  ladder: readonly Rendition[];
+  hasAudio: boolean;
+  audioKbps: number;
+  segmentSeconds: number;
+  windowSize: number;
+  log: Logger;
+  pollMs?: number;
+};
+
+type RenditionState = { rendition: Rendition; segments: SegmentRecord[]; codecs?: string };
+
+type ActiveRun = { run: number; firstSequence: number; startedAt: number; lastIndex: Map<string, number>; elapsed: Map<string, number> };
+
+export type LessonPackager = {
+  /** Starts following a new encoder run; `startedAt` is the wall-clock time of its first frame. */
+  startRun(run: number, startedAt: number): void;
+  /** Picks up what the run's segmenter finished last, then stops following it. */
+  finishRun(): Promise<void>;
+  /** Marks the playlists complete (#EXT-X-ENDLIST). */
+  end(): Promise<void>;
+  /** Wall-clock time the newest segment was packaged (0 before the first). */
+  lastSegmentAt(): number;
+  segmentCount(): number;
+  renditions(): string[];
+  close(): void;
+};
+
+export function createLessonPackager(options: LessonPackagerOptions): LessonPackager {
+  const { log } = options;
+  const states = options.ladder.map((rendition): RenditionState => ({ rendition, segments: [] }));
+  let active: ActiveRun | undefined;
+  let ended = false;
+  let masterWritten = false;
+  let lastSegmentAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let scanning: Promise<void> = Promise.resolve();
+
+  const nextSequence = () => Math.max(0, ...states.map((state) => (state.segments.at(-1)?.sequence ?? -1) + 1));
+
+  // One scan at a time: a slow disk must not let two scans number the same segment twice.
+  const scanSoon = (): Promise<void> => (scanning = scanning.then(scan).catch((error) => log.error('packager scan failed', { error })));
+
+  async function scan(): Promise<void> {
+    const run = active;
+    if (!run) return;
+    let changed = false;
+    for (const state of states) {
+      if (await collect(run, state)) {
+        changed = true;
+        await publishRendition(state);
+      }
+    }
+    if (changed && !masterWritten && states.every((state) => state.segments.length > 0)) await publishMaster();
+  }
+
+  /** Adds the segments the segmenter finished since the last scan; true when there were any. */
+  async function collect(run: ActiveRun, state: RenditionState): Promise<boolean> {
+    const dir = join(options.lessonDir, state.rendition.name);
+    let text: string;
+    try {
+      text = await readFile(join(dir, segmenterPlaylistName(run.run)), 'utf8');
+    } catch {
+      return false; // The segmenter has not finished a segment for this rendition yet.
+    }
+    let parsed;
+    try {
+      parsed = parsePlaylist(text);
+    } catch {
+      return false; // Caught mid-write; the next scan sees it whole.
+    }
+    let added = false;
+    for (const entry of parsed.segments) {
+      const match = segmentNamePattern.exec(entry.uri);
+      if (!match || Number(match[1]) !== run.run) continue;
+      const index = Number(match[2]);
+      if (index <= (run.lastIndex.get(state.rendition.name) ?? -1)) continue;
+      const body = await readFile(join(dir, entry.uri));
+      const elapsed = run.elapsed.get(state.rendition.name) ?? 0;
+      const isFirstOfRun = !run.lastIndex.has(state.rendition.name);
+      state.segments.push({
+        sequence: run.firstSequence + index,
+        uri: entry.uri,
+        duration: entry.duration,
+        programDateTime: Math.round(run.startedAt + elapsed * 1000),
+        initUri: initSegmentName(run.run, state.rendition.name),
+        discontinuity: isFirstOfRun && run.firstSequence > 0,
+        sha256: createHash('sha256').update(body).digest('hex'),
+        bytes: body.length,
+      });
+      if (!state.codecs) state.codecs = codecsFromInitSegment(await readFile(join(dir, initSegmentName(run.run, state.rendition.name))));
+      run.lastIndex.set(state.rendition.name, index);
+      run.elapsed.set(state.rendition.name, elapsed + entry.duration);
+      lastSegmentAt = Date.now();
+      added = true;
+    }
+    return added;
+  }
+
+  async function publishRendition(state: RenditionState): Promise<void> {
+    const dir = join(options.lessonDir, state.rendition.name);
+    const playlist = writeMediaPlaylist(state.segments, { windowSize: options.windowSize, segmentSeconds: options.segmentSeconds, ended });
+    await writeFileAtomic(join(dir, mediaPlaylistName), playlist);
+    await writeFileAtomic(join(dir, hashListName), JSON.stringify(hashListFor(state.rendition.name, state.segments)));
+  }
+
+  async function publishMaster(): Promise<void> {
+    const audioBps = options.hasAudio ? options.audioKbps * 1000 : 0;
+    const master = writeMasterPlaylist(
+      states.map(({ rendition, codecs }) => ({
+        name: rendition.name,
+        width: rendition.width,
+        height: rendition.height,
+        fps: rendition.fps,
+        bandwidth: rendition.maxKbps * 1000 + audioBps,
+        averageBandwidth: rendition.videoKbps * 1000 + audioBps,
+        codecs: codecs ?? 'avc1.640028',
+        uri: `${rendition.name}/${mediaPlaylistName}`,
+      })),
+    );
+    await writeFileAtomic(join(options.lessonDir, masterPlaylistName), master);
+    masterWritten = true;
+    log.info('lesson playable', { renditions: states.map((state) => state.rendition.name) });
+  }
+
+  return {
+    startRun(run, startedAt) {
+      active = { run, firstSequence: nextSequence(), startedAt, lastIndex: new Map(), elapsed: new Map() };
+      clearInterval(timer);
+      timer = setInterval(() => void scanSoon(), options.pollMs ?? 100);
+    },
+    async finishRun() {
+      clearInterval(timer);
+      timer = undefined;
+      await scanSoon();
+      active = undefined;
+    },
+    async end() {
+      clearInterval(timer);
+      await scanning;
+      ended = true;
+      for (const state of states) if (state.segments.length > 0) await publishRendition(state);
+    },
+    lastSegmentAt: () => lastSegmentAt,
+    segmentCount: () => Math.max(0, ...states.map((state) => state.segments.length)),
+    renditions: () => states.map((state) => state.rendition.name),
+    close() {
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// Writes a rendition's media playlist from the lesson's segment list. Pure: the same segments
+// always give the same text. Sequence numbers belong to the lesson, so a reconnect continues them
+// with a discontinuity instead of starting again at 0.
+
+export type PackagedSegment = {
+  /** Media sequence number within the lesson; strictly increasing. */
+  sequence: number;
+  uri: string;
+  /** Seconds, as the segmenter measured them. */
+  duration: number;
+  /** Wall-clock time of the segment's first frame, in ms since the epoch. */
+  programDateTime: number;
+  /** The init segment (EXT-X-MAP) this segment needs. */
+  initUri: string;
+  /** First segment of an encoder run after the first: timestamps and init segment may change here. */
+  discontinuity: boolean;
+};
+
+export type MediaPlaylistOptions = {
+  /** How many segments a live playlist lists; ignored when the playlist is complete. */
+  windowSize: number | 'all';
+  /** The configured segment length; the target duration is never below it. */
+  segmentSeconds: number;
+  ended: boolean;
+};
+
+export function writeMediaPlaylist(segments: readonly PackagedSegment[], options: MediaPlaylistOptions): string {
+  assertIncreasing(segments);
+  const start = options.windowSize === 'all' ? 0 : Math.max(0, segments.length - options.windowSize);
+  const listed = segments.slice(start);
+  // Players count discontinuities from the playlist's start, so those that slid out are carried here.
+  const discontinuitySequence = segments.slice(0, start).filter((segment) => segment.discontinuity).length;
+  const mediaSequence = listed[0]?.sequence ?? 0;
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${targetDuration(segments, options.segmentSeconds)}`,
+    `#EXT-X-MEDIA-SEQUENCE:${mediaSequence}`,
+    `#EXT-X-DISCONTINUITY-SEQUENCE:${discontinuitySequence}`,
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+  ];
+  if (options.windowSize === 'all' && options.ended) lines.push('#EXT-X-PLAYLIST-TYPE:VOD');
+  let currentInit: string | undefined;
+  listed.forEach((segment, index) => {
+    if (segment.discontinuity && index > 0) lines.push('#EXT-X-DISCONTINUITY');
+    if (segment.initUri !== currentInit) {
+      lines.push(`#EXT-X-MAP:URI="${segment.initUri}"`);
+      currentInit = segment.initUri;
+    }
+    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.programDateTime).toISOString()}`);
+    lines.push(`#EXTINF:${segment.duration.toFixed(3)},`, segment.uri);
+  });
+  if (options.ended) lines.push('#EXT-X-ENDLIST');
+  return lines.join('\n') + '\n';
+}
+
+/** RFC 8216: every EXTINF, rounded to the nearest integer, must not exceed the target duration. */
+export function targetDuration(segments: readonly PackagedSegment[], segmentSeconds: number): number {
+  const longest = segments.reduce((max, segment) => Math.max(max, Math.round(segment.duration)), 0);
+  return Math.max(Math.ceil(segmentSeconds), longest);
+}
+
+function assertIncreasing(segments: readonly PackagedSegment[]): void {
+  for (let index = 1; index < segments.length; index++) {
+    if (segments[index]!.sequence <= segments[index - 1]!.sequence) {
+      throw new Error(`segment sequence went from ${segments[index - 1]!.sequence} to ${segments[index]!.sequence}; it must only increase`);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+// The roles `classcast <role>` can start. Each is a function from configuration to a running role,
+// so `all`, the tests and the benchmarks compose the same pieces a deployment runs separately.
+// Roles load lazily: an ingest node never loads the player's build tooling.
+import type { Config } from '../core/config/schema.ts';
+import type { Logger } from '../core/log.ts';
+import type { RunningRole } from './running-role.ts';
+
+export type RoleStarter = (config: Config, log: Logger) => Promise<RunningRole>;
+
+export const roles: Record<string, (() => Promise<RoleStarter>) | { notBuilt: string }> = {
+  all: async () => (await import('./all.ts')).startAll,
+  ingest: async () => (await import('./ingest.ts')).startIngestRole,
+  relay: { notBuilt: 'the city/school relay is not built yet (issue: relays)' },
+  tracker: { notBuilt: 'the P2P tracker is not built yet (issue: P2P)' },
+  catalog: { notBuilt: 'the catalog is not built yet (issue: catalog); `all` and `ingest` serve the lesson list meanwhile' },
+};
