@@ -61,7 +61,16 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
   const nextSequence = () => Math.max(0, ...states.map((state) => (state.segments.at(-1)?.sequence ?? -1) + 1));
 
   // One scan at a time: a slow disk must not let two scans number the same segment twice.
-  const scanSoon = (): Promise<void> => (scanning = scanning.then(scan).catch((error) => log.error('packager scan failed', { error })));
+  // A failure repeats every poll until it clears (or the stall watchdog restarts ffmpeg): log it once.
+  let lastFailure = '';
+  const scanSoon = (): Promise<void> =>
+    (scanning = scanning
+      .then(scan)
+      .then(() => void (lastFailure = ''))
+      .catch((error: Error) => {
+        if (error.message !== lastFailure) log.error('packager scan failed', { error });
+        lastFailure = error.message;
+      }));
 
   async function scan(): Promise<void> {
     const run = active;
@@ -97,6 +106,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       if (!match || Number(match[1]) !== run.run) continue;
       const index = Number(match[2]);
       if (index <= (run.lastIndex.get(state.rendition.name) ?? -1)) continue;
+      if (!state.codecs) state.codecs = codecsFromInitSegment(await readFile(join(dir, initSegmentName(run.run, state.rendition.name))));
       const body = await readFile(join(dir, entry.uri));
       const elapsed = run.elapsed.get(state.rendition.name) ?? 0;
       const isFirstOfRun = !run.lastIndex.has(state.rendition.name);
@@ -110,7 +120,6 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
         sha256: createHash('sha256').update(body).digest('hex'),
         bytes: body.length,
       });
-      if (!state.codecs) state.codecs = codecsFromInitSegment(await readFile(join(dir, initSegmentName(run.run, state.rendition.name))));
       run.lastIndex.set(state.rendition.name, index);
       run.elapsed.set(state.rendition.name, elapsed + entry.duration);
       lastSegmentAt = Date.now();

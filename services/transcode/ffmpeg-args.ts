@@ -77,7 +77,8 @@ export function buildTranscodeArgs(job: TranscodeJob): FfmpegInvocation {
     '-hls_segment_type', 'fmp4',
     // temp_file: a segment appears under its name only once complete, so nothing half-written is served.
     '-hls_flags', 'independent_segments+temp_file',
-    '-hls_fmp4_init_filename', initSegmentName(job.run, '%v'),
+    // ffmpeg expands %v in the init segment's name only when there are several variants.
+    '-hls_fmp4_init_filename', initSegmentName(job.run, count > 1 ? '%v' : job.ladder[0]!.name),
     '-hls_segment_filename', `${job.lessonDir}/%v/r${job.run}-%d.m4s`,
     '-var_stream_map', streamMap,
   );

@@ -29,7 +29,7 @@ export function chooseLadder(source: Pick<Source, 'width' | 'height' | 'fps'>, m
   let heights = [top, ...lower];
   if (heights.length > maxRenditions) {
     const lowest = heights[heights.length - 1]!;
-    heights = [...heights.slice(0, maxRenditions - 1), lowest].slice(0, maxRenditions);
+    heights = maxRenditions === 1 ? [top] : [...heights.slice(0, maxRenditions - 1), lowest];
   }
   return heights.map((height) => rendition(source, height, fps));
 }

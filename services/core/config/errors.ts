@@ -9,7 +9,8 @@ export class ConfigError extends Error {
 export function describeIssues(error: z.ZodError, source: string): string {
   const lines = error.issues.map((issue) => {
     const option = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return `  ${option}: ${issue.message}`;
+    const got = 'input' in issue && issue.input !== undefined && typeof issue.input !== 'object' ? ` (got ${JSON.stringify(issue.input)})` : '';
+    return `  ${option}: ${issue.message}${got}`;
   });
   return `invalid configuration (${source}):\n${lines.join('\n')}`;
 }

@@ -106,7 +106,7 @@ export function fileLayer(path: string): Layer {
 export function resolveConfig(layers: Layer[]): Config {
   const merged: Record<string, unknown> = {};
   for (const layer of layers) deepMerge(merged, layer.values);
-  const result = configSchema.safeParse(merged);
+  const result = configSchema.safeParse(merged, { reportInput: true });
   if (!result.success) {
     const sources = layers.filter((layer) => Object.keys(layer.values).length > 0).map((layer) => layer.source);
     throw new ConfigError(describeIssues(result.error, sources.length > 0 ? `from ${sources.join(', ')}` : 'defaults'));

@@ -1,0 +1,59 @@
+// `npm test`: makes sure what the tests need is here (Chromium, ffmpeg), type-checks, builds the
+// player, then runs every test with node's test runner. On a fresh Debian machine as root it
+// installs Chromium itself; otherwise it says how. No test is skipped for a missing tool.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
+import { buildPlayer } from '../../player/build.ts';
+import { chromiumPath } from '../../test/helpers/browser.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function step(title: string): void {
+  process.stdout.write(`\n== ${title}\n`);
+}
+
+function run(command: string, args: string[]): number {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root });
+  return result.status ?? 1;
+}
+
+function ensureChromium(): void {
+  if (existsSync(chromiumPath)) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) {
+    throw new Error(`Chromium is missing at ${chromiumPath}. Install Debian's chromium (sudo apt-get install -y chromium) and run the tests again.`);
+  }
+  step('installing Debian chromium (apt-get)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const status = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env }).status;
+  if (status !== 0 || !existsSync(chromiumPath)) throw new Error('apt-get could not install chromium; install it by hand and run the tests again');
+}
+
+function testFiles(dir: string): string[] {
+  const full = join(root, dir);
+  return readdirSync(full)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+try {
+  step('checking tools');
+  ensureChromium();
+  process.stdout.write(`chromium: ${chromiumPath}\nffmpeg: ${findMediaTool('ffmpeg', process.env.FFMPEG_PATH)}\nffprobe: ${findMediaTool('ffprobe', process.env.FFMPEG_PATH)}\n`);
+  step('type-checking');
+  if (run('node', [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']) !== 0) throw new Error('type errors (above)');
+  step('building the player');
+  await buildPlayer();
+  const only = process.argv.slice(2);
+  const files = only.length > 0 ? only : [...testFiles('test/unit'), ...testFiles('test/e2e')];
+  step(`running ${files.length} test files`);
+  // One file at a time: end-to-end tests run real ffmpeg and Chromium, and two cores are all we have.
+  process.exitCode = run('node', ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);
+} catch (error) {
+  process.stderr.write(`\nnpm test: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,33 @@
+// An ingest node for a test: real RTMP and HTTP on free loopback ports, a throwaway data directory.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConfigInput } from '../../services/core/config/schema.ts';
+import { resolveConfig } from '../../services/core/config/load.ts';
+import { createLogger, setLogLevel } from '../../services/core/log.ts';
+import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts';
+import { pageRoutes } from '../../services/web/pages.ts';
+
+export type TestIngest = IngestRole & { dataDir: string; baseUrl: string; rtmpUrl(key: string): string; stop(): Promise<void> };
+
+export async function startTestIngest(overrides: Partial<ConfigInput> = {}): Promise<TestIngest> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'classcast-test-'));
+  setLogLevel((process.env.CLASSCAST_TEST_LOG as 'debug' | 'info' | undefined) ?? 'warn');
+  const config = resolveConfig([
+    {
+      source: 'test',
+      values: { dataDir, http: { host: '127.0.0.1', port: 0 }, rtmp: { host: '127.0.0.1', port: 0 }, demo: { enabled: false }, ...overrides },
+    },
+  ]);
+  const role = await startIngestRole(config, createLogger({ role: 'ingest', node: 'test' }), [pageRoutes()]);
+  return {
+    ...role,
+    dataDir,
+    baseUrl: `http://127.0.0.1:${role.httpPort}`,
+    rtmpUrl: (key) => `rtmp://127.0.0.1:${role.ingest.rtmpPort}/live/${key}`,
+    async stop() {
+      await role.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

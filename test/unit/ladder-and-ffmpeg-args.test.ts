@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseLadder } from '../../services/transcode/ladder.ts';
+import { buildTranscodeArgs } from '../../services/transcode/ffmpeg-args.ts';
+
+const heights = (width: number, height: number, max = 3) => chooseLadder({ width, height, fps: 30 }, max).map((r) => `${r.width}x${r.height}`);
+
+test('ladders never upscale and keep the lowest rung', () => {
+  assert.deepEqual(heights(1920, 1080), ['1920x1080', '1280x720', '640x360']);
+  assert.deepEqual(heights(1920, 1080, 4), ['1920x1080', '1280x720', '854x480', '640x360']);
+  assert.deepEqual(heights(1280, 720), ['1280x720', '854x480', '640x360']);
+  assert.deepEqual(heights(640, 480), ['640x480', '480x360']);
+  assert.deepEqual(heights(640, 360), ['640x360']);
+  assert.deepEqual(heights(320, 240), ['320x240']);
+  assert.deepEqual(heights(1024, 576), ['1024x576', '854x480', '640x360']);
+  assert.deepEqual(heights(1280, 720, 1), ['1280x720']);
+});
+
+test('bitrates fall with picture size and rise with frame rate', () => {
+  const [top, middle, bottom] = chooseLadder({ width: 1280, height: 720, fps: 30 }, 3);
+  assert.ok(top!.videoKbps > middle!.videoKbps && middle!.videoKbps > bottom!.videoKbps);
+  assert.ok(top!.videoKbps >= 2000 && top!.videoKbps <= 3200, `720p30 at ${top!.videoKbps} kb/s`);
+  assert.ok(top!.maxKbps > top!.videoKbps);
+  const sixty = chooseLadder({ width: 1280, height: 720, fps: 60 }, 3)[0]!;
+  assert.ok(sixty.videoKbps > top!.videoKbps);
+  assert.throws(() => chooseLadder({ width: 0, height: 0, fps: 30 }, 3), /too small/);
+});
+
+const job = (width: number, height: number, hasAudio: boolean) => ({
+  ladder: chooseLadder({ width, height, fps: 30 }, 3),
+  hasAudio,
+  segmentSeconds: 2,
+  preset: 'veryfast',
+  audioKbps: 96,
+  lessonDir: '/data/live/room-1-x',
+  run: 3,
+});
+
+function valuesOf(args: string[], flag: string): string[] {
+  return args.flatMap((arg, index) => (arg === flag ? [args[index + 1]!] : []));
+}
+
+test('720p with audio: one decode split into three scaled renditions, each with its audio', () => {
+  const { inputOptions, outputOptions, output } = buildTranscodeArgs(job(1280, 720, true));
+  assert.deepEqual(valuesOf(inputOptions, '-f'), ['flv']);
+  const [filter] = valuesOf(outputOptions, '-filter_complex');
+  assert.match(filter!, /^\[0:v\]split=3\[s0\]\[s1\]\[s2\];/);
+  assert.match(filter!, /\[s0\]scale=1280:720[^;]*format=yuv420p\[v0\]/);
+  assert.match(filter!, /\[s2\]scale=640:360[^;]*\[v2\]/);
+  assert.deepEqual(valuesOf(outputOptions, '-map'), ['[v0]', '[v1]', '[v2]', '0:a:0', '0:a:0', '0:a:0']);
+  assert.deepEqual(valuesOf(outputOptions, '-var_stream_map'), ['v:0,a:0,name:720p v:1,a:1,name:480p v:2,a:2,name:360p']);
+  assert.deepEqual(valuesOf(outputOptions, '-c:a'), ['aac']);
+  assert.deepEqual(valuesOf(outputOptions, '-pix_fmt'), ['yuv420p']);
+  assert.deepEqual(valuesOf(outputOptions, '-hls_segment_type'), ['fmp4']);
+  assert.deepEqual(valuesOf(outputOptions, '-hls_time'), ['2']);
+  // Same keyframe instants in every rendition: forced by time, fixed GOP, no scene-cut keyframes.
+  assert.deepEqual(valuesOf(outputOptions, '-force_key_frames'), ['expr:gte(t,n_forced*2)']);
+  assert.deepEqual(valuesOf(outputOptions, '-sc_threshold'), ['0']);
+  assert.deepEqual(valuesOf(outputOptions, '-g'), ['60']);
+  assert.deepEqual(valuesOf(outputOptions, '-hls_segment_filename'), ['/data/live/room-1-x/%v/r3-%d.m4s']);
+  assert.deepEqual(valuesOf(outputOptions, '-hls_fmp4_init_filename'), ['init-r3-%v.mp4']);
+  assert.match(valuesOf(outputOptions, '-hls_flags')[0]!, /temp_file/);
+  assert.equal(output, '/data/live/room-1-x/%v/.ffmpeg-r3.m3u8');
+});
+
+test('a source without audio maps no audio and still segments', () => {
+  const { outputOptions } = buildTranscodeArgs(job(1280, 720, false));
+  assert.deepEqual(valuesOf(outputOptions, '-map'), ['[v0]', '[v1]', '[v2]']);
+  assert.deepEqual(valuesOf(outputOptions, '-c:a'), []);
+  assert.deepEqual(valuesOf(outputOptions, '-var_stream_map'), ['v:0,name:720p v:1,name:480p v:2,name:360p']);
+});
+
+test('4:3 and 360p sources and other latency modes', () => {
+  const fourThree = buildTranscodeArgs(job(640, 480, true));
+  assert.match(valuesOf(fourThree.outputOptions, '-filter_complex')[0]!, /split=2.*scale=640:480.*scale=480:360/);
+  const small = buildTranscodeArgs(job(640, 360, true));
+  assert.deepEqual(valuesOf(small.outputOptions, '-var_stream_map'), ['v:0,a:0,name:360p']);
+  // ffmpeg leaves %v unexpanded in the init segment's name when there is one variant.
+  assert.deepEqual(valuesOf(small.outputOptions, '-hls_fmp4_init_filename'), ['init-r3-360p.mp4']);
+  const low = buildTranscodeArgs({ ...job(1280, 720, true), segmentSeconds: 1 });
+  assert.deepEqual(valuesOf(low.outputOptions, '-force_key_frames'), ['expr:gte(t,n_forced*1)']);
+  assert.deepEqual(valuesOf(low.outputOptions, '-g'), ['30']);
+  assert.throws(() => buildTranscodeArgs({ ...job(1280, 720, true), ladder: [] }), /no renditions/);
+});
