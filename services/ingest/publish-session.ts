@@ -24,14 +24,17 @@ export async function runPublishSession(publisher: Publisher, classroomId: strin
   const { config, lessons } = context;
   let closed = false;
   const current: { transcoder?: Transcoder } = {};
+  const feed = createSourceFeed(publisher);
+  const latencyMode = config.ingest.latencyMode;
+  const lesson = lessons.open(classroomId, latencyMode, segmentSecondsFor[latencyMode]);
   publisher.onClose(() => {
     closed = true;
     // End ffmpeg's input at once so it writes the last segment without waiting for the next check.
     current.transcoder?.input.end();
+    // The grace period starts now, not when ffmpeg has finished: a quick reconnect must find the
+    // lesson waiting for it. Its run still waits for this one to finish (lesson.idle).
+    lessons.release(lesson);
   });
-  const feed = createSourceFeed(publisher);
-  const latencyMode = config.ingest.latencyMode;
-  const lesson = lessons.open(classroomId, latencyMode, segmentSecondsFor[latencyMode]);
   const log = context.log.child({ lesson: lesson.id, classroom: classroomId });
 
   let finishedRun: () => void = () => {};
@@ -62,7 +65,6 @@ export async function runPublishSession(publisher: Publisher, classroomId: strin
     publisher.close();
   } finally {
     finishedRun();
-    lessons.release(lesson);
   }
 }
 

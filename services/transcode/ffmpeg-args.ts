@@ -36,10 +36,10 @@ export function buildTranscodeArgs(job: TranscodeJob): FfmpegInvocation {
     '-loglevel', 'level+warning',
     '-f', 'flv',
     // Our FLV starts at a keyframe with its codec headers, so a short probe is enough; a long one
-    // only delays the lesson's first segment.
+    // only delays the lesson's first segment. (No -fflags nobuffer: with a B-frame source it holds
+    // back the first segment until the source's next keyframe, up to 10 s with some encoders.)
     '-probesize', '1000000',
     '-analyzeduration', '1000000',
-    '-fflags', '+genpts+nobuffer',
   ];
 
   const outputOptions = ['-filter_complex', [split, ...scales].join(';')];

@@ -1,0 +1,77 @@
+// Every notice the watch page shows a viewer over the player, in words, and how an hls.js error maps
+// to one. Pure, so it is tested without a browser.
+import { ErrorTypes, type ErrorData } from 'hls.js';
+
+export type Notice =
+  | 'lesson-not-started'
+  | 'network-lost'
+  | 'media-error'
+  | 'playback-failed'
+  | 'unsupported-browser'
+  | 'no-lesson-id'
+  | 'lesson-ended';
+
+/** What `document.body.dataset.playerState` says; tests and styles read it. */
+export type PlayerState = 'loading' | 'waiting' | 'playing' | 'error' | 'ended';
+
+export const noticeMessages: Record<Notice, string> = {
+  'lesson-not-started': 'Waiting for the lesson to start…',
+  'network-lost': 'Connection lost. Reconnecting…',
+  'media-error': 'This browser could not decode the lesson video. Reload the page to try again.',
+  'playback-failed': 'Playback stopped because of an unexpected error. Reload the page to try again.',
+  'unsupported-browser':
+    'This browser cannot play live lessons. Please use a recent version of Chrome, Edge, Firefox or Safari.',
+  'no-lesson-id': 'This address does not name a lesson. Choose a lesson from the list of live lessons.',
+  'lesson-ended': 'The lesson has ended.',
+};
+
+export const noticeStates: Record<Notice, PlayerState> = {
+  'lesson-not-started': 'waiting',
+  'network-lost': 'error',
+  'media-error': 'error',
+  'playback-failed': 'error',
+  'unsupported-browser': 'error',
+  'no-lesson-id': 'error',
+  'lesson-ended': 'ended',
+};
+
+/** Notices that go away on their own once the player gets going again. */
+export function isRetrying(notice: Notice): boolean {
+  return notice === 'lesson-not-started' || notice === 'network-lost';
+}
+
+/** Notices after which nothing plays until the viewer reloads the page. */
+export function isFinal(notice: Notice): boolean {
+  return noticeStates[notice] === 'error' && !isRetrying(notice);
+}
+
+/** HTTP statuses that mean "this lesson's playlists are not there (yet)", as opposed to a failure. */
+const notThereStatuses = new Set([403, 404, 410]);
+
+/**
+ * The notice for an hls.js error, or null when hls.js is still handling it (non-fatal errors).
+ * A missing playlist before anything played means the lesson has not started; after that, the
+ * stream going away looks to a viewer like a lost connection, and the player keeps trying.
+ */
+export function noticeForHlsError(
+  error: Pick<ErrorData, 'type' | 'fatal' | 'response'>,
+  hasPlayed: boolean,
+): Notice | null {
+  if (!error.fatal) return null;
+  switch (error.type) {
+    case ErrorTypes.NETWORK_ERROR: {
+      const status = error.response?.code ?? 0;
+      return notThereStatuses.has(status) && !hasPlayed ? 'lesson-not-started' : 'network-lost';
+    }
+    case ErrorTypes.MEDIA_ERROR:
+      return 'media-error';
+    default:
+      return 'playback-failed';
+  }
+}
+
+/** The notice for an error the <video> element reported while the browser played HLS itself. */
+export function noticeForNativeError(hasPlayed: boolean): Notice {
+  // Native HLS hides the HTTP status, so a missing lesson and a lost connection look the same.
+  return hasPlayed ? 'network-lost' : 'lesson-not-started';
+}

@@ -1,0 +1,22 @@
+// Where the watch page finds its lesson: the id is the last segment of /watch/<lessonId>, and the
+// lesson's HLS master playlist is served from the same origin.
+
+/** Lesson ids the server accepts (services/core/media-path.ts): a plain name, no dots-only tricks. */
+const lessonIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** The lesson id in a /watch/<lessonId> path, or null when the path does not name one. */
+export function lessonIdFromPath(pathname: string): string | null {
+  const segments = pathname.split('/').filter((segment) => segment !== '');
+  if (segments.length < 2) return null;
+  let id: string;
+  try {
+    id = decodeURIComponent(segments[segments.length - 1] ?? '');
+  } catch {
+    return null;
+  }
+  return lessonIdPattern.test(id) && !id.includes('..') ? id : null;
+}
+
+export function masterPlaylistUrl(lessonId: string): string {
+  return `/live/${encodeURIComponent(lessonId)}/master.m3u8`;
+}

@@ -1,0 +1,15 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lessonIdFromPath, masterPlaylistUrl } from '../src/lesson-urls.ts';
+
+test('the lesson id is the last segment of /watch/<lessonId>', () => {
+  assert.equal(lessonIdFromPath('/watch/demo-classroom-20261121-221632'), 'demo-classroom-20261121-221632');
+  assert.equal(lessonIdFromPath('/watch/room_1.a/'), 'room_1.a');
+  assert.equal(masterPlaylistUrl('room-1'), '/live/room-1/master.m3u8');
+});
+
+test('paths that do not name a lesson give no id', () => {
+  for (const path of ['/', '/watch', '/watch/', '/watch/..', '/watch/a..b', '/watch/%E0%A4%A', '/watch/a%2Fb', '/watch/-x', '/watch/' + 'x'.repeat(200)]) {
+    assert.equal(lessonIdFromPath(path), null, path);
+  }
+});
