@@ -8,6 +8,7 @@ import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import { createLessonPackager } from '../packager/lesson-packager.ts';
 import { chooseLadder, segmentSecondsFor } from '../transcode/ladder.ts';
+import { segmenterDir } from '../transcode/ffmpeg-args.ts';
 import { startTranscoder, type Transcoder, type TranscoderExit } from '../transcode/transcoder.ts';
 import type { Lesson, LessonRegistry } from './lessons.ts';
 import type { Publisher } from './rtmp-server.ts';
@@ -84,6 +85,7 @@ async function transcodeUntilClosed(
 
   while (!isClosed()) {
     const run = ++lesson.runs;
+    await Promise.all(lesson.ladder!.map((_, variant) => mkdir(join(segmenterDir(lesson.dir, run), String(variant)), { recursive: true })));
     const transcoder = startTranscoder(
       {
         ladder: lesson.ladder!,

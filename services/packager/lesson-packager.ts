@@ -3,13 +3,13 @@
 // hash list and (once every rendition has media) the master playlist. Encoder runs follow one
 // another in the same lesson: a new run continues the numbering after a discontinuity.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { Logger } from '../core/log.ts';
 import { parsePlaylist } from '../core/parse-playlist.ts';
 import type { Rendition } from '../transcode/ladder.ts';
-import { initSegmentName, segmenterPlaylistName, segmentNamePattern } from '../transcode/ffmpeg-args.ts';
+import { segmenterDir, segmenterPlaylistName, segmenterSegmentPattern } from '../transcode/ffmpeg-args.ts';
 import { codecsFromInitSegment } from './codec-string.ts';
 import { writeMasterPlaylist } from './master-playlist.ts';
 import { writeMediaPlaylist } from './media-playlist.ts';
@@ -18,6 +18,9 @@ import { hashListFor, type SegmentRecord } from './segment-record.ts';
 export const masterPlaylistName = 'master.m3u8';
 export const mediaPlaylistName = 'index.m3u8';
 export const hashListName = 'hashes.json';
+/** Published names carry the run, so a reconnect never reuses a name a cache may hold. */
+export const publishedSegmentName = (run: number, index: number) => `r${run}-${index}.m4s`;
+export const publishedInitName = (run: number, rendition: string) => `init-r${run}-${rendition}.mp4`;
 
 export type LessonPackagerOptions = {
   lessonDir: string;
@@ -76,8 +79,8 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     const run = active;
     if (!run) return;
     let changed = false;
-    for (const state of states) {
-      if (await collect(run, state)) {
+    for (const [variant, state] of states.entries()) {
+      if (await collect(run, state, variant)) {
         changed = true;
         await publishRendition(state);
       }
@@ -85,12 +88,13 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     if (changed && !masterWritten && states.every((state) => state.segments.length > 0)) await publishMaster();
   }
 
-  /** Adds the segments the segmenter finished since the last scan; true when there were any. */
-  async function collect(run: ActiveRun, state: RenditionState): Promise<boolean> {
-    const dir = join(options.lessonDir, state.rendition.name);
+  /** Publishes the segments the segmenter finished since the last scan; true when there were any. */
+  async function collect(run: ActiveRun, state: RenditionState, variant: number): Promise<boolean> {
+    const privateDir = join(segmenterDir(options.lessonDir, run.run), String(variant));
+    const publicDir = join(options.lessonDir, state.rendition.name);
     let text: string;
     try {
-      text = await readFile(join(dir, segmenterPlaylistName(run.run)), 'utf8');
+      text = await readFile(join(privateDir, segmenterPlaylistName), 'utf8');
     } catch {
       return false; // The segmenter has not finished a segment for this rendition yet.
     }
@@ -100,28 +104,37 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     } catch {
       return false; // Caught mid-write; the next scan sees it whole.
     }
+    const name = state.rendition.name;
     let added = false;
     for (const entry of parsed.segments) {
-      const match = segmentNamePattern.exec(entry.uri);
-      if (!match || Number(match[1]) !== run.run) continue;
-      const index = Number(match[2]);
-      if (index <= (run.lastIndex.get(state.rendition.name) ?? -1)) continue;
-      if (!state.codecs) state.codecs = codecsFromInitSegment(await readFile(join(dir, initSegmentName(run.run, state.rendition.name))));
-      const body = await readFile(join(dir, entry.uri));
-      const elapsed = run.elapsed.get(state.rendition.name) ?? 0;
-      const isFirstOfRun = !run.lastIndex.has(state.rendition.name);
+      const match = segmenterSegmentPattern.exec(entry.uri);
+      if (!match) continue;
+      const index = Number(match[1]);
+      if (index <= (run.lastIndex.get(name) ?? -1)) continue;
+      const isFirstOfRun = !run.lastIndex.has(name);
+      if (isFirstOfRun) {
+        if (!entry.map?.uri) throw new Error(`ffmpeg's playlist for ${name} names no init segment`);
+        const init = await readFile(join(privateDir, entry.map.uri));
+        state.codecs ??= codecsFromInitSegment(init);
+        await writeFileAtomic(join(publicDir, publishedInitName(run.run, name)), init);
+      }
+      // ffmpeg lists a segment only once it is complete, so it can be hashed and published now.
+      const body = await readFile(join(privateDir, entry.uri));
+      const uri = publishedSegmentName(run.run, index);
+      await rename(join(privateDir, entry.uri), join(publicDir, uri));
+      const elapsed = run.elapsed.get(name) ?? 0;
       state.segments.push({
         sequence: run.firstSequence + index,
-        uri: entry.uri,
+        uri,
         duration: entry.duration,
         programDateTime: Math.round(run.startedAt + elapsed * 1000),
-        initUri: initSegmentName(run.run, state.rendition.name),
+        initUri: publishedInitName(run.run, name),
         discontinuity: isFirstOfRun && run.firstSequence > 0,
         sha256: createHash('sha256').update(body).digest('hex'),
         bytes: body.length,
       });
-      run.lastIndex.set(state.rendition.name, index);
-      run.elapsed.set(state.rendition.name, elapsed + entry.duration);
+      run.lastIndex.set(name, index);
+      run.elapsed.set(name, elapsed + entry.duration);
       lastSegmentAt = Date.now();
       added = true;
     }
@@ -164,6 +177,8 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       clearInterval(timer);
       timer = undefined;
       await scanSoon();
+      // ffmpeg has exited: what it left (its playlist, an unfinished segment) is not needed.
+      if (active) await rm(segmenterDir(options.lessonDir, active.run), { recursive: true, force: true });
       active = undefined;
     },
     async end() {

@@ -1,8 +1,10 @@
 // Builds the one ffmpeg command a live lesson run needs: FLV from our RTMP tap on stdin, decoded
 // once, split and scaled into the ladder, every rendition encoded with keyframes forced at the same
 // instants (so segments line up across renditions), cut into CMAF/fMP4 segments. ffmpeg is only
-// the segmenter: the playlist it writes (a dot-file beside the segments) is read by our packager
-// and never served.
+// the segmenter: it writes into a private directory per run (a dot-directory, never served), and
+// the packager publishes each segment under the lesson's own names once ffmpeg lists it as done.
+// Variants are numbered, not named, and the init segment's name is read back from ffmpeg's
+// playlist, because ffmpeg 4.1 (the npm fallback binary) knows neither names nor temp files.
 import type { Rendition } from './ladder.ts';
 
 export type TranscodeJob = {
@@ -19,10 +21,11 @@ export type TranscodeJob = {
 
 export type FfmpegInvocation = { inputOptions: string[]; outputOptions: string[]; output: string };
 
-/** The private playlist ffmpeg writes for a run, relative to a rendition directory. */
-export const segmenterPlaylistName = (run: number) => `.ffmpeg-r${run}.m3u8`;
-export const initSegmentName = (run: number, rendition: string) => `init-r${run}-${rendition}.mp4`;
-export const segmentNamePattern = /^r(\d+)-(\d+)\.m4s$/;
+/** Where ffmpeg writes a run's files: `<lessonDir>/.segmenter/r<run>/<variant index>/`. */
+export const segmenterDir = (lessonDir: string, run: number) => `${lessonDir}/.segmenter/r${run}`;
+export const segmenterPlaylistName = 'ffmpeg.m3u8';
+/** ffmpeg's segment names within a variant directory. */
+export const segmenterSegmentPattern = /^(\d+)\.m4s$/;
 
 export function buildTranscodeArgs(job: TranscodeJob): FfmpegInvocation {
   if (job.ladder.length === 0) throw new Error('the ladder has no renditions');
@@ -67,20 +70,18 @@ export function buildTranscodeArgs(job: TranscodeJob): FfmpegInvocation {
   });
   if (job.hasAudio) outputOptions.push('-c:a', 'aac', '-b:a', `${job.audioKbps}k`, '-ar', '48000', '-ac', '2');
 
-  const streamMap = job.ladder
-    .map((rendition, index) => (job.hasAudio ? `v:${index},a:${index},name:${rendition.name}` : `v:${index},name:${rendition.name}`))
-    .join(' ');
+  const streamMap = job.ladder.map((_, index) => (job.hasAudio ? `v:${index},a:${index}` : `v:${index}`)).join(' ');
+  const dir = segmenterDir(job.lessonDir, job.run);
   outputOptions.push(
     '-f', 'hls',
     '-hls_time', String(job.segmentSeconds),
     '-hls_list_size', '10',
     '-hls_segment_type', 'fmp4',
-    // temp_file: a segment appears under its name only once complete, so nothing half-written is served.
-    '-hls_flags', 'independent_segments+temp_file',
-    // ffmpeg expands %v in the init segment's name only when there are several variants.
-    '-hls_fmp4_init_filename', initSegmentName(job.run, count > 1 ? '%v' : job.ladder[0]!.name),
-    '-hls_segment_filename', `${job.lessonDir}/%v/r${job.run}-%d.m4s`,
+    '-hls_flags', 'independent_segments',
+    // ffmpeg 5 wants %v in the init segment's own name when there are several variants.
+    '-hls_fmp4_init_filename', 'init_%v.mp4',
+    '-hls_segment_filename', `${dir}/%v/%d.m4s`,
     '-var_stream_map', streamMap,
   );
-  return { inputOptions, outputOptions, output: `${job.lessonDir}/%v/${segmenterPlaylistName(job.run)}` };
+  return { inputOptions, outputOptions, output: `${dir}/%v/${segmenterPlaylistName}` };
 }

@@ -1,0 +1,197 @@
+// The transcode benchmark, on loopback only, within 6 minutes on a 2-core machine:
+//  1. our overhead: one 720p30 lesson through an in-process ingest (RTMP server, tap, transcoder,
+//     packager, HTTP) against the same ffmpeg transcode run bare, CPU over a steady window;
+//  2. realtime factor: the bare transcode of the 60 s lesson as fast as it goes;
+//  3. lessons per node: 2, 3, 4 lessons at once into one ingest, until one falls behind real time.
+// Prints tables, then one JSON line with every figure.
+//   node --import tsx scripts/bench/transcode.ts   (npm run bench:transcode)
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig } from '../../services/core/config/load.ts';
+import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
+import { setLogLevel } from '../../services/core/log.ts';
+import { chooseLadder, segmentSecondsFor } from '../../services/transcode/ladder.ts';
+import { createCleanup } from './cleanup.ts';
+import { runFfmpeg } from './ffmpeg-child.ts';
+import { textTable } from './text-table.ts';
+import { testLesson, testLessonArgs } from './transcode-commands.ts';
+import { measureBare, measureCapacity, measureOurs, measureRealtime, type Bench, type BareTrial, type CapacityRun, type OursTrial } from './transcode-trials.ts';
+
+/** Whole run, with a margin under the 6 minutes allowed. */
+const budgetSeconds = 345;
+const trialsPerSide = 2;
+/** Seconds after a lesson starts: past ffmpeg's start-up, ending before the 60 s file does. */
+const cpuWindow = { fromSeconds: 12, toSeconds: 42 };
+const capacity = { lessons: [2, 3, 4], runSeconds: 35, windowSeconds: 20, teardownSeconds: 15 };
+
+const startedAt = performance.now();
+const elapsedSeconds = () => (performance.now() - startedAt) / 1000;
+const progress = (message: string) => process.stderr.write(`[${elapsedSeconds().toFixed(0).padStart(3)} s] ${message}\n`);
+const percent = (value: number) => `${value.toFixed(1)} %`;
+const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const range = (values: readonly number[], format: (value: number) => string) => `${format(Math.min(...values))} - ${format(Math.max(...values))}`;
+
+setLogLevel('warn');
+const cleanup = createCleanup();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping`);
+    void cleanup.runAll().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`transcode benchmark failed: ${(error as Error).stack ?? error}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanup.runAll();
+}
+
+async function main(): Promise<void> {
+  const ffmpegPath = findMediaTool('ffmpeg');
+  const defaults = resolveConfig([]);
+  const ladder = chooseLadder(testLesson, defaults.transcode.maxRenditions);
+  const workDir = await mkdtemp(join(tmpdir(), 'classcast-bench-transcode-'));
+  cleanup.add(() => rm(workDir, { recursive: true, force: true }));
+  const bench: Bench = {
+    ffmpegPath,
+    input: join(workDir, 'lesson.flv'),
+    mediaSeconds: testLesson.seconds,
+    workDir,
+    job: {
+      ladder,
+      hasAudio: true,
+      segmentSeconds: segmentSecondsFor[defaults.ingest.latencyMode],
+      preset: defaults.transcode.preset,
+      audioKbps: defaults.transcode.audioBitrateKbps,
+    },
+    cpuWindow,
+    cleanup,
+  };
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, ffmpeg: ffmpegVersion(ffmpegPath) };
+  const lesson = `${testLesson.width}x${testLesson.height}@${testLesson.fps}, ${testLesson.seconds} s`;
+  const ladderText = ladder.map((rendition) => `${rendition.name} ${rendition.videoKbps}k`).join(', ');
+  console.log(`Transcode benchmark: ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, ffmpeg ${machine.ffmpeg}`);
+  console.log(`Lesson: ${lesson} H.264+AAC (demo encoder picture); ladder ${ladderText}, audio ${bench.job.audioKbps}k, preset ${bench.job.preset}, ${bench.job.segmentSeconds} s segments\n`);
+
+  progress(`making the ${lesson} test lesson`);
+  await runFfmpeg(ffmpegPath, testLessonArgs(bench.input), 'the test lesson');
+
+  const ours: OursTrial[] = [];
+  const bare: BareTrial[] = [];
+  for (let trial = 1; trial <= trialsPerSide; trial++) {
+    progress(`overhead trial ${trial}/${trialsPerSide}: our ingest`);
+    ours.push(await measureOurs(bench));
+    progress(`overhead trial ${trial}/${trialsPerSide}: bare ffmpeg`);
+    bare.push(await measureBare(bench, trial));
+  }
+  const overhead = summarizeOverhead(ours, bare);
+  printOverhead(ours, bare, overhead);
+
+  progress('realtime factor: bare transcode, no -re');
+  const realtime = await measureRealtime(bench);
+  console.log(`\n2. Realtime factor: the bare transcode of the ${testLesson.seconds} s lesson flat out, both cores`);
+  console.log(textTable(['', 'wall', 'speed', 'CPU (of one core)'], [['bare ffmpeg', `${realtime.wallSeconds.toFixed(1)} s`, `${realtime.speed.toFixed(2)}x`, percent(realtime.cpuPercent)]]));
+
+  const runs: CapacityRun[] = [];
+  const skipped: number[] = [];
+  for (const count of capacity.lessons) {
+    if (runs.at(-1)?.keepsUp === false) break;
+    if (elapsedSeconds() + capacity.runSeconds + capacity.teardownSeconds > budgetSeconds) {
+      skipped.push(count);
+      continue;
+    }
+    progress(`lessons per node: ${count} lessons for ${capacity.runSeconds} s`);
+    runs.push(await measureCapacity(bench, count, capacity.runSeconds, capacity.windowSeconds, ladder[0]!.name));
+  }
+  const keptUp = runs.filter((run) => run.keepsUp).map((run) => run.lessons);
+  const maxLessons = keptUp.length > 0 ? Math.max(...keptUp) : 0;
+  printCapacity(runs, skipped, maxLessons, ladder[0]!.name);
+
+  const total = elapsedSeconds();
+  console.log(`\nTotal ${total.toFixed(0)} s.`);
+  console.log(
+    JSON.stringify({
+      bench: 'transcode',
+      machine,
+      lesson: { ...testLesson, ...bench.job },
+      overhead: { cpuWindow, ...overhead, ours, bare },
+      realtime,
+      capacity: { ...capacity, runs, skipped, maxLessons },
+      totalSeconds: Number(total.toFixed(1)),
+    }),
+  );
+}
+
+type OverheadSummary = { oursPercent: number; barePercent: number; ratio: number; ratioRange: [number, number]; oursNodePercent: number; oursFfmpegPercent: number };
+
+function summarizeOverhead(ours: readonly OursTrial[], bare: readonly BareTrial[]): OverheadSummary {
+  const ratios = ours.map((trial, index) => trial.totalPercent / bare[index]!.ffmpegPercent);
+  const oursPercent = mean(ours.map((trial) => trial.totalPercent));
+  const barePercent = mean(bare.map((trial) => trial.ffmpegPercent));
+  return {
+    oursPercent,
+    barePercent,
+    ratio: oursPercent / barePercent,
+    ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+    oursNodePercent: mean(ours.map((trial) => trial.nodePercent)),
+    oursFfmpegPercent: mean(ours.map((trial) => trial.ffmpegPercent)),
+  };
+}
+
+function printOverhead(ours: readonly OursTrial[], bare: readonly BareTrial[], summary: OverheadSummary): void {
+  const window = `${cpuWindow.fromSeconds}-${cpuWindow.toSeconds} s`;
+  console.log(`1. Our overhead: CPU (% of one core) of one lesson in real time, ${window} after it starts, ${trialsPerSide} trials each, alternating`);
+  const nodes = ours.map((trial) => trial.nodePercent);
+  const oursFfmpeg = ours.map((trial) => trial.ffmpegPercent);
+  const oursTotal = ours.map((trial) => trial.totalPercent);
+  const bareFfmpeg = bare.map((trial) => trial.ffmpegPercent);
+  const trialColumns = ours.map((_, index) => `trial ${index + 1}`);
+  const row = (name: string, values: number[]) => [name, ...values.map(percent), percent(mean(values)), range(values, (value) => value.toFixed(1))];
+  console.log(
+    textTable(
+      ['', ...trialColumns, 'mean', 'range'],
+      [
+        row('ours: node (RTMP, tap, packager, HTTP)', nodes),
+        row('ours: transcoder ffmpeg', oursFfmpeg),
+        row('ours: total', oursTotal),
+        row('bare ffmpeg, same transcode', bareFfmpeg),
+      ],
+    ),
+  );
+  const verdict = summary.ratio <= 1.05 ? 'within' : 'ABOVE';
+  const ratioRange = range(summary.ratioRange, (value) => value.toFixed(3));
+  console.log(`ours / bare = ${summary.ratio.toFixed(3)} (per trial ${ratioRange}): ${verdict} the 5 % overhead target`);
+  const ffmpegShare = summary.oursFfmpegPercent - summary.barePercent;
+  console.log(`the difference, ${(summary.oursPercent - summary.barePercent).toFixed(1)} points: node ${summary.oursNodePercent.toFixed(1)}, our ffmpeg over bare ${ffmpegShare.toFixed(1)}`);
+}
+
+function printCapacity(runs: readonly CapacityRun[], skipped: readonly number[], maxLessons: number, rendition: string): void {
+  const first = runs[0];
+  console.log(`\n3. Lessons per node: N lessons pushed at once for ${first?.runSeconds ?? capacity.runSeconds} s; over the last ${first?.windowSeconds ?? capacity.windowSeconds} s, per lesson (${rendition} playlist):`);
+  console.log('   new segments, and lag = segment served - its media end in real time (first -> last in the window)');
+  const rows = runs.flatMap((run) =>
+    run.perLesson.map((lesson, index) => [
+      index === 0 ? `N=${run.lessons} (node+ffmpeg CPU ${percent(run.cpuPercent)})` : '',
+      lesson.lessonId,
+      `${lesson.newSegments} of ${lesson.expectedSegments.toFixed(0)}`,
+      `${lesson.lagFirstSeconds.toFixed(1)} -> ${lesson.lagLastSeconds.toFixed(1)} s`,
+      `${lesson.lagGrowthSeconds >= 0 ? '+' : ''}${lesson.lagGrowthSeconds.toFixed(1)} s`,
+      lesson.keepsUp ? 'yes' : 'NO',
+    ]),
+  );
+  console.log(textTable(['', 'lesson', 'segments', 'lag', 'lag growth', 'keeps up'], rows));
+  const stoppedAt = runs.find((run) => !run.keepsUp);
+  if (stoppedAt) console.log(`stopped at N=${stoppedAt.lessons}: a lesson fell behind real time by more than one segment`);
+  if (skipped.length > 0) console.log(`N=${skipped.join(', ')} not run: it would not fit the ${budgetSeconds} s time budget`);
+  console.log(`largest N that keeps up: ${maxLessons}`);
+}
+
+function ffmpegVersion(ffmpegPath: string): string {
+  const firstLine = execFileSync(ffmpegPath, ['-version'], { encoding: 'utf8' }).split('\n')[0] ?? '';
+  return /ffmpeg version (\S+)/.exec(firstLine)?.[1] ?? 'unknown';
+}
