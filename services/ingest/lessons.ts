@@ -40,9 +40,17 @@ export type LessonRegistry = {
   endAll(): Promise<void>;
 };
 
+const maxEndedLessonsKept = 200;
+
 export function createLessonRegistry(options: { liveDir: string; graceSeconds: number; log: Logger }): LessonRegistry {
   const lessons = new Map<string, Lesson>();
   const graceTimers = new Map<string, NodeJS.Timeout>();
+
+  // Until the catalog keeps lesson history, this node remembers the most recent ended lessons only.
+  const forgetOldestEnded = () => {
+    const ended = [...lessons.values()].filter((lesson) => lesson.state === 'ended');
+    for (const lesson of ended.slice(0, Math.max(0, ended.length - maxEndedLessonsKept))) lessons.delete(lesson.id);
+  };
 
   const end = async (lesson: Lesson) => {
     graceTimers.delete(lesson.id);
@@ -52,6 +60,9 @@ export function createLessonRegistry(options: { liveDir: string; graceSeconds: n
     await lesson.idle;
     await lesson.packager?.end();
     lesson.packager?.close();
+    // The segment list is on disk now; an ended lesson keeps only its summary in memory.
+    delete lesson.packager;
+    forgetOldestEnded();
     options.log.info('lesson ended', { lesson: lesson.id, classroom: lesson.classroomId, runs: lesson.runs });
   };
 
