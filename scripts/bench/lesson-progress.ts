@@ -36,6 +36,8 @@ export type KeepUp = {
   lagFirstSeconds: number;
   lagLastSeconds: number;
   lagGrowthSeconds: number;
+  /** The lag's trend over the window (least squares), in seconds per minute: above 0, falling behind. */
+  lagDriftPerMinute: number;
   keepsUp: boolean;
 };
 
@@ -53,6 +55,16 @@ export function keepUpOver(arrivals: readonly SegmentArrival[], fromMs: number, 
     lagFirstSeconds,
     lagLastSeconds,
     lagGrowthSeconds,
+    lagDriftPerMinute: 60 * slope(inWindow.map((arrival) => [arrival.arrivedAtMs / 1000, lag(arrival)])),
     keepsUp: inWindow.length >= expectedSegments - 1 && lagGrowthSeconds <= segmentSeconds,
   };
+}
+
+function slope(points: ReadonlyArray<readonly [number, number]>): number {
+  if (points.length < 2) return Number.NaN;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return variance > 0 ? covariance / variance : Number.NaN;
 }

@@ -95,7 +95,7 @@ export async function measureCapacity(bench: Bench, count: number, runSeconds: n
       const { lessons } = (await (await fetch(`${ingest.baseUrl}/api/v1/lessons?state=live`)).json()) as { lessons: Array<{ id: string }> };
       return lessons.length === count ? lessons : undefined;
     });
-    const followers = lessons.map((lesson) => followLesson(ingest.baseUrl, lesson.id, rendition));
+    const followers = lessons.map((lesson) => followLesson(ingest.baseUrl, lesson.id, rendition)).sort((a, b) => a.lessonId.localeCompare(b.lessonId));
     const pusherPids = new Set(pushers.map((pusher) => pusher.pid));
     const transcoders = () => childProcesses(process.pid, 'ffmpeg').filter((pid) => !pusherPids.has(pid));
     const windowStartMs = startedAtMs + (runSeconds - windowSeconds) * 1000;
@@ -105,7 +105,8 @@ export async function measureCapacity(bench: Bench, count: number, runSeconds: n
       if (!cpuStart && Date.now() >= windowStartMs) cpuStart = sampleCpu(transcoders());
       await sleepWhileRunning(250, pushers);
     }
-    const cpu = cpuBetween(cpuStart!, sampleCpu([...new Set([...cpuStart!.pidSeconds.keys(), ...transcoders()])]));
+    if (!cpuStart) throw new Error(`the ${count} lessons took the whole run to start`);
+    const cpu = cpuBetween(cpuStart, sampleCpu([...new Set([...cpuStart.pidSeconds.keys(), ...transcoders()])]));
     const endMs = Date.now();
     const perLesson = followers.map((follower) => ({
       lessonId: follower.lessonId,

@@ -7,7 +7,7 @@
 //   node --import tsx scripts/bench/transcode.ts   (npm run bench:transcode)
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
@@ -31,12 +31,15 @@ const elapsedSeconds = () => (performance.now() - startedAt) / 1000;
 const progress = (message: string) => process.stderr.write(`[${elapsedSeconds().toFixed(0).padStart(3)} s] ${message}\n`);
 const percent = (value: number) => `${value.toFixed(1)} %`;
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
 const range = (values: readonly number[], format: (value: number) => string) => `${format(Math.min(...values))} - ${format(Math.max(...values))}`;
 
 setLogLevel('warn');
 const cleanup = createCleanup();
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     progress(`${signal}: stopping`);
     void cleanup.runAll().finally(() => process.exit(130));
   });
@@ -45,7 +48,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   await main();
 } catch (error) {
-  process.stderr.write(`transcode benchmark failed: ${(error as Error).stack ?? error}\n`);
+  if (!interrupted) process.stderr.write(`transcode benchmark failed: ${(error as Error).stack ?? error}\n`);
   process.exitCode = 1;
 } finally {
   await cleanup.runAll();
@@ -72,10 +75,10 @@ async function main(): Promise<void> {
     cpuWindow,
     cleanup,
   };
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, ffmpeg: ffmpegVersion(ffmpegPath) };
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, ffmpeg: ffmpegVersion(ffmpegPath), loadAverage: loadavg()[0]! };
   const lesson = `${testLesson.width}x${testLesson.height}@${testLesson.fps}, ${testLesson.seconds} s`;
   const ladderText = ladder.map((rendition) => `${rendition.name} ${rendition.videoKbps}k`).join(', ');
-  console.log(`Transcode benchmark: ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, ffmpeg ${machine.ffmpeg}`);
+  console.log(`Transcode benchmark: ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, ffmpeg ${machine.ffmpeg}; load average ${machine.loadAverage.toFixed(2)} at start`);
   console.log(`Lesson: ${lesson} H.264+AAC (demo encoder picture); ladder ${ladderText}, audio ${bench.job.audioKbps}k, preset ${bench.job.preset}, ${bench.job.segmentSeconds} s segments\n`);
 
   progress(`making the ${lesson} test lesson`);
@@ -95,7 +98,8 @@ async function main(): Promise<void> {
   progress('realtime factor: bare transcode, no -re');
   const realtime = await measureRealtime(bench);
   console.log(`\n2. Realtime factor: the bare transcode of the ${testLesson.seconds} s lesson flat out, both cores`);
-  console.log(textTable(['', 'wall', 'speed', 'CPU (of one core)'], [['bare ffmpeg', `${realtime.wallSeconds.toFixed(1)} s`, `${realtime.speed.toFixed(2)}x`, percent(realtime.cpuPercent)]]));
+  const realtimeRow = ['bare ffmpeg', `${realtime.wallSeconds.toFixed(1)} s`, `${realtime.speed.toFixed(2)}x`, percent(realtime.cpuPercent)];
+  console.log(textTable(['', 'wall', 'speed', 'CPU (of one core)'], [realtimeRow]));
 
   const runs: CapacityRun[] = [];
   const skipped: number[] = [];
@@ -114,17 +118,16 @@ async function main(): Promise<void> {
 
   const total = elapsedSeconds();
   console.log(`\nTotal ${total.toFixed(0)} s.`);
-  console.log(
-    JSON.stringify({
-      bench: 'transcode',
-      machine,
-      lesson: { ...testLesson, ...bench.job },
-      overhead: { cpuWindow, ...overhead, ours, bare },
-      realtime,
-      capacity: { ...capacity, runs, skipped, maxLessons },
-      totalSeconds: Number(total.toFixed(1)),
-    }),
-  );
+  const figures = {
+    bench: 'transcode',
+    machine,
+    lesson: { ...testLesson, ...bench.job },
+    overhead: { cpuWindow, ...overhead, ours, bare },
+    realtime,
+    capacity: { ...capacity, runs, skipped, maxLessons },
+    totalSeconds: total,
+  };
+  console.log(JSON.stringify(figures, (_key, value: unknown) => (typeof value === 'number' ? Math.round(value * 1000) / 1000 : value)));
 }
 
 type OverheadSummary = { oursPercent: number; barePercent: number; ratio: number; ratioRange: [number, number]; oursNodePercent: number; oursFfmpegPercent: number };
@@ -145,7 +148,8 @@ function summarizeOverhead(ours: readonly OursTrial[], bare: readonly BareTrial[
 
 function printOverhead(ours: readonly OursTrial[], bare: readonly BareTrial[], summary: OverheadSummary): void {
   const window = `${cpuWindow.fromSeconds}-${cpuWindow.toSeconds} s`;
-  console.log(`1. Our overhead: CPU (% of one core) of one lesson in real time, ${window} after it starts, ${trialsPerSide} trials each, alternating`);
+  console.log(`1. Our overhead: CPU (% of one core) of one lesson in real time, ${trialsPerSide} trials each, alternating;`);
+  console.log(`   measured ${window} after the lesson starts (a short window, so the whole run fits in 6 minutes)`);
   const nodes = ours.map((trial) => trial.nodePercent);
   const oursFfmpeg = ours.map((trial) => trial.ffmpegPercent);
   const oursTotal = ours.map((trial) => trial.totalPercent);
@@ -166,29 +170,37 @@ function printOverhead(ours: readonly OursTrial[], bare: readonly BareTrial[], s
   const verdict = summary.ratio <= 1.05 ? 'within' : 'ABOVE';
   const ratioRange = range(summary.ratioRange, (value) => value.toFixed(3));
   console.log(`ours / bare = ${summary.ratio.toFixed(3)} (per trial ${ratioRange}): ${verdict} the 5 % overhead target`);
-  const ffmpegShare = summary.oursFfmpegPercent - summary.barePercent;
-  console.log(`the difference, ${(summary.oursPercent - summary.barePercent).toFixed(1)} points: node ${summary.oursNodePercent.toFixed(1)}, our ffmpeg over bare ${ffmpegShare.toFixed(1)}`);
+  const ffmpegDifference = summary.oursFfmpegPercent - summary.barePercent;
+  console.log(
+    `the difference, ${signed(summary.oursPercent - summary.barePercent)} points = node ${signed(summary.oursNodePercent)} and our ffmpeg minus bare ${signed(ffmpegDifference)};` +
+      ` node alone is ${percent((100 * summary.oursNodePercent) / summary.barePercent)} of the bare transcode`,
+  );
 }
 
 function printCapacity(runs: readonly CapacityRun[], skipped: readonly number[], maxLessons: number, rendition: string): void {
   const first = runs[0];
   console.log(`\n3. Lessons per node: N lessons pushed at once for ${first?.runSeconds ?? capacity.runSeconds} s; over the last ${first?.windowSeconds ?? capacity.windowSeconds} s, per lesson (${rendition} playlist):`);
-  console.log('   new segments, and lag = segment served - its media end in real time (first -> last in the window)');
+  console.log('   new segments; lag = when a segment is served - when its media ended in real time, first -> last in the window;');
+  console.log('   lag trend = least-squares slope of the lag over the window');
   const rows = runs.flatMap((run) =>
     run.perLesson.map((lesson, index) => [
       index === 0 ? `N=${run.lessons} (node+ffmpeg CPU ${percent(run.cpuPercent)})` : '',
       lesson.lessonId,
       `${lesson.newSegments} of ${lesson.expectedSegments.toFixed(0)}`,
       `${lesson.lagFirstSeconds.toFixed(1)} -> ${lesson.lagLastSeconds.toFixed(1)} s`,
-      `${lesson.lagGrowthSeconds >= 0 ? '+' : ''}${lesson.lagGrowthSeconds.toFixed(1)} s`,
+      `${signed(lesson.lagGrowthSeconds)} s`,
+      `${signed(lesson.lagDriftPerMinute)} s/min`,
       lesson.keepsUp ? 'yes' : 'NO',
     ]),
   );
-  console.log(textTable(['', 'lesson', 'segments', 'lag', 'lag growth', 'keeps up'], rows));
+  console.log(textTable(['', 'lesson', 'segments', 'lag', 'lag growth', 'lag trend', 'keeps up'], rows));
   const stoppedAt = runs.find((run) => !run.keepsUp);
   if (stoppedAt) console.log(`stopped at N=${stoppedAt.lessons}: a lesson fell behind real time by more than one segment`);
   if (skipped.length > 0) console.log(`N=${skipped.join(', ')} not run: it would not fit the ${budgetSeconds} s time budget`);
-  console.log(`largest N that keeps up: ${maxLessons}`);
+  const largest = runs.find((run) => run.lessons === maxLessons);
+  const drift = largest ? mean(largest.perLesson.map((lesson) => lesson.lagDriftPerMinute)) : 0;
+  const driftNote = drift > 1 ? ` (but its lag grows ${drift.toFixed(1)} s a minute: it holds for the window, not for a whole lesson)` : '';
+  console.log(`largest N that keeps up: ${maxLessons}${driftNote}`);
 }
 
 function ffmpegVersion(ffmpegPath: string): string {

@@ -3,7 +3,7 @@
 // hash list and (once every rendition has media) the master playlist. Encoder runs follow one
 // another in the same lesson: a new run continues the numbering after a discontinuity.
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { Logger } from '../core/log.ts';
@@ -35,7 +35,15 @@ export type LessonPackagerOptions = {
 
 type RenditionState = { rendition: Rendition; segments: SegmentRecord[]; codecs?: string };
 
-type ActiveRun = { run: number; firstSequence: number; startedAt: number; lastIndex: Map<string, number>; elapsed: Map<string, number> };
+type ActiveRun = {
+  run: number;
+  firstSequence: number;
+  startedAt: number;
+  lastIndex: Map<string, number>;
+  elapsed: Map<string, number>;
+  /** mtime and size of each variant's ffmpeg playlist when last read. */
+  playlistVersion: Map<number, string>;
+};
 
 export type LessonPackager = {
   /** Starts following a new encoder run; `startedAt` is the wall-clock time of its first frame. */
@@ -92,9 +100,15 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
   async function collect(run: ActiveRun, state: RenditionState, variant: number): Promise<boolean> {
     const privateDir = join(segmenterDir(options.lessonDir, run.run), String(variant));
     const publicDir = join(options.lessonDir, state.rendition.name);
+    const playlistPath = join(privateDir, segmenterPlaylistName);
     let text: string;
+    let version: string;
     try {
-      text = await readFile(join(privateDir, segmenterPlaylistName), 'utf8');
+      // Most polls find nothing new: a stat is far cheaper than reading and parsing the playlist.
+      const { mtimeMs, size } = await stat(playlistPath);
+      version = `${mtimeMs}:${size}`;
+      if (run.playlistVersion.get(variant) === version) return false;
+      text = await readFile(playlistPath, 'utf8');
     } catch {
       return false; // The segmenter has not finished a segment for this rendition yet.
     }
@@ -138,6 +152,8 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       lastSegmentAt = Date.now();
       added = true;
     }
+    // Remembered only once every listed segment is published, so a failed scan is retried.
+    run.playlistVersion.set(variant, version);
     return added;
   }
 
@@ -169,7 +185,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
 
   return {
     startRun(run, startedAt) {
-      active = { run, firstSequence: nextSequence(), startedAt, lastIndex: new Map(), elapsed: new Map() };
+      active = { run, firstSequence: nextSequence(), startedAt, lastIndex: new Map(), elapsed: new Map(), playlistVersion: new Map() };
       clearInterval(timer);
       timer = setInterval(() => void scanSoon(), options.pollMs ?? 100);
     },
