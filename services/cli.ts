@@ -14,6 +14,9 @@ flags:
   --rtmp-port N          RTMP port (CLASSCAST_RTMP_PORT, default 1935)
   --data-dir DIR         where lessons are written (CLASSCAST_DATA_DIR, default ./data)
   --classroom ID:KEY     a classroom and its stream key; repeat for more (CLASSCAST_CLASSROOMS=id:key,id:key)
+  --upstream URL         (relay) an upstream to pull from, in order of preference; repeat for standbys
+                         (CLASSCAST_UPSTREAMS=url,url)
+  --relay-port N         (all) port of the city relay beside the province (CLASSCAST_RELAY_PORT, default 8081)
   --latency-mode MODE    low (1 s segments), normal (2 s) or high (4 s)
   --node-id ID           this node's name in logs and metrics
   --log-level LEVEL      debug, info, warn or error

@@ -1,5 +1,6 @@
 // Where the watch page finds its lesson: the id is the last segment of /watch/<lessonId>, and the
-// lesson's HLS master playlist is served from the same origin.
+// lesson's HLS master playlist is served by the media base the server put in the page (the viewer's
+// city relay), or by this origin when there is none.
 
 /** Lesson ids the server accepts (services/core/media-path.ts): a plain name, no dots-only tricks. */
 const lessonIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -17,6 +18,12 @@ export function lessonIdFromPath(pathname: string): string | null {
   return lessonIdPattern.test(id) && !id.includes('..') ? id : null;
 }
 
-export function masterPlaylistUrl(lessonId: string): string {
-  return `/live/${encodeURIComponent(lessonId)}/master.m3u8`;
+export function masterPlaylistUrl(lessonId: string, mediaBase = ''): string {
+  return `${mediaBase.replace(/\/+$/, '')}/live/${encodeURIComponent(lessonId)}/master.m3u8`;
+}
+
+/** The media base from `<meta name="classcast-media-base">`, or '' for this origin. */
+export function mediaBaseFromPage(doc: Document): string {
+  const content = doc.querySelector<HTMLMetaElement>('meta[name="classcast-media-base"]')?.content ?? '';
+  return /^https?:\/\/[^\s"'<>]+$/.test(content) ? content : '';
 }

@@ -9,7 +9,7 @@ import { HlsQuality } from './hls-quality.ts';
 import { recoverFromHlsErrors } from './hls-recovery.ts';
 import { hlsSourceType, registerHlsjsSourceHandler } from './hlsjs-source-handler.ts';
 import { liveLessonHlsConfig } from './latency-profile.ts';
-import { lessonIdFromPath, masterPlaylistUrl } from './lesson-urls.ts';
+import { lessonIdFromPath, masterPlaylistUrl, mediaBaseFromPage } from './lesson-urls.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
 import { createPlayerStatus } from './player-status.ts';
 import { QualityMenuButton } from './quality-menu.ts';
@@ -88,9 +88,9 @@ if (lessonId === null) {
   // hls.js reports what goes wrong with the <video> element itself, so its notices win over the
   // generic ones video.js would show.
   status.onOtherError(() => status.replaceOtherError());
-  player.src({ src: masterPlaylistUrl(lessonId), type: hlsSourceType });
+  player.src({ src: masterPlaylistUrl(lessonId, mediaBaseFromPage(document)), type: hlsSourceType });
 } else {
-  const source = { src: masterPlaylistUrl(lessonId), type: nativeHlsType };
+  const source = { src: masterPlaylistUrl(lessonId, mediaBaseFromPage(document)), type: nativeHlsType };
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
   player.src(source);
 }

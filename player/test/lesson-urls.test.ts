@@ -13,3 +13,7 @@ test('paths that do not name a lesson give no id', () => {
     assert.equal(lessonIdFromPath(path), null, path);
   }
 });
+
+test('the master playlist comes from the media base the server names, when it names one', () => {
+  assert.equal(masterPlaylistUrl('room-1', 'http://relay.example:8081/'), 'http://relay.example:8081/live/room-1/master.m3u8');
+});

@@ -1,6 +1,7 @@
 // `classcast all`: the whole platform in one process, the embedded default: province ingest with
 // its origin, the web pages, and a demo school encoder so a lesson is live at once.
 import { randomBytes } from 'node:crypto';
+import type { Request } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import { findMediaTool } from '../core/ffmpeg-binary.ts';
 import type { Logger } from '../core/log.ts';
@@ -8,13 +9,23 @@ import { pageRoutes, playerIsBuilt } from '../web/pages.ts';
 import { buildPlayer } from '../../player/build.ts';
 import { startDemoEncoder, type DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
 import { startIngestRole } from './ingest.ts';
+import { startRelayRole } from './relay.ts';
 import type { RunningRole } from './running-role.ts';
 
 export async function startAll(config: Config, log: Logger): Promise<RunningRole> {
   if (!playerIsBuilt()) await buildPlayer();
   const demo = config.demo.enabled ? demoClassroom(config) : undefined;
   const withDemo = demo && !config.classrooms.some((classroom) => classroom.id === demo.id) ? { ...config, classrooms: [...config.classrooms, demo] } : config;
-  const role = await startIngestRole(withDemo, log, [pageRoutes()]);
+  // The watch page plays through the city relay, as a viewer in a city would.
+  let relayPort = 0;
+  const mediaBase = (request: Request) => `${request.protocol}://${request.hostname}:${relayPort}`;
+  const role = await startIngestRole(withDemo, log, [pageRoutes(mediaBase)]);
+  const relayConfig = { ...config, node: { id: `${config.node.id}-city-relay` }, relay: { ...config.relay, upstreams: [`http://127.0.0.1:${role.httpPort}`] } };
+  const relay = await startRelayRole(relayConfig, log.child({ role: 'relay' }), config.relay.port).catch(async (error: unknown) => {
+    await role.close();
+    throw error;
+  });
+  relayPort = relay.httpPort;
 
   let encoder: DemoEncoder | undefined;
   let stopping = false;
@@ -40,10 +51,11 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
   if (demo) log.info('demo encoder pushing', { classroom: demo.id });
 
   return {
-    urls: { ...role.urls, watch: `http://localhost:${role.httpPort}/` },
+    urls: { ...role.urls, ...relay.urls, watch: `http://localhost:${role.httpPort}/` },
     async close() {
       stopping = true;
       await encoder?.stop();
+      await relay.close();
       await role.close();
     },
   };

@@ -10,7 +10,7 @@ export type RoleStarter = (config: Config, log: Logger) => Promise<RunningRole>;
 export const roles: Record<string, (() => Promise<RoleStarter>) | { notBuilt: string }> = {
   all: async () => (await import('./all.ts')).startAll,
   ingest: async () => (await import('./ingest.ts')).startIngestRole,
-  relay: { notBuilt: 'the city/school relay is not built yet (issue: relays)' },
+  relay: async () => (await import('./relay.ts')).startRelayRole,
   tracker: { notBuilt: 'the P2P tracker is not built yet (issue: P2P)' },
   catalog: { notBuilt: 'the catalog is not built yet (issue: catalog); `all` and `ingest` serve the lesson list meanwhile' },
 };

@@ -64,6 +64,11 @@ describe('classcast all', () => {
       await list.screenshot({ path: join(process.env.CLASSCAST_SCREENSHOTS ?? '/tmp', 'classcast-index.png') });
       const page = await openWatchPage(browser, `${base}${lesson.watchUrl}`);
       await waitForPlayback(page, 3);
+      // The watch page plays through the city relay that `all` runs beside the province.
+      const relayUrl = /relay\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
+      assert.ok(relayUrl, `relay URL in: ${stdout}`);
+      const relayHealth = (await (await fetch(`${relayUrl}/healthz`)).json()) as { stats: { requests: number; bytesToViewers: number } };
+      assert.ok(relayHealth.stats.requests > 5 && relayHealth.stats.bytesToViewers > 100_000, JSON.stringify(relayHealth.stats));
     } finally {
       await browser.close();
     }
@@ -108,9 +113,12 @@ describe('classcast start-up errors', () => {
   });
 
   it('explains roles that are not built yet and unknown roles', () => {
-    const relay = runToEnd(['relay']);
+    const tracker = runToEnd(['tracker']);
+    assert.notEqual(tracker.status, 0);
+    assert.match(tracker.stderr, /not built yet/);
+    const relay = runToEnd(['relay', '--http-port', '0']);
     assert.notEqual(relay.status, 0);
-    assert.match(relay.stderr, /not built yet/);
+    assert.match(relay.stderr, /relay\.upstreams: a relay needs at least one upstream/);
     const unknown = runToEnd(['streamer']);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /unknown role 'streamer'/);

@@ -10,7 +10,7 @@ import { ConfigError, describeIssues } from './errors.ts';
 type Layer = { source: string; values: Record<string, unknown> };
 
 /** Environment variables and the option each one sets. Numbers are converted before validation. */
-export const environmentOptions: Record<string, { path: string[]; kind: 'string' | 'number' | 'classrooms' }> = {
+export const environmentOptions: Record<string, { path: string[]; kind: 'string' | 'number' | 'classrooms' | 'list' }> = {
   CLASSCAST_HTTP_PORT: { path: ['http', 'port'], kind: 'number' },
   CLASSCAST_HTTP_HOST: { path: ['http', 'host'], kind: 'string' },
   CLASSCAST_PUBLIC_URL: { path: ['http', 'publicUrl'], kind: 'string' },
@@ -21,6 +21,8 @@ export const environmentOptions: Record<string, { path: string[]; kind: 'string'
   CLASSCAST_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
   CLASSCAST_LATENCY_MODE: { path: ['ingest', 'latencyMode'], kind: 'string' },
   CLASSCAST_CLASSROOMS: { path: ['classrooms'], kind: 'classrooms' },
+  CLASSCAST_UPSTREAMS: { path: ['relay', 'upstreams'], kind: 'list' },
+  CLASSCAST_RELAY_PORT: { path: ['relay', 'port'], kind: 'number' },
   DATABASE_URL: { path: ['databaseUrl'], kind: 'string' },
   FFMPEG_PATH: { path: ['ffmpegPath'], kind: 'string' },
 };
@@ -37,6 +39,8 @@ const flagOptions = {
   'latency-mode': { type: 'string' },
   'no-demo': { type: 'boolean' },
   classroom: { type: 'string', multiple: true },
+  upstream: { type: 'string', multiple: true },
+  'relay-port': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -58,6 +62,8 @@ export function parseCommandLine(argv: string[]): CommandLine & { help: boolean 
   if (values['latency-mode'] !== undefined) setPath(overrides, ['ingest', 'latencyMode'], values['latency-mode']);
   if (values['no-demo']) setPath(overrides, ['demo', 'enabled'], false);
   if (values.classroom) setPath(overrides, ['classrooms'], values.classroom.map(parseClassroomPair));
+  if (values['relay-port'] !== undefined) setPath(overrides, ['relay', 'port'], toNumber(values['relay-port']));
+  if (values.upstream) setPath(overrides, ['relay', 'upstreams'], values.upstream);
   return { role: positionals[0], configPath: values.config, overrides: { source: 'command-line flags', values: overrides }, help: values.help ?? false };
 }
 
@@ -76,7 +82,13 @@ export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
     const text = env[name];
     if (text === undefined || text === '') continue;
     const value =
-      option.kind === 'number' ? toNumber(text) : option.kind === 'classrooms' ? text.split(',').map((pair) => parseClassroomPair(pair.trim())) : text;
+      option.kind === 'number'
+        ? toNumber(text)
+        : option.kind === 'classrooms'
+          ? text.split(',').map((pair) => parseClassroomPair(pair.trim()))
+          : option.kind === 'list'
+            ? text.split(',').map((item) => item.trim())
+            : text;
     setPath(values, option.path, value);
   }
   if (env.FFMPEG_PATH && env.CLASSCAST_FFMPEG_PATH) throw new ConfigError('set FFMPEG_PATH or CLASSCAST_FFMPEG_PATH, not both');

@@ -46,6 +46,28 @@ export const configSchema = z
       })
       .strict()
       .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3 }),
+    relay: z
+      .object({
+        upstreams: z.array(z.string().url()).default([]),
+        memoryCacheMb: z.number().int().min(1).max(65536).default(256),
+        diskCacheMb: z.number().int().min(0).max(10_485_760).default(2048),
+        firstByteTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+        stallTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+        upstreamRetrySeconds: z.number().min(1).max(3600).default(10),
+        prefetchIdleSeconds: z.number().min(1).max(3600).default(30),
+        port: port.default(8081),
+      })
+      .strict()
+      .default({
+        upstreams: [],
+        memoryCacheMb: 256,
+        diskCacheMb: 2048,
+        firstByteTimeoutMs: 2000,
+        stallTimeoutMs: 2000,
+        upstreamRetrySeconds: 10,
+        prefetchIdleSeconds: 30,
+        port: 8081,
+      }),
     demo: z
       .object({
         enabled: z.boolean().default(true),

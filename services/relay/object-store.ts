@@ -1,0 +1,126 @@
+// Where the relay gets an object from: memory, then disk, then one shared upstream fetch. Objects
+// are checked before they are cached or passed on; a playlist that fails its check (or cannot be
+// fetched) is answered with the last good copy, so viewers keep what they had.
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '../core/log.ts';
+import { contentTypeFor, type MediaFileKind } from '../origin/cache-policy.ts';
+import type { DiskCache } from './disk-cache.ts';
+import { createFlight, type Flight } from './flight.ts';
+import { checkObject } from './object-check.ts';
+import type { RelayStats } from './relay-stats.ts';
+import { fetchFromUpstreams, ObjectRejectedError, type FetchLimits, type UpstreamHeaders } from './upstream-fetch.ts';
+import type { Upstreams } from './upstreams.ts';
+
+export type CachedObject = { headers: UpstreamHeaders; body: Buffer; expiresAt: number };
+
+export type ObjectStore = {
+  /** A fresh cached copy, from memory or disk. */
+  lookup(path: string, kind: MediaFileKind): Promise<CachedObject | undefined>;
+  /** The last good copy even if expired (playlists), for when upstream cannot give a good one. */
+  stale(path: string): CachedObject | undefined;
+  /** The fetch under way for `path`, started if there is none; `joined` when it was already under way. */
+  fetch(path: string, kind: MediaFileKind): { flight: Flight; joined: boolean };
+  isFetching(path: string): boolean;
+  memoryBytes(): number;
+};
+
+export type ObjectStoreOptions = { upstreams: Upstreams; limits: FetchLimits; memoryBytes: number; disk: DiskCache; stats: RelayStats; log: Logger };
+
+/** Objects passed on to viewers byte by byte as they arrive; playlists and lists are checked whole first. */
+const streamedKinds = new Set<MediaFileKind>(['segment', 'init']);
+
+export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
+  const { stats, log } = options;
+  const memory = new LRUCache<string, CachedObject>({ maxSize: options.memoryBytes, sizeCalculation: (entry) => Math.max(1, entry.body.length) });
+  const flights = new Map<string, Flight>();
+  const lastMediaSequence = new Map<string, number>();
+
+  const start = (path: string, kind: MediaFileKind): Flight => {
+    const flight = createFlight();
+    flights.set(path, flight);
+    const streamed = streamedKinds.has(kind);
+    let headers: UpstreamHeaders | undefined;
+    let held: Buffer[] = [];
+    let checked = false;
+    const sink = {
+      onHeaders(value: UpstreamHeaders) {
+        headers = value;
+        held = [];
+        checked = false;
+      },
+      onChunk(chunk: Buffer) {
+        if (!streamed || checked) {
+          if (streamed) flight.chunk(chunk);
+          else held.push(chunk);
+          return;
+        }
+        held.push(chunk);
+        const prefix = Buffer.concat(held);
+        if (prefix.length < 8) return;
+        const verdict = checkObject(kind, prefix);
+        if (!verdict.ok) throw new ObjectRejectedError(verdict.reason);
+        checked = true;
+        flight.headers(headers!);
+        flight.chunk(prefix);
+        held = [];
+      },
+    };
+    void fetchFromUpstreams(path, options.upstreams, options.limits, sink, stats, log)
+      .then(async (outcome) => {
+        if (outcome.status === 'not-found') return flight.end({ status: 'not-found' });
+        if (!streamed) {
+          const body = Buffer.concat(held);
+          const verdict = checkObject(kind, body, lastMediaSequence.get(path));
+          if (!verdict.ok) {
+            stats.rejected++;
+            log.warn('upstream object refused', { path, upstream: outcome.upstream, reason: verdict.reason });
+            options.upstreams.markDown(outcome.upstream, verdict.reason);
+            return flight.end({ status: 'failed', reason: verdict.reason });
+          }
+          if (verdict.mediaSequence !== undefined) lastMediaSequence.set(path, verdict.mediaSequence);
+          flight.headers(headers!);
+          flight.chunk(body);
+        } else if (!checked) {
+          // Shorter than a box header: nothing was passed on yet, so it can still be refused whole.
+          const verdict = checkObject(kind, Buffer.concat(held));
+          if (!verdict.ok) return flight.end({ status: 'failed', reason: verdict.reason });
+          flight.headers(headers!);
+          flight.chunk(Buffer.concat(held));
+        }
+        flight.complete();
+        const result = await flight.result;
+        if (result.status !== 'complete') return;
+        const maxAge = streamed ? Number.POSITIVE_INFINITY : maxAgeSeconds(result.headers.cacheControl) * 1000;
+        memory.set(path, { headers: result.headers, body: result.body, expiresAt: Date.now() + maxAge });
+        if (streamed) await options.disk.put(path, result.body);
+      })
+      .catch((error: Error) => flight.end({ status: 'failed', reason: error.message }))
+      .finally(() => flights.delete(path));
+    return flight;
+  };
+
+  return {
+    async lookup(path, kind) {
+      const entry = memory.get(path);
+      if (entry && entry.expiresAt > Date.now()) return entry;
+      if (!streamedKinds.has(kind)) return undefined;
+      const body = await options.disk.get(path);
+      if (!body) return undefined;
+      const fromDisk = { headers: { contentType: contentTypeFor(kind), cacheControl: 'public, max-age=31536000, immutable' }, body, expiresAt: Number.POSITIVE_INFINITY };
+      memory.set(path, fromDisk);
+      return fromDisk;
+    },
+    stale: (path) => memory.peek(path),
+    fetch(path, kind) {
+      const existing = flights.get(path);
+      return existing ? { flight: existing, joined: true } : { flight: start(path, kind), joined: false };
+    },
+    isFetching: (path) => flights.has(path),
+    memoryBytes: () => memory.calculatedSize ?? 0,
+  };
+}
+
+function maxAgeSeconds(cacheControl: string): number {
+  const match = /max-age=(\d+)/.exec(cacheControl);
+  return match ? Number(match[1]) : 1;
+}

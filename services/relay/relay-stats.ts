@@ -1,0 +1,19 @@
+// The relay's own figures, kept in one place for /metrics (the observability issue) and tests.
+export type RelayStats = {
+  requests: number;
+  hits: number;
+  misses: number;
+  /** Requests that joined a fetch already under way (single flight). */
+  joined: number;
+  bytesToViewers: number;
+  bytesFromUpstream: number;
+  upstreamRequests: number;
+  upstreamFailures: number;
+  /** Objects refused as broken (bad status, truncated, not a playlist, sequence going back). */
+  rejected: number;
+  prefetched: number;
+};
+
+export function createRelayStats(): RelayStats {
+  return { requests: 0, hits: 0, misses: 0, joined: 0, bytesToViewers: 0, bytesFromUpstream: 0, upstreamRequests: 0, upstreamFailures: 0, rejected: 0, prefetched: 0 };
+}

@@ -1,0 +1,95 @@
+// Fetches one object from the upstreams, streaming its bytes out as they arrive. An upstream that
+// errors, answers 5xx, sends no first byte or stalls mid-body within the bounds is marked down and
+// the next one is asked; a body cut short continues from the standby with a Range request, so
+// waiting viewers never see the object start over.
+import type { Logger } from '../core/log.ts';
+import type { RelayStats } from './relay-stats.ts';
+import type { Upstreams } from './upstreams.ts';
+
+export type UpstreamHeaders = { contentType: string; cacheControl: string; contentLength?: number };
+
+export type FetchSink = { onHeaders(headers: UpstreamHeaders): void; onChunk(chunk: Buffer): void };
+
+export type FetchOutcome = { status: 'ok'; upstream: string } | { status: 'not-found' };
+
+export type FetchLimits = { firstByteTimeoutMs: number; stallTimeoutMs: number };
+
+export class UpstreamsFailedError extends Error {
+  override name = 'UpstreamsFailedError';
+}
+
+/** Thrown by a sink that saw the object is broken before passing any of it on: start it afresh elsewhere. */
+export class ObjectRejectedError extends Error {
+  override name = 'ObjectRejectedError';
+}
+
+export async function fetchFromUpstreams(path: string, upstreams: Upstreams, limits: FetchLimits, sink: FetchSink, stats: RelayStats, log: Logger): Promise<FetchOutcome> {
+  let received = 0;
+  let total: number | undefined;
+  const failures: string[] = [];
+  for (const upstream of upstreams.ordered()) {
+    const controller = new AbortController();
+    let timer = setTimeout(() => controller.abort(new Error(`no response within ${limits.firstByteTimeoutMs} ms`)), limits.firstByteTimeoutMs);
+    const rearm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(new Error(`stalled: no bytes for ${limits.stallTimeoutMs} ms`)), limits.stallTimeoutMs);
+    };
+    try {
+      stats.upstreamRequests++;
+      const response = await fetch(upstream.url + path, {
+        signal: controller.signal,
+        headers: received > 0 ? { range: `bytes=${received}-` } : {},
+        redirect: 'error',
+      });
+      if (response.status === 404 && received === 0) {
+        await response.body?.cancel();
+        upstreams.markUp(upstream.url);
+        return { status: 'not-found' };
+      }
+      if (received > 0 ? response.status !== 206 || !continuesAt(response.headers.get('content-range'), received) : response.status !== 200) {
+        await response.body?.cancel();
+        throw new Error(`HTTP ${response.status}${received > 0 ? ' to a range request' : ''}`);
+      }
+      if (received === 0) {
+        const length = Number(response.headers.get('content-length'));
+        total = Number.isFinite(length) && response.headers.has('content-length') ? length : undefined;
+        sink.onHeaders({
+          contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+          cacheControl: response.headers.get('cache-control') ?? 'public, max-age=1',
+          ...(total !== undefined ? { contentLength: total } : {}),
+        });
+      }
+      rearm();
+      const reader = response.body!.getReader();
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        rearm();
+        const bytes = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+        stats.bytesFromUpstream += bytes.length;
+        sink.onChunk(bytes);
+        received += bytes.length;
+      }
+      if (total !== undefined && received !== total) throw new Error(`body cut short at ${received} of ${total} bytes`);
+      upstreams.markUp(upstream.url);
+      return { status: 'ok', upstream: upstream.url };
+    } catch (error) {
+      // Nothing of a rejected object was passed on, so the next upstream starts it from the beginning.
+      if (error instanceof ObjectRejectedError) received = 0;
+      const reason = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? 'aborted') : (error as Error).message;
+      stats.upstreamFailures++;
+      if (error instanceof ObjectRejectedError) stats.rejected++;
+      failures.push(`${upstream.url}: ${reason}`);
+      upstreams.markDown(upstream.url, reason);
+      log.warn('upstream failed', { upstream: upstream.url, path, reason, receivedBytes: received });
+      controller.abort(); // Releases the connection of a response we stopped reading.
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  throw new UpstreamsFailedError(`every upstream failed for ${path}: ${failures.join('; ')}`);
+}
+
+/** True when a Content-Range header (`bytes start-end/total`) starts where we stopped. */
+function continuesAt(contentRange: string | null, offset: number): boolean {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(contentRange ?? '');
+  return match !== null && Number(match[1]) === offset;
+}

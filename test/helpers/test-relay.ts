@@ -1,0 +1,27 @@
+// A relay for a test, in process, on a free loopback port, with its own throwaway data directory.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConfigInput } from '../../services/core/config/schema.ts';
+import { resolveConfig } from '../../services/core/config/load.ts';
+import { createLogger } from '../../services/core/log.ts';
+import { startRelayRole, type RelayRole } from '../../services/roles/relay.ts';
+
+export type TestRelay = RelayRole & { baseUrl: string; dataDir: string; stop(options?: { keepData?: boolean }): Promise<void> };
+
+export async function startTestRelay(upstreams: string[], relay: Partial<NonNullable<ConfigInput['relay']>> = {}, dataDir?: string): Promise<TestRelay> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'classcast-relay-')));
+  const config = resolveConfig([
+    { source: 'test', values: { dataDir: dir, node: { id: 'test-relay' }, http: { host: '127.0.0.1', port: 0 }, relay: { upstreams, ...relay } } },
+  ]);
+  const role = await startRelayRole(config, createLogger({ role: 'relay', node: 'test-relay' }));
+  return {
+    ...role,
+    dataDir: dir,
+    baseUrl: `http://127.0.0.1:${role.httpPort}`,
+    async stop(options = {}) {
+      await role.close();
+      if (!options.keepData) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
