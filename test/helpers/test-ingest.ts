@@ -6,11 +6,12 @@ import type { ConfigInput } from '../../services/core/config/schema.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts';
-import { pageRoutes } from '../../services/web/pages.ts';
+import { pageRoutes, type MediaBase } from '../../services/web/pages.ts';
 
 export type TestIngest = IngestRole & { dataDir: string; baseUrl: string; rtmpUrl(key: string): string; stop(): Promise<void> };
 
-export async function startTestIngest(overrides: Partial<ConfigInput> = {}): Promise<TestIngest> {
+/** `mediaBase` makes the watch page fetch media from elsewhere (a relay) instead of this origin. */
+export async function startTestIngest(overrides: Partial<ConfigInput> = {}, mediaBase?: MediaBase): Promise<TestIngest> {
   const dataDir = await mkdtemp(join(tmpdir(), 'classcast-test-'));
   setLogLevel((process.env.CLASSCAST_TEST_LOG as 'debug' | 'info' | undefined) ?? 'warn');
   const config = resolveConfig([
@@ -19,7 +20,7 @@ export async function startTestIngest(overrides: Partial<ConfigInput> = {}): Pro
       values: { dataDir, http: { host: '127.0.0.1', port: 0 }, rtmp: { host: '127.0.0.1', port: 0 }, demo: { enabled: false }, ...overrides },
     },
   ]);
-  const role = await startIngestRole(config, createLogger({ role: 'ingest', node: 'test' }), [pageRoutes()]);
+  const role = await startIngestRole(config, createLogger({ role: 'ingest', node: 'test' }), [pageRoutes(mediaBase)]);
   return {
     ...role,
     dataDir,
