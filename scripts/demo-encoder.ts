@@ -31,5 +31,5 @@ const encoder = startDemoEncoder({
 });
 process.on('SIGINT', () => void encoder.stop());
 const code = await encoder.exited;
-if (code !== 0) console.error(encoder.stderr());
+if (code !== 0) console.error(encoder.stderrTail());
 process.exit(code ?? 1);

@@ -14,7 +14,7 @@ import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { setLogLevel } from '../../services/core/log.ts';
 import { chooseLadder, segmentSecondsFor } from '../../services/transcode/ladder.ts';
 import { createCleanup } from './cleanup.ts';
-import { runFfmpeg } from './ffmpeg-child.ts';
+import { runFfmpeg } from '../ffmpeg-child.ts';
 import { textTable } from './text-table.ts';
 import { testLesson, testLessonArgs } from './transcode-commands.ts';
 import { measureBare, measureCapacity, measureOurs, measureRealtime, type Bench, type BareTrial, type CapacityRun, type OursTrial } from './transcode-trials.ts';

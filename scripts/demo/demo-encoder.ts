@@ -1,8 +1,8 @@
 // A stand-in for a classroom encoder: ffmpeg's test picture and a beeping tone, pushed over RTMP in
 // real time, with the encoder's wall-clock time burned into the picture (burned-in-clock.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { clockFilters } from './burned-in-clock.ts';
+import { startFfmpeg, type FfmpegChild } from '../ffmpeg-child.ts';
 
 export type DemoEncoderOptions = {
   ffmpegPath: string;
@@ -18,13 +18,7 @@ export type DemoEncoderOptions = {
   title?: string;
 };
 
-export type DemoEncoder = {
-  process: ChildProcess;
-  exited: Promise<number | null>;
-  /** The last few kB ffmpeg wrote to stderr, for error messages. */
-  stderr(): string;
-  stop(): Promise<number | null>;
-};
+export type DemoEncoder = FfmpegChild;
 
 const fontFile = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 
@@ -54,20 +48,5 @@ export function demoEncoderArgs(options: DemoEncoderOptions): string[] {
 }
 
 export function startDemoEncoder(options: DemoEncoderOptions): DemoEncoder {
-  const child = spawn(options.ffmpegPath, demoEncoderArgs(options), { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    process: child,
-    exited,
-    stderr: () => stderr,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
+  return startFfmpeg(options.ffmpegPath, demoEncoderArgs(options));
 }

@@ -43,7 +43,7 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
     void encoder.exited.then((code) => {
       if (stopping) return;
       // A demo that stops is restarted: the platform should always have something live to show.
-      log.warn('demo encoder exited, restarting', { code, stderr: encoder?.stderr().slice(-500) });
+      log.warn('demo encoder exited, restarting', { code, stderr: encoder?.stderrTail().slice(-500) });
       setTimeout(startEncoder, 2000);
     });
   };

@@ -53,7 +53,7 @@ describe('an encoder that reconnects within the grace period continues the same 
     try {
       await waitForPlayback(page, 3);
       // A hard drop, as when a classroom's network goes: the encoder is killed, not stopped politely.
-      first.process.kill('SIGKILL');
+      first.kill();
       await first.exited;
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const lessonsDuringGap = await listLessons();

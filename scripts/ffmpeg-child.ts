@@ -1,5 +1,5 @@
-// An ffmpeg the benchmark runs itself (test input, pusher, bare transcode): its pid for CPU
-// sampling, its exit, and the end of its stderr for error messages.
+// An ffmpeg run as a child of a script, test or benchmark (the demo encoder, a pusher, a bare
+// transcode): its pid for CPU sampling, its exit, and the end of its stderr for error messages.
 import { spawn } from 'node:child_process';
 
 export type FfmpegChild = {
@@ -10,6 +10,8 @@ export type FfmpegChild = {
   stderrTail(): string;
   /** SIGINT (ffmpeg finishes its output files), SIGKILL if it has not exited within 5 s. */
   stop(): Promise<number | null>;
+  /** SIGKILL at once, as when an encoder's machine or network dies. */
+  kill(): void;
 };
 
 export function startFfmpeg(ffmpegPath: string, args: readonly string[]): FfmpegChild {
@@ -29,6 +31,7 @@ export function startFfmpeg(ffmpegPath: string, args: readonly string[]): Ffmpeg
     startedAtMs: performance.now(),
     exited,
     stderrTail: () => stderr.trim(),
+    kill: () => void child.kill('SIGKILL'),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
