@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { fakeSegment, sleep, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const sha = (body: Buffer) => createHash('sha256').update(body).digest('hex');
 
@@ -135,13 +136,30 @@ describe('relay cache and single flight', () => {
     assert.match((await get(relay.baseUrl + path)).body.toString(), /MEDIA-SEQUENCE:11/);
   });
 
+  it('prefetches the segments a watched playlist lists, and stops following it once nobody asks', async () => {
+    const path = '/live/lesson-f/360p/index.m3u8';
+    upstream.handle(path, (_request, response) => void response.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'public, max-age=1' }).end(playlist(20, 2)));
+    for (const uri of ['init-r1-720p.mp4', 'r1-20.m4s', 'r1-21.m4s']) {
+      const body = uri.startsWith('init') ? Buffer.concat([Buffer.from([0, 0, 0, 16]), Buffer.from('ftypiso6'), Buffer.alloc(8)]) : fakeSegment(50_000, 7);
+      upstream.handle(`/live/lesson-f/360p/${uri}`, (_request, response) => void response.writeHead(200, { 'content-type': 'video/iso.segment', 'content-length': body.length }).end(body));
+    }
+    await get(relay.baseUrl + path);
+    assert.ok(relay.relay.prefetcher.following().includes(path));
+    await waitFor('the listed segments fetched without a viewer asking', () => upstream.requests.get('/live/lesson-f/360p/r1-21.m4s') === 1, 5000);
+    assert.equal(upstream.requests.get('/live/lesson-f/360p/init-r1-720p.mp4'), 1);
+    // A viewer now finds it warm: no second upstream request.
+    await get(`${relay.baseUrl}/live/lesson-f/360p/r1-20.m4s`);
+    assert.equal(upstream.requests.get('/live/lesson-f/360p/r1-20.m4s'), 1);
+    await waitFor('the relay to stop following the idle playlist', () => !relay.relay.prefetcher.following().includes(path), 5000);
+  });
+
   it('refuses paths outside the published names without asking upstream', async () => {
-    const before = [...upstream.requests.values()].reduce((a, b) => a + b, 0);
     for (const path of ['/live/..%2F..%2Fetc/passwd', '/live/x/720p/.segmenter', '/live/x/720p/secret.txt', '/live/x/a/b/c.m4s']) {
       const result = await get(relay.baseUrl + path);
       assert.ok([400, 404].includes(result.status), `${path}: ${result.status}`);
     }
-    assert.equal([...upstream.requests.values()].reduce((a, b) => a + b, 0), before);
+    const asked = [...upstream.requests.keys()].filter((path) => /passwd|segmenter|secret|\/x\//.test(path));
+    assert.deepEqual(asked, []);
   });
 });
 
