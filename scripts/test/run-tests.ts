@@ -1,6 +1,6 @@
-// `npm test`: makes sure what the tests need is here (Chromium, ffmpeg), type-checks, builds the
-// player, then runs every test with node's test runner. On a fresh Debian machine as root it
-// installs Chromium itself; otherwise it says how. No test is skipped for a missing tool.
+// `npm test`: makes sure what the tests need is here (Chromium, nginx, ffmpeg), type-checks, builds
+// the player, then runs every test with node's test runner. On a fresh Debian machine as root it
+// installs Chromium and nginx itself; otherwise it says how. No test is skipped for a missing tool.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,17 +19,24 @@ function run(command: string, args: string[]): number {
   return result.status ?? 1;
 }
 
-function ensureChromium(): void {
-  if (existsSync(chromiumPath)) return;
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot) {
-    throw new Error(`Chromium is missing at ${chromiumPath}. Install Debian's chromium (sudo apt-get install -y chromium) and run the tests again.`);
+/** Debian packages the tests drive for real, and the file each one provides. */
+const debianTools = [
+  { name: 'chromium', path: chromiumPath },
+  { name: 'nginx-light', path: process.env.NGINX_PATH ?? '/usr/sbin/nginx' },
+];
+
+function ensureDebianTools(): void {
+  const missing = debianTools.filter((tool) => !existsSync(tool.path));
+  if (missing.length === 0) return;
+  const names = missing.map((tool) => tool.name).join(' ');
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing: ${missing.map((tool) => tool.path).join(', ')}. Install Debian's ${names} (sudo apt-get install -y ${names}) and run the tests again.`);
   }
-  step('installing Debian chromium (apt-get)');
+  step(`installing Debian ${names} (apt-get)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const status = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env }).status;
-  if (status !== 0 || !existsSync(chromiumPath)) throw new Error('apt-get could not install chromium; install it by hand and run the tests again');
+  const status = spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((tool) => tool.name)], { stdio: 'inherit', env }).status;
+  if (status !== 0 || missing.some((tool) => !existsSync(tool.path))) throw new Error(`apt-get could not install ${names}; install it by hand and run the tests again`);
 }
 
 function testFiles(dir: string): string[] {
@@ -42,7 +49,7 @@ function testFiles(dir: string): string[] {
 
 try {
   step('checking tools');
-  ensureChromium();
+  ensureDebianTools();
   process.stdout.write(`chromium: ${chromiumPath}\nffmpeg: ${findMediaTool('ffmpeg', process.env.FFMPEG_PATH)}\nffprobe: ${findMediaTool('ffprobe', process.env.FFMPEG_PATH)}\n`);
   step('type-checking');
   if (run('node', [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']) !== 0) throw new Error('type errors (above)');
