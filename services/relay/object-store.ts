@@ -1,6 +1,7 @@
 // Where the relay gets an object from: memory, then disk, then one shared upstream fetch. Objects
 // are checked before they are cached or passed on; a playlist that fails its check (or cannot be
 // fetched) is answered with the last good copy, so viewers keep what they had.
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../core/log.ts';
 import { contentTypeFor, type MediaFileKind } from '../origin/cache-policy.ts';
@@ -11,7 +12,8 @@ import type { RelayStats } from './relay-stats.ts';
 import { fetchFromUpstreams, ObjectRejectedError, type FetchLimits, type UpstreamHeaders } from './upstream-fetch.ts';
 import type { Upstreams } from './upstreams.ts';
 
-export type CachedObject = { headers: UpstreamHeaders; body: Buffer; expiresAt: number };
+/** `etag` is computed once when the object is stored: hashing a segment per response was most of the relay's CPU. */
+export type CachedObject = { headers: UpstreamHeaders; body: Buffer; etag: string; expiresAt: number };
 
 export type ObjectStore = {
   /** A fresh cached copy, from memory or disk. */
@@ -91,7 +93,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
         const result = await flight.result;
         if (result.status !== 'complete') return;
         const maxAge = streamed ? Number.POSITIVE_INFINITY : maxAgeSeconds(result.headers.cacheControl) * 1000;
-        memory.set(path, { headers: result.headers, body: result.body, expiresAt: Date.now() + maxAge });
+        memory.set(path, { headers: result.headers, body: result.body, etag: etagOf(result.body), expiresAt: Date.now() + maxAge });
         if (streamed) await options.disk.put(path, result.body);
       })
       .catch((error: Error) => flight.end({ status: 'failed', reason: error.message }))
@@ -106,7 +108,12 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
       if (!streamedKinds.has(kind)) return undefined;
       const body = await options.disk.get(path);
       if (!body) return undefined;
-      const fromDisk = { headers: { contentType: contentTypeFor(kind), cacheControl: 'public, max-age=31536000, immutable' }, body, expiresAt: Number.POSITIVE_INFINITY };
+      const fromDisk = {
+        headers: { contentType: contentTypeFor(kind), cacheControl: 'public, max-age=31536000, immutable' },
+        body,
+        etag: etagOf(body),
+        expiresAt: Number.POSITIVE_INFINITY,
+      };
       memory.set(path, fromDisk);
       return fromDisk;
     },
@@ -123,4 +130,8 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
 function maxAgeSeconds(cacheControl: string): number {
   const match = /max-age=(\d+)/.exec(cacheControl);
   return match ? Number(match[1]) : 1;
+}
+
+function etagOf(body: Buffer): string {
+  return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }

@@ -6,7 +6,7 @@ import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from '../origin/cache-policy.ts';
 import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
 import type { UpstreamHeaders } from './upstream-fetch.ts';
-import type { ObjectStore } from './object-store.ts';
+import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';
 import type { RelayStats } from './relay-stats.ts';
 
@@ -26,7 +26,7 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
     const cached = await store.lookup(media.path, media.kind);
     if (cached) {
       stats.hits++;
-      return sendWhole(request, response, cached.headers, cached.body);
+      return sendWhole(request, response, cached);
     }
     stats.misses++;
     const { flight, joined } = store.fetch(media.path, media.kind);
@@ -48,7 +48,7 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
         // Bytes already went out: cut the response so the viewer sees it incomplete and retries.
         if (started) return void response.destroy();
         const stale = store.stale(media.path);
-        if (stale && media.kind !== 'segment' && media.kind !== 'init') return sendWhole(request, response, stale.headers, stale.body);
+        if (stale && media.kind !== 'segment' && media.kind !== 'init') return sendWhole(request, response, stale);
         if (result.status === 'not-found') {
           response.set('Cache-Control', notFoundCacheControl);
           return sendError(response, 404, 'not available yet', 'the lesson may not have started; retry in a second');
@@ -60,8 +60,10 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
     response.on('close', leave);
   }
 
-  function sendWhole(request: Request, response: Response, headers: UpstreamHeaders, body: Buffer): void {
-    response.set(responseHeaders(headers));
+  function sendWhole(request: Request, response: Response, object: CachedObject): void {
+    // Our own ETag, computed when the object was stored, so express does not hash the body per response.
+    response.set(responseHeaders(object.headers)).set('ETag', object.etag);
+    const { body } = object;
     // A downstream relay resuming a cut transfer asks for the rest with `Range: bytes=N-`.
     const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
     const start = range ? Number(range[1]) : 0;
