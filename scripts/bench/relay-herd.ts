@@ -4,21 +4,25 @@
 // the yardstick. Several rounds, each on a new segment; after each, the same 1,000 fetch the now
 // cached segment again, which is the fan-out floor. Loopback only, within 2 minutes.
 //   node --import tsx scripts/bench/relay-herd.ts [--clients 1000] [--rounds 5] [--segment-kb 500]
-// The 1,000 clients run in this process; the slow origin (this script with --serve-origin) and the
-// relay (bin/classcast.js relay) in their own, nginx as its own master and workers. All share the
+// The 1,000 clients run in this process; the slow origin (slow-origin-server.ts) and the relay
+// (bin/classcast.js relay) in their own, nginx as its own master and workers. All share the
 // machine's cores.
-import { fork, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { Agent, createServer as createHttpServer, request as httpRequest } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { cpus, loadavg, tmpdir, userInfo } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fakeSegment } from '../../test/helpers/fake-upstream.ts';
-import { createCleanup, type Cleanup } from './cleanup.ts';
+import { elapsedSeconds, progress } from './bench-clock.ts';
+import { boundedInteger } from './bounded-integer.ts';
+import type { Cleanup } from './cleanup.ts';
+import { figuresJson } from './figures-json.ts';
+import { describeMachine, loadAverageAtEnd, machineAtStart } from './machine.ts';
+import { startNginx, type NginxSite } from './nginx-process.ts';
 import { percentile } from './percentile.ts';
+import { startRelayProcess } from './relay-process.ts';
+import { runBench } from './run-bench.ts';
+import { startSlowOrigin } from './slow-origin.ts';
 import { textTable } from './text-table.ts';
+import { createWorkDir } from './work-dir.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,8 +30,6 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'segment-kb': { type: 'string', default: '500' },
     'origin-ms': { type: 'string', default: '500' },
-    /** Internal: run as the slow origin, a child of the benchmark. */
-    'serve-origin': { type: 'boolean', default: false },
   },
 });
 const run = {
@@ -42,33 +44,8 @@ const run = {
 const budgetSeconds = 170;
 const lesson = 'bench-lesson';
 const rendition = '720p';
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-const startedAt = performance.now();
-const elapsedSeconds = () => (performance.now() - startedAt) / 1000;
-const progress = (message: string) => process.stderr.write(`[${elapsedSeconds().toFixed(0).padStart(3)} s] ${message}\n`);
-
-if (values['serve-origin']) {
-  await serveSlowOrigin();
-} else {
-  const cleanup = createCleanup();
-  let interrupted = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      interrupted = true;
-      progress(`${signal}: stopping`);
-      void cleanup.runAll().finally(() => process.exit(130));
-    });
-  }
-  try {
-    await main(cleanup);
-  } catch (error) {
-    if (!interrupted) process.stderr.write(`relay herd benchmark failed: ${(error as Error).stack ?? error}\n`);
-    process.exitCode = 1;
-  } finally {
-    await cleanup.runAll();
-  }
-}
+await runBench('relay herd benchmark', main);
 
 type Server = { name: string; baseUrl: string };
 
@@ -103,23 +80,28 @@ type ServerResult = {
 };
 
 async function main(cleanup: Cleanup): Promise<void> {
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: loadavg()[0]! };
-  const workDir = await mkdtemp(join(tmpdir(), 'classcast-bench-relay-herd-'));
-  cleanup.add(() => rm(workDir, { recursive: true, force: true }));
-  console.log(`Relay herd: ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}; load average ${machine.loadAverage.toFixed(2)} at start`);
+  const machine = describeMachine();
+  const workDir = await createWorkDir('relay-herd', cleanup);
+  console.log(machineAtStart('Relay herd', machine));
   console.log(
     `${run.clients} clients ask at once for a fresh ${run.segmentBytes / 1000} KB segment; the origin sends it over ${run.originMs} ms (headers at once, body in ${run.originPieces} pieces); ${run.rounds} rounds, a new segment each, the servers taking turns.`,
   );
   console.log('The clients run in this node process, the slow origin and the relay in processes of their own; nginx uses proxy_cache_lock on.\n');
 
-  const origin = await startSlowOrigin(cleanup);
+  const origin = await startSlowOrigin({ segmentBytes: run.segmentBytes, originMs: run.originMs, originPieces: run.originPieces }, cleanup);
   const upstream = `http://127.0.0.1:${origin.port}`;
   // All three stay up and take turns each round, so noise from anything else on the machine
   // falls on all of them alike.
-  const servers = [
-    await startRelayProcess(upstream, join(workDir, 'relay-data'), cleanup),
-    await startNginx(join(workDir, 'nginx-1'), 1, upstream, cleanup),
-    await startNginx(join(workDir, 'nginx-auto'), 'auto', upstream, cleanup),
+  const nginxServer = async (name: string, workers: number | 'auto'): Promise<Server> => {
+    const dir = join(workDir, name);
+    await mkdir(join(dir, 'cache'), { recursive: true });
+    const nginx = await startNginx(dir, workers, nginxCachingProxy(join(dir, 'cache'), upstream), cleanup);
+    return { name: `nginx ${workers === 1 ? '1 worker' : `${workers} workers`}`, baseUrl: nginx.baseUrl };
+  };
+  const servers: Server[] = [
+    { name: 'relay', baseUrl: (await startRelayProcess(upstream, join(workDir, 'relay-data'), cleanup)).baseUrl },
+    await nginxServer('nginx-1', 1),
+    await nginxServer('nginx-auto', 'auto'),
   ];
   const agents = new Map<Server, Agent>();
   for (const server of servers) {
@@ -188,9 +170,9 @@ async function main(cleanup: Cleanup): Promise<void> {
     const single = ours.upstreamRequestsPerRound.every((count) => count === 1);
     console.log(`Relay: one upstream request per fresh segment: ${single ? 'yes' : `NO (${ours.upstreamRequestsPerRound.join(', ')})`}.`);
   }
-  console.log(`Load average ${loadavg()[0]!.toFixed(2)} at the end (other work on the machine counts too). Total ${elapsedSeconds().toFixed(0)} s.`);
+  console.log(`${loadAverageAtEnd()} Total ${elapsedSeconds().toFixed(0)} s.`);
   const figures = { bench: 'relay-herd', machine, run, results, totalSeconds: elapsedSeconds() };
-  console.log(JSON.stringify(figures, (_key, value: unknown) => (typeof value === 'number' ? Math.round(value * 10) / 10 : value)));
+  console.log(figuresJson(figures, 1));
 }
 
 function summarize(server: string, rounds: readonly Round[]): ServerResult {
@@ -271,181 +253,23 @@ async function openConnections(baseUrl: string, agent: Agent): Promise<void> {
   if (open < run.clients) progress(`only ${open} of ${run.clients} connections stayed open; the rest will connect during the herd`);
 }
 
-type Delivery = { startMs: number; endMs?: number };
-type SlowOrigin = { port: number; requests: Map<string, number>; deliveries: Map<string, Delivery> };
-type OriginMessage = { type: 'listening'; port: number } | { type: 'request'; path: string } | { type: 'delivered'; path: string; startMs: number; endMs: number };
-
-/**
- * The slow origin in a child process of its own (this script with --serve-origin), so the clients
- * receiving bytes here do not delay its timers. It reports each request and delivery back.
- */
-async function startSlowOrigin(cleanup: Cleanup): Promise<SlowOrigin> {
-  const args = ['--serve-origin', '--segment-kb', String(run.segmentBytes / 1000), '--origin-ms', String(run.originMs)];
-  const child = fork(fileURLToPath(import.meta.url), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  cleanup.add(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  });
-  const requests = new Map<string, number>();
-  const deliveries = new Map<string, Delivery>();
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the slow origin did not start within 20 s')), 20_000);
-    child.on('message', (message: OriginMessage) => {
-      if (message.type === 'listening') {
-        clearTimeout(timer);
-        resolve(message.port);
-      } else if (message.type === 'request') {
-        requests.set(message.path, (requests.get(message.path) ?? 0) + 1);
-      } else if (!deliveries.has(message.path)) {
-        deliveries.set(message.path, { startMs: message.startMs, endMs: message.endMs });
-      }
-    });
-    void exited.then(() => reject(new Error('the slow origin exited at start')));
-  });
-  return { port, requests, deliveries };
-}
-
-/** The child's side: any segment name under /live gets one fixed body, headers at once, body slowly. */
-async function serveSlowOrigin(): Promise<void> {
-  const report = (message: OriginMessage) => process.send?.(message);
-  const body = fakeSegment(run.segmentBytes);
-  const pieceBytes = Math.ceil(body.length / run.originPieces);
-  const server = createHttpServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0]!;
-    report({ type: 'request', path });
-    if (!/^\/live\/[\w-]+\/[\w-]+\/r\d+-\d+\.m4s$/.test(path)) return void response.writeHead(404).end();
-    const startMs = performance.now();
-    response.writeHead(200, { 'Content-Type': 'video/iso.segment', 'Content-Length': body.length, 'Cache-Control': 'public, max-age=31536000, immutable' });
-    let piece = 0;
-    const sendPiece = () => {
-      if (response.destroyed) return;
-      response.write(body.subarray(piece * pieceBytes, (piece + 1) * pieceBytes));
-      piece++;
-      if (piece < run.originPieces) return void setTimeout(sendPiece, run.originMs / run.originPieces);
-      response.end(() => report({ type: 'delivered', path, startMs, endMs: performance.now() }));
-    };
-    sendPiece();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  // The benchmark going away (normally or not) ends the origin.
-  process.once('disconnect', () => process.exit(0));
-  process.once('SIGTERM', () => process.exit(0));
-  report({ type: 'listening', port: (server.address() as { port: number }).port });
-}
-
-/** `classcast relay` as its own process on a free loopback port, stopped by `cleanup`. */
-async function startRelayProcess(upstream: string, dataDir: string, cleanup: Cleanup): Promise<Server> {
-  const args = ['bin/classcast.js', 'relay', '--upstream', upstream, '--http-port', '0', '--data-dir', dataDir, '--node-id', 'bench-relay', '--log-level', 'warn'];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, CLASSCAST_HTTP_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000)));
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  cleanup.add(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the relay did not start within 20 s: ${output}`)), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /relay\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    void exited.then(() => reject(new Error(`the relay exited at start: ${output}`)));
-  });
-  return { name: 'relay', baseUrl: `http://127.0.0.1:${port}` };
-}
-
-/** nginx as a caching proxy of `upstream` with proxy_cache_lock, foreground master and workers. */
-async function startNginx(dir: string, workers: number | 'auto', upstream: string, cleanup: Cleanup): Promise<Server> {
-  await mkdir(join(dir, 'cache'), { recursive: true });
-  const port = await freePort();
-  // As root, nginx would run its workers as `nobody`, who cannot write to our private temp directory.
-  const user = process.getuid?.() === 0 ? `user ${userInfo().username};` : '';
-  const config = `${user}
-worker_processes ${workers};
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-worker_rlimit_nofile 8192;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_timeout 75s;
-  keepalive_requests 1000000;
-  client_body_temp_path ${dir}/client-body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  proxy_cache_path ${dir}/cache levels=1:2 keys_zone=segments:10m max_size=1g inactive=10m use_temp_path=off;
-  server {
-    listen 127.0.0.1:${port} backlog=4096;
-    location = /healthz { return 200 "ok\\n"; }
-    location /live/ {
-      proxy_pass ${upstream};
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_cache segments;
-      proxy_cache_lock on;
-      proxy_cache_lock_timeout 10s;
-      proxy_cache_lock_age 10s;
-      proxy_cache_valid 200 10m;
-    }
-  }
-}
-`;
-  await writeFile(join(dir, 'nginx.conf'), config);
-  const child = spawn('nginx', ['-p', `${dir}/`, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-  const exited = new Promise<void>((resolve) => {
-    child.on('error', (error) => {
-      stderr += `\n${error.message} (install it: apt-get install -y nginx-light)`;
-      resolve();
-    });
-    child.on('close', () => resolve());
-  });
-  cleanup.add(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited at start: ${stderr.trim()}`);
-    const ok = await fetch(`${baseUrl}/healthz`).then((response) => response.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`nginx did not answer on ${baseUrl} within 10 s: ${stderr.trim()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { name: `nginx ${workers === 1 ? '1 worker' : `${workers} workers`}`, baseUrl };
-}
-
-/** A port free on loopback now (nginx needs one named in its configuration). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function boundedInteger(text: string, min: number, max: number, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${flag}: expected a whole number from ${min} to ${max}, got '${text}'`);
-  return value;
+/** nginx as a caching proxy of `upstream`, with proxy_cache_lock: one upstream fetch per object, the rest wait. */
+function nginxCachingProxy(cacheDir: string, upstream: string): NginxSite {
+  return {
+    main: ['worker_rlimit_nofile 8192;'],
+    http: [`proxy_cache_path ${cacheDir} levels=1:2 keys_zone=segments:10m max_size=1g inactive=10m use_temp_path=off;`],
+    listenParameters: 'backlog=4096',
+    server: [
+      'location /live/ {',
+      `  proxy_pass ${upstream};`,
+      '  proxy_http_version 1.1;',
+      '  proxy_set_header Connection "";',
+      '  proxy_cache segments;',
+      '  proxy_cache_lock on;',
+      '  proxy_cache_lock_timeout 10s;',
+      '  proxy_cache_lock_age 10s;',
+      '  proxy_cache_valid 200 10m;',
+      '}',
+    ],
+  };
 }

@@ -6,18 +6,21 @@
 // Prints tables, then one JSON line with every figure.
 //   node --import tsx scripts/bench/transcode.ts   (npm run bench:transcode)
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { setLogLevel } from '../../services/core/log.ts';
 import { chooseLadder, segmentSecondsFor } from '../../services/transcode/ladder.ts';
-import { createCleanup } from './cleanup.ts';
 import { runFfmpeg } from '../ffmpeg-child.ts';
+import { elapsedSeconds, progress } from './bench-clock.ts';
+import type { Cleanup } from './cleanup.ts';
+import { figuresJson } from './figures-json.ts';
+import { describeMachine, machineAtStart } from './machine.ts';
+import { runBench } from './run-bench.ts';
 import { textTable } from './text-table.ts';
 import { testLesson, testLessonArgs } from './transcode-commands.ts';
 import { measureBare, measureCapacity, measureOurs, measureRealtime, type Bench, type BareTrial, type CapacityRun, type OursTrial } from './transcode-trials.ts';
+import { createWorkDir } from './work-dir.ts';
 
 /** Whole run, with a margin under the 6 minutes allowed. */
 const budgetSeconds = 345;
@@ -26,40 +29,19 @@ const trialsPerSide = 2;
 const cpuWindow = { fromSeconds: 12, toSeconds: 42 };
 const capacity = { lessons: [2, 3, 4], runSeconds: 35, windowSeconds: 20, teardownSeconds: 15 };
 
-const startedAt = performance.now();
-const elapsedSeconds = () => (performance.now() - startedAt) / 1000;
-const progress = (message: string) => process.stderr.write(`[${elapsedSeconds().toFixed(0).padStart(3)} s] ${message}\n`);
 const percent = (value: number) => `${value.toFixed(1)} %`;
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
 const range = (values: readonly number[], format: (value: number) => string) => `${format(Math.min(...values))} - ${format(Math.max(...values))}`;
 
 setLogLevel('warn');
-const cleanup = createCleanup();
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    progress(`${signal}: stopping`);
-    void cleanup.runAll().finally(() => process.exit(130));
-  });
-}
+await runBench('transcode benchmark', main);
 
-try {
-  await main();
-} catch (error) {
-  if (!interrupted) process.stderr.write(`transcode benchmark failed: ${(error as Error).stack ?? error}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanup.runAll();
-}
-
-async function main(): Promise<void> {
+async function main(cleanup: Cleanup): Promise<void> {
   const ffmpegPath = findMediaTool('ffmpeg');
   const defaults = resolveConfig([]);
   const ladder = chooseLadder(testLesson, defaults.transcode.maxRenditions);
-  const workDir = await mkdtemp(join(tmpdir(), 'classcast-bench-transcode-'));
-  cleanup.add(() => rm(workDir, { recursive: true, force: true }));
+  const workDir = await createWorkDir('transcode', cleanup);
   const bench: Bench = {
     ffmpegPath,
     input: join(workDir, 'lesson.flv'),
@@ -75,10 +57,10 @@ async function main(): Promise<void> {
     cpuWindow,
     cleanup,
   };
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, ffmpeg: ffmpegVersion(ffmpegPath), loadAverage: loadavg()[0]! };
+  const machine = describeMachine({ ffmpeg: ffmpegVersion(ffmpegPath) });
   const lesson = `${testLesson.width}x${testLesson.height}@${testLesson.fps}, ${testLesson.seconds} s`;
   const ladderText = ladder.map((rendition) => `${rendition.name} ${rendition.videoKbps}k`).join(', ');
-  console.log(`Transcode benchmark: ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, ffmpeg ${machine.ffmpeg}; load average ${machine.loadAverage.toFixed(2)} at start`);
+  console.log(machineAtStart('Transcode benchmark', machine, `ffmpeg ${machine.ffmpeg}`));
   console.log(`Lesson: ${lesson} H.264+AAC (demo encoder picture); ladder ${ladderText}, audio ${bench.job.audioKbps}k, preset ${bench.job.preset}, ${bench.job.segmentSeconds} s segments\n`);
 
   progress(`making the ${lesson} test lesson`);
@@ -127,7 +109,7 @@ async function main(): Promise<void> {
     capacity: { ...capacity, runs, skipped, maxLessons },
     totalSeconds: total,
   };
-  console.log(JSON.stringify(figures, (_key, value: unknown) => (typeof value === 'number' ? Math.round(value * 1000) / 1000 : value)));
+  console.log(figuresJson(figures, 3));
 }
 
 type OverheadSummary = { oursPercent: number; barePercent: number; ratio: number; ratioRange: [number, number]; oursNodePercent: number; oursFfmpegPercent: number };
