@@ -94,6 +94,11 @@ export function createLessonRegistry(options: { liveDir: string; graceSeconds: n
     },
     release(lesson) {
       if (lesson.state === 'ended') return;
+      // A publish that never produced media (no keyframe, wrong codec) leaves no lesson behind.
+      if (lesson.runs === 0) {
+        lessons.delete(lesson.id);
+        return;
+      }
       lesson.state = 'reconnecting';
       clearTimeout(graceTimers.get(lesson.id));
       graceTimers.set(lesson.id, setTimeout(() => void end(lesson), options.graceSeconds * 1000));
