@@ -1,25 +1,19 @@
 // GET /live/<lesson>/master.m3u8 and /live/<lesson>/<rendition>/<file>: the lesson's HLS files
 // from the media root, with the headers from cache-policy.ts. Only the names the packager
 // publishes are served (media-request.ts), and no path can leave the root (media-path.ts).
-import { Router, type Response } from 'express';
+import type { Response, Router } from 'express';
 import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { cacheControlFor, contentTypeFor, notFoundCacheControl } from './cache-policy.ts';
-import { isMediaRequestError, parseMediaRequest } from './media-request.ts';
+import type { MediaRequest } from './media-request.ts';
+import { mediaRoutes } from './media-routes.ts';
 
 export type LessonLookup = (lessonId: string) => { segmentSeconds: number; ended: boolean } | undefined;
 
 export function liveRoutes(liveDir: string, lessonFor: LessonLookup): Router {
-  const router = Router();
-  router.get('/live/:lesson/:file', (request, response) => serve(response, [request.params.lesson, request.params.file]));
-  router.get('/live/:lesson/:rendition/:file', (request, response) => serve(response, [request.params.lesson, request.params.rendition, request.params.file]));
+  return mediaRoutes((_request, response, media) => serve(response, media));
 
-  function serve(response: Response, parts: string[]): void {
-    const media = parseMediaRequest(parts);
-    if (isMediaRequestError(media)) {
-      response.set('Cache-Control', notFoundCacheControl);
-      return sendError(response, media.status, media.message, media.hint);
-    }
+  function serve(response: Response, media: MediaRequest): void {
     const lesson = lessonFor(media.lessonId);
     response.set('Access-Control-Allow-Origin', '*');
     response.sendFile(
@@ -39,5 +33,4 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup): Router {
       },
     );
   }
-  return router;
 }

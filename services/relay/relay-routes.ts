@@ -1,27 +1,20 @@
 // The relay's HTTP face: the same /live URL space as the province origin, answered from cache or
 // from one shared upstream fetch, with the upstream's own headers so a CDN or another relay can
 // cache it in turn. A viewer asking for a media playlist makes the relay follow it (prefetch).
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from '../origin/cache-policy.ts';
-import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
+import type { MediaRequest } from '../origin/media-request.ts';
+import { mediaRoutes } from '../origin/media-routes.ts';
 import type { UpstreamHeaders } from './upstream-fetch.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';
 import type { RelayStats } from './relay-stats.ts';
 
 export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: RelayStats): Router {
-  const router = Router();
-  router.get('/live/:lesson/:file', (request, response) => serve(request, response, [request.params.lesson, request.params.file]));
-  router.get('/live/:lesson/:rendition/:file', (request, response) => serve(request, response, [request.params.lesson, request.params.rendition, request.params.file]));
+  return mediaRoutes(serve, () => stats.requests++);
 
-  async function serve(request: Request, response: Response, parts: string[]): Promise<void> {
-    stats.requests++;
-    const media = parseMediaRequest(parts);
-    if (isMediaRequestError(media)) {
-      response.set('Cache-Control', notFoundCacheControl);
-      return sendError(response, media.status, media.message, media.hint);
-    }
+  async function serve(request: Request, response: Response, media: MediaRequest): Promise<void> {
     if (media.kind === 'media-playlist') prefetcher.viewed(media.path);
     const cached = await store.lookup(media.path, media.kind);
     if (cached) {
@@ -74,7 +67,6 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
     stats.bytesToViewers += part.length;
     response.send(part);
   }
-  return router;
 }
 
 function responseHeaders(headers: UpstreamHeaders): Record<string, string> {
