@@ -9,6 +9,8 @@ import { dirname, join, relative } from 'node:path';
 import { LRUCache } from 'lru-cache';
 
 export type DiskCache = {
+  /** Whether `path` is stored, without reading it or counting it as used. */
+  has(path: string): boolean;
   get(path: string): Promise<Buffer | undefined>;
   put(path: string, body: Buffer): Promise<void>;
   size(): number;
@@ -38,6 +40,7 @@ export function openDiskCache(dir: string, maxBytes: number): DiskCache {
   for (const file of found.sort((a, b) => a.mtime - b.mtime)) index.set(file.path, file.size);
 
   return {
+    has: (path) => index.has(path),
     async get(path) {
       if (!index.has(path)) return undefined;
       index.get(path); // Marks it recently used.

@@ -23,6 +23,8 @@ export type ObjectStore = {
   /** The fetch under way for `path`, started if there is none; `joined` when it was already under way. */
   fetch(path: string, kind: MediaFileKind): { flight: Flight; joined: boolean };
   isFetching(path: string): boolean;
+  /** Whether a fresh copy is cached, in memory or on disk, without reading it. */
+  has(path: string): boolean;
   memoryBytes(): number;
 };
 
@@ -123,6 +125,10 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
       return existing ? { flight: existing, joined: true } : { flight: start(path, kind), joined: false };
     },
     isFetching: (path) => flights.has(path),
+    has(path) {
+      const entry = memory.peek(path);
+      return (entry !== undefined && entry.expiresAt > Date.now()) || options.disk.has(path);
+    },
     memoryBytes: () => memory.calculatedSize ?? 0,
   };
 }

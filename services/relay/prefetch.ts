@@ -33,7 +33,8 @@ export function createPrefetcher(store: ObjectStore, options: { idleMs: number; 
           const kind = mediaFileKind(uri);
           if (!kind || uri.includes('/')) continue;
           const path = base + uri;
-          if (store.isFetching(path) || (await store.lookup(path, kind))) continue;
+          // A presence check only: reading each cached segment back from disk twice a second was wasted I/O.
+          if (store.isFetching(path) || store.has(path)) continue;
           options.stats.prefetched++;
           store.fetch(path, kind);
         }
