@@ -56,7 +56,7 @@ try {
   step('building the player');
   await buildPlayer();
   const only = process.argv.slice(2);
-  const files = only.length > 0 ? only : [...testFiles('test/unit'), ...testFiles('player/test'), ...testFiles('test/e2e')];
+  const files = only.length > 0 ? only : [...testFiles('test/unit'), ...testFiles('player/test'), ...testFiles('test/catalog'), ...testFiles('test/e2e')];
   step(`running ${files.length} test files`);
   // One file at a time: end-to-end tests run real ffmpeg and Chromium, and two cores are all we have.
   process.exitCode = run('node', ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);

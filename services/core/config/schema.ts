@@ -68,6 +68,14 @@ export const configSchema = z
         prefetchIdleSeconds: 30,
         port: 8081,
       }),
+    catalog: z
+      .object({
+        earlyStartMinutes: z.number().min(0).max(240).default(15),
+        keyRefreshSeconds: z.number().min(0.2).max(300).default(2),
+        sessionHours: z.number().min(1).max(24 * 90).default(12),
+      })
+      .strict()
+      .default({ earlyStartMinutes: 15, keyRefreshSeconds: 2, sessionHours: 12 }),
     demo: z
       .object({
         enabled: z.boolean().default(true),

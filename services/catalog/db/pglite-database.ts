@@ -1,0 +1,24 @@
+// Database over embedded PGlite (PostgreSQL compiled to WebAssembly), so a newcomer needs nothing
+// but Node. One PGlite instance is one connection: it serves one process, and its queries run one
+// at a time, which is plenty for one province node's catalog.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Queryable, Row } from './database.ts';
+
+/** `dir` is a folder for the data files, or 'memory://' for a catalog that lives in memory only. */
+export async function openPgliteDatabase(dir: string): Promise<Database> {
+  if (dir !== 'memory://') await mkdir(dir, { recursive: true });
+  const lite = await PGlite.create(dir === 'memory://' ? undefined : dir).catch((error: Error) => {
+    throw new Error(`cannot open the embedded catalog in ${dir}: ${error.message} (is another Classcast process using it? set DATABASE_URL to share a catalog)`);
+  });
+  const run = async <R extends Row>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
+    (await target.query<R>(sql, params as unknown[] | undefined)).rows;
+  const exec = async (target: Pick<PGlite, 'exec'>, sql: string) => void (await target.exec(sql));
+  return {
+    kind: 'pglite',
+    query: (sql, params) => run(lite, sql, params),
+    exec: (sql) => exec(lite, sql),
+    transaction: (work) => lite.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params), exec: (sql) => exec(tx, sql) } satisfies Queryable)),
+    close: () => lite.close(),
+  };
+}
