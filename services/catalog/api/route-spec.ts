@@ -12,7 +12,13 @@ import type { Account, Role } from '../auth/account.ts';
 /** 'public': anyone, signed in or not. 'signed-in': any account. A list: only those roles. */
 export type Access = 'public' | 'signed-in' | readonly Role[];
 
-export type CatalogContext = { db: Database; config: Config; log: Logger };
+export type CatalogContext = {
+  db: Database;
+  config: Config;
+  log: Logger;
+  /** Where this request's school should point its encoders, e.g. rtmp://live.example.edu:1935/live (a key is appended). */
+  rtmpBase(request: Request): string;
+};
 
 export type HandlerInput<Q, B> = {
   account: Account | null;
