@@ -1,6 +1,6 @@
 // The HTTP server every role uses: express 5 with the routers the role brings, /healthz, JSON
 // errors for unknown routes and failures, and a listen that fails clearly on a busy port.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { listen } from './port-check.ts';
 import { sendError } from './http-errors.ts';
@@ -13,6 +13,8 @@ export type HttpServerOptions = {
   log: Logger;
   /** Extra facts for /healthz (role, node, live lessons...). */
   health: () => Record<string, unknown>;
+  /** Answers what it can before express sees the request (a relay's hot cached segments); false passes it on. */
+  fastPath?: (request: IncomingMessage, response: ServerResponse) => boolean;
 };
 
 export type HttpServer = { port: number; close(): Promise<void> };
@@ -38,7 +40,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     sendError(response, status, status === 500 ? 'internal error' : error.message, status === 500 ? 'retry; if it persists, tell the operators' : undefined);
   });
 
-  const server = createServer(app);
+  const { fastPath } = options;
+  const server = createServer(fastPath ? (request, response) => fastPath(request, response) || void app(request, response) : app);
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, options.port, options.host, 'http.port');
   options.log.info('http listening', { host: options.host, port });

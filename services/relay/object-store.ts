@@ -23,6 +23,8 @@ export type ObjectStore = {
   /** The fetch under way for `path`, started if there is none; `joined` when it was already under way. */
   fetch(path: string, kind: MediaFileKind): { flight: Flight; joined: boolean };
   isFetching(path: string): boolean;
+  /** A fresh copy already in memory, found without waiting (the hot path). */
+  inMemory(path: string): CachedObject | undefined;
   /** Whether a fresh copy is cached, in memory or on disk, without reading it. */
   has(path: string): boolean;
   memoryBytes(): number;
@@ -120,6 +122,10 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
       return fromDisk;
     },
     stale: (path) => memory.peek(path),
+    inMemory(path) {
+      const entry = memory.get(path);
+      return entry && entry.expiresAt > Date.now() ? entry : undefined;
+    },
     fetch(path, kind) {
       const existing = flights.get(path);
       return existing ? { flight: existing, joined: true } : { flight: start(path, kind), joined: false };

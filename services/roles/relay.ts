@@ -15,6 +15,7 @@ export async function startRelayRole(config: Config, log: Logger, port = config.
     port,
     log,
     routers: [relay.router],
+    fastPath: relay.fastPath,
     health: () => ({ role: 'relay', node: config.node.id, ...relay.health() }),
   }).catch((error: unknown) => {
     relay.close();
