@@ -1,12 +1,17 @@
 // classcast <role> [flags]: loads the configuration, starts the role, stops it cleanly on SIGINT/SIGTERM.
+// classcast create-operator: the one command that is not a role; it runs and exits.
 import { ConfigError } from './core/config/errors.ts';
 import { loadConfig, parseCommandLine } from './core/config/load.ts';
 import { createLogger, setLogLevel } from './core/log.ts';
 import { roles } from './roles/index.ts';
 
 const usage = `usage: classcast <role> [flags]
+       classcast create-operator --username NAME [--display-name "NAME"] [--data-dir DIR]
 
 roles: ${Object.keys(roles).join(', ')}
+
+create-operator makes an operator account in the catalog (DATABASE_URL, or the embedded one under
+--data-dir: stop the server first). The password comes from CLASSCAST_PASSWORD or is typed on stdin.
 
 flags:
   --config FILE          YAML or JSON configuration (see classcast.example.yml)
@@ -21,6 +26,8 @@ flags:
   --node-id ID           this node's name in logs and metrics
   --log-level LEVEL      debug, info, warn or error
   --no-demo              (all) do not start the demo school encoder
+  --username NAME        (create-operator) the new operator's username
+  --display-name NAME    (create-operator) the name shown in pages (default: the username)
 `;
 
 async function main(): Promise<number> {
@@ -34,6 +41,7 @@ async function main(): Promise<number> {
     process.stdout.write(usage);
     return commandLine.help ? 0 : 2;
   }
+  if (commandLine.role === 'create-operator') return createOperator(commandLine);
   const role = roles[commandLine.role];
   if (!role) return fail(new ConfigError(`unknown role '${commandLine.role}'; choose one of ${Object.keys(roles).join(', ')}`));
   if ('notBuilt' in role) return fail(new Error(`role '${commandLine.role}': ${role.notBuilt}`));
@@ -65,6 +73,19 @@ async function main(): Promise<number> {
   log.info('stopping');
   await running.close();
   return 0;
+}
+
+async function createOperator(commandLine: ReturnType<typeof parseCommandLine>): Promise<number> {
+  try {
+    const config = loadConfig(commandLine);
+    // A one-shot command prints one line; the database's start-up logs would only bury it.
+    setLogLevel(config.log.level === 'debug' ? 'debug' : 'warn');
+    const { createOperatorCommand } = await import('./catalog/auth/create-operator-command.ts');
+    const log = createLogger({ role: 'create-operator', node: config.node.id });
+    return await createOperatorCommand(config, commandLine, log, process);
+  } catch (error) {
+    return fail(error);
+  }
 }
 
 function fail(error: unknown): number {

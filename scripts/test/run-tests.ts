@@ -1,12 +1,14 @@
-// `npm test`: makes sure what the tests need is here (Chromium, nginx, ffmpeg), type-checks, builds
-// the player, then runs every test with node's test runner. On a fresh Debian machine as root it
-// installs Chromium and nginx itself; otherwise it says how. No test is skipped for a missing tool.
+// `npm test`: makes sure what the tests need is here (Chromium, nginx, PostgreSQL, ffmpeg),
+// type-checks, builds the player, then runs every test with node's test runner. On a fresh Debian
+// machine as root it installs Chromium, nginx and PostgreSQL itself; otherwise it says how. No test
+// is skipped for a missing tool.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { buildPlayer } from '../../player/build.ts';
 import { chromiumPath } from '../../test/helpers/browser.ts';
+import { findPostgresBinDir } from '../../test/helpers/throwaway-postgres.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -19,24 +21,31 @@ function run(command: string, args: string[]): number {
   return result.status ?? 1;
 }
 
-/** Debian packages the tests drive for real, and the file each one provides. */
+/** Debian's initdb, whichever PostgreSQL version is installed: the catalog tests start their own cluster with it. */
+function postgresInitdb(): string {
+  const dir = findPostgresBinDir();
+  return dir ? join(dir, 'initdb') : '/usr/lib/postgresql/*/bin/initdb';
+}
+
+/** Debian packages the tests drive for real, and the file each one provides (looked for again after installing). */
 const debianTools = [
-  { name: 'chromium', path: chromiumPath },
-  { name: 'nginx-light', path: process.env.NGINX_PATH ?? '/usr/sbin/nginx' },
+  { name: 'chromium', path: () => chromiumPath },
+  { name: 'nginx-light', path: () => process.env.NGINX_PATH ?? '/usr/sbin/nginx' },
+  { name: 'postgresql', path: postgresInitdb },
 ];
 
 function ensureDebianTools(): void {
-  const missing = debianTools.filter((tool) => !existsSync(tool.path));
+  const missing = debianTools.filter((tool) => !existsSync(tool.path()));
   if (missing.length === 0) return;
   const names = missing.map((tool) => tool.name).join(' ');
   if (process.getuid?.() !== 0) {
-    throw new Error(`missing: ${missing.map((tool) => tool.path).join(', ')}. Install Debian's ${names} (sudo apt-get install -y ${names}) and run the tests again.`);
+    throw new Error(`missing: ${missing.map((tool) => tool.path()).join(', ')}. Install Debian's ${names} (sudo apt-get install -y ${names}) and run the tests again.`);
   }
   step(`installing Debian ${names} (apt-get)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   const status = spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((tool) => tool.name)], { stdio: 'inherit', env }).status;
-  if (status !== 0 || missing.some((tool) => !existsSync(tool.path))) throw new Error(`apt-get could not install ${names}; install it by hand and run the tests again`);
+  if (status !== 0 || missing.some((tool) => !existsSync(tool.path()))) throw new Error(`apt-get could not install ${names}; install it by hand and run the tests again`);
 }
 
 function testFiles(dir: string): string[] {
@@ -50,7 +59,7 @@ function testFiles(dir: string): string[] {
 try {
   step('checking tools');
   ensureDebianTools();
-  process.stdout.write(`chromium: ${chromiumPath}\nffmpeg: ${findMediaTool('ffmpeg', process.env.FFMPEG_PATH)}\nffprobe: ${findMediaTool('ffprobe', process.env.FFMPEG_PATH)}\n`);
+  process.stdout.write(`chromium: ${chromiumPath}\npostgresql: ${postgresInitdb()}\nffmpeg: ${findMediaTool('ffmpeg', process.env.FFMPEG_PATH)}\nffprobe: ${findMediaTool('ffprobe', process.env.FFMPEG_PATH)}\n`);
   step('type-checking');
   if (run('node', [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']) !== 0) throw new Error('type errors (above)');
   step('building the player');

@@ -1,13 +1,14 @@
-// Applies migrations/NNN_name.sql in order, each in its own transaction, recording each in
-// schema_migrations. A session-wide advisory lock makes two processes starting at once take turns:
-// the second finds the work done and applies nothing.
+// Applies migrations/NNN_name.sql in order, recording each in schema_migrations. One transaction
+// carries the whole run, so a failing migration leaves the schema as it was before the run. An
+// advisory lock held by that transaction makes two processes starting at once take turns: the
+// second finds the work done and applies nothing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.ts';
 
 const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
 /** Any fixed number: it names the lock both processes wait on. */
-const migrationLockId = 724_100_001;
+export const migrationLockId = 724_100_001;
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -34,10 +35,14 @@ export async function migrate(db: Database, migrations = loadMigrations()): Prom
     let applied = 0;
     for (const migration of migrations) {
       if (done.has(migration.version)) continue;
-      await tx.exec(migration.sql);
+      await tx.exec(migration.sql).catch((error: Error) => {
+        throw new Error(`migration ${migrationFile(migration)} failed, nothing was applied: ${error.message}`, { cause: error });
+      });
       await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [migration.version, migration.name]);
       applied++;
     }
     return applied;
   });
 }
+
+const migrationFile = (migration: Migration) => `${String(migration.version).padStart(3, '0')}_${migration.name}.sql`;

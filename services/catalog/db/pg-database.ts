@@ -22,16 +22,19 @@ export async function openPgDatabase(url: string): Promise<Database> {
     async transaction(work) {
       const client = await pool.connect();
       const tx: Queryable = { query: (sql, params) => run(client, sql, params), exec: async (sql) => void (await client.query(sql)) };
+      let broken: Error | undefined;
       try {
         await client.query('begin');
         const result = await work(tx);
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => {});
+        await client.query('rollback').catch((rollbackError: Error) => (broken = rollbackError));
         throw error;
       } finally {
-        client.release();
+        // A connection that cannot even roll back is closed, not handed to the next caller
+        // mid-transaction.
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -41,10 +41,13 @@ const flagOptions = {
   classroom: { type: 'string', multiple: true },
   upstream: { type: 'string', multiple: true },
   'relay-port': { type: 'string' },
+  username: { type: 'string' },
+  'display-name': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export function parseCommandLine(argv: string[]): CommandLine & { help: boolean } {
+/** `username` and `displayName` are for `classcast create-operator`, not configuration. */
+export function parseCommandLine(argv: string[]): CommandLine & { help: boolean; username: string | undefined; displayName: string | undefined } {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: flagOptions, allowPositionals: true, strict: true });
@@ -64,7 +67,7 @@ export function parseCommandLine(argv: string[]): CommandLine & { help: boolean 
   if (values.classroom) setPath(overrides, ['classrooms'], values.classroom.map(parseClassroomPair));
   if (values['relay-port'] !== undefined) setPath(overrides, ['relay', 'port'], toNumber(values['relay-port']));
   if (values.upstream) setPath(overrides, ['relay', 'upstreams'], values.upstream);
-  return { role: positionals[0], configPath: values.config, overrides: { source: 'command-line flags', values: overrides }, help: values.help ?? false };
+  return { role: positionals[0], configPath: values.config, overrides: { source: 'command-line flags', values: overrides }, help: values.help ?? false, username: values.username, displayName: values['display-name'] };
 }
 
 /** `ID:KEY` as given to `--classroom` or in CLASSCAST_CLASSROOMS (comma-separated). */

@@ -1,0 +1,87 @@
+// The JSON shapes the resource routes answer, as zod schemas, for the OpenAPI document. They mirror
+// the types in services/catalog/queries/*.ts and docs/api.md.
+import { z } from 'zod';
+import { latencyModes } from '../../core/config/schema.ts';
+import { lessonStates, visibilities } from '../queries/lessons.ts';
+
+const id = z.number().int();
+const time = z.string().describe('ISO 8601 time');
+
+export const citySchema = z.object({ id, provinceId: id, name: z.string(), schoolCount: z.number().int() });
+
+export const schoolSchema = z.object({ id, cityId: id, cityName: z.string(), name: z.string(), classroomCount: z.number().int() });
+
+export const encoderSchema = z.object({
+  connected: z.boolean(),
+  ingestNode: z.string(),
+  lessonId: z.string().nullable(),
+  keyKind: z.enum(['primary', 'backup']).nullable(),
+  bitrateKbps: z.number().nullable(),
+  fps: z.number().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  remoteAddress: z.string().nullable(),
+  updatedAt: time,
+});
+
+export const classroomSchema = z.object({
+  id: z.string(),
+  schoolId: id.nullable(),
+  schoolName: z.string().nullable(),
+  name: z.string(),
+  rtmpUrl: z.string().describe('the encoder pushes to <rtmpUrl>/<key>'),
+  primaryKey: z.string().optional().describe('only for operators and the school admins'),
+  backupKey: z.string().nullable().optional().describe('only for operators and the school admins'),
+  keysRotatedAt: time,
+  encoder: encoderSchema.nullable(),
+});
+
+export const coursewareFileSchema = z.object({ id, name: z.string(), contentType: z.string(), sizeBytes: z.number().int(), url: z.string() });
+
+export const courseSchema = z.object({
+  id,
+  schoolId: id,
+  schoolName: z.string(),
+  title: z.string(),
+  subject: z.string(),
+  grade: z.string(),
+  teacherAccountId: id.nullable(),
+  teacherName: z.string(),
+  description: z.string(),
+  files: z.array(coursewareFileSchema),
+});
+
+export const lessonSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  courseId: id.nullable(),
+  courseTitle: z.string().nullable(),
+  subject: z.string().nullable(),
+  grade: z.string().nullable(),
+  teacherName: z.string().nullable(),
+  classroomId: z.string(),
+  classroomName: z.string(),
+  schoolId: id.nullable(),
+  schoolName: z.string().nullable(),
+  cityId: id.nullable(),
+  cityName: z.string().nullable(),
+  startsAt: time,
+  endsAt: time.nullable(),
+  latencyMode: z.enum(latencyModes),
+  visibility: z.enum(visibilities),
+  state: z.enum(lessonStates),
+  adHoc: z.boolean(),
+  wentLiveAt: time.nullable(),
+  endedAt: time.nullable(),
+  masterUrl: z.string(),
+  watchUrl: z.string(),
+});
+
+export const facetsSchema = z.object({
+  cities: z.array(z.object({ id, name: z.string() })),
+  schools: z.array(z.object({ id, name: z.string(), cityId: id })),
+  grades: z.array(z.string()),
+  subjects: z.array(z.string()),
+});
+
+export const deletedSchema = z.object({ deleted: z.literal(true) });

@@ -1,0 +1,113 @@
+// Signing in and out, who am I, and the first-run setup that creates the province's first operator.
+// A failed login says the same thing, after the same work, whether the username exists or not, so
+// neither the answer nor its timing tells an attacker which usernames are real.
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { Account } from '../../auth/account.ts';
+import { accountResponse, displayNameField, newPasswordField, usernameField } from '../../auth/account-fields.ts';
+import { createAccount, findAccountByUsername, operatorExists } from '../../auth/accounts.ts';
+import { hashPassword, verifyPassword } from '../../auth/passwords.ts';
+import { clearedSessionCookie, readSessionToken, sessionCookie } from '../../auth/session-cookie.ts';
+import { createSession, deleteSession, purgeExpiredSessions } from '../../auth/sessions.ts';
+import { takeSetupToken } from '../../auth/setup-token.ts';
+import { ApiError, unauthorized } from '../api-error.ts';
+import { route, type CatalogContext, type RouteSpec } from '../route-spec.ts';
+
+const wrongLogin = () => new ApiError(401, 'wrong username or password', 'check both and try again');
+
+/** Verified against when the username is unknown, so that answer costs one scrypt like a real one. */
+let dummyHash: Promise<string> | undefined;
+const getDummyHash = () => (dummyHash ??= hashPassword('not a password anyone has'));
+
+const signedInResponse = z.object({ account: accountResponse, token: z.string(), expiresAt: z.string() });
+
+/** Starts a session for the account: the token in the answer (for scripts) and in the cookie (for browsers). */
+async function signIn(account: Account, context: CatalogContext, request: Request, response: Response) {
+  const hours = context.config.catalog.sessionHours;
+  const { token, expiresAt } = await createSession(context.db, account.id, hours);
+  response.append('Set-Cookie', sessionCookie(token, hours * 3600, request.secure));
+  return { account, token, expiresAt: expiresAt.toISOString() };
+}
+
+export const authRoutes: RouteSpec[] = [
+  route<undefined, { username: string; password: string }>({
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Sign in; answers the session token and sets the classcast_session cookie',
+    tag: 'auth',
+    access: 'public',
+    body: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1000) }),
+    response: signedInResponse,
+    async handler({ body, context, request, response }) {
+      // Awaited on every login, so only the first login in a process pays for making it, whoever signs in.
+      const dummy = await getDummyHash();
+      const found = await findAccountByUsername(context.db, body.username);
+      const matches = await verifyPassword(body.password, found?.passwordHash ?? dummy);
+      if (!found || !matches || found.account.disabled) throw wrongLogin();
+      await purgeExpiredSessions(context.db);
+      const { disabled: _disabled, ...account } = found.account;
+      return { body: await signIn(account, context, request, response) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'Sign out: ends this session and clears the cookie',
+    tag: 'auth',
+    access: 'public',
+    response: z.object({ signedOut: z.literal(true) }),
+    async handler({ context, request, response }) {
+      const token = readSessionToken(request);
+      if (token) await deleteSession(context.db, token);
+      response.append('Set-Cookie', clearedSessionCookie(request.secure));
+      return { body: { signedOut: true } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/auth/me',
+    summary: 'The signed-in account',
+    tag: 'auth',
+    access: 'signed-in',
+    response: z.object({ account: accountResponse }),
+    async handler({ account }) {
+      if (!account) throw unauthorized();
+      return { body: { account } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/setup/status',
+    summary: 'Whether the catalog still needs its first operator (the login page then offers setup)',
+    tag: 'auth',
+    access: 'public',
+    response: z.object({ needsSetup: z.boolean() }),
+    async handler({ context }) {
+      return { body: { needsSetup: !(await operatorExists(context.db)) } };
+    },
+  }),
+  route<undefined, { token: string; username: string; password: string; displayName: string }>({
+    method: 'post',
+    path: '/setup',
+    summary: 'Create the first operator with the one-time setup token the server logged, and sign in',
+    tag: 'auth',
+    access: 'public',
+    body: z.object({ token: z.string().min(1).max(200), username: usernameField, password: newPasswordField, displayName: displayNameField }),
+    response: signedInResponse,
+    successStatus: 201,
+    async handler({ body, context, request, response }) {
+      if (await operatorExists(context.db)) throw new ApiError(409, 'setup is done: an operator exists', 'sign in, or ask an operator for an account');
+      const restore = takeSetupToken(context.db, body.token);
+      if (!restore) throw new ApiError(403, 'wrong or already used setup token', 'use the URL the server logged at start-up (event "setup token"), or run: classcast create-operator --username NAME');
+      let account: Account;
+      try {
+        account = await createAccount(context.db, { username: body.username, password: body.password, displayName: body.displayName, role: 'operator' });
+      } catch (error) {
+        restore();
+        throw error;
+      }
+      context.log.info('first operator created', { username: account.username });
+      return { status: 201, body: await signIn(account, context, request, response) };
+    },
+  }),
+];

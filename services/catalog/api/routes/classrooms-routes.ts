@@ -1,0 +1,177 @@
+// /classrooms: the school's staff see their classrooms and encoder status; operators and the
+// school's admins also see the stream keys, create and change classrooms, and rotate keys.
+import type { Request } from 'express';
+import { z } from 'zod';
+import type { Account } from '../../auth/account.ts';
+import type { Queryable } from '../../db/database.ts';
+import {
+  countLessonsOfClassroom,
+  createClassroom,
+  deleteClassroom,
+  getClassroom,
+  listClassrooms,
+  setClassroomKey,
+  streamKeyInUse,
+  updateClassroom,
+  type ClassroomRecord,
+} from '../../queries/classrooms.ts';
+import { getSchool } from '../../queries/schools.ts';
+import { ApiError, forbidden, notFound } from '../api-error.ts';
+import { classroomIdField, classroomIdPattern, idField, idQuery, nameField, pathSlug, streamKeyField } from '../fields.ts';
+import { page, pageSchema, paginationQuery } from '../pagination.ts';
+import { managesSchool, mayManageClassroom, maySeeClassroom, maySeeClassroomKeys } from '../permissions.ts';
+import { classroomSchema, deletedSchema } from '../resource-schemas.ts';
+import { route, type CatalogContext, type RouteSpec } from '../route-spec.ts';
+import { newStreamKey } from '../stream-keys.ts';
+
+const staff = ['operator', 'school_admin', 'teacher'] as const;
+const managers = ['operator', 'school_admin'] as const;
+
+const listQuery = paginationQuery.extend({ schoolId: idQuery.optional() });
+const createBody = z
+  .object({ id: classroomIdField, schoolId: idField, name: nameField, primaryKey: streamKeyField.optional(), backupKey: streamKeyField.nullable().optional() })
+  .strict();
+const changeBody = z.object({ name: nameField.optional(), schoolId: idField.optional() }).strict();
+const rotateBody = z.object({ which: z.enum(['primary', 'backup']) }).strict();
+
+/** The classroom as this caller may see it: keys only for those who manage it. */
+function view(classroom: ClassroomRecord, account: Account | null, context: CatalogContext, request: Request) {
+  const { primaryKey, backupKey, ...rest } = classroom;
+  return { ...rest, rtmpUrl: context.rtmpBase(request), ...(maySeeClassroomKeys(account, classroom) ? { primaryKey, backupKey } : {}) };
+}
+
+async function loadClassroom(db: Queryable, rawId: string | undefined): Promise<ClassroomRecord> {
+  const id = pathSlug(rawId, 'classroom', classroomIdPattern);
+  const classroom = await getClassroom(db, id);
+  if (!classroom) throw notFound('classroom', id);
+  return classroom;
+}
+
+async function loadManaged(db: Queryable, rawId: string | undefined, account: Account | null): Promise<ClassroomRecord> {
+  const classroom = await loadClassroom(db, rawId);
+  if (!mayManageClassroom(account, classroom)) throw forbidden('only operators and this school\'s admins change its classrooms');
+  return classroom;
+}
+
+async function requireSchool(db: Queryable, schoolId: number): Promise<void> {
+  if (!(await getSchool(db, schoolId))) throw new ApiError(400, `schoolId: no school ${schoolId}`, 'list them at /api/v1/schools');
+}
+
+async function requireUnusedKey(db: Queryable, field: string, key: string, classroomId: string): Promise<void> {
+  if (await streamKeyInUse(db, key, classroomId)) throw new ApiError(409, `${field}: this stream key is used by another classroom`, 'leave it out to have one generated');
+}
+
+export const classroomsRoutes: RouteSpec[] = [
+  route<z.infer<typeof listQuery>>({
+    method: 'get',
+    path: '/classrooms',
+    summary: 'List classrooms with their encoder status (staff see their own school; operators all, or one school)',
+    tag: 'classrooms',
+    access: staff,
+    query: listQuery,
+    response: pageSchema(classroomSchema),
+    async handler({ query, account, context, request }) {
+      let schoolId = query.schoolId;
+      if (account!.role !== 'operator') {
+        if (account!.schoolId === null || (schoolId !== undefined && schoolId !== account!.schoolId)) throw forbidden('you see the classrooms of your own school only');
+        schoolId = account!.schoolId;
+      }
+      const listed = await listClassrooms(context.db, { schoolId }, query);
+      return { body: page({ items: listed.items.map((classroom) => view(classroom, account, context, request)), total: listed.total }, query) };
+    },
+  }),
+  route<undefined, z.infer<typeof createBody>>({
+    method: 'post',
+    path: '/classrooms',
+    summary: 'Create a classroom; keys are generated unless given (backupKey: null for none)',
+    tag: 'classrooms',
+    access: managers,
+    body: createBody,
+    response: classroomSchema,
+    successStatus: 201,
+    async handler({ body, account, context, request }) {
+      if (!managesSchool(account, body.schoolId)) throw forbidden('school admins create classrooms in their own school only');
+      await requireSchool(context.db, body.schoolId);
+      const primaryKey = body.primaryKey ?? newStreamKey();
+      const backupKey = body.backupKey === undefined ? newStreamKey() : body.backupKey;
+      if (backupKey !== null && backupKey === primaryKey) throw new ApiError(400, 'backupKey: must differ from primaryKey');
+      if (body.primaryKey) await requireUnusedKey(context.db, 'primaryKey', body.primaryKey, body.id);
+      if (body.backupKey) await requireUnusedKey(context.db, 'backupKey', body.backupKey, body.id);
+      const classroom = await createClassroom(context.db, { id: body.id, schoolId: body.schoolId, name: body.name, primaryKey, backupKey });
+      return { status: 201, body: view(classroom, account, context, request) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/classrooms/:id',
+    summary: 'One classroom with its encoder status (keys for operators and the school admins)',
+    tag: 'classrooms',
+    access: staff,
+    response: classroomSchema,
+    async handler({ params, account, context, request }) {
+      const classroom = await loadClassroom(context.db, params.id);
+      if (!maySeeClassroom(account, classroom)) throw forbidden('you see the classrooms of your own school only');
+      return { body: view(classroom, account, context, request) };
+    },
+  }),
+  route<undefined, z.infer<typeof changeBody>>({
+    method: 'patch',
+    path: '/classrooms/:id',
+    summary: 'Rename a classroom, or place it in another school (operators)',
+    tag: 'classrooms',
+    access: managers,
+    body: changeBody,
+    response: classroomSchema,
+    async handler({ params, body, account, context, request }) {
+      const classroom = await loadManaged(context.db, params.id, account);
+      if (body.schoolId !== undefined && body.schoolId !== classroom.schoolId) {
+        if (account!.role !== 'operator') throw forbidden('only operators move a classroom to another school');
+        await requireSchool(context.db, body.schoolId);
+      }
+      const changed = await updateClassroom(context.db, classroom.id, body);
+      return { body: view(changed!, account, context, request) };
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/classrooms/:id',
+    summary: 'Delete a classroom that has no lessons',
+    tag: 'classrooms',
+    access: managers,
+    response: deletedSchema,
+    async handler({ params, account, context }) {
+      const classroom = await loadManaged(context.db, params.id, account);
+      const lessons = await countLessonsOfClassroom(context.db, classroom.id);
+      if (lessons > 0) throw new ApiError(409, `classroom ${classroom.id} has ${lessons} lesson(s)`, 'delete its lessons first');
+      await deleteClassroom(context.db, classroom.id);
+      return { body: { deleted: true } };
+    },
+  }),
+  route<undefined, z.infer<typeof rotateBody>>({
+    method: 'post',
+    path: '/classrooms/:id/rotate-key',
+    summary: 'Replace the primary or backup stream key with a new random one; the old key stops working within catalog.keyRefreshSeconds',
+    tag: 'classrooms',
+    access: managers,
+    body: rotateBody,
+    response: classroomSchema,
+    async handler({ params, body, account, context, request }) {
+      const classroom = await loadManaged(context.db, params.id, account);
+      const changed = await setClassroomKey(context.db, classroom.id, body.which, newStreamKey());
+      return { body: view(changed!, account, context, request) };
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/classrooms/:id/backup-key',
+    summary: 'Remove the backup stream key (rotate-key with which=backup makes a new one)',
+    tag: 'classrooms',
+    access: managers,
+    response: classroomSchema,
+    async handler({ params, account, context, request }) {
+      const classroom = await loadManaged(context.db, params.id, account);
+      const changed = await setClassroomKey(context.db, classroom.id, 'backup', null);
+      return { body: view(changed!, account, context, request) };
+    },
+  }),
+];

@@ -1,0 +1,59 @@
+// The timetable: the lessons of a time window (today, the coming week, everything not over yet, or
+// explicit bounds), and the values its filters offer. Days are UTC days: the catalog serves a whole
+// province from one clock, and a page can always send explicit from/to in its viewer's zone.
+import type { Queryable } from '../db/database.ts';
+import { listLessons, type Lesson, type LessonFilter, type LessonScope } from './lessons.ts';
+import type { Listed, PageWindow } from './sql-helpers.ts';
+
+export const timetableRanges = ['today', 'week', 'upcoming'] as const;
+export type TimetableRange = (typeof timetableRanges)[number];
+
+export type TimetableQuery = Omit<LessonFilter, 'from' | 'to' | 'notOver' | 'liveFirst'> & {
+  range?: TimetableRange | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+};
+
+export type Facets = {
+  cities: Array<{ id: number; name: string }>;
+  schools: Array<{ id: number; name: string; cityId: number }>;
+  grades: string[];
+  subjects: string[];
+};
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/** The window a range names at `now`; explicit from/to take precedence over the range's bounds. */
+export function timetableWindow(query: Pick<TimetableQuery, 'range' | 'from' | 'to'>, now: Date): Pick<LessonFilter, 'from' | 'to' | 'notOver'> {
+  const startOfToday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const byRange: Pick<LessonFilter, 'from' | 'to' | 'notOver'> =
+    query.range === 'today'
+      ? { from: startOfToday, to: new Date(startOfToday.getTime() + dayMs) }
+      : query.range === 'week'
+        ? { from: startOfToday, to: new Date(startOfToday.getTime() + 7 * dayMs) }
+        : query.range === 'upcoming'
+          ? { notOver: true }
+          : {};
+  return { ...byRange, ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
+}
+
+export function listTimetable(db: Queryable, scope: LessonScope, query: TimetableQuery, window: PageWindow, now = new Date()): Promise<Listed<Lesson>> {
+  const { range: _range, from: _from, to: _to, ...filter } = query;
+  return listLessons(db, scope, { ...filter, ...timetableWindow(query, now), liveFirst: query.state === undefined }, window);
+}
+
+export async function timetableFacets(db: Queryable): Promise<Facets> {
+  const [cities, schools, grades, subjects] = await Promise.all([
+    db.query<{ id: number; name: string }>('select id, name from cities order by name, id'),
+    db.query<{ id: number; name: string; city_id: number }>('select id, name, city_id from schools order by name, id'),
+    db.query<{ grade: string }>('select distinct grade from courses'),
+    db.query<{ subject: string }>('select distinct subject from courses'),
+  ]);
+  const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+  return {
+    cities,
+    schools: schools.map((school) => ({ id: school.id, name: school.name, cityId: school.city_id })),
+    grades: grades.map((row) => row.grade).sort(natural),
+    subjects: subjects.map((row) => row.subject).sort(natural),
+  };
+}

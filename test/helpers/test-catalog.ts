@@ -1,0 +1,90 @@
+// A catalog API for a test: the real router over a real HTTP port on loopback, on an in-memory
+// PGlite (or the PostgreSQL database a test passes), with helpers to sign in as any role and to
+// call the API.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogApi } from '../../services/catalog/api/catalog-api.ts';
+import type { CatalogContext } from '../../services/catalog/api/route-spec.ts';
+import type { Account, Role } from '../../services/catalog/auth/account.ts';
+import { createAccount } from '../../services/catalog/auth/accounts.ts';
+import { createSession } from '../../services/catalog/auth/sessions.ts';
+import type { Database } from '../../services/catalog/db/database.ts';
+import { openDatabase } from '../../services/catalog/db/open-database.ts';
+import { resolveConfig } from '../../services/core/config/load.ts';
+import { startHttpServer } from '../../services/core/http-server.ts';
+import { createLogger, setLogLevel } from '../../services/core/log.ts';
+
+export const testPassword = 'correct horse battery';
+
+export type ApiAnswer = {
+  status: number;
+  // Test code reads whatever JSON the route answered; each test asserts the shape it expects.
+  body: any;
+  headers: Headers;
+};
+
+export type ApiOptions = { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> };
+
+export type TestCatalog = {
+  url: string;
+  db: Database;
+  context: CatalogContext;
+  /** Creates an account of that role (unique username, password `testPassword`) and a session for it. */
+  signIn(role: Role, schoolId?: number | null): Promise<{ account: Account; token: string }>;
+  /** Calls `/api/v1<path>`; a `body` is sent as JSON, a `rawBody` as given (with a JSON content type unless `headers` say otherwise). */
+  api(method: string, path: string, options?: ApiOptions): Promise<ApiAnswer>;
+  close(): Promise<void>;
+};
+
+let accountsMade = 0;
+
+export async function startTestCatalog(options: { databaseUrl?: string } = {}): Promise<TestCatalog> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'classcast-catalog-'));
+  setLogLevel((process.env.CLASSCAST_TEST_LOG as 'debug' | 'info' | undefined) ?? 'warn');
+  const log = createLogger({ role: 'catalog', node: 'test' });
+  const config = resolveConfig([{ source: 'test', values: { dataDir, http: { host: '127.0.0.1', port: 0 }, demo: { enabled: false } } }]);
+  const db = await openDatabase({ databaseUrl: options.databaseUrl ?? 'memory://', dataDir }, log);
+  const context: CatalogContext = { db, config, log, rtmpBase: () => 'rtmp://127.0.0.1:1935/live' };
+  const server = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [catalogApi(context)], log, health: () => ({ role: 'catalog' }) }).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  const url = `http://127.0.0.1:${server.port}`;
+
+  return {
+    url,
+    db,
+    context,
+    async signIn(role, schoolId) {
+      accountsMade++;
+      const username = `${role.replace('_', '-')}-${accountsMade}-${process.pid}`;
+      const account = await createAccount(db, { username, password: testPassword, displayName: `Test ${role} ${accountsMade}`, role, schoolId: schoolId ?? null });
+      const { token } = await createSession(db, account.id, config.catalog.sessionHours);
+      return { account, token };
+    },
+    async api(method, path, { token, body, rawBody, headers = {} } = {}) {
+      const sent: Record<string, string> = {};
+      if (token) sent.authorization = `Bearer ${token}`;
+      if (body !== undefined || rawBody !== undefined) sent['content-type'] = 'application/json';
+      const response = await fetch(`${url}/api/v1${path}`, {
+        method: method.toUpperCase(),
+        headers: { ...sent, ...headers },
+        ...(rawBody !== undefined ? { body: rawBody } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        // Not JSON (a download, an HTML page): the test gets the text.
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async close() {
+      await server.close();
+      await db.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
