@@ -1,5 +1,6 @@
-// Builds the browser side into player/dist, which the server serves at /assets: the watch page and
-// lesson list scripts (bundled by esbuild), their styles, video.js's skin and hls.js's worker.
+// Builds the browser side into player/dist, which the server serves at /assets: one script per page
+// (bundled by esbuild; the preact pages share their common code as chunks), the styles, video.js's
+// skin and hls.js's worker.
 // Run it with `npm run build` (node --import tsx player/build.ts); the server also calls buildPlayer()
 // when it starts and finds no build.
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { createLogger } from '../services/core/log.ts';
+import { pageBundles } from './page-bundles.ts';
 
 const playerDir = fileURLToPath(new URL('./', import.meta.url));
 const distDir = `${playerDir}dist`;
@@ -26,13 +28,14 @@ export async function buildPlayer(): Promise<void> {
   const started = performance.now();
   await mkdir(distDir, { recursive: true });
   await build({
-    entryPoints: {
-      watch: `${playerDir}src/watch.ts`,
-      'lesson-list': `${playerDir}src/lesson-list.ts`,
-    },
+    entryPoints: Object.fromEntries(Object.entries(pageBundles).map(([name, file]) => [name, `${playerDir}src/${file}`])),
     outdir: distDir,
     bundle: true,
     format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
     // Browsers from 2021 on. Safari 14.0 is left out: esbuild cannot work around its destructuring bug.
     target: ['es2020', 'chrome87', 'edge88', 'firefox78', 'safari14.1'],
     minify: true,

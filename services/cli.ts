@@ -65,6 +65,7 @@ async function main(): Promise<number> {
   const lines = Object.entries(running.urls).map(([name, url]) => `  ${name.padEnd(6)} ${url}`);
   process.stdout.write(`Classcast ${commandLine.role} is running:\n${lines.join('\n')}\n`);
   if (running.urls.watch) process.stdout.write(`Open ${running.urls.watch} in a browser to watch.\n`);
+  if (running.urls.setup) process.stdout.write(`No operator yet: open ${running.urls.setup} to create the first one (or run: classcast create-operator --username NAME).\n`);
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -9,6 +9,7 @@ import { HlsQuality } from './hls-quality.ts';
 import { recoverFromHlsErrors } from './hls-recovery.ts';
 import { hlsSourceType, registerHlsjsSourceHandler } from './hlsjs-source-handler.ts';
 import { liveLessonHlsConfig } from './latency-profile.ts';
+import { showLessonDetails } from './lesson-details.ts';
 import { lessonIdFromPath, masterPlaylistUrl, mediaBaseFromPage } from './lesson-urls.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
 import { createPlayerStatus } from './player-status.ts';
@@ -39,7 +40,11 @@ const playerOptions = {
 
 const lessonId = lessonIdFromPath(location.pathname);
 const heading = document.getElementById('lesson-title');
-if (heading && lessonId) heading.textContent = `Lesson ${lessonId}`;
+const detail = document.getElementById('lesson-detail');
+if (heading && lessonId) {
+  heading.textContent = `Lesson ${lessonId}`;
+  if (detail) void showLessonDetails(lessonId, heading, detail);
+}
 
 const player = videojs('lesson-video', playerOptions);
 const status = createPlayerStatus(player);

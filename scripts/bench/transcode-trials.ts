@@ -92,7 +92,7 @@ export async function measureCapacity(bench: Bench, count: number, runSeconds: n
   try {
     const startedAtMs = Date.now();
     const lessons = await waitFor(`${count} live lessons`, async () => {
-      const { lessons } = (await (await fetch(`${ingest.baseUrl}/api/v1/lessons?state=live`)).json()) as { lessons: Array<{ id: string }> };
+      const { lessons } = (await (await fetch(`${ingest.baseUrl}/api/v1/ingest/lessons?state=live`)).json()) as { lessons: Array<{ id: string }> };
       return lessons.length === count ? lessons : undefined;
     });
     const followers = lessons.map((lesson) => followLesson(ingest.baseUrl, lesson.id, rendition)).sort((a, b) => a.lessonId.localeCompare(b.lessonId));

@@ -1,7 +1,8 @@
-// The lessons this ingest node is carrying. A classroom's publish opens a lesson; when its encoder
-// drops, the lesson waits out the reconnect grace period, and a publish from the same classroom
-// within it continues the same lesson. After the grace period the lesson ends for good.
-import { existsSync } from 'node:fs';
+// The lessons this ingest node is carrying. A classroom's publish opens a lesson (which one the
+// catalog decides); when its encoder drops, the lesson waits out the reconnect grace period, and a
+// publish from the same classroom within it continues the same lesson. After the grace period the
+// lesson ends for good. The catalog hears when a lesson first goes live, when it ends, and when a
+// publish that took it produced nothing (lifecycle hooks).
 import { join } from 'node:path';
 import type { LatencyMode } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
@@ -12,6 +13,7 @@ export type LessonState = 'starting' | 'live' | 'reconnecting' | 'ended';
 
 export type Lesson = {
   id: string;
+  title: string;
   classroomId: string;
   latencyMode: LatencyMode;
   segmentSeconds: number;
@@ -27,11 +29,27 @@ export type Lesson = {
   packager?: LessonPackager;
   /** Settles when the current run has fully finished; the next run waits for it. */
   idle: Promise<void>;
+  /** The catalog writes about this lesson, in order; ending waits for them. */
+  catalogWrites: Promise<void>;
+};
+
+/** What the catalog gave a publish: the lesson to carry. */
+export type LessonPlan = { id: string; title: string; latencyMode: LatencyMode; segmentSeconds: number };
+
+/** Where the registry reports a lesson's life (the catalog); each hook's failure is logged, not thrown. */
+export type LessonLifecycle = {
+  live(lesson: Lesson): Promise<void>;
+  ended(lesson: Lesson): Promise<void>;
+  abandoned(lesson: Lesson): Promise<void>;
 };
 
 export type LessonRegistry = {
-  /** The lesson a publish from this classroom belongs to: the one in its grace period, or a new one. */
-  open(classroomId: string, latencyMode: LatencyMode, segmentSeconds: number): Lesson;
+  /** The classroom's lesson waiting in its grace period, now continuing; undefined if there is none. */
+  resume(classroomId: string): Lesson | undefined;
+  /** A new lesson for a publish from this classroom. */
+  open(classroomId: string, plan: LessonPlan): Lesson;
+  /** A new encoder run of the lesson starts (first publish, reconnect or transcoder restart); returns its number. */
+  beginRun(lesson: Lesson): number;
   /** The lesson's encoder is gone: start the grace period. */
   release(lesson: Lesson): void;
   get(id: string): Lesson | undefined;
@@ -42,19 +60,39 @@ export type LessonRegistry = {
 
 const maxEndedLessonsKept = 200;
 
-export function createLessonRegistry(options: { liveDir: string; graceSeconds: number; log: Logger }): LessonRegistry {
+export type LessonRegistryOptions = { liveDir: string; graceSeconds: number; log: Logger; lifecycle?: LessonLifecycle };
+
+export function createLessonRegistry(options: LessonRegistryOptions): LessonRegistry {
   const lessons = new Map<string, Lesson>();
   const graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Catalog writes of lessons no longer in the map; shutdown waits for them too. */
+  const forgotten = new Set<Promise<void>>();
 
-  // Until the catalog keeps lesson history, this node remembers the most recent ended lessons only.
+  const tellCatalog = (lesson: Lesson, hook: keyof LessonLifecycle) => {
+    const lifecycle = options.lifecycle;
+    if (!lifecycle) return;
+    lesson.catalogWrites = lesson.catalogWrites
+      .then(() => lifecycle[hook](lesson))
+      .catch((error: unknown) => options.log.error('lesson state not written to the catalog', { lesson: lesson.id, state: hook, error }));
+  };
+
+  // The catalog keeps lesson history; this node remembers its most recent ended lessons for /live's
+  // cache headers and its own lesson list.
   const forgetOldestEnded = () => {
     const ended = [...lessons.values()].filter((lesson) => lesson.state === 'ended');
     for (const lesson of ended.slice(0, Math.max(0, ended.length - maxEndedLessonsKept))) lessons.delete(lesson.id);
   };
 
-  const end = async (lesson: Lesson) => {
+  /** Ends in progress, so shutdown waits for one the grace timer started. */
+  const endings = new Map<Lesson, Promise<void>>();
+  const end = (lesson: Lesson): Promise<void> => {
+    if (lesson.state === 'ended') return endings.get(lesson) ?? Promise.resolve();
+    const ending = finish(lesson).finally(() => endings.delete(lesson));
+    endings.set(lesson, ending);
+    return ending;
+  };
+  const finish = async (lesson: Lesson) => {
     graceTimers.delete(lesson.id);
-    if (lesson.state === 'ended') return;
     lesson.state = 'ended';
     lesson.endedAt = Date.now();
     await lesson.idle;
@@ -62,41 +100,56 @@ export function createLessonRegistry(options: { liveDir: string; graceSeconds: n
     lesson.packager?.close();
     // The segment list is on disk now; an ended lesson keeps only its summary in memory.
     delete lesson.packager;
+    tellCatalog(lesson, 'ended');
+    await lesson.catalogWrites;
     forgetOldestEnded();
     options.log.info('lesson ended', { lesson: lesson.id, classroom: lesson.classroomId, runs: lesson.runs });
   };
 
   return {
-    open(classroomId, latencyMode, segmentSeconds) {
+    resume(classroomId) {
       const waiting = [...lessons.values()].find((lesson) => lesson.classroomId === classroomId && lesson.state === 'reconnecting');
-      if (waiting) {
-        clearTimeout(graceTimers.get(waiting.id));
-        graceTimers.delete(waiting.id);
-        waiting.state = 'live';
-        options.log.info('lesson continues', { lesson: waiting.id, classroom: classroomId });
-        return waiting;
-      }
-      const id = newLessonId(classroomId, (candidate) => lessons.has(candidate) || existsSync(join(options.liveDir, candidate)));
+      if (!waiting) return undefined;
+      clearTimeout(graceTimers.get(waiting.id));
+      graceTimers.delete(waiting.id);
+      waiting.state = 'live';
+      options.log.info('lesson continues', { lesson: waiting.id, classroom: classroomId });
+      return waiting;
+    },
+    open(classroomId, plan) {
+      if (lessons.has(plan.id)) throw new Error(`lesson ${plan.id} is already open on this node`);
       const lesson: Lesson = {
-        id,
+        id: plan.id,
+        title: plan.title,
         classroomId,
-        latencyMode,
-        segmentSeconds,
-        dir: join(options.liveDir, id),
+        latencyMode: plan.latencyMode,
+        segmentSeconds: plan.segmentSeconds,
+        dir: join(options.liveDir, plan.id),
         state: 'starting',
         startedAt: Date.now(),
         runs: 0,
         idle: Promise.resolve(),
+        catalogWrites: Promise.resolve(),
       };
-      lessons.set(id, lesson);
-      options.log.info('lesson opened', { lesson: id, classroom: classroomId, latencyMode });
+      lessons.set(plan.id, lesson);
+      options.log.info('lesson opened', { lesson: plan.id, classroom: classroomId, latencyMode: plan.latencyMode });
       return lesson;
+    },
+    beginRun(lesson) {
+      lesson.state = 'live';
+      const run = ++lesson.runs;
+      if (run === 1) tellCatalog(lesson, 'live');
+      return run;
     },
     release(lesson) {
       if (lesson.state === 'ended') return;
       // A publish that never produced media (no keyframe, wrong codec) leaves no lesson behind.
       if (lesson.runs === 0) {
         lessons.delete(lesson.id);
+        tellCatalog(lesson, 'abandoned');
+        const writes = lesson.catalogWrites;
+        forgotten.add(writes);
+        void writes.then(() => forgotten.delete(writes));
         return;
       }
       lesson.state = 'reconnecting';
@@ -108,6 +161,7 @@ export function createLessonRegistry(options: { liveDir: string; graceSeconds: n
     async endAll() {
       for (const timer of graceTimers.values()) clearTimeout(timer);
       await Promise.all([...lessons.values()].map(end));
+      await Promise.all(forgotten);
     },
   };
 }

@@ -1,41 +1,70 @@
-// Carries one accepted publish from its first keyframe to its end: opens (or continues) the
-// classroom's lesson, starts the transcoder and the packager, watches both the encoder and ffmpeg,
-// restarts ffmpeg if it dies or stalls while the encoder is still sending, and hands the lesson
-// back to the registry for its reconnect grace period when the encoder goes away.
+// Carries one accepted publish from its first keyframe to its end: continues the classroom's lesson
+// if it is in its reconnect grace period, else asks the catalog which lesson this is (a scheduled
+// one or an ad-hoc one), starts the transcoder and the packager, watches both the encoder and
+// ffmpeg, restarts ffmpeg if it dies or stalls while the encoder is still sending, reports the
+// encoder's status to the catalog, and hands the lesson back to the registry for its grace period
+// when the encoder goes away.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
+import type { Database } from '../catalog/db/database.ts';
+import { reportEncoder } from '../catalog/ingest/encoder-status.ts';
+import type { KeyMatch } from '../catalog/ingest/key-directory.ts';
+import { lessonForPublish } from '../catalog/ingest/lesson-lifecycle.ts';
 import { createLessonPackager } from '../packager/lesson-packager.ts';
 import { chooseLadder, segmentSecondsFor } from '../transcode/ladder.ts';
 import { segmenterDir } from '../transcode/ffmpeg-args.ts';
 import { startTranscoder, type Transcoder, type TranscoderExit } from '../transcode/transcoder.ts';
+import { meterEncoder } from './encoder-meter.ts';
 import type { Lesson, LessonRegistry } from './lessons.ts';
 import type { Publisher } from './rtmp-server.ts';
 import { createSourceFeed } from './source-feed.ts';
 
-export type PublishContext = { config: Config; lessons: LessonRegistry; ffmpegPath: string; log: Logger };
+export type PublishContext = { config: Config; db: Database; lessons: LessonRegistry; liveDir: string; ffmpegPath: string; log: Logger };
 
 /** How long an accepted encoder may take to send its first keyframe. */
 const firstKeyframeTimeoutMs = 15_000;
 /** ffmpeg restarts allowed per minute before the publish is given up as broken. */
 const maxRestartsPerMinute = 5;
 
-export async function runPublishSession(publisher: Publisher, classroomId: string, context: PublishContext): Promise<void> {
-  const { config, lessons } = context;
+export async function runPublishSession(publisher: Publisher, match: KeyMatch, context: PublishContext): Promise<void> {
+  const { config, lessons, db } = context;
+  const { classroomId } = match;
   let closed = false;
+  let lesson: Lesson | undefined;
   const current: { transcoder?: Transcoder } = {};
   const feed = createSourceFeed(publisher);
-  const latencyMode = config.ingest.latencyMode;
-  const lesson = lessons.open(classroomId, latencyMode, segmentSecondsFor[latencyMode]);
+  const encoder = reportEncoder(
+    db,
+    { classroomId, ingestNode: config.node.id, lessonId: null, remoteAddress: publisher.remoteAddress || null, keyKind: match.keyKind, width: null, height: null },
+    meterEncoder(publisher),
+    context.log,
+  );
   publisher.onClose(() => {
     closed = true;
+    void encoder.disconnected();
     // End ffmpeg's input at once so it writes the last segment without waiting for the next check.
     current.transcoder?.input.end();
     // The grace period starts now, not when ffmpeg has finished: a quick reconnect must find the
     // lesson waiting for it. Its run still waits for this one to finish (lesson.idle).
-    lessons.release(lesson);
+    if (lesson) lessons.release(lesson);
   });
+
+  try {
+    // A lesson in its grace period is continued before the catalog is asked anything: the catalog
+    // has it live already, and the playlists must carry on.
+    lesson = lessons.resume(classroomId) ?? (await openLesson(classroomId, context, publisher));
+  } catch (error) {
+    context.log.error('publish refused: the catalog could not say which lesson this is', { classroom: classroomId, remoteAddress: publisher.remoteAddress, error });
+    publisher.close();
+    await encoder.disconnected();
+    return;
+  }
+  // The encoder may have left while the catalog was asked: the close handler had no lesson to release.
+  if (closed) lessons.release(lesson);
+  encoder.update({ lessonId: lesson.id });
   const log = context.log.child({ lesson: lesson.id, classroom: classroomId });
 
   let finishedRun: () => void = () => {};
@@ -45,6 +74,7 @@ export async function runPublishSession(publisher: Publisher, classroomId: strin
     await previousRun;
     const source = await withTimeout(feed.ready, firstKeyframeTimeoutMs, 'the encoder sent no H.264 keyframe');
     if (closed) return;
+    encoder.update({ width: source.width, height: source.height });
     lesson.ladder ??= chooseLadder(source, config.transcode.maxRenditions);
     lesson.hasAudio ??= source.hasAudio;
     lesson.packager ??= createLessonPackager({
@@ -56,9 +86,8 @@ export async function runPublishSession(publisher: Publisher, classroomId: strin
       windowSize: config.ingest.liveWindowSegments,
       log,
     });
-    await Promise.all(lesson.ladder.map((rendition) => mkdir(join(lesson.dir, rendition.name), { recursive: true })));
-    lesson.state = 'live';
-    log.info('publish started', { source: `${source.width}x${source.height}@${source.fps}`, audio: source.hasAudio, remoteAddress: publisher.remoteAddress });
+    await Promise.all(lesson.ladder.map((rendition) => mkdir(join(lesson!.dir, rendition.name), { recursive: true })));
+    log.info('publish started', { source: `${source.width}x${source.height}@${source.fps}`, audio: source.hasAudio, remoteAddress: publisher.remoteAddress, keyKind: match.keyKind });
     await transcodeUntilClosed(lesson, feed, publisher, () => closed, current, context, log);
   } catch (error) {
     if (closed) log.info('publish ended early', { error });
@@ -66,7 +95,19 @@ export async function runPublishSession(publisher: Publisher, classroomId: strin
     publisher.close();
   } finally {
     finishedRun();
+    await encoder.disconnected();
   }
+}
+
+/** Asks the catalog which lesson a new publish carries (taking it there), and opens it on this node. */
+async function openLesson(classroomId: string, context: PublishContext, publisher: Publisher): Promise<Lesson> {
+  const { config } = context;
+  const planned = await lessonForPublish(context.db, classroomId, new Date(), config.catalog.earlyStartMinutes, {
+    latencyMode: config.ingest.latencyMode,
+    taken: (id) => existsSync(join(context.liveDir, id)),
+  });
+  context.log.info('publish takes lesson', { classroom: classroomId, lesson: planned.id, adHoc: planned.adHoc, remoteAddress: publisher.remoteAddress });
+  return context.lessons.open(classroomId, { ...planned, segmentSeconds: segmentSecondsFor[planned.latencyMode] });
 }
 
 async function transcodeUntilClosed(
@@ -84,7 +125,7 @@ async function transcodeUntilClosed(
   const stallMs = Math.max(config.ingest.transcoderStallSeconds, lesson.segmentSeconds * 3) * 1000;
 
   while (!isClosed()) {
-    const run = ++lesson.runs;
+    const run = context.lessons.beginRun(lesson);
     await Promise.all(lesson.ladder!.map((_, variant) => mkdir(join(segmenterDir(lesson.dir, run), String(variant)), { recursive: true })));
     const transcoder = startTranscoder(
       {

@@ -1,13 +1,16 @@
-// GET /api/v1/lessons?state=live|ended|all: the lessons this ingest node carries, with the URL to
-// play each. The catalog will own lessons later; until then this is the list the watch page uses.
+// GET /api/v1/ingest/lessons?state=live|ended|all: the lessons this ingest node carries, with the
+// URL to play each and the renditions it publishes. Node-local (no catalog): the catalog's
+// /api/v1/lessons is the province-wide list; this one shows what one node is doing right now.
 import { Router } from 'express';
 import type { Lesson } from '../ingest/lessons.ts';
 import { sendError } from '../core/http-errors.ts';
 
 const states = ['live', 'ended', 'all'] as const;
+export const ingestLessonsPath = '/api/v1/ingest/lessons';
 
 export type LessonSummary = {
   id: string;
+  title: string;
   classroomId: string;
   state: Lesson['state'];
   latencyMode: Lesson['latencyMode'];
@@ -21,6 +24,7 @@ export type LessonSummary = {
 export function summarizeLesson(lesson: Lesson): LessonSummary {
   return {
     id: lesson.id,
+    title: lesson.title,
     classroomId: lesson.classroomId,
     state: lesson.state,
     latencyMode: lesson.latencyMode,
@@ -34,10 +38,10 @@ export function summarizeLesson(lesson: Lesson): LessonSummary {
 
 export function lessonsApi(listLessons: () => Lesson[]): Router {
   const router = Router();
-  router.get('/api/v1/lessons', (request, response) => {
+  router.get(ingestLessonsPath, (request, response) => {
     const state = request.query.state ?? 'all';
     if (typeof state !== 'string' || !(states as readonly string[]).includes(state)) {
-      return sendError(response, 400, `state must be one of ${states.join(', ')}`, 'for example /api/v1/lessons?state=live');
+      return sendError(response, 400, `state must be one of ${states.join(', ')}`, `for example ${ingestLessonsPath}?state=live`);
     }
     // A lesson waiting for its encoder to come back is still live for viewers.
     const matches = (lesson: Lesson) =>

@@ -1,39 +1,62 @@
 // `classcast all`: the whole platform in one process, the embedded default: province ingest with
-// its origin, the web pages, and a demo school encoder so a lesson is live at once.
-import { randomBytes } from 'node:crypto';
+// its origin, the catalog API and the web pages (all over one catalog database), a city relay, and
+// a demo school encoder so a lesson is live at once.
 import type { Request } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import { findMediaTool } from '../core/ffmpeg-binary.ts';
 import type { Logger } from '../core/log.ts';
-import { pageRoutes, playerIsBuilt } from '../web/pages.ts';
+import type { Database } from '../catalog/db/database.ts';
+import { openDatabase } from '../catalog/db/open-database.ts';
+import { ensureDemoClassroom } from '../catalog/ingest/demo-school.ts';
+import { playerIsBuilt } from '../web/pages.ts';
 import { buildPlayer } from '../../player/build.ts';
 import { startDemoEncoder, type DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
-import { startIngestRole } from './ingest.ts';
-import { startRelayRole } from './relay.ts';
+import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
+import { startIngestRole, type IngestRole } from './ingest.ts';
+import { startRelayRole, type RelayRole } from './relay.ts';
 import type { RunningRole } from './running-role.ts';
 
 export async function startAll(config: Config, log: Logger): Promise<RunningRole> {
   if (!playerIsBuilt()) await buildPlayer();
-  const demo = config.demo.enabled ? demoClassroom(config) : undefined;
-  const withDemo = demo && !config.classrooms.some((classroom) => classroom.id === demo.id) ? { ...config, classrooms: [...config.classrooms, demo] } : config;
-  // The watch page plays through the city relay, as a viewer in a city would.
-  let relayPort = 0;
-  const mediaBase = (request: Request) => `${request.protocol}://${request.hostname}:${relayPort}`;
-  const role = await startIngestRole(withDemo, log, [pageRoutes(mediaBase)]);
-  const relayConfig = { ...config, node: { id: `${config.node.id}-city-relay` }, relay: { ...config.relay, upstreams: [`http://127.0.0.1:${role.httpPort}`] } };
-  const relay = await startRelayRole(relayConfig, log.child({ role: 'relay' }), config.relay.port).catch(async (error: unknown) => {
-    await role.close();
+  const db = await openDatabase(config, log);
+  let role: IngestRole | undefined;
+  let relay: RelayRole | undefined;
+  let setupUrl: { setup?: string } = {};
+  try {
+    // The demo classroom lives in a demo school, so its ad-hoc lesson shows in the timetable.
+    if (config.demo.enabled) await demoKey(db, config);
+    // The watch page plays through the city relay, as a viewer in a city would.
+    let relayPort = 0;
+    const mediaBase = (request: Request) => `${request.protocol}://${request.hostname}:${relayPort}`;
+    const routers = catalogWebRoutes({ db, config, log, rtmpPort: () => role?.ingest.rtmpPort ?? config.rtmp.port, mediaBase });
+    role = await startIngestRole(config, log, { db, routers });
+    const relayConfig = { ...config, node: { id: `${config.node.id}-city-relay` }, relay: { ...config.relay, upstreams: [`http://127.0.0.1:${role.httpPort}`] } };
+    relay = await startRelayRole(relayConfig, log.child({ role: 'relay' }), config.relay.port);
+    relayPort = relay.httpPort;
+    setupUrl = await announceSetup(db, config, log, role.httpPort);
+  } catch (error) {
+    await relay?.close();
+    await role?.close();
+    await db.close();
     throw error;
-  });
-  relayPort = relay.httpPort;
+  }
+  const ingestRole = role;
+  const cityRelay = relay;
 
   let encoder: DemoEncoder | undefined;
   let stopping = false;
-  const startEncoder = () => {
-    if (!demo || stopping) return;
+  const startEncoder = async () => {
+    if (!config.demo.enabled || stopping) return;
+    // Read each time: an operator may have rotated the demo classroom's key.
+    const key = await demoKey(db, config).catch((error: unknown) => {
+      log.warn('demo classroom not readable from the catalog; retrying', { error });
+      return undefined;
+    });
+    if (stopping) return;
+    if (!key) return void setTimeout(() => void startEncoder(), 2000);
     encoder = startDemoEncoder({
       ffmpegPath: findMediaTool('ffmpeg', config.ffmpegPath),
-      rtmpUrl: `rtmp://127.0.0.1:${role.ingest.rtmpPort}/live/${demo.key}`,
+      rtmpUrl: `rtmp://127.0.0.1:${ingestRole.ingest.rtmpPort}/live/${key}`,
       width: config.demo.width,
       height: config.demo.height,
       fps: config.demo.fps,
@@ -44,24 +67,26 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
       if (stopping) return;
       // A demo that stops is restarted: the platform should always have something live to show.
       log.warn('demo encoder exited, restarting', { code, stderr: encoder?.stderrTail().slice(-500) });
-      setTimeout(startEncoder, 2000);
+      setTimeout(() => void startEncoder(), 2000);
     });
   };
-  startEncoder();
-  if (demo) log.info('demo encoder pushing', { classroom: demo.id });
+  await startEncoder();
+  if (config.demo.enabled) log.info('demo encoder pushing', { classroom: config.demo.classroomId });
 
   return {
-    urls: { ...role.urls, ...relay.urls, watch: `http://localhost:${role.httpPort}/` },
+    urls: { ...ingestRole.urls, ...cityRelay.urls, watch: `http://localhost:${ingestRole.httpPort}/`, ...setupUrl },
     async close() {
       stopping = true;
       await encoder?.stop();
-      await relay.close();
-      await role.close();
+      await cityRelay.close();
+      await ingestRole.close();
+      await db.close();
     },
   };
 }
 
-function demoClassroom(config: Config): { id: string; key: string } {
+/** The demo classroom's key in the catalog (created with the configured key, or a random one). */
+function demoKey(db: Database, config: Config): Promise<string> {
   const configured = config.classrooms.find((classroom) => classroom.id === config.demo.classroomId);
-  return configured ?? { id: config.demo.classroomId, key: `demo_${randomBytes(12).toString('hex')}` };
+  return ensureDemoClassroom(db, config.demo.classroomId, configured?.key);
 }

@@ -12,5 +12,5 @@ export const roles: Record<string, (() => Promise<RoleStarter>) | { notBuilt: st
   ingest: async () => (await import('./ingest.ts')).startIngestRole,
   relay: async () => (await import('./relay.ts')).startRelayRole,
   tracker: { notBuilt: 'the P2P tracker is not built yet (issue: P2P)' },
-  catalog: { notBuilt: 'the catalog is not built yet (issue: catalog); `all` and `ingest` serve the lesson list meanwhile' },
+  catalog: async () => (await import('./catalog.ts')).startCatalogRole,
 };

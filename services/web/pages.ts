@@ -1,10 +1,12 @@
-// The web pages: the live lesson list at /, the watch page at /watch/<lesson>, and the player's
-// bundled assets at /assets. Pages are static; they read everything else from the JSON API.
+// The web pages: the timetable at /, sign-in (/login), first start (/setup), the school page
+// (/school), the operator pages (/admin), the watch page at /watch/<lesson>, and the player's bundled
+// assets at /assets. Pages are static shells; they read everything else from the JSON API.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request } from 'express';
 import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
+import { pageBundles, type PageBundle } from '../../player/page-bundles.ts';
 
 const playerDir = fileURLToPath(new URL('../../player/', import.meta.url));
 export const playerDistDir = `${playerDir}dist`;
@@ -12,13 +14,26 @@ export const playerDistDir = `${playerDir}dist`;
 /** Where viewers fetch media: a relay's base URL for this request, or undefined for this origin. */
 export type MediaBase = (request: Request) => string | undefined;
 
+/** The pages drawn by a bundle in the shared shell (player/pages/app.html): path, title, bundle. */
+const appPages: Array<[string, string, PageBundle]> = [
+  ['/', 'Timetable', 'timetable'],
+  ['/login', 'Sign in', 'login'],
+  ['/setup', 'Set up', 'setup'],
+  ['/school', 'School', 'school'],
+  ['/admin', 'Admin', 'admin'],
+];
+
 export function pageRoutes(mediaBase: MediaBase = () => undefined): Router {
   const router = Router();
-  const page = (name: string) => `${playerDir}pages/${name}`;
-  const watchPage = readFileSync(page('watch.html'), 'utf8');
-  router.get('/', (_request, response) => response.set('Cache-Control', 'no-cache').sendFile(page('index.html')));
+  const page = (name: string) => readFileSync(`${playerDir}pages/${name}`, 'utf8');
+  const shell = page('app.html');
+  const watchPage = page('watch.html');
+  for (const [path, title, bundle] of appPages) {
+    const html = shell.replace('{{title}}', title).replace('{{bundle}}', bundle);
+    router.get(path, (_request, response) => response.set('Cache-Control', 'no-cache').type('html').send(html));
+  }
   router.get('/watch/:lesson', (request, response) => {
-    if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the list at /');
+    if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
     const base = mediaBase(request) ?? '';
     response
       .set('Cache-Control', 'no-cache')
@@ -29,8 +44,9 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined): Router {
   return router;
 }
 
+/** Whether every page's bundle is in player/dist (a build from before a page was added is not enough). */
 export function playerIsBuilt(): boolean {
-  return existsSync(`${playerDistDir}/watch.js`);
+  return Object.keys(pageBundles).every((name) => existsSync(`${playerDistDir}/${name}.js`));
 }
 
 function escapeAttribute(text: string): string {

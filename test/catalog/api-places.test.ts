@@ -70,9 +70,12 @@ for (const database of await catalogDatabaseUrls()) {
       const city = await f.city();
       const again = await f.catalog.api('post', '/cities', { token: f.operator, body: { name: city.name } });
       assert.equal(again.status, 409);
+      assert.equal(again.body.error.message, 'a city with this name already exists');
       const school = await f.catalog.api('post', '/schools', { token: f.operator, body: { cityId: city.id, name: 'Same' } });
       assert.equal(school.status, 201);
-      assert.equal((await f.catalog.api('post', '/schools', { token: f.operator, body: { cityId: city.id, name: 'Same' } })).status, 409);
+      const sameSchool = await f.catalog.api('post', '/schools', { token: f.operator, body: { cityId: city.id, name: 'Same' } });
+      assert.equal(sameSchool.status, 409);
+      assert.equal(sameSchool.body.error.message, 'this city already has a school with this name');
       const refused = await f.catalog.api('delete', `/cities/${city.id}`, { token: f.operator });
       assert.equal(refused.status, 409);
       assert.match(refused.body.error.message, /school/);

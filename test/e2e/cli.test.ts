@@ -44,9 +44,16 @@ describe('classcast all', () => {
     });
     const base = url.replace('localhost', '127.0.0.1').replace(/\/$/, '');
     const lesson = await waitFor('the demo lesson to be live', async () => {
-      const { lessons } = (await (await fetch(`${base}/api/v1/lessons?state=live`)).json()) as { lessons: Array<{ id: string; classroomId: string; watchUrl: string }> };
+      const { lessons } = (await (await fetch(`${base}/api/v1/ingest/lessons?state=live`)).json()) as { lessons: Array<{ id: string; classroomId: string; watchUrl: string }> };
       return lessons.find((entry) => entry.classroomId === 'demo-classroom');
     }, 30_000);
+    // The catalog, served by the same process, has it live too, as an ad-hoc lesson of the demo school.
+    const inCatalog = await waitFor('the demo lesson live in the catalog', async () => {
+      const { items } = (await (await fetch(`${base}/api/v1/lessons?state=live`)).json()) as { items: Array<{ id: string; adHoc: boolean; schoolName: string; cityName: string }> };
+      return items.find((entry) => entry.id === lesson.id);
+    }, 10_000);
+    assert.deepEqual([inCatalog.adHoc, inCatalog.schoolName, inCatalog.cityName], [true, 'Demo School', 'Demo City']);
+    assert.match(stderr, /"event":"setup token".*\/setup\?token=/, 'a first start logs the setup URL');
     const master = await waitFor('the demo master playlist', () => fetchPlaylist(`${base}/live/${lesson.id}/master.m3u8`).catch(() => undefined), 30_000);
     assert.equal(master.playlists?.length, 3);
     const home = await fetch(`${base}/`);
@@ -85,6 +92,37 @@ async function fetchPlaylistFromDisk(dataDir: string, lessonId: string): Promise
   const { readFile } = await import('node:fs/promises');
   return readFile(join(dataDir, 'live', lessonId, '720p', 'index.m3u8'), 'utf8');
 }
+
+describe('classcast catalog', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'classcast-cli-catalog-'));
+  let child: ChildProcess | undefined;
+  after(() => {
+    child?.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the catalog API and the pages without ingest, and stops cleanly on SIGINT', async () => {
+    child = spawn('node', [bin, 'catalog', '--http-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const base = await waitFor('the catalog URL', () => /http\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1], 30_000).catch((error) => {
+      throw new Error(`${(error as Error).message}\nstdout: ${stdout}\nstderr: ${stderr.slice(-2000)}`);
+    });
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { role: string };
+    assert.equal(health.role, 'catalog');
+    const cities = await fetch(`${base}/api/v1/cities`);
+    assert.equal(cities.status, 200);
+    assert.equal(((await cities.json()) as { items: unknown[] }).items.length, 0, 'no demo school: the catalog role starts no demo');
+    assert.equal((await fetch(`${base}/`)).status, 200);
+    assert.equal((await fetch(`${base}/api/v1/ingest/lessons`)).status, 404, 'no ingest in this role');
+    assert.match(stderr, /"event":"setup token"/);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child!.on('exit', (exitCode) => resolve(exitCode)));
+    assert.equal(code, 0, `exit code; stderr: ${stderr.slice(-1000)}`);
+  });
+});
 
 describe('classcast start-up errors', () => {
   it('names the bad option and exits with status 2', () => {

@@ -158,7 +158,7 @@ describe('stock nginx with deploy/nginx/relay.conf stands in for a Classcast rel
     });
     browser = await launchChromium();
     lessonId = await waitFor('the lesson to be listed live', async () => {
-      const { lessons } = (await (await fetch(`${origin()}/api/v1/lessons?state=live`)).json()) as { lessons: Array<{ id: string }> };
+      const { lessons } = (await (await fetch(`${origin()}/api/v1/ingest/lessons?state=live`)).json()) as { lessons: Array<{ id: string }> };
       return lessons[0]?.id;
     }, 20_000);
     await waitFor('the master playlist through nginx', async () => (await fetch(`${relay.baseUrl}/live/${lessonId}/master.m3u8`)).ok, 20_000);

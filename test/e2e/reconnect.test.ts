@@ -21,7 +21,7 @@ describe('an encoder that reconnects within the grace period continues the same 
   let ingest: TestIngest;
   let browser: Browser;
   let lessonId: string;
-  const listLessons = async () => ((await (await fetch(`${ingest.baseUrl}/api/v1/lessons?state=all`)).json()) as LessonList).lessons;
+  const listLessons = async () => ((await (await fetch(`${ingest.baseUrl}/api/v1/ingest/lessons?state=all`)).json()) as LessonList).lessons;
 
   before(async () => {
     ingest = await startTestIngest({ classrooms: [{ id: 'room-201', key }], ingest: { reconnectGraceSeconds: graceSeconds } });
@@ -102,7 +102,7 @@ describe('an encoder that reconnects within the grace period continues the same 
     assert.equal(playlist.endList, true);
     const response = await fetch(`${ingest.baseUrl}/live/${lessonId}/720p/index.m3u8`);
     assert.match(response.headers.get('cache-control') ?? '', /max-age=3600/);
-    const live = (await (await fetch(`${ingest.baseUrl}/api/v1/lessons?state=live`)).json()) as LessonList;
+    const live = (await (await fetch(`${ingest.baseUrl}/api/v1/ingest/lessons?state=live`)).json()) as LessonList;
     assert.equal(live.lessons.length, 0);
   });
 });

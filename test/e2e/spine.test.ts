@@ -41,7 +41,7 @@ describe('a classroom push becomes multi-bitrate HLS that Chromium plays', () =>
   it('lists the lesson as live and its master playlist has three variants within 20 s', async () => {
     const started = Date.now();
     lessonId = await waitFor('the lesson to be listed live', async () => {
-      const { lessons } = (await (await fetch(`${base()}/api/v1/lessons?state=live`)).json()) as { lessons: Array<{ id: string; classroomId: string }> };
+      const { lessons } = (await (await fetch(`${base()}/api/v1/ingest/lessons?state=live`)).json()) as { lessons: Array<{ id: string; classroomId: string }> };
       return lessons.find((lesson) => lesson.classroomId === 'room-101')?.id;
     }, 20_000);
     const master = await waitFor('a master playlist with 3 variants', async () => {
@@ -105,7 +105,7 @@ describe('a classroom push becomes multi-bitrate HLS that Chromium plays', () =>
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('cache-control'), 'public, max-age=1');
     assert.match(await missing.text(), /"error"/);
-    const badState = await fetch(`${base()}/api/v1/lessons?state=sleeping`);
+    const badState = await fetch(`${base()}/api/v1/ingest/lessons?state=sleeping`);
     assert.equal(badState.status, 400);
     assert.match(await badState.text(), /state must be one of/);
   });
@@ -160,7 +160,7 @@ describe('a classroom push becomes multi-bitrate HLS that Chromium plays', () =>
     await intruder.stop();
     assert.notEqual(code, 'running', 'the encoder with a wrong key was not disconnected');
     assert.notEqual(code, 0);
-    const { lessons } = (await (await fetch(`${base()}/api/v1/lessons?state=all`)).json()) as { lessons: unknown[] };
+    const { lessons } = (await (await fetch(`${base()}/api/v1/ingest/lessons?state=all`)).json()) as { lessons: unknown[] };
     assert.equal(lessons.length, 1);
     const added = listTree(ingest.dataDir).filter((path) => !before.includes(path) && !path.startsWith(`live/${lessonId}`));
     assert.deepEqual(added, []);
@@ -174,7 +174,7 @@ describe('a classroom push becomes multi-bitrate HLS that Chromium plays', () =>
     const small = pushTestPattern(ingest.rtmpUrl(smallKey), { width: 640, height: 360, fps: 25, audio: false });
     try {
       const id = await waitFor('the second lesson', async () => {
-        const { lessons } = (await (await fetch(`${base()}/api/v1/lessons?state=live`)).json()) as { lessons: Array<{ id: string; classroomId: string }> };
+        const { lessons } = (await (await fetch(`${base()}/api/v1/ingest/lessons?state=live`)).json()) as { lessons: Array<{ id: string; classroomId: string }> };
         return lessons.find((lesson) => lesson.classroomId === 'room-102')?.id;
       });
       const master = await waitFor('its master playlist', () => fetchPlaylist(`${base()}/live/${id}/master.m3u8`).catch(() => undefined), 20_000);

@@ -1,4 +1,6 @@
-// An ingest node for a test: real RTMP and HTTP on free loopback ports, a throwaway data directory.
+// An ingest node for a test: real RTMP and HTTP on free loopback ports, a throwaway data directory,
+// and an in-memory catalog (PGlite) unless the test names a database. Classrooms given in the
+// overrides are created in that catalog at start, as `--classroom ID:KEY` does.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +19,10 @@ export async function startTestIngest(overrides: Partial<ConfigInput> = {}, medi
   const config = resolveConfig([
     {
       source: 'test',
-      values: { dataDir, http: { host: '127.0.0.1', port: 0 }, rtmp: { host: '127.0.0.1', port: 0 }, demo: { enabled: false }, ...overrides },
+      values: { dataDir, databaseUrl: 'memory://', http: { host: '127.0.0.1', port: 0 }, rtmp: { host: '127.0.0.1', port: 0 }, demo: { enabled: false }, ...overrides },
     },
   ]);
-  const role = await startIngestRole(config, createLogger({ role: 'ingest', node: 'test' }), [pageRoutes(mediaBase)]);
+  const role = await startIngestRole(config, createLogger({ role: 'ingest', node: 'test' }), { routers: [pageRoutes(mediaBase)] });
   return {
     ...role,
     dataDir,

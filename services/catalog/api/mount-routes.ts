@@ -5,7 +5,8 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { z } from 'zod';
 import { sendError } from '../../core/http-errors.ts';
 import type { Account } from '../auth/account.ts';
-import { isForeignKeyViolation, isUniqueViolation, isCheckViolation } from '../db/db-errors.ts';
+import { constraintOf, isForeignKeyViolation, isUniqueViolation, isCheckViolation } from '../db/db-errors.ts';
+import { uniqueViolationMessage } from './constraint-messages.ts';
 import { ApiError, forbidden, unauthorized } from './api-error.ts';
 import type { CatalogContext, RouteSpec } from './route-spec.ts';
 
@@ -69,10 +70,12 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: 'query' | 'body')
 
 function answerError(error: unknown, request: Request, response: Response, context: CatalogContext): void {
   if (error instanceof ApiError) return sendError(response, error.status, error.message, error.hint);
-  const detail = (error as { detail?: string }).detail;
-  if (isUniqueViolation(error)) return sendError(response, 409, `already exists${detail ? `: ${detail}` : ''}`, 'choose another name');
-  if (isForeignKeyViolation(error)) return sendError(response, 409, `refers to or is referred to by something else${detail ? `: ${detail}` : ''}`, 'remove or change what refers to it first');
-  if (isCheckViolation(error)) return sendError(response, 400, `invalid value${detail ? `: ${detail}` : ''}`);
+  if (isUniqueViolation(error)) {
+    const { message, hint } = uniqueViolationMessage(constraintOf(error));
+    return sendError(response, 409, message, hint);
+  }
+  if (isForeignKeyViolation(error)) return sendError(response, 409, 'it refers to, or is referred to by, something else', 'remove or change what refers to it first');
+  if (isCheckViolation(error)) return sendError(response, 400, `invalid value (${constraintOf(error) ?? 'a check'} failed)`, 'fix the request body');
   context.log.error('api request failed', { method: request.method, path: request.path, error });
   sendError(response, 500, 'internal error', 'retry; if it persists, tell the operators');
 }

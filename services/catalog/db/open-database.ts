@@ -6,20 +6,31 @@ import type { Logger } from '../../core/log.ts';
 import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
 import { openPgDatabase, redact } from './pg-database.ts';
-import { openPgliteDatabase } from './pglite-database.ts';
+import { openPgliteDatabase, type PgliteTemplate } from './pglite-database.ts';
+
+// Making a PGlite data directory (its initdb) takes seconds; loading a saved one, well under one.
+// In-memory catalogs (tests, throwaway runs) start from a migrated empty copy made once per process.
+let memoryTemplate: Promise<PgliteTemplate | undefined> | undefined;
 
 export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir: string }, log: Logger): Promise<Database> {
   const url = options.databaseUrl;
-  let db: Database;
-  if (url && /^postgres(ql)?:/.test(url)) db = await openPgDatabase(url);
-  else if (url === undefined || url === 'memory://') db = await openPgliteDatabase(url ?? join(resolve(options.dataDir), 'catalog'));
-  else throw new Error(`databaseUrl must be postgres://..., postgresql://... or memory:// (got ${redact(url)})`);
+  if (url && /^postgres(ql)?:/.test(url)) return migrated(await openPgDatabase(url), redact(url), log);
+  if (url === undefined) return migrated(await openPgliteDatabase(join(resolve(options.dataDir), 'catalog')), 'embedded PGlite', log);
+  if (url !== 'memory://') throw new Error(`databaseUrl must be postgres://..., postgresql://... or memory:// (got ${redact(url)})`);
+  const fromTemplate = memoryTemplate !== undefined;
+  const db = await openPgliteDatabase(url, await memoryTemplate);
+  await migrated(db, url, log);
+  if (!fromTemplate) memoryTemplate ??= db.dump().catch(() => undefined);
+  return db;
+}
+
+async function migrated(db: Database, name: string, log: Logger): Promise<Database> {
   try {
     const applied = await migrate(db);
-    log.info('catalog database ready', { database: db.kind === 'postgres' ? redact(url!) : (url ?? 'embedded PGlite'), migrationsApplied: applied });
+    log.info('catalog database ready', { database: name, migrationsApplied: applied });
+    return db;
   } catch (error) {
     await db.close();
     throw error;
   }
-  return db;
 }

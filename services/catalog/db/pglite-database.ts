@@ -5,10 +5,17 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable, Row } from './database.ts';
 
-/** `dir` is a folder for the data files, or 'memory://' for a catalog that lives in memory only. */
-export async function openPgliteDatabase(dir: string): Promise<Database> {
+/** A migrated, empty data directory to start in-memory catalogs from (see openMemoryCatalog). */
+export type PgliteTemplate = Blob;
+
+/**
+ * `dir` is a folder for the data files, or 'memory://' for a catalog that lives in memory only,
+ * started from `template` when given.
+ */
+export async function openPgliteDatabase(dir: string, template?: PgliteTemplate): Promise<Database & { dump(): Promise<PgliteTemplate> }> {
   if (dir !== 'memory://') await mkdir(dir, { recursive: true });
-  const lite = await PGlite.create(dir === 'memory://' ? undefined : dir).catch((error: Error) => {
+  const options = template ? { loadDataDir: template } : {};
+  const lite = await (dir === 'memory://' ? PGlite.create(options) : PGlite.create(dir)).catch((error: Error) => {
     throw new Error(`cannot open the embedded catalog in ${dir}: ${error.message} (is another Classcast process using it? set DATABASE_URL to share a catalog)`);
   });
   const run = async <R extends Row>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
@@ -20,5 +27,6 @@ export async function openPgliteDatabase(dir: string): Promise<Database> {
     exec: (sql) => exec(lite, sql),
     transaction: (work) => lite.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params), exec: (sql) => exec(tx, sql) } satisfies Queryable)),
     close: () => lite.close(),
+    dump: () => lite.dumpDataDir('none'),
   };
 }

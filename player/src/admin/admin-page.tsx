@@ -1,0 +1,50 @@
+// /admin, for operators: one tab per resource (the address's #hash says which, so a reload keeps it).
+import { useEffect, useState } from 'preact/hooks';
+import type { FunctionComponent } from 'preact';
+import { PageFrame } from '../shared/page-frame.tsx';
+import { AccountsSection } from './accounts-section.tsx';
+import { CitiesSection } from './cities-section.tsx';
+import { ClassroomsSection } from './classrooms-section.tsx';
+import { CoursesSection } from './courses-section.tsx';
+import { LessonsSection } from './lessons-section.tsx';
+import { SchoolsSection } from './schools-section.tsx';
+
+const tabs: Array<{ id: string; label: string; section: FunctionComponent }> = [
+  { id: 'cities', label: 'Cities', section: CitiesSection },
+  { id: 'schools', label: 'Schools', section: SchoolsSection },
+  { id: 'classrooms', label: 'Classrooms', section: ClassroomsSection },
+  { id: 'courses', label: 'Courses', section: CoursesSection },
+  { id: 'lessons', label: 'Lessons', section: LessonsSection },
+  { id: 'accounts', label: 'Accounts', section: AccountsSection },
+];
+
+export function AdminPage() {
+  return <PageFrame title="Admin" allow={['operator']}>{() => <AdminTabs />}</PageFrame>;
+}
+
+function AdminTabs() {
+  const [current, setCurrent] = useState(tabFromHash);
+  useEffect(() => {
+    const follow = () => setCurrent(tabFromHash());
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
+  const Section = (tabs.find((tab) => tab.id === current) ?? tabs[0]!).section;
+  return (
+    <>
+      <nav class="tabs" aria-label="Catalog">
+        {tabs.map((tab) => (
+          <a key={tab.id} href={`#${tab.id}`} aria-current={tab.id === current ? 'page' : undefined}>
+            {tab.label}
+          </a>
+        ))}
+      </nav>
+      <Section key={current} />
+    </>
+  );
+}
+
+function tabFromHash(): string {
+  const id = location.hash.slice(1);
+  return tabs.some((tab) => tab.id === id) ? id : 'cities';
+}

@@ -1,0 +1,27 @@
+// Cities of the province: the top of the school tree and the timetable's first filter.
+import type { City } from '../shared/catalog-types.ts';
+import { Field } from '../shared/forms.tsx';
+import { CrudSection, type CrudConfig } from './crud-section.tsx';
+
+type Form = { name: string };
+
+const config: CrudConfig<City, Form> = {
+  noun: 'city',
+  path: '/cities',
+  columns: [
+    { label: 'Name', value: (city) => city.name },
+    { label: 'Schools', value: (city) => city.schoolCount },
+  ],
+  blank: () => ({ name: '' }),
+  fromItem: (city) => ({ name: city.name }),
+  toBody: (form) => ({ name: form.name.trim() }),
+  fields: (form, set) => (
+    <Field label="Name">
+      <input name="name" required value={form.name} onInput={(event) => set({ name: event.currentTarget.value })} />
+    </Field>
+  ),
+};
+
+export function CitiesSection() {
+  return <CrudSection config={config} />;
+}

@@ -1,0 +1,80 @@
+// /school: a school admin's classrooms (an operator picks the school first): stream URLs and keys,
+// encoder status refreshed every 5 s, key rotation, and each classroom's upcoming lessons.
+import { useState } from 'preact/hooks';
+import type { Account, Classroom, Lesson, ListPage, School } from '../shared/catalog-types.ts';
+import { PageFrame } from '../shared/page-frame.tsx';
+import { useApiData } from '../shared/use-api-data.ts';
+import { ClassroomCard } from './classroom-card.tsx';
+
+const refreshMs = 5000;
+
+export function SchoolPage() {
+  return <PageFrame title="School" allow={['operator', 'school_admin']}>{(account) => account && <SchoolView account={account} />}</PageFrame>;
+}
+
+function SchoolView({ account }: { account: Account }) {
+  const [picked, setPicked] = useState(() => new URLSearchParams(location.search).get('school') ?? '');
+  const schoolId = account.role === 'operator' ? picked : String(account.schoolId ?? '');
+  const pick = (id: string) => {
+    setPicked(id);
+    history.replaceState(null, '', id ? `/school?school=${id}` : '/school');
+  };
+  return (
+    <>
+      {account.role === 'operator' ? <SchoolPicker value={picked} onPick={pick} /> : schoolId && <SchoolName schoolId={schoolId} />}
+      {schoolId ? <Classrooms schoolId={schoolId} /> : account.role !== 'operator' && <p class="notice">Your account belongs to no school.</p>}
+    </>
+  );
+}
+
+function SchoolPicker({ value, onPick }: { value: string; onPick(id: string): void }) {
+  const schools = useApiData<ListPage<School>>('/schools?limit=200');
+  return (
+    <div class="toolbar">
+      <label class="field">
+        <span class="field-label">School</span>
+        <select name="school" value={value} onChange={(event) => onPick(event.currentTarget.value)}>
+          <option value="">Choose a school…</option>
+          {schools.data?.items.map((school) => (
+            <option key={school.id} value={String(school.id)}>
+              {`${school.name} (${school.cityName})`}
+            </option>
+          ))}
+        </select>
+      </label>
+      {schools.error && <p class="form-error" role="alert">{schools.error}</p>}
+    </div>
+  );
+}
+
+function SchoolName({ schoolId }: { schoolId: string }) {
+  const school = useApiData<School>(`/schools/${schoolId}`);
+  return school.data ? (
+    <p class="school-name">
+      {school.data.name} <span class="muted">{school.data.cityName}</span>
+    </p>
+  ) : null;
+}
+
+function Classrooms({ schoolId }: { schoolId: string }) {
+  const classrooms = useApiData<ListPage<Classroom>>(`/classrooms?schoolId=${schoolId}&limit=200`, refreshMs);
+  const lessons = useApiData<ListPage<Lesson>>(`/timetable?schoolId=${schoolId}&range=week&limit=200`, refreshMs * 6);
+  const upcoming = (lessons.data?.items ?? []).filter((lesson) => lesson.state !== 'ended');
+  return (
+    <>
+      {classrooms.error && <p class="form-error" role="alert">{classrooms.error}</p>}
+      {!classrooms.data && !classrooms.error && <p class="muted">Loading the classrooms…</p>}
+      {classrooms.data?.items.length === 0 && <p class="notice">This school has no classrooms yet. An operator adds them on the Admin page.</p>}
+      <div class="classrooms">
+        {classrooms.data?.items.map((classroom) => (
+          <ClassroomCard
+            key={classroom.id}
+            classroom={classroom}
+            lessons={upcoming.filter((lesson) => lesson.classroomId === classroom.id).slice(0, 5)}
+            onChanged={classrooms.reload}
+          />
+        ))}
+      </div>
+    </>
+  );
+}
