@@ -34,6 +34,9 @@ export async function buildPlayer(): Promise<void> {
     format: 'esm',
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
+    // p2p-media-loader-core's self-contained browser build (bittorrent-tracker's client with its
+    // Node polyfills bundled), which the package offers under this export condition.
+    conditions: ['p2pml:core-as-bundle'],
     jsx: 'automatic',
     jsxImportSource: 'preact',
     // Browsers from 2021 on. Safari 14.0 is left out: esbuild cannot work around its destructuring bug.

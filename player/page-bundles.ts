@@ -7,6 +7,7 @@ export const pageBundles = {
   setup: 'account/setup-main.tsx',
   school: 'school/main.tsx',
   admin: 'admin/main.tsx',
+  dashboard: 'dashboard/main.tsx',
 } as const;
 
 export type PageBundle = keyof typeof pageBundles;

@@ -9,6 +9,7 @@ export type Notice =
   | 'playback-failed'
   | 'unsupported-browser'
   | 'no-lesson-id'
+  | 'sign-in-needed'
   | 'lesson-ended';
 
 /** What `document.body.dataset.playerState` says; tests and styles read it. */
@@ -22,6 +23,7 @@ export const noticeMessages: Record<Notice, string> = {
   'unsupported-browser':
     'This browser cannot play live lessons. Please use a recent version of Chrome, Edge, Firefox or Safari.',
   'no-lesson-id': 'This address does not name a lesson. Choose a lesson from the list of live lessons.',
+  'sign-in-needed': 'This lesson is for its school only. Sign in with your school account to watch it.',
   'lesson-ended': 'The lesson has ended.',
 };
 
@@ -32,6 +34,7 @@ export const noticeStates: Record<Notice, PlayerState> = {
   'playback-failed': 'error',
   'unsupported-browser': 'error',
   'no-lesson-id': 'error',
+  'sign-in-needed': 'error',
   'lesson-ended': 'ended',
 };
 

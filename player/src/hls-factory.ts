@@ -1,7 +1,6 @@
-// The one place the watch page constructs hls.js. A peer-to-peer loader (p2p-media-loader-hlsjs) will
-// plug in here later, by passing its loader in the config or by wrapping the Hls class.
-import Hls, { type HlsConfig } from 'hls.js';
+// How the watch page makes its hls.js instances: the source handler calls a factory, so the page
+// chooses plain hls.js or hls.js with the peer-to-peer loader (p2p/p2p-hls.ts) in one place.
+import type Hls from 'hls.js';
+import type { HlsConfig } from 'hls.js';
 
 export type HlsFactory = (config: Partial<HlsConfig>) => Hls;
-
-export const createHls: HlsFactory = (config) => new Hls(config);

@@ -39,3 +39,11 @@ export const liveLessonHlsConfig: Partial<HlsConfig> = {
   // showing a 390 px wide player does not need 1080p.
   capLevelToPlayerSize: true,
 };
+
+/**
+ * For the time-shift page: a viewer who seeks back into the lesson stays there. Without this,
+ * hls.js pulls anyone more than liveMaxLatencyDurationCount segments behind back to the live edge.
+ */
+export function allowSeekingBack(config: Partial<HlsConfig>): Partial<HlsConfig> {
+  return { ...config, liveMaxLatencyDurationCount: Number.POSITIVE_INFINITY };
+}

@@ -27,3 +27,12 @@ export function mediaBaseFromPage(doc: Document): string {
   const content = doc.querySelector<HTMLMetaElement>('meta[name="classcast-media-base"]')?.content ?? '';
   return /^https?:\/\/[^\s"'<>]+$/.test(content) ? content : '';
 }
+
+/**
+ * The master playlist the server named in `<meta name="classcast-master-url">`: the replay page
+ * (/vod/...) and the time-shift page (/live/<lesson>/master-timeshift.m3u8); null on /watch.
+ */
+export function masterUrlFromPage(doc: Document): string | null {
+  const content = doc.querySelector<HTMLMetaElement>('meta[name="classcast-master-url"]')?.content ?? '';
+  return /^(https?:\/\/[^\s"'<>/]+)?\/(live|vod)\/[^\s"'<>]+\.m3u8$/.test(content) ? content : null;
+}

@@ -1,5 +1,7 @@
 // `window.classcast`: what end-to-end tests (and a curious developer's console) read and drive.
 import type Hls from 'hls.js';
+import type { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
+import type { DeliveryStats } from './p2p/delivery-stats.ts';
 import type { QualityLevel } from './quality-labels.ts';
 import type { Player } from './videojs-types.ts';
 
@@ -14,6 +16,10 @@ export type ClasscastTestApi = {
   setLevel(index: number): void;
   /** Every problem message shown to the viewer, oldest first. */
   readonly errors: readonly string[];
+  /** Bytes over HTTP and from and to peers, peers, refused segments (updated as they happen). */
+  readonly p2p: DeliveryStats;
+  /** The peer-to-peer engine, while this viewer shares segments; null otherwise. */
+  readonly p2pEngine: HlsJsP2PEngine | null;
 };
 
 declare global {

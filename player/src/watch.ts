@@ -1,18 +1,28 @@
 // The watch page (/watch/<lessonId>): video.js draws the player, hls.js plays the lesson's HLS where
-// the browser has Media Source Extensions, the browser's own HLS plays it where not (Safari, older
-// iOS). This file only puts the parts together.
+// the browser has Media Source Extensions, sharing segments with other viewers through
+// p2p-media-loader where it may, and the browser's own HLS plays it where not (Safari, older iOS).
+// This file only puts the parts together.
 import videojs from 'video.js/core.es.js';
 import type Hls from 'hls.js';
+import type { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
+import type { HlsFactory } from './hls-factory.ts';
 import { choosePlaybackEngine, nativeHlsType } from './playback-engine.ts';
-import { createHls } from './hls-factory.ts';
 import { HlsQuality } from './hls-quality.ts';
 import { recoverFromHlsErrors } from './hls-recovery.ts';
 import { hlsSourceType, registerHlsjsSourceHandler } from './hlsjs-source-handler.ts';
-import { liveLessonHlsConfig } from './latency-profile.ts';
-import { showLessonDetails } from './lesson-details.ts';
-import { lessonIdFromPath, masterPlaylistUrl, mediaBaseFromPage } from './lesson-urls.ts';
+import { allowSeekingBack, liveLessonHlsConfig } from './latency-profile.ts';
+import { fetchLesson, showLessonDetails } from './lesson-details.ts';
+import { lessonIdFromPath, masterPlaylistUrl, masterUrlFromPage, mediaBaseFromPage } from './lesson-urls.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
+import { chooseDelivery } from './p2p/choose-delivery.ts';
+import { emptyDeliveryStats } from './p2p/delivery-stats.ts';
+import { httpHlsFactory } from './p2p/http-hls.ts';
+import { p2pLiveLessonHlsConfig } from './p2p/p2p-tuning.ts';
+import { createSegmentValidator } from './p2p/segment-integrity.ts';
+import { showStatsPanel } from './p2p/stats-panel.ts';
+import { fetchPlaybackToken, tokenXhrSetup, withToken } from './playback-token.ts';
 import { createPlayerStatus } from './player-status.ts';
+import { startQoeReporter } from './qoe/qoe-reporter.ts';
 import { QualityMenuButton } from './quality-menu.ts';
 import { exposeTestHooks } from './test-hooks.ts';
 import { UnmuteButton } from './unmute-button.ts';
@@ -41,17 +51,22 @@ const playerOptions = {
 const lessonId = lessonIdFromPath(location.pathname);
 const heading = document.getElementById('lesson-title');
 const detail = document.getElementById('lesson-detail');
+const lesson = lessonId ? fetchLesson(lessonId) : Promise.resolve(null);
 if (heading && lessonId) {
   heading.textContent = `Lesson ${lessonId}`;
-  if (detail) void showLessonDetails(lessonId, heading, detail);
+  void lesson.then((found) => found && detail && showLessonDetails(found, heading, detail));
 }
 
+// Startup time counts from here: the page asking to play.
+const playRequestedAt = performance.now();
 const player = videojs('lesson-video', playerOptions);
 const status = createPlayerStatus(player);
 let hasPlayed = false;
 let hls: Hls | null = null;
 let quality: HlsQuality | null = null;
 let qualityMenu: QualityMenuButton | null = null;
+let p2pEngine: HlsJsP2PEngine | null = null;
+const deliveryStats = emptyDeliveryStats();
 
 player.addChild(new UnmuteButton(player));
 player.on('playing', () => {
@@ -72,7 +87,29 @@ exposeTestHooks({
     quality.setLevel(index);
   },
   errors: status.errors,
+  p2p: deliveryStats,
+  get p2pEngine() {
+    return p2pEngine;
+  },
 });
+
+// Live and time-shift viewing is reported to the tier the page plays through (issue 7's quality
+// figures); replays are not live lessons, which the tiers count by.
+const pageMasterUrl = masterUrlFromPage(document);
+if (lessonId !== null && !pageMasterUrl?.startsWith('/vod/')) {
+  let place = { cityId: null as number | null, schoolId: null as number | null };
+  void lesson.then((found) => found && (place = { cityId: found.cityId, schoolId: found.schoolId }));
+  const reporter = startQoeReporter({
+    mediaBase: mediaBaseFromPage(document),
+    lessonId,
+    video: player.tech(true).el() as HTMLVideoElement,
+    bytes: () => deliveryStats,
+    hls: () => hls,
+    place: () => place,
+    playRequestedAt,
+  });
+  player.on('error', () => reporter.noteError());
+}
 
 const engine = choosePlaybackEngine();
 if (lessonId === null) {
@@ -80,9 +117,48 @@ if (lessonId === null) {
 } else if (engine === 'none') {
   status.show('unsupported-browser');
 } else if (engine === 'hlsjs') {
+  void playWithHlsjs(lessonId);
+} else {
+  const source = { src: masterUrlFromPage(document) ?? masterPlaylistUrl(lessonId, mediaBaseFromPage(document)), type: nativeHlsType };
+  recoverFromNativeErrors(player, status, source, () => hasPlayed);
+  player.src(source);
+}
+
+async function playWithHlsjs(lessonId: string): Promise<void> {
+  // A school's own or protected lesson plays only with a token the catalog gives a viewer allowed to
+  // watch. A lesson the catalog would not show (null) may be one of those: ask for a token too.
+  const found = await lesson;
+  const answer = found?.visibility === 'public' ? null : await fetchPlaybackToken(lessonId);
+  if (answer === 'refused') return status.show('sign-in-needed');
+  const token = answer;
+  const delivery = await chooseDelivery(document, lessonId, lesson);
+  let createHls: HlsFactory = httpHlsFactory(deliveryStats);
+  if (delivery.mode === 'p2p') {
+    // The engine is a separate chunk; if it cannot be loaded, the lesson plays over HTTP.
+    const p2p = await import('./p2p/p2p-hls.ts').catch(() => null);
+    if (p2p) {
+      createHls = p2p.p2pHlsFactory({
+        settings: delivery.settings,
+        stats: deliveryStats,
+        validate: segmentValidator(token?.token),
+        onEngine: (created) => (p2pEngine = created),
+        token: token?.token,
+      });
+      deliveryStats.mode = 'p2p';
+    } else {
+      deliveryStats.httpOnlyReason = 'engine-not-loaded';
+    }
+  } else {
+    deliveryStats.httpOnlyReason = delivery.reason;
+  }
+  const statsPanel = document.getElementById('delivery-stats');
+  if (statsPanel instanceof HTMLDetailsElement) showStatsPanel(statsPanel, deliveryStats);
+  const modeConfig = deliveryStats.mode === 'p2p' ? p2pLiveLessonHlsConfig : liveLessonHlsConfig;
+  const liveConfig = token ? { ...modeConfig, ...tokenXhrSetup(token.token) } : modeConfig;
   registerHlsjsSourceHandler({
     createHls,
-    config: liveLessonHlsConfig,
+    // The time-shift and replay pages name their own master playlist: there a viewer may seek back.
+    config: masterUrlFromPage(document) ? allowSeekingBack(liveConfig) : liveConfig,
     onHls(created) {
       hls = created;
       quality = new HlsQuality(created);
@@ -93,11 +169,23 @@ if (lessonId === null) {
   // hls.js reports what goes wrong with the <video> element itself, so its notices win over the
   // generic ones video.js would show.
   status.onOtherError(() => status.replaceOtherError());
-  player.src({ src: masterPlaylistUrl(lessonId, mediaBaseFromPage(document)), type: hlsSourceType });
-} else {
-  const source = { src: masterPlaylistUrl(lessonId, mediaBaseFromPage(document)), type: nativeHlsType };
-  recoverFromNativeErrors(player, status, source, () => hasPlayed);
-  player.src(source);
+  player.src({ src: masterUrlFromPage(document) ?? masterPlaylistUrl(lessonId, mediaBaseFromPage(document)), type: hlsSourceType });
+}
+
+/** Checks segments from peers against the packager's hash lists, counting what it refuses. */
+function segmentValidator(token: string | undefined) {
+  return createSegmentValidator({
+    fetchHashList: async (url) => {
+      const response = await fetch(token ? withToken(url, token) : url, { cache: 'no-store' });
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      return response.json();
+    },
+    onRejected: (reason) => deliveryStats.rejected[reason]++,
+    onChecked: (_url, bytes) => {
+      deliveryStats.peerSegmentsChecked++;
+      deliveryStats.smallestPeerSegment = Math.min(bytes, deliveryStats.smallestPeerSegment ?? bytes);
+    },
+  });
 }
 
 /** Puts a quality menu for `quality` in the control bar, before the picture-in-picture and full screen buttons. */

@@ -9,7 +9,7 @@ test('each role sees the pages it may use', () => {
   assert.deepEqual(hrefs('student'), ['/']);
   assert.deepEqual(hrefs('teacher'), ['/']);
   assert.deepEqual(hrefs('school_admin'), ['/', '/school']);
-  assert.deepEqual(hrefs('operator'), ['/', '/school', '/admin']);
+  assert.deepEqual(hrefs('operator'), ['/', '/school', '/admin', '/dashboard']);
   assert.equal(homeFor('operator'), '/admin');
   assert.equal(homeFor('school_admin'), '/school');
   assert.equal(homeFor('student'), '/');

@@ -6,12 +6,14 @@
 // The relay runs as its own process (bin/classcast.js relay), a single Node process: one core at
 // most. nginx runs with one worker (the per-core comparison) and with `auto` (one per core).
 // wrk, the relay or nginx, and this script share the machine's cores: the figures are a floor.
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHttpServer } from '../../services/core/http-server.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { liveRoutes } from '../../services/origin/live-routes.ts';
+import { createPlaybackGuard } from '../../services/origin/playback-guard.ts';
 import { fakeSegment } from '../../test/helpers/fake-upstream.ts';
 import { elapsedSeconds, progress } from './bench-clock.ts';
 import { boundedInteger } from './bounded-integer.ts';
@@ -85,7 +87,7 @@ async function main(cleanup: Cleanup): Promise<void> {
     await writeFile(join(liveDir, lesson, rendition, file), fakeSegment(run.segmentBytes, index));
     paths.push(`/live/${lesson}/${rendition}/${file}`);
   }
-  const origin = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [liveRoutes(liveDir, () => undefined)], log: createLogger({ role: 'bench-origin' }), health: () => ({}) });
+  const origin = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [liveRoutes(liveDir, () => undefined, createPlaybackGuard({ secrets: [randomBytes(32).toString('base64url')], tokenTtlSeconds: 3600 }))], log: createLogger({ role: 'bench-origin' }), health: () => ({}) });
   cleanup.add(() => origin.close());
 
   progress('starting the relay and warming its cache');

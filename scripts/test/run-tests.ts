@@ -1,7 +1,7 @@
-// `npm test`: makes sure what the tests need is here (Chromium, nginx, PostgreSQL, ffmpeg),
+// `npm test`: makes sure what the tests need is here (Chromium, nginx, PostgreSQL, promtool, ffmpeg),
 // type-checks, builds the player, then runs every test with node's test runner. On a fresh Debian
-// machine as root it installs Chromium, nginx and PostgreSQL itself; otherwise it says how. No test
-// is skipped for a missing tool.
+// machine as root it installs Chromium, nginx, PostgreSQL and Prometheus (promtool) itself;
+// otherwise it says how. No test is skipped for a missing tool.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +32,8 @@ const debianTools = [
   { name: 'chromium', path: () => chromiumPath },
   { name: 'nginx-light', path: () => process.env.NGINX_PATH ?? '/usr/sbin/nginx' },
   { name: 'postgresql', path: postgresInitdb },
+  // promtool, which checks deploy/prometheus/ (test/unit/deploy-files.test.ts).
+  { name: 'prometheus', path: () => process.env.PROMTOOL_PATH ?? '/usr/bin/promtool' },
 ];
 
 function ensureDebianTools(): void {
@@ -65,7 +67,7 @@ try {
   step('building the player');
   await buildPlayer();
   const only = process.argv.slice(2);
-  const files = only.length > 0 ? only : [...testFiles('test/unit'), ...testFiles('player/test'), ...testFiles('test/catalog'), ...testFiles('test/e2e')];
+  const files = only.length > 0 ? only : [...testFiles('test/unit'), ...testFiles('player/test'), ...testFiles('test/catalog'), ...testFiles('test/tracker'), ...testFiles('test/stats'), ...testFiles('test/e2e')];
   step(`running ${files.length} test files`);
   // One file at a time: end-to-end tests run real ffmpeg and Chromium, and two cores are all we have.
   process.exitCode = run('node', ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);

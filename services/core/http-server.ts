@@ -1,6 +1,6 @@
 // The HTTP server every role uses: express 5 with the routers the role brings, /healthz, JSON
 // errors for unknown routes and failures, and a listen that fails clearly on a busy port.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { listen } from './port-check.ts';
 import { sendError } from './http-errors.ts';
@@ -17,7 +17,8 @@ export type HttpServerOptions = {
   fastPath?: (request: IncomingMessage, response: ServerResponse) => boolean;
 };
 
-export type HttpServer = { port: number; close(): Promise<void> };
+/** `server` is there for what is not a request: WebSocket upgrades (the P2P tracker at /tracker). */
+export type HttpServer = { port: number; server: Server; close(): Promise<void> };
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const app = express();
@@ -47,6 +48,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   options.log.info('http listening', { host: options.host, port });
   return {
     port,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

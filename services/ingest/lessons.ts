@@ -17,6 +17,8 @@ export type Lesson = {
   classroomId: string;
   latencyMode: LatencyMode;
   segmentSeconds: number;
+  /** Not public in the catalog (school or protected): its files need a playback token (playback-guard.ts). */
+  protected: boolean;
   dir: string;
   state: LessonState;
   startedAt: number;
@@ -34,7 +36,17 @@ export type Lesson = {
 };
 
 /** What the catalog gave a publish: the lesson to carry. */
-export type LessonPlan = { id: string; title: string; latencyMode: LatencyMode; segmentSeconds: number };
+export type LessonPlan = {
+  id: string;
+  title: string;
+  latencyMode: LatencyMode;
+  segmentSeconds: number;
+  /** Read once, when the lesson opens: the origin then checks tokens without asking the catalog. Default false. */
+  protected?: boolean;
+};
+
+/** What an adopted lesson brings from its folder: the ladder, the runs so far and the restored packager. */
+export type AdoptedLesson = { startedAt: number; runs: number; ladder: Rendition[]; hasAudio: boolean; packager: LessonPackager };
 
 /** Where the registry reports a lesson's life (the catalog); each hook's failure is logged, not thrown. */
 export type LessonLifecycle = {
@@ -48,6 +60,12 @@ export type LessonRegistry = {
   resume(classroomId: string): Lesson | undefined;
   /** A new lesson for a publish from this classroom. */
   open(classroomId: string, plan: LessonPlan): Lesson;
+  /**
+   * A lesson a previous process of this node was carrying when it died, continued from its folder:
+   * it waits for its classroom's encoder as after a drop, for `graceMs` (what is left of the grace
+   * period since the folder was last written), then ends.
+   */
+  adopt(classroomId: string, plan: LessonPlan, carried: AdoptedLesson, graceMs: number): Lesson;
   /** A new encoder run of the lesson starts (first publish, reconnect or transcoder restart); returns its number. */
   beginRun(lesson: Lesson): number;
   /** The lesson's encoder is gone: start the grace period. */
@@ -86,17 +104,22 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
   /** Ends in progress, so shutdown waits for one the grace timer started. */
   const endings = new Map<Lesson, Promise<void>>();
   const end = (lesson: Lesson): Promise<void> => {
-    if (lesson.state === 'ended') return endings.get(lesson) ?? Promise.resolve();
-    const ending = finish(lesson).finally(() => endings.delete(lesson));
-    endings.set(lesson, ending);
-    return ending;
+    const ending = endings.get(lesson);
+    if (ending) return ending;
+    if (lesson.state === 'ended') return Promise.resolve();
+    const started = finish(lesson).finally(() => endings.delete(lesson));
+    endings.set(lesson, started);
+    return started;
   };
   const finish = async (lesson: Lesson) => {
     graceTimers.delete(lesson.id);
-    lesson.state = 'ended';
     lesson.endedAt = Date.now();
     await lesson.idle;
-    await lesson.packager?.end();
+    // An unwritable disk must not keep the lesson from ending: its playlists stay as they were.
+    await lesson.packager?.end().catch((error: unknown) => options.log.error('lesson playlists not marked complete', { lesson: lesson.id, error }));
+    // Called ended only once its playlists say so (#EXT-X-ENDLIST): whoever sees the state can
+    // rely on the files. While ending, `endings` keeps a publish from resuming it.
+    lesson.state = 'ended';
     lesson.packager?.close();
     // The segment list is on disk now; an ended lesson keeps only its summary in memory.
     delete lesson.packager;
@@ -106,9 +129,28 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
     options.log.info('lesson ended', { lesson: lesson.id, classroom: lesson.classroomId, runs: lesson.runs });
   };
 
+  /** A lesson this node now carries, opened fresh or adopted after a restart. */
+  const add = (classroomId: string, plan: LessonPlan, start: Pick<Lesson, 'state' | 'startedAt' | 'runs'> & Partial<AdoptedLesson>): Lesson => {
+    if (lessons.has(plan.id)) throw new Error(`lesson ${plan.id} is already open on this node`);
+    const lesson: Lesson = {
+      id: plan.id,
+      title: plan.title,
+      classroomId,
+      latencyMode: plan.latencyMode,
+      segmentSeconds: plan.segmentSeconds,
+      protected: plan.protected ?? false,
+      dir: join(options.liveDir, plan.id),
+      ...start,
+      idle: Promise.resolve(),
+      catalogWrites: Promise.resolve(),
+    };
+    lessons.set(plan.id, lesson);
+    return lesson;
+  };
+
   return {
     resume(classroomId) {
-      const waiting = [...lessons.values()].find((lesson) => lesson.classroomId === classroomId && lesson.state === 'reconnecting');
+      const waiting = [...lessons.values()].find((lesson) => lesson.classroomId === classroomId && lesson.state === 'reconnecting' && !endings.has(lesson));
       if (!waiting) return undefined;
       clearTimeout(graceTimers.get(waiting.id));
       graceTimers.delete(waiting.id);
@@ -117,22 +159,14 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
       return waiting;
     },
     open(classroomId, plan) {
-      if (lessons.has(plan.id)) throw new Error(`lesson ${plan.id} is already open on this node`);
-      const lesson: Lesson = {
-        id: plan.id,
-        title: plan.title,
-        classroomId,
-        latencyMode: plan.latencyMode,
-        segmentSeconds: plan.segmentSeconds,
-        dir: join(options.liveDir, plan.id),
-        state: 'starting',
-        startedAt: Date.now(),
-        runs: 0,
-        idle: Promise.resolve(),
-        catalogWrites: Promise.resolve(),
-      };
-      lessons.set(plan.id, lesson);
+      const lesson = add(classroomId, plan, { state: 'starting', startedAt: Date.now(), runs: 0 });
       options.log.info('lesson opened', { lesson: plan.id, classroom: classroomId, latencyMode: plan.latencyMode });
+      return lesson;
+    },
+    adopt(classroomId, plan, carried, graceMs) {
+      const lesson = add(classroomId, plan, { state: 'reconnecting', ...carried });
+      graceTimers.set(lesson.id, setTimeout(() => void end(lesson), Math.max(0, graceMs)));
+      options.log.info('lesson adopted after a restart', { lesson: plan.id, classroom: classroomId, runs: carried.runs, graceSeconds: Math.round(Math.max(0, graceMs) / 1000) });
       return lesson;
     },
     beginRun(lesson) {
@@ -142,7 +176,7 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
       return run;
     },
     release(lesson) {
-      if (lesson.state === 'ended') return;
+      if (lesson.state === 'ended' || endings.has(lesson)) return;
       // A publish that never produced media (no keyframe, wrong codec) leaves no lesson behind.
       if (lesson.runs === 0) {
         lessons.delete(lesson.id);

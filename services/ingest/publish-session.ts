@@ -13,16 +13,18 @@ import type { Database } from '../catalog/db/database.ts';
 import { reportEncoder } from '../catalog/ingest/encoder-status.ts';
 import type { KeyMatch } from '../catalog/ingest/key-directory.ts';
 import { lessonForPublish } from '../catalog/ingest/lesson-lifecycle.ts';
-import { createLessonPackager } from '../packager/lesson-packager.ts';
+import { writeLessonManifest } from '../packager/lesson-manifest.ts';
+import { createLessonPackager, type LessonPackager } from '../packager/lesson-packager.ts';
 import { chooseLadder, segmentSecondsFor } from '../transcode/ladder.ts';
 import { segmenterDir } from '../transcode/ffmpeg-args.ts';
 import { startTranscoder, type Transcoder, type TranscoderExit } from '../transcode/transcoder.ts';
+import { diskErrorCodes, type DiskGuard } from './disk-guard.ts';
 import { meterEncoder } from './encoder-meter.ts';
 import type { Lesson, LessonRegistry } from './lessons.ts';
 import type { Publisher } from './rtmp-server.ts';
 import { createSourceFeed } from './source-feed.ts';
 
-export type PublishContext = { config: Config; db: Database; lessons: LessonRegistry; liveDir: string; ffmpegPath: string; log: Logger };
+export type PublishContext = { config: Config; db: Database; lessons: LessonRegistry; liveDir: string; ffmpegPath: string; disk: DiskGuard; log: Logger };
 
 /** How long an accepted encoder may take to send its first keyframe. */
 const firstKeyframeTimeoutMs = 15_000;
@@ -52,6 +54,14 @@ export async function runPublishSession(publisher: Publisher, match: KeyMatch, c
     if (lesson) lessons.release(lesson);
   });
 
+  // Checked again now (the handshake saw the last periodic check): nothing new starts on a full disk.
+  const space = await context.disk.check();
+  if (!space.ok) {
+    context.log.error(`publish refused: disk ${space.alarm}`, { classroom: classroomId, remoteAddress: publisher.remoteAddress, reason: space.reason });
+    publisher.close();
+    await encoder.disconnected();
+    return;
+  }
   try {
     // A lesson in its grace period is continued before the catalog is asked anything: the catalog
     // has it live already, and the playlists must carry on.
@@ -77,16 +87,20 @@ export async function runPublishSession(publisher: Publisher, match: KeyMatch, c
     encoder.update({ width: source.width, height: source.height });
     lesson.ladder ??= chooseLadder(source, config.transcode.maxRenditions);
     lesson.hasAudio ??= source.hasAudio;
-    lesson.packager ??= createLessonPackager({
-      lessonDir: lesson.dir,
-      ladder: lesson.ladder,
-      hasAudio: lesson.hasAudio,
-      audioKbps: config.transcode.audioBitrateKbps,
-      segmentSeconds: lesson.segmentSeconds,
-      windowSize: config.ingest.liveWindowSegments,
-      log,
-    });
     await Promise.all(lesson.ladder.map((rendition) => mkdir(join(lesson!.dir, rendition.name), { recursive: true })));
+    if (!lesson.packager) {
+      lesson.packager = createLessonPackager({
+        lessonDir: lesson.dir,
+        ladder: lesson.ladder,
+        hasAudio: lesson.hasAudio,
+        audioKbps: config.transcode.audioBitrateKbps,
+        segmentSeconds: lesson.segmentSeconds,
+        windowSize: config.ingest.liveWindowSegments,
+        log,
+      });
+      // Written before the first segment, so a restarted ingest can continue the lesson (orphaned-lessons.ts).
+      await writeLessonManifest(lesson.dir, { ladder: lesson.ladder, hasAudio: lesson.hasAudio });
+    }
     log.info('publish started', { source: `${source.width}x${source.height}@${source.fps}`, audio: source.hasAudio, remoteAddress: publisher.remoteAddress, keyKind: match.keyKind });
     await transcodeUntilClosed(lesson, feed, publisher, () => closed, current, context, log);
   } catch (error) {
@@ -107,7 +121,7 @@ async function openLesson(classroomId: string, context: PublishContext, publishe
     taken: (id) => existsSync(join(context.liveDir, id)),
   });
   context.log.info('publish takes lesson', { classroom: classroomId, lesson: planned.id, adHoc: planned.adHoc, remoteAddress: publisher.remoteAddress });
-  return context.lessons.open(classroomId, { ...planned, segmentSeconds: segmentSecondsFor[planned.latencyMode] });
+  return context.lessons.open(classroomId, { ...planned, segmentSeconds: segmentSecondsFor[planned.latencyMode], protected: planned.visibility !== 'public' });
 }
 
 async function transcodeUntilClosed(
@@ -145,6 +159,14 @@ async function transcodeUntilClosed(
     packager.startRun(run, runStartedAt);
     const detach = feed.attach(transcoder.input);
     const exit = await superviseRun(transcoder, () => {
+      const diskProblem = diskProblemOf(context.disk, packager);
+      if (diskProblem) {
+        // Ended while the disk still has room to finish the run's playlists whole; the lesson then
+        // waits out its grace period, and ends, as after any drop.
+        log.error('disk full: ending the run', { reason: diskProblem });
+        publisher.close();
+        return 'closed';
+      }
       if (Date.now() - feed.lastTagAt() > config.ingest.encoderIdleSeconds * 1000) {
         log.warn('encoder idle, closing it', { idleSeconds: config.ingest.encoderIdleSeconds });
         publisher.close();
@@ -156,6 +178,14 @@ async function transcodeUntilClosed(
     detach();
     await packager.finishRun();
     if (isClosed()) return;
+    // ffmpeg that could not write its segments exits: a full disk is not a reason to start it again.
+    await context.disk.check();
+    const diskProblem = diskProblemOf(context.disk, packager);
+    if (diskProblem) {
+      log.error('disk full: ending the run', { reason: diskProblem, stderr: exit.stderrTail });
+      publisher.close();
+      return;
+    }
     log.error(exit.error === 'stalled' ? 'transcoder stalled' : 'transcoder exited', { error: exit.error, stderr: exit.stderrTail });
     const now = Date.now();
     restarts.push(now);
@@ -163,6 +193,15 @@ async function transcodeUntilClosed(
     if (restarts.length > maxRestartsPerMinute) throw new Error(`ffmpeg failed ${restarts.length} times in a minute; giving up on this publish`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** Why the run must stop writing (the disk is in alarm, or the packager's last write failed for want of disk), or undefined. */
+function diskProblemOf(disk: DiskGuard, packager: LessonPackager): string | undefined {
+  const space = disk.state();
+  if (!space.ok) return space.reason;
+  const failure = packager.lastWriteError();
+  if (failure?.code && diskErrorCodes.has(failure.code)) return `${failure.code}: ${failure.message}`;
+  return undefined;
 }
 
 /** Waits for ffmpeg to exit, checking once a second whether the encoder left or ffmpeg stalled. */

@@ -9,8 +9,11 @@ import type { Database } from '../catalog/db/database.ts';
 import { disconnectNodeEncoders } from '../catalog/ingest/encoder-status.ts';
 import { ensureClassrooms } from '../catalog/ingest/ensure-classrooms.ts';
 import { openKeyDirectory, type KeyDirectory } from '../catalog/ingest/key-directory.ts';
-import { abandonLesson, endOrphanedLessons, markEnded, markLive } from '../catalog/ingest/lesson-lifecycle.ts';
+import { abandonLesson, markEnded, markLive } from '../catalog/ingest/lesson-lifecycle.ts';
+import { finishRecordings, openDefaultRecording } from '../catalog/ingest/recording-lifecycle.ts';
+import { startDiskGuard, type DiskGuardOptions, type DiskState } from './disk-guard.ts';
 import { createLessonRegistry, type LessonRegistry } from './lessons.ts';
+import { continueOrphanedLessons } from './orphaned-lessons.ts';
 import { runPublishSession } from './publish-session.ts';
 import { startRtmpServer } from './rtmp-server.ts';
 
@@ -18,30 +21,62 @@ export type Ingest = {
   rtmpPort: number;
   /** Where lessons' HLS files are written: `<dataDir>/live`. */
   liveDir: string;
+  /** Where finished recordings' replays are written: `<dataDir>/vod`. */
+  vodDir: string;
   lessons: LessonRegistry;
   keys: KeyDirectory;
+  /** The data disk's last check: not ok (alarm 'full' or 'unwritable') while publishes are refused. */
+  diskState(): DiskState;
   close(): Promise<void>;
 };
 
+export type IngestOptions = {
+  /** Free-space threshold and check interval of the data disk (disk-guard.ts has the defaults). */
+  disk?: Pick<DiskGuardOptions, 'minFreeBytes' | 'minFreeRatio' | 'checkSeconds'>;
+};
+
 /** `db` is the catalog; the caller owns it and closes it after this ingest has closed. */
-export async function startIngest(config: Config, log: Logger, db: Database): Promise<Ingest> {
+export async function startIngest(config: Config, log: Logger, db: Database, options: IngestOptions = {}): Promise<Ingest> {
   const ffmpegPath = findMediaTool('ffmpeg', config.ffmpegPath);
   const liveDir = join(resolve(config.dataDir), 'live');
+  const vodDir = join(resolve(config.dataDir), 'vod');
   const node = config.node.id;
+  const finish = (lessonId: string) => finishRecordings(db, { lessonId, lessonDir: join(liveDir, lessonId), vodDir, log });
   await ensureClassrooms(db, config.classrooms, log);
-  await endOrphanedLessons(db, node, log);
-  await disconnectNodeEncoders(db, node);
-  const keys = await openKeyDirectory(db, { refreshSeconds: config.catalog.keyRefreshSeconds, log });
   const lessons = createLessonRegistry({
     liveDir,
     graceSeconds: config.ingest.reconnectGraceSeconds,
     log,
     lifecycle: {
-      live: (lesson) => markLive(db, lesson.id, node),
-      ended: (lesson) => markEnded(db, lesson.id),
+      live: async (lesson) => {
+        await markLive(db, lesson.id, node);
+        await openDefaultRecording(db, lesson.id);
+      },
+      ended: async (lesson) => {
+        await markEnded(db, lesson.id);
+        await finish(lesson.id);
+      },
       abandoned: (lesson) => abandonLesson(db, lesson.id),
     },
   });
+  // Lessons a crashed run of this node was carrying wait for their classrooms, as after a drop.
+  await continueOrphanedLessons({
+    db,
+    node,
+    liveDir,
+    lessons,
+    graceSeconds: config.ingest.reconnectGraceSeconds,
+    audioKbps: config.transcode.audioBitrateKbps,
+    windowSize: config.ingest.liveWindowSegments,
+    log,
+    endLesson: async (lessonId) => {
+      await markEnded(db, lessonId);
+      await finish(lessonId);
+    },
+  });
+  await disconnectNodeEncoders(db, node);
+  const disk = await startDiskGuard({ dir: liveDir, log, ...options.disk });
+  const keys = await openKeyDirectory(db, { refreshSeconds: config.catalog.keyRefreshSeconds, log });
   const sessions = new Set<Promise<void>>();
   // One publish per classroom at a time: a second encoder (say on the backup key) while the first
   // is still connected is refused, as node-media-server refuses a second publisher on one key.
@@ -54,6 +89,8 @@ export async function startIngest(config: Config, log: Logger, db: Database): Pr
     authorize: ({ streamKey }) => {
       const match = keys.classroomFor(streamKey);
       if (!match) return { accept: false, reason: 'unknown stream key' };
+      const space = disk.state();
+      if (!space.ok) return { accept: false, reason: `disk ${space.alarm}: ${space.reason}` };
       if (publishing.has(match.classroomId)) return { accept: false, reason: `classroom ${match.classroomId} is already publishing` };
       return { accept: true };
     },
@@ -67,12 +104,13 @@ export async function startIngest(config: Config, log: Logger, db: Database): Pr
       }
       publishing.add(match.classroomId);
       publisher.onClose(() => publishing.delete(match.classroomId));
-      const session = runPublishSession(publisher, match, { config, db, lessons, liveDir, ffmpegPath, log });
+      const session = runPublishSession(publisher, match, { config, db, lessons, liveDir, ffmpegPath, disk, log });
       sessions.add(session);
       void session.finally(() => sessions.delete(session));
     },
   }).catch((error: unknown) => {
     keys.close();
+    disk.close();
     throw error;
   });
   log.info('ingest ready', { rtmpPort: rtmp.port, ffmpeg: ffmpegPath, liveDir });
@@ -80,10 +118,13 @@ export async function startIngest(config: Config, log: Logger, db: Database): Pr
   return {
     rtmpPort: rtmp.port,
     liveDir,
+    vodDir,
     lessons,
     keys,
+    diskState: () => disk.state(),
     async close() {
       keys.close();
+      disk.close();
       await rtmp.close();
       await Promise.all(sessions);
       await lessons.endAll();

@@ -1,6 +1,6 @@
-// Cache-Control and Content-Type for everything under /live, chosen so any HTTP cache or CDN can
-// stand in for a relay: segments never change, live playlists change every segment, misses are
-// retried quickly.
+// Cache-Control and Content-Type for everything under /live and /vod, chosen so any HTTP cache or
+// CDN can stand in for a relay: segments never change, live playlists (the sliding window and the
+// time-shift list) change every segment, a replay never changes, misses are retried quickly.
 
 export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment';
 
@@ -13,8 +13,8 @@ const contentTypes: Record<MediaFileKind, string> = {
 };
 
 export function mediaFileKind(file: string): MediaFileKind | undefined {
-  if (file === 'master.m3u8') return 'master';
-  if (file === 'index.m3u8') return 'media-playlist';
+  if (file === 'master.m3u8' || file === 'master-timeshift.m3u8') return 'master';
+  if (file === 'index.m3u8' || file === 'timeshift.m3u8') return 'media-playlist';
   if (file === 'hashes.json') return 'hash-list';
   if (/^init-r\d+-[A-Za-z0-9]+\.mp4$/.test(file)) return 'init';
   if (/^r\d+-\d+\.m4s$/.test(file)) return 'segment';
@@ -39,5 +39,11 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
       return ended ? 'public, max-age=3600' : `public, max-age=${Math.max(1, Math.floor(segmentSeconds / 2))}`;
   }
 }
+
+/**
+ * A replay's files are written once, when its recording is finished, under an id never used again,
+ * and served only from then on: every one of them is immutable.
+ */
+export const replayCacheControl = 'public, max-age=31536000, immutable';
 
 export const notFoundCacheControl = 'public, max-age=1';

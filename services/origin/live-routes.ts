@@ -1,21 +1,32 @@
 // GET /live/<lesson>/master.m3u8 and /live/<lesson>/<rendition>/<file>: the lesson's HLS files
 // from the media root, with the headers from cache-policy.ts. Only the names the packager
-// publishes are served (media-request.ts), and no path can leave the root (media-path.ts).
-import type { Response, Router } from 'express';
+// publishes are served (media-request.ts), and no path can leave the root (media-path.ts). A
+// protected lesson's files go only to requests with a good playback token (playback-guard.ts).
+import type { Request, Response, Router } from 'express';
 import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { cacheControlFor, contentTypeFor, notFoundCacheControl } from './cache-policy.ts';
 import type { MediaRequest } from './media-request.ts';
 import { mediaRoutes } from './media-routes.ts';
+import { protectedHeader, refusedHint, type PlaybackGuard } from './playback-guard.ts';
 
-export type LessonLookup = (lessonId: string) => { segmentSeconds: number; ended: boolean } | undefined;
+/** `protected`: the lesson's files need a playback token (from the ingest registry: no catalog call per request). */
+export type LessonLookup = (lessonId: string) => { segmentSeconds: number; ended: boolean; protected?: boolean } | undefined;
 
-export function liveRoutes(liveDir: string, lessonFor: LessonLookup): Router {
-  return mediaRoutes((_request, response, media) => serve(response, media));
+export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: PlaybackGuard): Router {
+  return mediaRoutes((request, response, media) => serve(request, response, media), undefined, ['live']);
 
-  function serve(response: Response, media: MediaRequest): void {
+  function serve(request: Request, response: Response, media: MediaRequest): void {
     const lesson = lessonFor(media.lessonId);
     response.set('Access-Control-Allow-Origin', '*');
+    if (lesson?.protected) {
+      const verdict = guard.check('live', media.lessonId, request.originalUrl, request.headers);
+      if (!verdict.ok) {
+        response.set('Cache-Control', 'no-store');
+        return sendError(response, 403, `playback refused: ${verdict.reason}`, refusedHint);
+      }
+      response.set(protectedHeader, '1');
+    }
     response.sendFile(
       resolveMediaPath(liveDir, media.parts),
       {

@@ -1,7 +1,12 @@
 // Owns a lesson's playlists. It follows what the segmenter (ffmpeg) has finished, gives each
-// segment the lesson's next sequence number, hashes it, and rewrites the rendition's live playlist,
-// hash list and (once every rendition has media) the master playlist. Encoder runs follow one
-// another in the same lesson: a new run continues the numbering after a discontinuity.
+// segment the lesson's next sequence number, hashes it, and rewrites the rendition's live playlist
+// (the sliding window), its time-shift playlist (the whole lesson so far), its hash list and (once
+// every rendition has media) the master playlists: one over the live playlists, one over the
+// time-shift ones. Encoder runs follow one
+// another in the same lesson: a new run continues the numbering after a discontinuity. A lesson
+// whose ingest died mid-lesson is continued from what its folder holds (restored-lesson.ts): the
+// segments already published keep their names and numbers, and what the dead run's segmenter
+// finished but never saw published is recovered before the next run starts.
 import { createHash } from 'node:crypto';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,10 +18,14 @@ import { segmenterDir, segmenterPlaylistName, segmenterSegmentPattern } from '..
 import { codecsFromInitSegment } from './codec-string.ts';
 import { writeMasterPlaylist } from './master-playlist.ts';
 import { writeMediaPlaylist } from './media-playlist.ts';
+import { publishedSegmentPattern, restoreLesson, type RestoredLesson } from './restored-lesson.ts';
 import { hashListFor, type SegmentRecord } from './segment-record.ts';
 
 export const masterPlaylistName = 'master.m3u8';
 export const mediaPlaylistName = 'index.m3u8';
+/** The whole lesson so far: a viewer can seek back to its start while it is live. */
+export const timeShiftMasterName = 'master-timeshift.m3u8';
+export const timeShiftPlaylistName = 'timeshift.m3u8';
 export const hashListName = 'hashes.json';
 /** Published names carry the run, so a reconnect never reuses a name a cache may hold. */
 export const publishedSegmentName = (run: number, index: number) => `r${run}-${index}.m4s`;
@@ -31,6 +40,8 @@ export type LessonPackagerOptions = {
   windowSize: number;
   log: Logger;
   pollMs?: number;
+  /** What the lesson's folder already holds (readPackagedLesson), when a restarted ingest continues it. */
+  restored?: RestoredLesson;
 };
 
 type RenditionState = { rendition: Rendition; segments: SegmentRecord[]; codecs?: string };
@@ -50,21 +61,33 @@ export type LessonPackager = {
   startRun(run: number, startedAt: number): void;
   /** Picks up what the run's segmenter finished last, then stops following it. */
   finishRun(): Promise<void>;
+  /**
+   * Publishes what a run of a process that died left finished in its segmenter folder, then
+   * removes the folder; returns how many segments (over every rendition) it recovered.
+   */
+  recoverRun(run: number): Promise<number>;
   /** Marks the playlists complete (#EXT-X-ENDLIST). */
   end(): Promise<void>;
+  /** Why the last scan failed (a full disk: ENOSPC), or undefined once a scan succeeds. */
+  lastWriteError(): NodeJS.ErrnoException | undefined;
   /** Wall-clock time the newest segment was packaged (0 before the first). */
   lastSegmentAt(): number;
   segmentCount(): number;
   renditions(): string[];
+  /** The rendition's segments so far, oldest first (the metrics read their durations). */
+  segments(rendition: string): readonly SegmentRecord[];
   close(): void;
 };
 
 export function createLessonPackager(options: LessonPackagerOptions): LessonPackager {
   const { log } = options;
-  const states = options.ladder.map((rendition): RenditionState => ({ rendition, segments: [] }));
+  const states = options.ladder.map((rendition): RenditionState => {
+    const restored = options.restored?.renditions.get(rendition.name);
+    return { rendition, segments: [...(restored?.segments ?? [])], ...(restored?.codecs ? { codecs: restored.codecs } : {}) };
+  });
   let active: ActiveRun | undefined;
   let ended = false;
-  let masterWritten = false;
+  let masterWritten = options.restored?.masterWritten ?? false;
   let lastSegmentAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let scanning: Promise<void> = Promise.resolve();
@@ -73,14 +96,14 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
 
   // One scan at a time: a slow disk must not let two scans number the same segment twice.
   // A failure repeats every poll until it clears (or the stall watchdog restarts ffmpeg): log it once.
-  let lastFailure = '';
+  let lastFailure: NodeJS.ErrnoException | undefined;
   const scanSoon = (): Promise<void> =>
     (scanning = scanning
       .then(scan)
-      .then(() => void (lastFailure = ''))
-      .catch((error: Error) => {
-        if (error.message !== lastFailure) log.error('packager scan failed', { error });
-        lastFailure = error.message;
+      .then(() => void (lastFailure = undefined))
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.message !== lastFailure?.message) log.error('packager scan failed', { error });
+        lastFailure = error;
       }));
 
   async function scan(): Promise<void> {
@@ -133,9 +156,8 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
         await writeFileAtomic(join(publicDir, publishedInitName(run.run, name)), init);
       }
       // ffmpeg lists a segment only once it is complete, so it can be hashed and published now.
-      const body = await readFile(join(privateDir, entry.uri));
       const uri = publishedSegmentName(run.run, index);
-      await rename(join(privateDir, entry.uri), join(publicDir, uri));
+      const body = await takeSegment(join(privateDir, entry.uri), join(publicDir, uri));
       const elapsed = run.elapsed.get(name) ?? 0;
       state.segments.push({
         sequence: run.firstSequence + index,
@@ -160,13 +182,16 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
   async function publishRendition(state: RenditionState): Promise<void> {
     const dir = join(options.lessonDir, state.rendition.name);
     const playlist = writeMediaPlaylist(state.segments, { windowSize: options.windowSize, segmentSeconds: options.segmentSeconds, ended });
+    const timeShift = writeMediaPlaylist(state.segments, { windowSize: 'all', segmentSeconds: options.segmentSeconds, ended, playlistType: 'event' });
+    // Written before the live playlist, so a segment a viewer sees live is already in the time-shift list.
+    await writeFileAtomic(join(dir, timeShiftPlaylistName), timeShift);
     await writeFileAtomic(join(dir, mediaPlaylistName), playlist);
     await writeFileAtomic(join(dir, hashListName), JSON.stringify(hashListFor(state.rendition.name, state.segments)));
   }
 
   async function publishMaster(): Promise<void> {
     const audioBps = options.hasAudio ? options.audioKbps * 1000 : 0;
-    const master = writeMasterPlaylist(
+    const variants = (playlistName: string) =>
       states.map(({ rendition, codecs }) => ({
         name: rendition.name,
         width: rendition.width,
@@ -175,15 +200,48 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
         bandwidth: rendition.maxKbps * 1000 + audioBps,
         averageBandwidth: rendition.videoKbps * 1000 + audioBps,
         codecs: codecs ?? 'avc1.640028',
-        uri: `${rendition.name}/${mediaPlaylistName}`,
-      })),
-    );
-    await writeFileAtomic(join(options.lessonDir, masterPlaylistName), master);
+        uri: `${rendition.name}/${playlistName}`,
+      }));
+    await writeFileAtomic(join(options.lessonDir, timeShiftMasterName), writeMasterPlaylist(variants(timeShiftPlaylistName)));
+    await writeFileAtomic(join(options.lessonDir, masterPlaylistName), writeMasterPlaylist(variants(mediaPlaylistName)));
     masterWritten = true;
     log.info('lesson playable', { renditions: states.map((state) => state.rendition.name) });
   }
 
+  /** The run's state as the segments it already published describe it. */
+  async function resumedRun(run: number): Promise<ActiveRun> {
+    const ofRun = (segment: SegmentRecord) => Number(publishedSegmentPattern.exec(segment.uri)?.[1]) === run;
+    const indexOf = (segment: SegmentRecord) => Number(publishedSegmentPattern.exec(segment.uri)![2]);
+    const lastIndex = new Map<string, number>();
+    const elapsed = new Map<string, number>();
+    let firstSequence: number | undefined;
+    let startedAt = Infinity;
+    for (const state of states) {
+      const published = state.segments.filter(ofRun);
+      if (published.length === 0) continue;
+      firstSequence = published[0]!.sequence - indexOf(published[0]!);
+      startedAt = Math.min(startedAt, published[0]!.programDateTime);
+      lastIndex.set(state.rendition.name, indexOf(published.at(-1)!));
+      elapsed.set(state.rendition.name, published.reduce((sum, segment) => sum + segment.duration, 0));
+    }
+    // Nothing of the run was published: its folder was made when it started.
+    if (startedAt === Infinity) startedAt = (await stat(segmenterDir(options.lessonDir, run))).mtimeMs;
+    return { run, firstSequence: firstSequence ?? nextSequence(), startedAt, lastIndex, elapsed, playlistVersion: new Map() };
+  }
+
   return {
+    async recoverRun(run) {
+      if (active) throw new Error(`run ${active.run} is still being followed; finish it before recovering run ${run}`);
+      const before = states.reduce((sum, state) => sum + state.segments.length, 0);
+      active = await resumedRun(run);
+      try {
+        await scan();
+      } finally {
+        active = undefined;
+      }
+      await rm(segmenterDir(options.lessonDir, run), { recursive: true, force: true });
+      return states.reduce((sum, state) => sum + state.segments.length, 0) - before;
+    },
     startRun(run, startedAt) {
       active = { run, firstSequence: nextSequence(), startedAt, lastIndex: new Map(), elapsed: new Map(), playlistVersion: new Map() };
       clearInterval(timer);
@@ -203,11 +261,33 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       ended = true;
       for (const state of states) if (state.segments.length > 0) await publishRendition(state);
     },
+    lastWriteError: () => lastFailure,
     lastSegmentAt: () => lastSegmentAt,
     segmentCount: () => Math.max(0, ...states.map((state) => state.segments.length)),
     renditions: () => states.map((state) => state.rendition.name),
+    segments: (rendition) => states.find((state) => state.rendition.name === rendition)?.segments ?? [],
     close() {
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * Reads a finished segment and moves it to its published name. A process that died after the move
+ * but before listing the segment left it under the published name: it is taken from there.
+ */
+async function takeSegment(privatePath: string, publicPath: string): Promise<Buffer> {
+  try {
+    const body = await readFile(privatePath);
+    await rename(privatePath, publicPath);
+    return body;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return readFile(publicPath);
+  }
+}
+
+/** What a lesson's folder holds, for createLessonPackager's `restored` option. */
+export function readPackagedLesson(lessonDir: string, ladder: readonly Rendition[]): Promise<RestoredLesson> {
+  return restoreLesson(lessonDir, ladder, { master: masterPlaylistName, timeShift: timeShiftPlaylistName, hashList: hashListName });
 }

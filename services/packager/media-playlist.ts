@@ -22,6 +22,11 @@ export type MediaPlaylistOptions = {
   /** The configured segment length; the target duration is never below it. */
   segmentSeconds: number;
   ended: boolean;
+  /**
+   * EXT-X-PLAYLIST-TYPE: 'event' for the time-shift playlist (the whole lesson so far, only ever
+   * appended to, so it keeps the type when it ends), 'vod' for a replay; none for the live window.
+   */
+  playlistType?: 'event' | 'vod';
 };
 
 export function writeMediaPlaylist(segments: readonly PackagedSegment[], options: MediaPlaylistOptions): string {
@@ -39,7 +44,7 @@ export function writeMediaPlaylist(segments: readonly PackagedSegment[], options
     `#EXT-X-DISCONTINUITY-SEQUENCE:${discontinuitySequence}`,
     '#EXT-X-INDEPENDENT-SEGMENTS',
   ];
-  if (options.windowSize === 'all' && options.ended) lines.push('#EXT-X-PLAYLIST-TYPE:VOD');
+  if (options.playlistType) lines.push(`#EXT-X-PLAYLIST-TYPE:${options.playlistType.toUpperCase()}`);
   let currentInit: string | undefined;
   listed.forEach((segment, index) => {
     if (segment.discontinuity && index > 0) lines.push('#EXT-X-DISCONTINUITY');

@@ -30,7 +30,24 @@ export type ObjectStore = {
   memoryBytes(): number;
 };
 
-export type ObjectStoreOptions = { upstreams: Upstreams; limits: FetchLimits; memoryBytes: number; disk: DiskCache; stats: RelayStats; log: Logger };
+/** `upstreamHeaders` are sent with each upstream request for `path` (the relay's own playback token). */
+export type ObjectStoreOptions = {
+  upstreams: Upstreams;
+  limits: FetchLimits;
+  memoryBytes: number;
+  disk: DiskCache;
+  stats: RelayStats;
+  log: Logger;
+  upstreamHeaders?: (path: string) => Record<string, string>;
+};
+
+/**
+ * A protected lesson's objects are kept on disk under this prefix (outside the URL space), so after
+ * a restart the relay still knows they need a token: the disk keeps bodies, not headers.
+ */
+const protectedDiskPrefix = '/protected';
+const diskKey = (path: string, isProtected: boolean | undefined) => (isProtected ? protectedDiskPrefix + path : path);
+const immutableCacheControl = 'public, max-age=31536000, immutable';
 
 /** Objects passed on to viewers byte by byte as they arrive; playlists and lists are checked whole first. */
 const streamedKinds = new Set<MediaFileKind>(['segment', 'init']);
@@ -71,7 +88,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
         held = [];
       },
     };
-    void fetchFromUpstreams(path, options.upstreams, options.limits, sink, stats, log)
+    void fetchFromUpstreams(path, options.upstreams, options.limits, sink, stats, log, options.upstreamHeaders?.(path))
       .then(async (outcome) => {
         if (outcome.status === 'not-found') return flight.end({ status: 'not-found' });
         if (!streamed) {
@@ -98,7 +115,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
         if (result.status !== 'complete') return;
         const maxAge = streamed ? Number.POSITIVE_INFINITY : maxAgeSeconds(result.headers.cacheControl) * 1000;
         memory.set(path, { headers: result.headers, body: result.body, etag: etagOf(result.body), expiresAt: Date.now() + maxAge });
-        if (streamed) await options.disk.put(path, result.body);
+        if (streamed) await options.disk.put(diskKey(path, result.headers.protected), result.body);
       })
       .catch((error: Error) => flight.end({ status: 'failed', reason: error.message }))
       .finally(() => flights.delete(path));
@@ -110,10 +127,11 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
       const entry = memory.get(path);
       if (entry && entry.expiresAt > Date.now()) return entry;
       if (!streamedKinds.has(kind)) return undefined;
-      const body = await options.disk.get(path);
+      const isProtected = !options.disk.has(path) && options.disk.has(diskKey(path, true));
+      const body = await options.disk.get(diskKey(path, isProtected));
       if (!body) return undefined;
       const fromDisk = {
-        headers: { contentType: contentTypeFor(kind), cacheControl: 'public, max-age=31536000, immutable' },
+        headers: { contentType: contentTypeFor(kind), cacheControl: immutableCacheControl, ...(isProtected ? { protected: true } : {}) },
         body,
         etag: etagOf(body),
         expiresAt: Number.POSITIVE_INFINITY,
@@ -133,7 +151,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     isFetching: (path) => flights.has(path),
     has(path) {
       const entry = memory.peek(path);
-      return (entry !== undefined && entry.expiresAt > Date.now()) || options.disk.has(path);
+      return (entry !== undefined && entry.expiresAt > Date.now()) || options.disk.has(path) || options.disk.has(diskKey(path, true));
     },
     memoryBytes: () => memory.calculatedSize ?? 0,
   };

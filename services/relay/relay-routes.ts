@@ -1,47 +1,73 @@
-// The relay's HTTP face: the same /live URL space as the province origin, answered from cache or
+// The relay's HTTP face: the same /live and /vod URL spaces as the province origin, answered from cache or
 // from one shared upstream fetch, with the upstream's own headers so a CDN or another relay can
 // cache it in turn. A viewer asking for a media playlist makes the relay follow it (prefetch).
+// Objects upstream marked protected go only to viewers with a good playback token; the token is not
+// part of the cache key, so one cached copy serves every viewer allowed to watch.
 import type { Request, Response, Router } from 'express';
 import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from '../origin/cache-policy.ts';
-import type { MediaRequest } from '../origin/media-request.ts';
+import { isFollowedPlaylist, type MediaRequest } from '../origin/media-request.ts';
 import { mediaRoutes } from '../origin/media-routes.ts';
+import { protectedHeader, refusedHint, type PlaybackGuard } from '../origin/playback-guard.ts';
 import type { UpstreamHeaders } from './upstream-fetch.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';
 import type { RelayStats } from './relay-stats.ts';
 
-export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: RelayStats): Router {
+export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: RelayStats, guard: PlaybackGuard): Router {
   return mediaRoutes(serve, () => stats.requests++);
 
+  /** Answers 403 and returns true when the object is protected and the request has no good token for it. */
+  function refused(request: Request, response: Response, media: MediaRequest, headers: UpstreamHeaders): boolean {
+    if (!headers.protected) return false;
+    const verdict = guard.check(media.space, media.lessonId, request.originalUrl, request.headers);
+    if (verdict.ok) return false;
+    stats.refused++;
+    response.set('Cache-Control', 'no-store').set('Access-Control-Allow-Origin', '*');
+    sendError(response, 403, `playback refused: ${verdict.reason}`, refusedHint);
+    return true;
+  }
+
   async function serve(request: Request, response: Response, media: MediaRequest): Promise<void> {
-    if (media.kind === 'media-playlist') prefetcher.viewed(media.path);
     const cached = await store.lookup(media.path, media.kind);
     if (cached) {
       stats.hits++;
+      if (refused(request, response, media, cached.headers)) return;
+      if (isFollowedPlaylist(media)) prefetcher.viewed(media.path);
       return sendWhole(request, response, cached);
     }
     stats.misses++;
     const { flight, joined } = store.fetch(media.path, media.kind);
     if (joined) stats.joined++;
     let started = false;
+    let denied = false;
     const leave = flight.join({
       onHeaders(headers) {
+        if (refused(request, response, media, headers)) {
+          denied = true;
+          return;
+        }
+        if (isFollowedPlaylist(media)) prefetcher.viewed(media.path);
         started = true;
         response.status(200).set(responseHeaders(headers));
         if (headers.contentLength !== undefined) response.set('Content-Length', String(headers.contentLength));
         response.flushHeaders();
       },
       onChunk(chunk) {
+        if (denied) return;
         stats.bytesToViewers += chunk.length;
         response.write(chunk);
       },
       onEnd(result) {
+        if (denied) return;
         if (result.status === 'complete') return void response.end();
         // Bytes already went out: cut the response so the viewer sees it incomplete and retries.
         if (started) return void response.destroy();
         const stale = store.stale(media.path);
-        if (stale && media.kind !== 'segment' && media.kind !== 'init') return sendWhole(request, response, stale);
+        if (stale && media.kind !== 'segment' && media.kind !== 'init') {
+          if (refused(request, response, media, stale.headers)) return;
+          return sendWhole(request, response, stale);
+        }
         if (result.status === 'not-found') {
           response.set('Cache-Control', notFoundCacheControl);
           return sendError(response, 404, 'not available yet', 'the lesson may not have started; retry in a second');
@@ -69,6 +95,12 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
   }
 }
 
-function responseHeaders(headers: UpstreamHeaders): Record<string, string> {
-  return { 'Content-Type': headers.contentType, 'Cache-Control': headers.cacheControl, 'Access-Control-Allow-Origin': '*' };
+/** Protected objects say so downstream too, so a relay below this one guards them in turn. */
+export function responseHeaders(headers: UpstreamHeaders): Record<string, string> {
+  return {
+    'Content-Type': headers.contentType,
+    'Cache-Control': headers.cacheControl,
+    'Access-Control-Allow-Origin': '*',
+    ...(headers.protected ? { [protectedHeader]: '1' } : {}),
+  };
 }

@@ -5,9 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Router } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
+import type { PlaybackSettings } from '../core/playback-settings.ts';
+import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
+import { isTokenId } from '../core/playback-token.ts';
+import { createPlaybackGuard, tokenHeader, type PlaybackGuard } from '../origin/playback-guard.ts';
 import { openDiskCache, type DiskCache } from './disk-cache.ts';
 import { relayHotPath } from './hot-path.ts';
-import { createObjectStore } from './object-store.ts';
+import { createObjectStore, type ObjectStore } from './object-store.ts';
 import { createPrefetcher, type Prefetcher } from './prefetch.ts';
 import { relayRoutes } from './relay-routes.ts';
 import { createRelayStats, type RelayStats } from './relay-stats.ts';
@@ -18,6 +22,8 @@ export type Relay = {
   /** For startHttpServer's fastPath: hot objects answered before express. */
   fastPath: (request: IncomingMessage, response: ServerResponse) => boolean;
   stats: RelayStats;
+  /** Read by the P2P tracker beside the relay (viewed-lessons.ts). */
+  store: ObjectStore;
   upstreams: Upstreams;
   prefetcher: Prefetcher;
   disk: DiskCache;
@@ -25,8 +31,10 @@ export type Relay = {
   close(): void;
 };
 
-export function startRelay(config: Config, log: Logger): Relay {
+/** `playback`: the signed playback secrets and this relay's city, shared with the other tiers. */
+export function startRelay(config: Config, log: Logger, playback: PlaybackSettings): Relay {
   const settings = config.relay;
+  const guard = createPlaybackGuard(playback);
   const stats = createRelayStats();
   const upstreams = createUpstreams(settings.upstreams, settings.upstreamRetrySeconds * 1000);
   const disk = openDiskCache(join(resolve(config.dataDir), 'relay-cache', config.node.id), settings.diskCacheMb * 1024 * 1024);
@@ -37,13 +45,15 @@ export function startRelay(config: Config, log: Logger): Relay {
     disk,
     stats,
     log,
+    upstreamHeaders: (path) => upstreamTokenHeader(guard, path),
   });
   const prefetcher = createPrefetcher(store, { idleMs: settings.prefetchIdleSeconds * 1000, stats, log });
   log.info('relay ready', { upstreams: upstreams.states().map((state) => state.url), diskCacheObjects: disk.count() });
   return {
-    router: relayRoutes(store, prefetcher, stats),
-    fastPath: relayHotPath(store, prefetcher, stats),
+    router: relayRoutes(store, prefetcher, stats, guard),
+    fastPath: relayHotPath(store, prefetcher, stats, guard),
     stats,
+    store,
     upstreams,
     prefetcher,
     disk,
@@ -55,4 +65,15 @@ export function startRelay(config: Config, log: Logger): Relay {
     }),
     close: () => prefetcher.close(),
   };
+}
+
+/**
+ * The relay's own token for an upstream fetch, whether or not the lesson turns out protected: the
+ * relay cannot know before upstream answers, and one fetch serves every viewer, so it is made for
+ * the relay rather than taken from whichever viewer asked first.
+ */
+function upstreamTokenHeader(guard: PlaybackGuard, path: string): Record<string, string> {
+  const space = path.startsWith('/vod/') ? 'vod' : 'live';
+  const media = parseMediaRequest(path.slice(`/${space}/`.length).split('/'), space);
+  return isMediaRequestError(media) || !isTokenId(media.lessonId) ? {} : { [tokenHeader]: guard.tierToken(space, media.lessonId) };
 }

@@ -3,10 +3,12 @@
 // the next one is asked; a body cut short continues from the standby with a Range request, so
 // waiting viewers never see the object start over.
 import type { Logger } from '../core/log.ts';
+import { protectedHeader } from '../origin/playback-guard.ts';
 import type { RelayStats } from './relay-stats.ts';
 import type { Upstreams } from './upstreams.ts';
 
-export type UpstreamHeaders = { contentType: string; cacheControl: string; contentLength?: number };
+/** `protected`: upstream marked the object as a protected lesson's (X-Classcast-Protected), so viewers need a token. */
+export type UpstreamHeaders = { contentType: string; cacheControl: string; contentLength?: number; protected?: boolean };
 
 export type FetchSink = { onHeaders(headers: UpstreamHeaders): void; onChunk(chunk: Buffer): void };
 
@@ -23,7 +25,16 @@ export class ObjectRejectedError extends Error {
   override name = 'ObjectRejectedError';
 }
 
-export async function fetchFromUpstreams(path: string, upstreams: Upstreams, limits: FetchLimits, sink: FetchSink, stats: RelayStats, log: Logger): Promise<FetchOutcome> {
+/** `requestHeaders` go with every upstream request (the relay's own playback token). */
+export async function fetchFromUpstreams(
+  path: string,
+  upstreams: Upstreams,
+  limits: FetchLimits,
+  sink: FetchSink,
+  stats: RelayStats,
+  log: Logger,
+  requestHeaders: Record<string, string> = {},
+): Promise<FetchOutcome> {
   let received = 0;
   let total: number | undefined;
   const failures: string[] = [];
@@ -38,7 +49,7 @@ export async function fetchFromUpstreams(path: string, upstreams: Upstreams, lim
       stats.upstreamRequests++;
       const response = await fetch(upstream.url + path, {
         signal: controller.signal,
-        headers: received > 0 ? { range: `bytes=${received}-` } : {},
+        headers: received > 0 ? { ...requestHeaders, range: `bytes=${received}-` } : requestHeaders,
         redirect: 'error',
       });
       if (response.status === 404 && received === 0) {
@@ -57,6 +68,7 @@ export async function fetchFromUpstreams(path: string, upstreams: Upstreams, lim
           contentType: response.headers.get('content-type') ?? 'application/octet-stream',
           cacheControl: response.headers.get('cache-control') ?? 'public, max-age=1',
           ...(total !== undefined ? { contentLength: total } : {}),
+          ...(response.headers.get(protectedHeader) === '1' ? { protected: true } : {}),
         });
       }
       rearm();

@@ -1,6 +1,7 @@
 // `classcast all`: the whole platform in one process, the embedded default: province ingest with
-// its origin, the catalog API and the web pages (all over one catalog database), a city relay, and
-// a demo school encoder so a lesson is live at once.
+// its origin, the catalog API and the web pages (all over one catalog database), a city relay, a P2P
+// tracker on each of the two (the relay's is the one the watch page uses), the operator dashboard
+// reading them all, and a demo school encoder so a lesson is live at once.
 import type { Request } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import { findMediaTool } from '../core/ffmpeg-binary.ts';
@@ -11,9 +12,10 @@ import { ensureDemoClassroom } from '../catalog/ingest/demo-school.ts';
 import { playerIsBuilt } from '../web/pages.ts';
 import { buildPlayer } from '../../player/build.ts';
 import { startDemoEncoder, type DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
-import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
+import { announceSetup, catalogWebRoutes, startCatalogJobs } from './catalog-web.ts';
 import { startIngestRole, type IngestRole } from './ingest.ts';
 import { startRelayRole, type RelayRole } from './relay.ts';
+import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
 import type { RunningRole } from './running-role.ts';
 
 export async function startAll(config: Config, log: Logger): Promise<RunningRole> {
@@ -22,16 +24,30 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
   let role: IngestRole | undefined;
   let relay: RelayRole | undefined;
   let setupUrl: { setup?: string } = {};
+  let dashboard: Dashboard | undefined;
   try {
     // The demo classroom lives in a demo school, so its ad-hoc lesson shows in the timetable.
     if (config.demo.enabled) await demoKey(db, config);
     // The watch page plays through the city relay, as a viewer in a city would.
     let relayPort = 0;
+    // The dashboard reads this process's own tiers as a Prometheus would: their /metrics, over loopback.
+    const loopback = `http://${loopbackHost(config.http.host)}`;
+    dashboard = createDashboard({
+      db,
+      log: log.child({ part: 'dashboard' }),
+      node: config.node.id,
+      settings: config.alarms,
+      metrics: [
+        { tier: 'ingest', url: () => `${loopback}:${role?.httpPort ?? 0}/metrics` },
+        { tier: 'relay', url: () => `${loopback}:${relayPort}/metrics` },
+      ],
+      disks: () => (role ? [{ node: config.node.id, state: role.ingest.diskState() }] : []),
+    });
     const mediaBase = (request: Request) => `${request.protocol}://${request.hostname}:${relayPort}`;
-    const routers = catalogWebRoutes({ db, config, log, rtmpPort: () => role?.ingest.rtmpPort ?? config.rtmp.port, mediaBase });
+    const routers = catalogWebRoutes({ db, config, log, rtmpPort: () => role?.ingest.rtmpPort ?? config.rtmp.port, mediaBase, dashboard });
     role = await startIngestRole(config, log, { db, routers });
     const relayConfig = { ...config, node: { id: `${config.node.id}-city-relay` }, relay: { ...config.relay, upstreams: [`http://127.0.0.1:${role.httpPort}`] } };
-    relay = await startRelayRole(relayConfig, log.child({ role: 'relay' }), config.relay.port);
+    relay = await startRelayRole(relayConfig, log.child({ role: 'relay' }), { port: config.relay.port, db });
     relayPort = relay.httpPort;
     setupUrl = await announceSetup(db, config, log, role.httpPort);
   } catch (error) {
@@ -40,6 +56,9 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
     await db.close();
     throw error;
   }
+  const jobs = startCatalogJobs(db, config, log);
+  const operatorDashboard = dashboard;
+  operatorDashboard.start();
   const ingestRole = role;
   const cityRelay = relay;
 
@@ -78,11 +97,19 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
     async close() {
       stopping = true;
       await encoder?.stop();
+      await operatorDashboard.close();
       await cityRelay.close();
       await ingestRole.close();
+      await jobs.close();
       await db.close();
     },
   };
+}
+
+/** Where this process reaches its own HTTP servers: loopback when they listen on every address. */
+function loopbackHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** The demo classroom's key in the catalog (created with the configured key, or a random one). */

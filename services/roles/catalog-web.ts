@@ -1,13 +1,20 @@
 // The catalog's side of an HTTP server, shared by `catalog` and `all`: the JSON API under /api/v1
-// and the web pages, over one catalog database, plus the first-start setup token.
-import type { Request, Router } from 'express';
+// and the web pages (the watch page, and its replay and time-shift forms), over one catalog
+// database, plus the first-start setup token, and the operator dashboard's alarms for Prometheus
+// at /metrics/alarms.
+import { join, resolve } from 'node:path';
+import { Router, type Request } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import { catalogApi } from '../catalog/api/catalog-api.ts';
 import type { CatalogContext } from '../catalog/api/route-spec.ts';
 import { ensureSetupToken } from '../catalog/auth/setup-token.ts';
 import type { Database } from '../catalog/db/database.ts';
+import { alarmMetricsPath } from '../stats/alarm-metrics.ts';
+import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
+import { startRetentionSweeper, type RetentionSweeper } from '../catalog/recordings/retention-sweep.ts';
+import { replayPageRoutes } from '../web/replay-pages.ts';
 
 export type CatalogWebOptions = {
   db: Database;
@@ -16,16 +23,25 @@ export type CatalogWebOptions = {
   /** The RTMP port encoders reach, read per request: in `all` it is known only once ingest listens. */
   rtmpPort: () => number;
   mediaBase?: MediaBase;
+  /** The dashboard this process runs (`all` reads its ingest and relay); without one the API makes one reading on request. */
+  dashboard?: Dashboard;
 };
 
 export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
+  // Without one given (a catalog on its own), a dashboard that reads the catalog when asked.
+  const dashboard = options.dashboard ?? createDashboard({ db: options.db, log: options.log.child({ part: 'dashboard' }), node: options.config.node.id, settings: options.config.alarms });
   const context: CatalogContext = {
     db: options.db,
     config: options.config,
     log: options.log,
     rtmpBase: (request: Request) => `rtmp://${request.hostname}:${options.rtmpPort()}/live`,
+    dashboard,
   };
-  return [catalogApi(context), pageRoutes(options.mediaBase)];
+  const alarms = Router();
+  alarms.get(alarmMetricsPath, async (_request, response) => {
+    response.set('Cache-Control', 'no-store').type('text/plain; version=0.0.4').send(await dashboard.metrics());
+  });
+  return [catalogApi(context), alarms, pageRoutes(options.mediaBase, options.config.p2p)];
 }
 
 /**
@@ -37,4 +53,13 @@ export async function announceSetup(db: Database, config: Config, log: Logger, h
   const base = (config.http.publicUrl ?? `http://localhost:${httpPort}`).replace(/\/$/, '');
   const token = await ensureSetupToken(db, log, base);
   return token ? { setup: `${base}/setup?token=${token}` } : {};
+}
+
+/** The catalog's own background work: the recordings retention sweep (once per catalog, not per ingest node). */
+export function startCatalogJobs(db: Database, config: Config, log: Logger): RetentionSweeper {
+  return startRetentionSweeper(db, join(resolve(config.dataDir), 'vod'), {
+    defaultDays: config.catalog.recordingRetentionDays,
+    sweepMinutes: config.catalog.retentionSweepMinutes,
+    log,
+  });
 }

@@ -1,17 +1,23 @@
 // `classcast catalog`: the catalog's JSON API and the web pages on http.port, without ingest (a
-// province runs it beside its ingest nodes, all on one PostgreSQL).
+// province runs it beside its ingest nodes, all on one PostgreSQL), and /metrics (process metrics).
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
 import { openDatabase } from '../catalog/db/open-database.ts';
 import { buildPlayer } from '../../player/build.ts';
 import { playerIsBuilt } from '../web/pages.ts';
-import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
+import { createMetricsRegistry } from '../stats/metrics-registry.ts';
+import { metricsRoute } from '../stats/metrics-route.ts';
+import { announceSetup, catalogWebRoutes, startCatalogJobs } from './catalog-web.ts';
+import { createDashboard } from '../stats/dashboard-service.ts';
 import type { RunningRole } from './running-role.ts';
 
 export async function startCatalogRole(config: Config, log: Logger): Promise<RunningRole & { httpPort: number }> {
   if (!playerIsBuilt()) await buildPlayer();
   const db = await openDatabase(config, log);
+  // On its own, the dashboard knows what the catalog knows (live lessons, encoders, viewing
+  // sessions); it still evaluates the timetable alarms on its timer and sends their webhooks.
+  const dashboard = createDashboard({ db, log: log.child({ part: 'dashboard' }), node: config.node.id, settings: config.alarms });
   let http;
   let setupUrl: { setup?: string } = {};
   try {
@@ -19,7 +25,7 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
       host: config.http.host,
       port: config.http.port,
       log,
-      routers: catalogWebRoutes({ db, config, log, rtmpPort: () => config.rtmp.port }),
+      routers: [metricsRoute(createMetricsRegistry('catalog', config.node.id)), ...catalogWebRoutes({ db, config, log, rtmpPort: () => config.rtmp.port, dashboard })],
       health: () => ({ role: 'catalog', node: config.node.id, database: db.kind }),
     });
     setupUrl = await announceSetup(db, config, log, http.port);
@@ -29,11 +35,15 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
     throw error;
   }
   const server = http;
+  const jobs = startCatalogJobs(db, config, log);
+  dashboard.start();
   return {
     httpPort: server.port,
     urls: { http: `http://127.0.0.1:${server.port}/`, watch: `http://localhost:${server.port}/`, ...setupUrl },
     async close() {
       await server.close();
+      await jobs.close();
+      await dashboard.close();
       await db.close();
     },
   };

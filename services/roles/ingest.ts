@@ -1,59 +1,107 @@
 // `classcast ingest`: the province ingest node: RTMP in, HLS origin out (/live, and this node's own
-// lesson list at /api/v1/ingest/lessons), stream keys and lessons from the catalog.
+// lesson list at /api/v1/ingest/lessons), stream keys and lessons from the catalog, the P2P
+// tracker at /tracker for viewers who play straight from the origin, /metrics, and the player
+// reports of those viewers at /api/v1/qoe.
 import type { Router } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
+import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-settings.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { openDatabase } from '../catalog/db/open-database.ts';
 import { startIngest, type Ingest } from '../ingest/start-ingest.ts';
 import { lessonsApi } from '../origin/lessons-api.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
+import { createPlaybackGuard } from '../origin/playback-guard.ts';
+import { vodRoutes } from '../origin/vod-routes.ts';
+import { originLessons } from '../tracker/origin-lessons.ts';
+import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
+import { registerIngestMetrics } from '../stats/ingest-metrics.ts';
+import { createMetricsRegistry } from '../stats/metrics-registry.ts';
+import { metricsRoute } from '../stats/metrics-route.ts';
+import { qoeService, type QoeOptions } from '../stats/qoe-routes.ts';
+import { registerTrackerMetrics } from '../stats/tracker-metrics.ts';
 import type { RunningRole } from './running-role.ts';
 
-export type IngestRole = RunningRole & { ingest: Ingest; db: Database; httpPort: number };
+export type IngestRole = RunningRole & { ingest: Ingest; db: Database; tracker?: Tracker; httpPort: number };
 
 export type IngestRoleOptions = {
   /** More routes on the same HTTP server (`all` adds the catalog API and the pages). */
   routers?: Router[];
   /** A catalog the caller opened and will close; otherwise the role opens its own from the config. */
   db?: Database;
+  /** Tracker settings other than the defaults (tests use short times and small limits). */
+  tracker?: Partial<TrackerSettings>;
+  /** Player report limits other than the defaults (tests use small ones). */
+  qoeLimits?: QoeOptions['limits'];
+  /** Signed playback settings; by default the configuration's (playback-settings.ts). */
+  playback?: PlaybackSettings;
 };
 
 export async function startIngestRole(config: Config, log: Logger, options: IngestRoleOptions = {}): Promise<IngestRole> {
   const ownsDb = !options.db;
   const db = options.db ?? (await openDatabase(config, log));
   const closeDb = () => (ownsDb ? db.close() : Promise.resolve());
-  const ingest = await startIngest(config, log, db).catch(async (error: unknown) => {
+  const playback = options.playback ?? playbackSettingsFrom(config);
+  const guard = createPlaybackGuard(playback);
+  const disk = { minFreeBytes: config.ingest.diskMinFreeBytes, minFreeRatio: config.ingest.diskMinFreePercent / 100, checkSeconds: config.ingest.diskCheckSeconds };
+  const ingest = await startIngest(config, log, db, { disk }).catch(async (error: unknown) => {
     await closeDb();
     throw error;
   });
   const lessonFor = (id: string) => {
     const lesson = ingest.lessons.get(id);
-    return lesson && { segmentSeconds: lesson.segmentSeconds, ended: lesson.state === 'ended' };
+    return lesson && { segmentSeconds: lesson.segmentSeconds, ended: lesson.state === 'ended', protected: lesson.protected };
   };
   let http;
+  let tracker: Tracker | undefined;
+  const metrics = createMetricsRegistry('ingest', config.node.id);
+  registerIngestMetrics(metrics, { lessons: () => ingest.lessons.list(), db, node: config.node.id });
+  registerTrackerMetrics(metrics, () => tracker);
+  const qoe = qoeService({
+    register: metrics,
+    node: config.node.id,
+    log: log.child({ part: 'qoe' }),
+    // Ended lessons the node still lists are replayed from here too.
+    knownLesson: (id) => ingest.lessons.get(id) !== undefined,
+    db,
+    ...(options.qoeLimits ? { limits: options.qoeLimits } : {}),
+  });
   try {
     http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
       log,
-      routers: [liveRoutes(ingest.liveDir, lessonFor), lessonsApi(() => ingest.lessons.list()), ...(options.routers ?? [])],
-      health: () => ({ role: 'ingest', node: config.node.id, liveLessons: ingest.lessons.list().filter((lesson) => lesson.state !== 'ended').length }),
+      routers: [metricsRoute(metrics), qoe.router, liveRoutes(ingest.liveDir, lessonFor, guard), vodRoutes(ingest.vodDir), lessonsApi(() => ingest.lessons.list()), ...(options.routers ?? [])],
+      health: () => ({
+        role: 'ingest',
+        node: config.node.id,
+        liveLessons: ingest.lessons.list().filter((lesson) => lesson.state !== 'ended').length,
+        disk: ingest.diskState(),
+        ...(tracker ? { tracker: tracker.stats() } : {}),
+      }),
     });
   } catch (error) {
+    await qoe.close();
     await ingest.close();
     await closeDb();
     throw error;
   }
+  if (config.p2p.enabled) {
+    const knownLessons = originLessons(() => ingest.lessons.list());
+    tracker = mountTracker(http.server, { knownLessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback });
+  }
   return {
     ingest,
     db,
+    ...(tracker ? { tracker } : {}),
     httpPort: http.port,
     urls: { http: `http://127.0.0.1:${http.port}/`, rtmp: `rtmp://127.0.0.1:${ingest.rtmpPort}/live/<stream key>` },
     async close() {
+      tracker?.close();
       await ingest.close();
       await http.close();
+      await qoe.close();
       await closeDb();
     },
   };

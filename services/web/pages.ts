@@ -1,9 +1,11 @@
 // The web pages: the timetable at /, sign-in (/login), first start (/setup), the school page
-// (/school), the operator pages (/admin), the watch page at /watch/<lesson>, and the player's bundled
-// assets at /assets. Pages are static shells; they read everything else from the JSON API.
+// (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson>, and the player's bundled
+// assets at /assets. Pages are static shells; they read everything else from the JSON API, except
+// what the watch page needs before it asks anything: where media, the P2P tracker and ICE servers are.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request } from 'express';
+import type { P2pConfig } from '../core/config/schema.ts';
 import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { pageBundles, type PageBundle } from '../../player/page-bundles.ts';
@@ -21,9 +23,13 @@ const appPages: Array<[string, string, PageBundle]> = [
   ['/setup', 'Set up', 'setup'],
   ['/school', 'School', 'school'],
   ['/admin', 'Admin', 'admin'],
+  ['/dashboard', 'Dashboard', 'dashboard'],
 ];
 
-export function pageRoutes(mediaBase: MediaBase = () => undefined): Router {
+/** Peer-to-peer as the platform allows it; a lesson may still turn it off (the page asks the API). */
+const p2pByDefault: P2pConfig = { enabled: true, iceServers: [] };
+
+export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfig = p2pByDefault): Router {
   const router = Router();
   const page = (name: string) => readFileSync(`${playerDir}pages/${name}`, 'utf8');
   const shell = page('app.html');
@@ -35,10 +41,14 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined): Router {
   router.get('/watch/:lesson', (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
     const base = mediaBase(request) ?? '';
-    response
-      .set('Cache-Control', 'no-cache')
-      .type('html')
-      .send(watchPage.replace('<meta name="classcast-media-base" content="">', `<meta name="classcast-media-base" content="${escapeAttribute(base)}">`));
+    const tracker = p2p.enabled ? (p2p.trackerUrl ?? trackerUrlFor(base || `${request.protocol}://${request.get('host') ?? request.hostname}`)) : '';
+    const meta: Array<[string, string]> = [
+      ['classcast-media-base', base],
+      ['classcast-tracker', tracker],
+      ['classcast-ice-servers', JSON.stringify(p2p.iceServers)],
+    ];
+    const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPage);
+    response.set('Cache-Control', 'no-cache').type('html').send(html);
   });
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));
   return router;
@@ -47,6 +57,21 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined): Router {
 /** Whether every page's bundle is in player/dist (a build from before a page was added is not enough). */
 export function playerIsBuilt(): boolean {
   return Object.keys(pageBundles).every((name) => existsSync(`${playerDistDir}/${name}.js`));
+}
+
+/**
+ * The tracker viewers of this media base announce to: the WebSocket endpoint at /tracker on the same
+ * server (a city relay runs one beside its cache, so viewers meet viewers of their own city).
+ */
+export function trackerUrlFor(mediaBase: string): string {
+  return `${mediaBase.replace(/\/+$/, '').replace(/^http(s?):\/\//, 'ws$1://')}/tracker`;
+}
+
+/** Fills `<meta name="NAME" content="">` of the page template (player/pages/watch.html). */
+function fillMeta(html: string, name: string, content: string): string {
+  const empty = `<meta name="${name}" content="">`;
+  if (!html.includes(empty)) throw new Error(`player/pages/watch.html has no ${empty}`);
+  return html.replace(empty, `<meta name="${name}" content="${escapeAttribute(content)}">`);
 }
 
 function escapeAttribute(text: string): string {

@@ -48,6 +48,7 @@ for (const database of await catalogDatabaseUrls()) {
         endsAt: '2030-03-04T05:30:00.000Z',
         latencyMode: 'normal',
         visibility: 'public',
+        p2pEnabled: true,
         state: 'scheduled',
         adHoc: false,
         wentLiveAt: null,

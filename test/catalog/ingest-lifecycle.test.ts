@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../services/catalog/db/database.ts';
 import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { ensureClassrooms } from '../../services/catalog/ingest/ensure-classrooms.ts';
-import { abandonLesson, endOrphanedLessons, lessonForPublish, markEnded, markLive } from '../../services/catalog/ingest/lesson-lifecycle.ts';
+import { abandonLesson, lessonForPublish, markEnded, markLive, orphanedLessons } from '../../services/catalog/ingest/lesson-lifecycle.ts';
 import { createLogger, setLogSink } from '../../services/core/log.ts';
 import { catalogDatabaseUrls, stopTestPostgres } from '../helpers/databases.ts';
 
@@ -51,7 +51,7 @@ for (const { name, url } of await catalogDatabaseUrls()) {
       assert.equal((await lessonRow(`${room}-maths`))?.state, 'scheduled');
 
       const taken = await lessonForPublish(db, room, now, 15, adHoc);
-      assert.deepEqual(taken, { id: `${room}-maths`, latencyMode: 'low', title: `Lesson ${room}-maths`, adHoc: false });
+      assert.deepEqual(taken, { id: `${room}-maths`, latencyMode: 'low', title: `Lesson ${room}-maths`, adHoc: false, visibility: 'public' });
       assert.equal((await lessonRow(taken.id))?.state, 'live', 'taking the lesson sets it live, so no other node takes it');
       const second = await lessonForPublish(db, room, now, 15, adHoc);
       assert.equal(second.adHoc, true, 'a lesson already taken is not taken twice');
@@ -140,8 +140,11 @@ for (const { name, url } of await catalogDatabaseUrls()) {
       await markLive(db, aired.id, 'node-a');
       await abandonLesson(db, aired.id);
       assert.equal((await lessonRow(aired.id))?.state, 'live', 'a lesson that went live is not abandoned');
-      await endOrphanedLessons(db, 'node-a', log);
-      assert.equal((await lessonRow(aired.id))?.state, 'ended', 'a restarted node ends the lessons it was carrying');
+      const orphans = await orphanedLessons(db, 'node-a');
+      assert.ok(orphans.some((orphan) => orphan.id === aired.id && orphan.classroomId === room), 'a restarted node finds the lessons it was carrying');
+      assert.ok(!(await orphanedLessons(db, 'node-b')).some((orphan) => orphan.id === aired.id), 'and only its own');
+      await markEnded(db, aired.id);
+      assert.ok(!(await orphanedLessons(db, 'node-a')).some((orphan) => orphan.id === aired.id), 'an ended lesson is nobody\'s orphan');
     });
 
     test('configured classrooms are created when missing; an existing classroom keeps the catalog\'s key', async () => {

@@ -4,16 +4,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConfigInput } from '../../services/core/config/schema.ts';
+import type { Config, ConfigInput } from '../../services/core/config/schema.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
-import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts';
+import { startIngestRole, type IngestRole, type IngestRoleOptions } from '../../services/roles/ingest.ts';
 import { pageRoutes, type MediaBase } from '../../services/web/pages.ts';
 
-export type TestIngest = IngestRole & { dataDir: string; baseUrl: string; rtmpUrl(key: string): string; stop(): Promise<void> };
+export type TestIngest = IngestRole & { config: Config; dataDir: string; baseUrl: string; rtmpUrl(key: string): string; stop(): Promise<void> };
 
-/** `mediaBase` makes the watch page fetch media from elsewhere (a relay) instead of this origin. */
-export async function startTestIngest(overrides: Partial<ConfigInput> = {}, mediaBase?: MediaBase): Promise<TestIngest> {
+/** `mediaBase` makes the watch page fetch media from elsewhere (a relay) instead of this origin; `options` go to the role. */
+export async function startTestIngest(overrides: Partial<ConfigInput> = {}, mediaBase?: MediaBase, options: IngestRoleOptions = {}): Promise<TestIngest> {
   const dataDir = await mkdtemp(join(tmpdir(), 'classcast-test-'));
   setLogLevel((process.env.CLASSCAST_TEST_LOG as 'debug' | 'info' | undefined) ?? 'warn');
   const config = resolveConfig([
@@ -22,9 +22,10 @@ export async function startTestIngest(overrides: Partial<ConfigInput> = {}, medi
       values: { dataDir, databaseUrl: 'memory://', http: { host: '127.0.0.1', port: 0 }, rtmp: { host: '127.0.0.1', port: 0 }, demo: { enabled: false }, ...overrides },
     },
   ]);
-  const role = await startIngestRole(config, createLogger({ role: 'ingest', node: 'test' }), { routers: [pageRoutes(mediaBase)] });
+  const role = await startIngestRole(config, createLogger({ role: 'ingest', node: 'test' }), { ...options, routers: [pageRoutes(mediaBase), ...(options.routers ?? [])] });
   return {
     ...role,
+    config,
     dataDir,
     baseUrl: `http://127.0.0.1:${role.httpPort}`,
     rtmpUrl: (key) => `rtmp://127.0.0.1:${role.ingest.rtmpPort}/live/${key}`,

@@ -5,17 +5,22 @@ import { join } from 'node:path';
 import type { ConfigInput } from '../../services/core/config/schema.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
-import { startRelayRole, type RelayRole } from '../../services/roles/relay.ts';
+import { startRelayRole, type RelayRole, type RelayRoleOptions } from '../../services/roles/relay.ts';
 
 export type TestRelay = RelayRole & { baseUrl: string; dataDir: string; stop(options?: { keepData?: boolean }): Promise<void> };
 
-export async function startTestRelay(upstreams: string[], relay: Partial<NonNullable<ConfigInput['relay']>> = {}, dataDir?: string): Promise<TestRelay> {
+export async function startTestRelay(
+  upstreams: string[],
+  relay: Partial<NonNullable<ConfigInput['relay']>> = {},
+  dataDir?: string,
+  options: RelayRoleOptions = {},
+): Promise<TestRelay> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'classcast-relay-')));
   setLogLevel((process.env.CLASSCAST_TEST_LOG as 'debug' | 'info' | undefined) ?? 'warn');
   const config = resolveConfig([
     { source: 'test', values: { dataDir: dir, node: { id: 'test-relay' }, http: { host: '127.0.0.1', port: 0 }, relay: { upstreams, ...relay } } },
   ]);
-  const role = await startRelayRole(config, createLogger({ role: 'relay', node: 'test-relay' }));
+  const role = await startRelayRole(config, createLogger({ role: 'relay', node: 'test-relay' }), options);
   return {
     ...role,
     dataDir: dir,

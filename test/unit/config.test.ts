@@ -37,7 +37,7 @@ test('the example file lists every option with its default', () => {
     }
   };
   walk(defaults as unknown as Record<string, unknown>, example, '');
-  for (const optional of ['databaseUrl', 'publicUrl', 'ffmpegPath']) assert.match(text, new RegExp(`# ${optional}:`), optional);
+  for (const optional of ['databaseUrl', 'publicUrl', 'ffmpegPath', 'trackerUrl', 'city']) assert.match(text, new RegExp(`# ${optional}:`), optional);
   assert.equal(configSchema.safeParse(example).success, true);
 });
 

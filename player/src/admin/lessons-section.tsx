@@ -5,7 +5,7 @@ import { Field } from '../shared/forms.tsx';
 import { defaultLessonTimes, fromDateTimeLocal, lessonTimeRange, toDateTimeLocal } from '../shared/lesson-times.ts';
 import { CrudSection, OptionsSelect, type CrudConfig } from './crud-section.tsx';
 
-type Form = { classroomId: string; courseId: string; title: string; startsAt: string; endsAt: string; latencyMode: LatencyMode; visibility: Visibility };
+type Form = { classroomId: string; courseId: string; title: string; startsAt: string; endsAt: string; latencyMode: LatencyMode; visibility: Visibility; p2pEnabled: boolean };
 
 const config: CrudConfig<Lesson, Form> = {
   noun: 'lesson',
@@ -18,7 +18,7 @@ const config: CrudConfig<Lesson, Form> = {
   ],
   blank: () => {
     const { startsAt, endsAt } = defaultLessonTimes(new Date());
-    return { classroomId: '', courseId: '', title: '', startsAt: toDateTimeLocal(startsAt), endsAt: toDateTimeLocal(endsAt), latencyMode: 'normal', visibility: 'public' };
+    return { classroomId: '', courseId: '', title: '', startsAt: toDateTimeLocal(startsAt), endsAt: toDateTimeLocal(endsAt), latencyMode: 'normal', visibility: 'public', p2pEnabled: true };
   },
   fromItem: (lesson) => ({
     classroomId: lesson.classroomId,
@@ -28,6 +28,7 @@ const config: CrudConfig<Lesson, Form> = {
     endsAt: lesson.endsAt ? toDateTimeLocal(new Date(lesson.endsAt)) : '',
     latencyMode: lesson.latencyMode,
     visibility: lesson.visibility,
+    p2pEnabled: lesson.p2pEnabled,
   }),
   toBody: (form, editing) => {
     const startsAt = fromDateTimeLocal(form.startsAt);
@@ -41,6 +42,7 @@ const config: CrudConfig<Lesson, Form> = {
       endsAt,
       latencyMode: form.latencyMode,
       visibility: form.visibility,
+      p2pEnabled: form.p2pEnabled,
     };
     // A live lesson cannot change classroom, so an edit sends the classroom only when it changed.
     return !editing || editing.classroomId !== form.classroomId ? { ...body, classroomId: form.classroomId } : body;
@@ -80,6 +82,12 @@ const config: CrudConfig<Lesson, Form> = {
           <option value="public">Anyone</option>
           <option value="school">The school's accounts</option>
           <option value="protected">Protected</option>
+        </select>
+      </Field>
+      <Field label="Peer-to-peer">
+        <select name="p2pEnabled" value={form.p2pEnabled ? 'on' : 'off'} onChange={(event) => set({ p2pEnabled: event.currentTarget.value === 'on' })}>
+          <option value="on">Viewers share segments</option>
+          <option value="off">Off: every viewer fetches from the relay</option>
         </select>
       </Field>
     </>

@@ -6,7 +6,7 @@ export type NavLink = { href: string; label: string };
 export function navLinks(role: Role | null): NavLink[] {
   const links: NavLink[] = [{ href: '/', label: 'Timetable' }];
   if (role === 'operator' || role === 'school_admin') links.push({ href: '/school', label: 'School' });
-  if (role === 'operator') links.push({ href: '/admin', label: 'Admin' });
+  if (role === 'operator') links.push({ href: '/admin', label: 'Admin' }, { href: '/dashboard', label: 'Dashboard' });
   return links;
 }
 

@@ -2,6 +2,7 @@
 // checks, plus the OpenAPI document generated from the same tables.
 import type { Router } from 'express';
 import { createAccountResolver } from '../auth/resolve-account.ts';
+import { createDashboard } from '../../stats/dashboard-service.ts';
 import { mountRoutes } from './mount-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { route, type CatalogContext, type RouteSpec } from './route-spec.ts';
@@ -10,7 +11,10 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { citiesRoutes } from './routes/cities-routes.ts';
 import { classroomsRoutes } from './routes/classrooms-routes.ts';
 import { coursesRoutes, coursewareUpload } from './routes/courses-routes.ts';
+import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { lessonsRoutes } from './routes/lessons-routes.ts';
+import { playbackRoutes } from './routes/playback-routes.ts';
+import { recordingsRoutes } from './routes/recordings-routes.ts';
 import { schoolsRoutes } from './routes/schools-routes.ts';
 import { timetableRoutes } from './routes/timetable-routes.ts';
 
@@ -31,9 +35,11 @@ const openApiRoute = route({
 
 /** Every route the catalog API serves, in mounting order. */
 export function catalogRoutes(): RouteSpec[] {
-  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...timetableRoutes, openApiRoute];
+  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, openApiRoute];
 }
 
 export function catalogApi(context: CatalogContext): Router {
-  return mountRoutes(catalogRoutes(), context, createAccountResolver(context));
+  // A caller that runs no dashboard of its own (tests, tools) gets one that reads on request.
+  const full: CatalogContext = { ...context, dashboard: context.dashboard ?? createDashboard({ db: context.db, log: context.log, node: context.config.node.id, settings: context.config.alarms }) };
+  return mountRoutes(catalogRoutes(), full, createAccountResolver(full));
 }

@@ -69,6 +69,7 @@ export const lessonSchema = z.object({
   endsAt: time.nullable(),
   latencyMode: z.enum(latencyModes),
   visibility: z.enum(visibilities),
+  p2pEnabled: z.boolean(),
   state: z.enum(lessonStates),
   adHoc: z.boolean(),
   wentLiveAt: time.nullable(),

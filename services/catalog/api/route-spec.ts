@@ -6,8 +6,10 @@ import type { z } from 'zod';
 import type { Request, Response } from 'express';
 import type { Config } from '../../core/config/schema.ts';
 import type { Logger } from '../../core/log.ts';
+import type { PlaybackSettings } from '../../core/playback-settings.ts';
 import type { Database } from '../db/database.ts';
 import type { Account, Role } from '../auth/account.ts';
+import type { Dashboard } from '../../stats/dashboard-service.ts';
 
 /** 'public': anyone, signed in or not. 'signed-in': any account. A list: only those roles. */
 export type Access = 'public' | 'signed-in' | readonly Role[];
@@ -18,6 +20,10 @@ export type CatalogContext = {
   log: Logger;
   /** Where this request's school should point its encoders, e.g. rtmp://live.example.edu:1935/live (a key is appended). */
   rtmpBase(request: Request): string;
+  /** The operator dashboard's figures and alarms; catalogApi makes one that ticks on request when not given (services/stats/dashboard-service.ts). */
+  dashboard?: Dashboard;
+  /** Signed playback secrets for the tokens the catalog issues; by default the configuration's (playback-settings.ts). */
+  playback?: PlaybackSettings;
 };
 
 export type HandlerInput<Q, B> = {

@@ -4,12 +4,13 @@
 // transaction that locks the row, so two ingest nodes can never both carry it; a publish that then
 // produces no media gives it back (abandonLesson).
 import type { LatencyMode } from '../../core/config/schema.ts';
-import type { Logger } from '../../core/log.ts';
 import { newLessonId } from '../../ingest/lessons.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
+import type { Visibility } from '../queries/lessons.ts';
 
-export type PublishLesson = { id: string; latencyMode: LatencyMode; title: string; adHoc: boolean };
+/** `visibility` goes with the lesson to the ingest node, whose origin then guards its files without the catalog. */
+export type PublishLesson = { id: string; latencyMode: LatencyMode; title: string; adHoc: boolean; visibility: Visibility };
 
 export type AdHocOptions = {
   latencyMode: LatencyMode;
@@ -23,8 +24,8 @@ const adHocAttempts = 3;
 export async function lessonForPublish(db: Database, classroomId: string, now: Date, earlyMinutes: number, adHoc: AdHocOptions): Promise<PublishLesson> {
   const scheduled = await db.transaction(async (tx) => {
     const row = (
-      await tx.query<{ id: string; latency_mode: LatencyMode; title: string }>(
-        `select id, latency_mode, title from lessons
+      await tx.query<{ id: string; latency_mode: LatencyMode; title: string; visibility: Visibility }>(
+        `select id, latency_mode, title, visibility from lessons
           where classroom_id = $1 and state = 'scheduled'
             and starts_at - make_interval(secs => $3) <= $2 and ends_at > $2
           order by starts_at
@@ -35,7 +36,7 @@ export async function lessonForPublish(db: Database, classroomId: string, now: D
     )[0];
     if (!row) return undefined;
     await tx.query("update lessons set state = 'live', updated_at = now() where id = $1", [row.id]);
-    return { id: row.id, latencyMode: row.latency_mode, title: row.title, adHoc: false };
+    return { id: row.id, latencyMode: row.latency_mode, title: row.title, adHoc: false, visibility: row.visibility };
   });
   return scheduled ?? openAdHocLesson(db, classroomId, now, adHoc);
 }
@@ -55,7 +56,7 @@ async function openAdHocLesson(db: Queryable, classroomId: string, now: Date, op
          values ($1, $2, $3, $4, $5, 'live', true)`,
         [id, classroomId, title, now, options.latencyMode],
       );
-      return { id, latencyMode: options.latencyMode, title, adHoc: true };
+      return { id, latencyMode: options.latencyMode, title, adHoc: true, visibility: 'public' };
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= adHocAttempts) throw error;
     }
@@ -73,11 +74,17 @@ export async function markLive(db: Queryable, lessonId: string, node: string): P
   );
 }
 
-/** The lesson is over (its encoder stayed away past the grace period, or the node shut down). */
+/**
+ * The lesson is over (its encoder stayed away past the grace period, or the node shut down): its
+ * sessions end, and so does its running recording (recording-lifecycle.ts then makes the replays).
+ */
 export async function markEnded(db: Queryable, lessonId: string): Promise<void> {
   await db.query(
     `with sessions as (
-       update lesson_sessions set ended_at = now() where lesson_id = $1 and ended_at is null)
+       update lesson_sessions set ended_at = now() where lesson_id = $1 and ended_at is null),
+     recording as (
+       update recordings set ended_at = greatest(now(), started_at), updated_at = now()
+        where lesson_id = $1 and state = 'recording' and ended_at is null)
      update lessons set state = 'ended', ended_at = coalesce(ended_at, now()), updated_at = now()
       where id = $1 and state <> 'ended'`,
     [lessonId],
@@ -94,14 +101,26 @@ export async function abandonLesson(db: Queryable, lessonId: string): Promise<vo
   await db.query("update lessons set state = 'scheduled', updated_at = now() where id = $1 and state = 'live' and went_live_at is null", [lessonId]);
 }
 
+export type OrphanedLesson = { id: string; classroomId: string; title: string; latencyMode: LatencyMode; visibility: Visibility; wentLiveAt: Date | null };
+
 /**
- * At start-up, lessons this node was carrying when it stopped without ending them (a crash) are
- * ended, since nothing is carrying them any more.
+ * At start-up, the lessons this node was carrying when it stopped without ending them (a crash):
+ * their sessions are still open. The node continues each one whose classroom comes back within the
+ * grace period, and ends the others (markEnded).
  */
-export async function endOrphanedLessons(db: Queryable, node: string, log: Logger): Promise<void> {
-  const orphans = await db.query<{ lesson_id: string }>('select distinct lesson_id from lesson_sessions where ingest_node = $1 and ended_at is null', [node]);
-  for (const { lesson_id: lessonId } of orphans) {
-    await markEnded(db, lessonId);
-    log.warn('lesson ended: this node stopped while carrying it', { lesson: lessonId });
-  }
+export async function orphanedLessons(db: Queryable, node: string): Promise<OrphanedLesson[]> {
+  const rows = await db.query<{ id: string; classroom_id: string; title: string; latency_mode: LatencyMode; visibility: Visibility; went_live_at: Date | string | null }>(
+    `select l.id, l.classroom_id, l.title, l.latency_mode, l.visibility, l.went_live_at from lessons l
+      where exists (select 1 from lesson_sessions s where s.lesson_id = l.id and s.ingest_node = $1 and s.ended_at is null)
+      order by l.id`,
+    [node],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    classroomId: row.classroom_id,
+    title: row.title,
+    latencyMode: row.latency_mode,
+    visibility: row.visibility,
+    wentLiveAt: row.went_live_at === null ? null : new Date(row.went_live_at),
+  }));
 }

@@ -2,15 +2,24 @@
 import { queryOne, type Queryable } from '../db/database.ts';
 import { conditions, listPage, type Listed, type PageWindow } from './sql-helpers.ts';
 
-export type School = { id: number; cityId: number; cityName: string; name: string; classroomCount: number };
+/** `recordingRetentionDays`: how long its lessons' recordings are kept; null: the platform default. */
+export type School = { id: number; cityId: number; cityName: string; name: string; classroomCount: number; recordingRetentionDays: number | null };
 export type SchoolFilter = { cityId?: number | undefined };
 
-type SchoolRow = { id: number; city_id: number; city_name: string; name: string; classroom_count: number };
+type SchoolRow = { id: number; city_id: number; city_name: string; name: string; classroom_count: number; recording_retention_days: number | null };
 
-const select = 'select s.id, s.city_id, c.name as city_name, s.name, (select count(*)::int from classrooms r where r.school_id = s.id) as classroom_count';
+const select =
+  'select s.id, s.city_id, c.name as city_name, s.name, s.recording_retention_days, (select count(*)::int from classrooms r where r.school_id = s.id) as classroom_count';
 const from = 'from schools s join cities c on c.id = s.city_id';
 
-const toSchool = (row: SchoolRow): School => ({ id: row.id, cityId: row.city_id, cityName: row.city_name, name: row.name, classroomCount: row.classroom_count });
+const toSchool = (row: SchoolRow): School => ({
+  id: row.id,
+  cityId: row.city_id,
+  cityName: row.city_name,
+  name: row.name,
+  classroomCount: row.classroom_count,
+  recordingRetentionDays: row.recording_retention_days,
+});
 
 export function listSchools(db: Queryable, filter: SchoolFilter, window: PageWindow): Promise<Listed<School>> {
   const where = conditions();
@@ -28,11 +37,16 @@ export async function createSchool(db: Queryable, input: { cityId: number; name:
   return (await getSchool(db, row!.id))!;
 }
 
-export async function updateSchool(db: Queryable, id: number, changes: { cityId?: number | undefined; name?: string | undefined }): Promise<School | undefined> {
+export type SchoolChanges = { cityId?: number | undefined; name?: string | undefined; recordingRetentionDays?: number | null | undefined };
+
+/** Changes what is given; `recordingRetentionDays: null` goes back to the platform default. */
+export async function updateSchool(db: Queryable, id: number, changes: SchoolChanges): Promise<School | undefined> {
   const row = await queryOne<{ id: number }>(
     db,
-    'update schools set city_id = coalesce($2, city_id), name = coalesce($3, name), updated_at = now() where id = $1 returning id',
-    [id, changes.cityId ?? null, changes.name ?? null],
+    `update schools set city_id = coalesce($2, city_id), name = coalesce($3, name),
+       recording_retention_days = case when $4 then $5::integer else recording_retention_days end, updated_at = now()
+      where id = $1 returning id`,
+    [id, changes.cityId ?? null, changes.name ?? null, changes.recordingRetentionDays !== undefined, changes.recordingRetentionDays ?? null],
   );
   return row && getSchool(db, row.id);
 }

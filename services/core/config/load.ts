@@ -23,6 +23,8 @@ export const environmentOptions: Record<string, { path: string[]; kind: 'string'
   CLASSCAST_CLASSROOMS: { path: ['classrooms'], kind: 'classrooms' },
   CLASSCAST_UPSTREAMS: { path: ['relay', 'upstreams'], kind: 'list' },
   CLASSCAST_RELAY_PORT: { path: ['relay', 'port'], kind: 'number' },
+  CLASSCAST_PLAYBACK_SECRETS: { path: ['playback', 'secrets'], kind: 'list' },
+  CLASSCAST_CITY: { path: ['playback', 'city'], kind: 'string' },
   DATABASE_URL: { path: ['databaseUrl'], kind: 'string' },
   FFMPEG_PATH: { path: ['ffmpegPath'], kind: 'string' },
 };

@@ -1,6 +1,7 @@
 // The one description of every Classcast option: type, default and bounds.
 // classcast.example.yml documents the same options for people; config.test.ts keeps the two in step.
 import { z } from 'zod';
+import { playbackSettingsSchema } from '../playback-settings.ts';
 
 export const latencyModes = ['low', 'normal', 'high'] as const;
 export type LatencyMode = (typeof latencyModes)[number];
@@ -12,6 +13,15 @@ const streamKey = z
 const classroomId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a classroom id is lowercase letters, digits and "-", starting with a letter or digit');
+
+/** One WebRTC ICE server as the browser's RTCIceServer takes it: STUN, or TURN with its credentials. */
+export const iceServerSchema = z
+  .object({
+    urls: z.union([z.string().regex(/^(stuns?|turns?):/, 'an ICE server URL starts with stun:, stuns:, turn: or turns:'), z.array(z.string().regex(/^(stuns?|turns?):/)).min(1)]),
+    username: z.string().optional(),
+    credential: z.string().optional(),
+  })
+  .strict();
 
 export const classroomSchema = z.object({ id: classroomId, key: streamKey }).strict();
 
@@ -35,9 +45,21 @@ export const configSchema = z
         liveWindowSegments: z.number().int().min(3).max(60).default(6),
         encoderIdleSeconds: z.number().min(1).max(120).default(10),
         transcoderStallSeconds: z.number().min(2).max(120).default(12),
+        diskMinFreeBytes: z.number().int().min(0).default(1024 ** 3),
+        diskMinFreePercent: z.number().min(0).max(99).default(5),
+        diskCheckSeconds: z.number().min(1).max(600).default(5),
       })
       .strict()
-      .default({ latencyMode: 'normal', reconnectGraceSeconds: 60, liveWindowSegments: 6, encoderIdleSeconds: 10, transcoderStallSeconds: 12 }),
+      .default({
+        latencyMode: 'normal',
+        reconnectGraceSeconds: 60,
+        liveWindowSegments: 6,
+        encoderIdleSeconds: 10,
+        transcoderStallSeconds: 12,
+        diskMinFreeBytes: 1024 ** 3,
+        diskMinFreePercent: 5,
+        diskCheckSeconds: 5,
+      }),
     transcode: z
       .object({
         preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
@@ -73,9 +95,30 @@ export const configSchema = z
         earlyStartMinutes: z.number().min(0).max(240).default(15),
         keyRefreshSeconds: z.number().min(0.2).max(300).default(2),
         sessionHours: z.number().min(1).max(24 * 90).default(12),
+        recordingRetentionDays: z.number().int().min(1).max(36500).default(180),
+        retentionSweepMinutes: z.number().min(1).max(10080).default(60),
       })
       .strict()
-      .default({ earlyStartMinutes: 15, keyRefreshSeconds: 2, sessionHours: 12 }),
+      .default({ earlyStartMinutes: 15, keyRefreshSeconds: 2, sessionHours: 12, recordingRetentionDays: 180, retentionSweepMinutes: 60 }),
+    p2p: z
+      .object({
+        enabled: z.boolean().default(true),
+        iceServers: z.array(iceServerSchema).default([]),
+        trackerUrl: z.string().regex(/^wss?:\/\/[^\s"'<>]+$/, 'a tracker URL is ws:// or wss://').optional(),
+      })
+      .strict()
+      .default({ enabled: true, iceServers: [] }),
+    alarms: z
+      .object({
+        webhookUrl: z.string().url().optional(),
+        checkSeconds: z.number().min(0.5).max(300).default(5),
+        lateStartMinutes: z.number().min(0).max(240).default(2),
+        stallSeconds: z.number().min(5).max(600).default(15),
+        degradedPercent: z.number().min(1).max(99).default(50),
+      })
+      .strict()
+      .default({ checkSeconds: 5, lateStartMinutes: 2, stallSeconds: 15, degradedPercent: 50 }),
+    playback: playbackSettingsSchema.default({ secrets: [], tokenTtlSeconds: 4 * 3600 }),
     demo: z
       .object({
         enabled: z.boolean().default(true),
@@ -92,3 +135,6 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type Classroom = z.infer<typeof classroomSchema>;
+export type IceServer = z.infer<typeof iceServerSchema>;
+export type P2pConfig = Config['p2p'];
+export type AlarmsConfig = Config['alarms'];

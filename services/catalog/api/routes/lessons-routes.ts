@@ -55,6 +55,7 @@ const createBody = z
     endsAt: timeField,
     latencyMode: latencyModeField.optional(),
     visibility: visibilityField.optional(),
+    p2pEnabled: z.boolean().optional(),
   })
   .strict();
 const changeBody = z
@@ -66,6 +67,7 @@ const changeBody = z
     endsAt: timeField.optional(),
     latencyMode: latencyModeField.optional(),
     visibility: visibilityField.optional(),
+    p2pEnabled: z.boolean().optional(),
   })
   .strict();
 
@@ -138,6 +140,7 @@ export const lessonsRoutes: RouteSpec[] = [
         endsAt: body.endsAt,
         latencyMode: body.latencyMode ?? context.config.ingest.latencyMode,
         visibility: body.visibility ?? 'public',
+        p2pEnabled: body.p2pEnabled ?? true,
       };
       await checkPlan(context.db, account, plan);
       const id = await context.db.transaction(async (tx) => {
@@ -186,6 +189,7 @@ export const lessonsRoutes: RouteSpec[] = [
         endsAt: body.endsAt ?? (lesson.endsAt === null ? null : new Date(lesson.endsAt)),
         latencyMode: body.latencyMode ?? lesson.latencyMode,
         visibility: body.visibility ?? lesson.visibility,
+        p2pEnabled: body.p2pEnabled ?? lesson.p2pEnabled,
       };
       await checkPlan(context.db, account, plan);
       await context.db.transaction(async (tx) => {

@@ -12,7 +12,14 @@ import { route, type RouteSpec } from '../route-spec.ts';
 
 const listQuery = paginationQuery.extend({ cityId: idQuery.optional() });
 const createBody = z.object({ cityId: idField, name: nameField }).strict();
-const changeBody = z.object({ cityId: idField.optional(), name: nameField.optional() }).strict();
+const changeBody = z
+  .object({
+    cityId: idField.optional(),
+    name: nameField.optional(),
+    recordingRetentionDays: z.number().int().min(1).max(36500).nullable().optional().describe("days its lessons' recordings are kept unless pinned; null: the platform default (operators only)"),
+  })
+  .strict();
+const schoolResponse = schoolSchema.extend({ recordingRetentionDays: z.number().int().nullable() });
 
 async function requireCity(db: Queryable, cityId: number): Promise<void> {
   if (!(await getCity(db, cityId))) throw new ApiError(400, `cityId: no city ${cityId}`, 'list them at /api/v1/cities');
@@ -26,7 +33,7 @@ export const schoolsRoutes: RouteSpec[] = [
     tag: 'schools',
     access: 'public',
     query: listQuery,
-    response: pageSchema(schoolSchema),
+    response: pageSchema(schoolResponse),
     async handler({ query, context }) {
       return { body: page(await listSchools(context.db, { cityId: query.cityId }, query), query) };
     },
@@ -38,7 +45,7 @@ export const schoolsRoutes: RouteSpec[] = [
     tag: 'schools',
     access: ['operator'],
     body: createBody,
-    response: schoolSchema,
+    response: schoolResponse,
     successStatus: 201,
     async handler({ body, context }) {
       await requireCity(context.db, body.cityId);
@@ -51,7 +58,7 @@ export const schoolsRoutes: RouteSpec[] = [
     summary: 'One school',
     tag: 'schools',
     access: 'public',
-    response: schoolSchema,
+    response: schoolResponse,
     async handler({ params, context }) {
       const id = pathId(params.id, 'school');
       return { body: (await getSchool(context.db, id)) ?? throwNotFound(id) };
@@ -60,15 +67,16 @@ export const schoolsRoutes: RouteSpec[] = [
   route<undefined, z.infer<typeof changeBody>>({
     method: 'patch',
     path: '/schools/:id',
-    summary: 'Rename a school (its admins may) or move it to another city (operators)',
+    summary: "Rename a school (its admins may), move it to another city or set how long its recordings are kept (operators)",
     tag: 'schools',
     access: ['operator', 'school_admin'],
     body: changeBody,
-    response: schoolSchema,
+    response: schoolResponse,
     async handler({ params, body, account, context }) {
       const id = pathId(params.id, 'school');
       if (!(await getSchool(context.db, id))) throwNotFound(id);
       if (!mayChangeSchool(account, id, body)) throw forbidden('only operators change other schools or move a school to another city');
+      if (body.recordingRetentionDays !== undefined && account?.role !== 'operator') throw forbidden('only operators set how long recordings are kept');
       if (body.cityId !== undefined) await requireCity(context.db, body.cityId);
       return { body: (await updateSchool(context.db, id, body)) ?? throwNotFound(id) };
     },

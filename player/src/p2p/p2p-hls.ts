@@ -1,0 +1,67 @@
+// hls.js instances that fetch segments through p2p-media-loader, for viewers who share segments with
+// other viewers of the lesson. The watch page loads this module (and the engine, about 160 kB) only
+// for them; http-hls.ts makes the plain ones.
+import Hls, { type FragmentLoaderConstructor, type PlaylistLoaderConstructor } from 'hls.js';
+import { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
+import type { HlsFactory } from '../hls-factory.ts';
+import { tokenHttpRequestSetup, withToken } from '../playback-token.ts';
+import type { DeliveryStats } from './delivery-stats.ts';
+import { mediaFragmentLoader } from './media-fragment-loader.ts';
+import { p2pCoreConfig, windowsWithoutPeers, windowsWithPeers } from './p2p-tuning.ts';
+import type { P2pSettings } from './p2p-settings.ts';
+import type { SegmentValidator } from './segment-integrity.ts';
+
+export type P2pHlsOptions = {
+  settings: P2pSettings;
+  stats: DeliveryStats;
+  validate: SegmentValidator;
+  /** Called with each engine made (one per hls.js instance), for the test hooks. */
+  onEngine(engine: HlsJsP2PEngine): void;
+  /** A protected lesson's playback token: sent with HTTP segment requests and to the tracker. */
+  token?: string | undefined;
+};
+
+/** hls.js fetching segments through p2p-media-loader: from peers where it can, over HTTP where not. */
+export function p2pHlsFactory({ settings, stats, validate, onEngine, token }: P2pHlsOptions): HlsFactory {
+  const core = token
+    ? { ...p2pCoreConfig({ ...settings, trackerUrl: withToken(settings.trackerUrl, token) }), httpRequestSetup: tokenHttpRequestSetup(token) }
+    : p2pCoreConfig(settings);
+  return (config) => {
+    const engine = new HlsJsP2PEngine({ core: { ...core, validateP2PSegment: validate } });
+    // getConfigForHlsJs types its loaders as unknown; they are hls.js loader classes.
+    const loaders = engine.getConfigForHlsJs() as { fLoader: FragmentLoaderConstructor; pLoader: PlaylistLoaderConstructor };
+    const hls = new Hls({
+      ...config,
+      pLoader: loaders.pLoader,
+      fLoader: mediaFragmentLoader(loaders.fLoader, (bytes) => (stats.httpBytes += bytes)),
+    });
+    engine.bindHls(hls);
+    countPeerTraffic(engine, stats);
+    onEngine(engine);
+    return hls;
+  };
+}
+
+function countPeerTraffic(engine: HlsJsP2PEngine, stats: DeliveryStats): void {
+  const peers = new Set<string>();
+  const setPeers = () => {
+    const hadPeers = stats.peers > 0;
+    stats.peers = peers.size;
+    // Without peers the engine behaves like plain hls.js (everything it will need soon over HTTP);
+    // with peers it leaves segments not yet due to them. See p2p-tuning.ts.
+    if (hadPeers !== peers.size > 0) engine.applyDynamicConfig({ core: peers.size > 0 ? windowsWithPeers : windowsWithoutPeers });
+  };
+  engine.addEventListener('onChunkDownloaded', (bytes, source) => {
+    if (source === 'p2p') stats.p2pBytesDown += bytes;
+    else stats.httpBytes += bytes;
+  });
+  engine.addEventListener('onChunkUploaded', (bytes) => (stats.p2pBytesUp += bytes));
+  engine.addEventListener('onPeerConnect', ({ peerId, streamType }) => {
+    peers.add(`${streamType}:${peerId}`);
+    setPeers();
+  });
+  engine.addEventListener('onPeerClose', ({ peerId, streamType }) => {
+    peers.delete(`${streamType}:${peerId}`);
+    setPeers();
+  });
+}

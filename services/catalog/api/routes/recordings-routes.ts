@@ -1,0 +1,224 @@
+// /recordings: lessons' recordings and their replays, readable by whoever may read the lesson;
+// operators pin and delete them. /lessons/:id/recording/start|stop: whoever may change a live
+// lesson (its teacher, its school's admin, an operator) stops and restarts its recording by hand.
+// /recordings/:id/mp4 prepares and downloads the replay as one MP4.
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import type { Account } from '../../auth/account.ts';
+import type { Queryable } from '../../db/database.ts';
+import { getLesson } from '../../queries/lessons.ts';
+import {
+  claimMp4,
+  deleteRecordingRow,
+  getRecording,
+  listRecordings,
+  mp4States,
+  openRecording,
+  recordingStates,
+  runningRecording,
+  setRecordingPinned,
+  stopRecording,
+  type Recording,
+  type StoredRecording,
+} from '../../queries/recordings.ts';
+import { recordingDir, startMp4Job } from '../../recordings/mp4-job.ts';
+import { mp4FileName } from '../../../replay/mp4-export.ts';
+import { ApiError, forbidden, notFound, unauthorized } from '../api-error.ts';
+import { lessonIdPattern, pathSlug } from '../fields.ts';
+import { page, pageSchema, paginationQuery } from '../pagination.ts';
+import { lessonScope, mayChangeLesson, mayReadLesson } from '../permissions.ts';
+import { deletedSchema } from '../resource-schemas.ts';
+import { route, type RouteSpec } from '../route-spec.ts';
+
+/** The same pattern as the check in migrations/003_recordings.sql. */
+const recordingIdPattern = /^[a-z0-9][a-z0-9-]{0,127}$/;
+const editors = ['operator', 'school_admin', 'teacher'] as const;
+
+const time = z.string().describe('ISO 8601');
+export const recordingSchema = z.object({
+  id: z.string(),
+  lessonId: z.string(),
+  lessonTitle: z.string(),
+  state: z.enum(recordingStates),
+  startedAt: time,
+  endedAt: time.nullable(),
+  durationSeconds: z.number().nullable(),
+  sizeBytes: z.number().int().nullable(),
+  segmentCount: z.number().int().nullable(),
+  renditions: z.array(z.string()),
+  pinned: z.boolean(),
+  manual: z.boolean(),
+  failure: z.string().nullable(),
+  masterUrl: z.string().nullable(),
+  replayUrl: z.string().nullable(),
+  mp4: z.object({ state: z.enum(mp4States), progress: z.number(), sizeBytes: z.number().int().nullable(), failure: z.string().nullable(), url: z.string() }),
+});
+const mp4StatusSchema = z.object({ state: z.enum(mp4States), progress: z.number() });
+
+const listQuery = paginationQuery.extend({
+  lessonId: z.string().regex(lessonIdPattern, 'not a lesson id').optional(),
+  state: z.enum(recordingStates).optional(),
+});
+const changeBody = z.object({ pinned: z.boolean() }).strict();
+
+/** The recording, if the caller may read its lesson (401 signed out, 403 another school). */
+async function readableRecording(db: Queryable, account: Account | null, rawId: string | undefined): Promise<StoredRecording> {
+  const id = pathSlug(rawId, 'recording', recordingIdPattern);
+  const found = await getRecording(db, id);
+  if (!found) throw notFound('recording', id);
+  if (!mayReadLesson(account, found.lesson)) throw account ? forbidden('this recording is for its school only') : unauthorized();
+  return found;
+}
+
+async function answerRecording(db: Queryable, id: string): Promise<Recording> {
+  const found = await getRecording(db, id);
+  if (!found) throw notFound('recording', id);
+  return found.recording;
+}
+
+/** A live lesson whose recording the caller may start or stop. */
+async function recordableLesson(db: Queryable, account: Account | null, rawId: string | undefined): Promise<string> {
+  const id = pathSlug(rawId, 'lesson', lessonIdPattern);
+  const found = await getLesson(db, id);
+  if (!found) throw notFound('lesson', id);
+  const { lesson, teacherAccountId } = found;
+  if (!mayChangeLesson(account, { schoolId: lesson.schoolId, courseId: lesson.courseId, teacherAccountId })) {
+    throw forbidden("the lesson's teacher, its school's admins and operators start and stop its recording");
+  }
+  if (lesson.state !== 'live') throw new ApiError(409, `lesson ${lesson.id} is ${lesson.state}, not live`, 'recording starts and stops while a lesson is live');
+  return lesson.id;
+}
+
+export const recordingsRoutes: RouteSpec[] = [
+  route<z.infer<typeof listQuery>>({
+    method: 'get',
+    path: '/recordings',
+    summary: 'List the recordings the caller may see, newest first (?lessonId= for one lesson)',
+    tag: 'recordings',
+    access: 'public',
+    query: listQuery,
+    response: pageSchema(recordingSchema),
+    async handler({ query, account, context }) {
+      const { limit, offset, ...filter } = query;
+      return { body: page(await listRecordings(context.db, lessonScope(account), filter, { limit, offset }), query) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/recordings/:id',
+    summary: 'One recording (visible like its lesson)',
+    tag: 'recordings',
+    access: 'public',
+    response: recordingSchema,
+    async handler({ params, account, context }) {
+      return { body: (await readableRecording(context.db, account, params.id)).recording };
+    },
+  }),
+  route<undefined, z.infer<typeof changeBody>>({
+    method: 'patch',
+    path: '/recordings/:id',
+    summary: 'Pin a recording (kept whatever the retention policy) or unpin it',
+    tag: 'recordings',
+    access: ['operator'],
+    body: changeBody,
+    response: recordingSchema,
+    async handler({ params, body, account, context }) {
+      const { recording } = await readableRecording(context.db, account, params.id);
+      await setRecordingPinned(context.db, recording.id, body.pinned);
+      return { body: await answerRecording(context.db, recording.id) };
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/recordings/:id',
+    summary: 'Delete a recording and its replay files (never while its lesson is live)',
+    tag: 'recordings',
+    access: ['operator'],
+    response: deletedSchema,
+    async handler({ params, account, context }) {
+      const { recording, lesson, storagePath } = await readableRecording(context.db, account, params.id);
+      if (lesson.state === 'live') throw new ApiError(409, `lesson ${lesson.id} is live`, 'delete its recordings after it has ended');
+      if (recording.state === 'recording') throw new ApiError(409, `recording ${recording.id} is still being made into a replay`, 'retry in a few seconds');
+      if (recording.mp4.state === 'preparing') throw new ApiError(409, `the MP4 of recording ${recording.id} is being prepared`, 'retry when it is ready');
+      await deleteRecordingRow(context.db, recording.id);
+      // Relays and browsers may keep copies of the immutable replay files until they evict them.
+      await rm(recordingDir(context.config, storagePath), { recursive: true, force: true });
+      context.log.info('recording deleted', { recording: recording.id, lesson: lesson.id, by: account?.username });
+      return { body: { deleted: true } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/lessons/:id/recording/start',
+    summary: 'Start recording a live lesson again (after a stop)',
+    tag: 'recordings',
+    access: editors,
+    response: recordingSchema,
+    successStatus: 201,
+    async handler({ params, account, context }) {
+      const lessonId = await recordableLesson(context.db, account, params.id);
+      const running = await runningRecording(context.db, lessonId);
+      if (running) throw new ApiError(409, `lesson ${lessonId} is already being recorded (${running.recording.id})`, `stop it with POST /api/v1/lessons/${lessonId}/recording/stop`);
+      // The unique index on running recordings settles two starts racing: the loser gets a 409.
+      const id = await openRecording(context.db, lessonId, { manual: true });
+      return { status: 201, body: await answerRecording(context.db, id) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/lessons/:id/recording/stop',
+    summary: 'Stop recording a live lesson; the recording becomes a replay when the lesson ends',
+    tag: 'recordings',
+    access: editors,
+    response: recordingSchema,
+    async handler({ params, account, context }) {
+      const lessonId = await recordableLesson(context.db, account, params.id);
+      const id = await stopRecording(context.db, lessonId);
+      if (!id) throw new ApiError(409, `lesson ${lessonId} is not being recorded`, `start it with POST /api/v1/lessons/${lessonId}/recording/start`);
+      return { body: await answerRecording(context.db, id) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/recordings/:id/mp4',
+    summary: "Start preparing the replay's MP4 download (no re-encoding); answers its state and progress",
+    tag: 'recordings',
+    access: 'signed-in',
+    response: mp4StatusSchema,
+    successStatus: 202,
+    async handler({ params, account, context }) {
+      const { recording, storagePath } = await readableRecording(context.db, account, params.id);
+      if (recording.state !== 'ready') throw new ApiError(409, `recording ${recording.id} is ${recording.state}, not a replay yet`, 'a recording becomes a replay when its lesson ends');
+      if (await claimMp4(context.db, recording.id)) {
+        startMp4Job(context.db, context.config, context.log, { id: recording.id, storagePath, durationSeconds: recording.durationSeconds ?? 0 });
+      }
+      const now = await answerRecording(context.db, recording.id);
+      return { status: now.mp4.state === 'ready' ? 200 : 202, body: { state: now.mp4.state, progress: now.mp4.progress } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/recordings/:id/mp4',
+    summary: 'Download the replay as one MP4 when prepared; 202 with {state, progress} while it is prepared',
+    tag: 'recordings',
+    access: 'public',
+    response: mp4StatusSchema,
+    async handler({ params, account, context, response }) {
+      const { recording, storagePath } = await readableRecording(context.db, account, params.id);
+      const { mp4 } = recording;
+      if (mp4.state === 'preparing') return { status: 202, body: { state: mp4.state, progress: mp4.progress } };
+      if (mp4.state === 'none') throw new ApiError(404, `the MP4 of recording ${recording.id} has not been prepared`, `POST /api/v1/recordings/${recording.id}/mp4 to prepare it`);
+      if (mp4.state === 'failed') throw new ApiError(409, `preparing the MP4 failed: ${mp4.failure ?? 'unknown error'}`, `POST /api/v1/recordings/${recording.id}/mp4 to try again`);
+      const stream = createReadStream(join(recordingDir(context.config, storagePath), mp4FileName(recording.id)));
+      // Open before answering, so a file missing on disk is a clean error rather than a cut-off download.
+      await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+      response.attachment(mp4FileName(recording.id));
+      response.set({ 'Content-Type': 'video/mp4', 'Cache-Control': 'no-cache', ...(mp4.sizeBytes !== null ? { 'Content-Length': String(mp4.sizeBytes) } : {}) });
+      await pipeline(stream, response).catch(() => response.destroy());
+      return 'sent';
+    },
+  }),
+];

@@ -1,0 +1,122 @@
+// What is wrong on the platform now, from the same facts the dashboard shows: a lesson the timetable
+// says should be live with no encoder, a live stream that stalled (encoder gone, no data, transcoder
+// stuck) or fell far below its own norm, a relay whose upstream is down, an ingest disk filling up.
+// Pure evaluation: facts and times in, the list of alarms out; alarm-runner.ts keeps the state
+// (raised, cleared), logs and calls the webhook. An alarm's id names its cause, so the same cause
+// keeps the same id from one evaluation to the next.
+import type { DiskState } from '../ingest/disk-guard.ts';
+import type { CatalogLesson } from './dashboard-figures.ts';
+
+export type AlarmKind = 'no-encoder' | 'stream-stalled' | 'stream-degraded' | 'relay-upstream-down' | 'disk';
+export type Severity = 'warning' | 'critical';
+
+export type Alarm = {
+  id: string;
+  kind: AlarmKind;
+  severity: Severity;
+  /** What the alarm is about, for a person: a lesson title, a relay, a disk. */
+  subject: string;
+  message: string;
+  lessonId?: string;
+  node?: string;
+};
+
+export type AlarmSettings = {
+  /** A scheduled lesson with no encoder this long after its start is late. */
+  lateStartMinutes: number;
+  /** A connected encoder (or the packager) silent this long has stalled. */
+  stallSeconds: number;
+  /** Input bitrate or fps under this share of its own median is degraded. */
+  degradedPercent: number;
+};
+
+/** A stream's norm: medians of what its encoder sent over the last minutes (null: not enough known). */
+export type StreamNorm = { bitrateKbps: number | null; fps: number | null };
+
+export type AlarmInput = {
+  at: number;
+  lessons: readonly CatalogLesson[];
+  norms: ReadonlyMap<string, StreamNorm>;
+  /** Seconds since each live lesson's packager last published a segment (ingest's /metrics), where read. */
+  packagerLag: ReadonlyMap<string, number>;
+  relays: ReadonlyArray<{ node: string; upstreams: ReadonlyArray<{ url: string; up: boolean }> }>;
+  disks: ReadonlyArray<{ node: string; state: DiskState }>;
+};
+
+/** The median of the values, or null with fewer than `atLeast` of them. */
+export function median(values: readonly number[], atLeast = 3): number | null {
+  if (values.length < atLeast) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alarm[] {
+  const alarms: Alarm[] = [];
+  for (const lesson of input.lessons) {
+    const subject = lesson.schoolName ? `${lesson.title} (${lesson.schoolName})` : lesson.title;
+    if (lesson.state === 'scheduled') {
+      const late = lesson.startsAt + settings.lateStartMinutes * 60_000;
+      if (input.at > late && (lesson.endsAt === null || input.at < lesson.endsAt)) {
+        const minutes = Math.floor((input.at - lesson.startsAt) / 60_000);
+        alarms.push({ id: `no-encoder:${lesson.id}`, kind: 'no-encoder', severity: 'critical', subject, lessonId: lesson.id, message: `should be live since ${minutes} min by the timetable, and no encoder is pushing (classroom ${lesson.classroomId})` });
+      }
+      continue;
+    }
+    if (lesson.state !== 'live') continue;
+    const stalled = stallReason(input, lesson, settings);
+    if (stalled) {
+      alarms.push({ id: `stream-stalled:${lesson.id}`, kind: 'stream-stalled', severity: 'critical', subject, lessonId: lesson.id, message: stalled });
+      continue;
+    }
+    const degraded = degradedReason(lesson, input.norms.get(lesson.id), settings);
+    if (degraded) alarms.push({ id: `stream-degraded:${lesson.id}`, kind: 'stream-degraded', severity: 'warning', subject, lessonId: lesson.id, message: degraded });
+  }
+  for (const relay of input.relays) {
+    const down = relay.upstreams.filter((upstream) => !upstream.up);
+    if (down.length === 0) continue;
+    const all = down.length === relay.upstreams.length;
+    alarms.push({
+      id: `relay-upstream-down:${relay.node}`,
+      kind: 'relay-upstream-down',
+      severity: all ? 'critical' : 'warning',
+      subject: `relay ${relay.node}`,
+      node: relay.node,
+      message: all ? `every upstream is down (${down.map((upstream) => upstream.url).join(', ')}): viewers get only what is cached` : `upstream ${down.map((upstream) => upstream.url).join(', ')} is down; the relay uses the others`,
+    });
+  }
+  for (const { node, state } of input.disks) {
+    const base = { id: `disk:${node}`, kind: 'disk' as const, subject: `ingest ${node} disk`, node };
+    if (!state.ok) alarms.push({ ...base, severity: 'critical', message: `${state.reason ?? 'disk alarm'}: new publishes are refused` });
+    else if (state.totalBytes > 0 && state.freeBytes < 2 * state.minFreeBytes) {
+      alarms.push({ ...base, severity: 'warning', message: `disk filling up: ${gibibytes(state.freeBytes)} free, publishes stop under ${gibibytes(state.minFreeBytes)}` });
+    }
+  }
+  const rank = (alarm: Alarm) => (alarm.severity === 'critical' ? 0 : 1);
+  return alarms.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+}
+
+function stallReason(input: AlarmInput, lesson: CatalogLesson, settings: AlarmSettings): string | undefined {
+  const encoder = lesson.encoder;
+  if (!encoder || !encoder.connected) return 'the encoder is not connected: the lesson waits for it to reconnect';
+  const silent = (input.at - encoder.updatedAt) / 1000;
+  if (silent > settings.stallSeconds) return `no data from the encoder for ${Math.round(silent)} s while connected`;
+  if (encoder.bitrateKbps === 0) return 'the encoder is connected but sends nothing';
+  const lag = input.packagerLag.get(lesson.id);
+  if (lag !== undefined && lag > settings.stallSeconds) return `no new segment for ${Math.round(lag)} s: the transcoder is stuck`;
+  return undefined;
+}
+
+function degradedReason(lesson: CatalogLesson, norm: StreamNorm | undefined, settings: AlarmSettings): string | undefined {
+  const encoder = lesson.encoder;
+  if (!encoder || !norm) return undefined;
+  const share = settings.degradedPercent / 100;
+  const below = (value: number | null, usual: number | null) => value !== null && usual !== null && usual > 0 && value < usual * share;
+  if (below(encoder.bitrateKbps, norm.bitrateKbps)) return `input bitrate ${Math.round(encoder.bitrateKbps!)} kbit/s, under ${settings.degradedPercent}% of its usual ${Math.round(norm.bitrateKbps!)} kbit/s`;
+  if (below(encoder.fps, norm.fps)) return `input ${encoder.fps!.toFixed(1)} fps, under ${settings.degradedPercent}% of its usual ${norm.fps!.toFixed(1)} fps`;
+  return undefined;
+}
+
+function gibibytes(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}

@@ -1,0 +1,175 @@
+// The operator dashboard's engine in a catalog process: every `checkSeconds` it reads the tiers'
+// /metrics that this process can reach (in `all`, its own ingest and city relay) and the catalog,
+// works out the figures of now, evaluates the alarms (raised and cleared through the runner) and,
+// every 10 s, keeps a history point. Where nothing ticks it (a catalog whose role did not start it),
+// asking for a snapshot ticks once, so the page still shows fresh figures.
+import type { Queryable } from '../catalog/db/database.ts';
+import type { Logger } from '../core/log.ts';
+import type { DiskState } from '../ingest/disk-guard.ts';
+import { alarmMetrics } from './alarm-metrics.ts';
+import { createAlarmRunner, type ActiveAlarm } from './alarm-runner.ts';
+import { evaluateAlarms, median, type AlarmSettings, type StreamNorm } from './alarms.ts';
+import { dashboardLessons, finishedSessions, placeNames, type SessionBucket } from './dashboard-catalog.ts';
+import { counterTotals, dashboardNow, historyPoint, type CounterSnapshot, type DashboardNow } from './dashboard-figures.ts';
+import { createHistory, type HistorySettings, type HistoryWindow } from './history.ts';
+import type { MetricSample } from './prom-text.ts';
+import { scrapeMetrics, type MetricsSource } from './scrape-metrics.ts';
+
+export type DashboardSettings = AlarmSettings & { checkSeconds: number; webhookUrl?: string | undefined };
+
+export type DashboardOptions = {
+  db: Queryable;
+  log: Logger;
+  /** This catalog node's id (named in webhook calls). */
+  node: string;
+  settings: DashboardSettings;
+  /** The tiers' /metrics this process reads; none for a catalog on its own. */
+  metrics?: MetricsSource[];
+  /** Ingest disks this process can see (in `all`, its own). */
+  disks?: () => Array<{ node: string; state: DiskState }>;
+  history?: Partial<HistorySettings>;
+  now?: () => number;
+};
+
+export type TierState = { tier: string; url: string; ok: boolean; error?: string };
+
+export type DashboardSnapshot = {
+  now: DashboardNow | null;
+  history: HistoryWindow;
+  /** What each per-lesson, city, school or classroom history series is of, for its legend (names outlive the figures of now). */
+  names: Record<string, string>;
+  /** Finished viewing sessions from the catalog, per 10 minutes: history even without the tiers' /metrics. */
+  sessions: SessionBucket[];
+  alarms: ActiveAlarm[];
+  tiers: TierState[];
+  /** Figures this process cannot show because it reads no tier's /metrics (docs/dashboard.md). */
+  needsMetrics: string[];
+};
+
+export type Dashboard = {
+  /** Ticks every checkSeconds until closed. */
+  start(): void;
+  tick(): Promise<void>;
+  snapshot(minutes: number): Promise<DashboardSnapshot>;
+  /** The alarms for Prometheus (alarm-metrics.ts); asking ticks too where nothing else does. */
+  metrics(): Promise<string>;
+  close(): Promise<void>;
+};
+
+const shortWindowMs = 10_000;
+const longWindowMs = 5 * 60_000;
+const normWindowMs = 5 * 60_000;
+const sessionBucketSeconds = 600;
+const sessionsReadMs = 60_000;
+const keptHistoryMs = 6 * 3600_000;
+
+export const figuresNeedingMetrics = ['concurrency by lesson, city and school', 'bandwidth per tier and P2P offload', 'startup time, fluency and stalls', 'relay upstream alarms'];
+
+export function createDashboard(options: DashboardOptions): Dashboard {
+  const { db, log, settings } = options;
+  const clock = options.now ?? Date.now;
+  const sources = options.metrics ?? [];
+  const history = createHistory({ keepMs: keptHistoryMs, ...options.history });
+  const runner = createAlarmRunner({ log, node: options.node, webhookUrl: settings.webhookUrl });
+  const register = alarmMetrics(options.node, runner.active);
+  /** Counter snapshots of the last minutes, oldest first, for rates and windowed quality. */
+  const counters: CounterSnapshot[] = [];
+  let latest: DashboardNow | null = null;
+  const names = new Map<string, string>();
+  let tiers: TierState[] = [];
+  let sessions: { at: number; buckets: SessionBucket[] } | undefined;
+  let lastTickAt = 0;
+  let ticking: Promise<void> | undefined;
+  let failing = false;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  /** The newest snapshot at least `ageMs` old, or the oldest there is. */
+  const earlier = (at: number, ageMs: number) => [...counters].reverse().find((snapshot) => snapshot.at <= at - ageMs) ?? counters[0];
+
+  const read = async () => {
+    const at = clock();
+    const scrapes = await Promise.all(sources.map((source) => scrapeMetrics(source)));
+    tiers = scrapes.map((scrape) => ({ tier: scrape.source.tier, url: scrape.source.url(), ok: scrape.ok, ...(scrape.ok ? {} : { error: scrape.error }) }));
+    const samples: MetricSample[] | undefined = sources.length === 0 ? undefined : scrapes.flatMap((scrape) => (scrape.ok ? scrape.samples : []));
+    const lessons = await dashboardLessons(db, at);
+    const viewerLabels = (label: 'city' | 'school') => [...new Set((samples ?? []).filter((sample) => sample.name === 'classcast_viewers').map((sample) => Number(sample.labels[label])).filter(Number.isInteger))];
+    const places = await placeNames(db, viewerLabels('city'), viewerLabels('school'));
+    const snapshot = counterTotals(at, samples ?? []);
+    const now = dashboardNow({ at, samples, counters: snapshot, windows: { short: earlier(at, shortWindowMs), long: earlier(at, longWindowMs) }, lessons, cityNames: places.cities, schoolNames: places.schools });
+    counters.push(snapshot);
+    while (counters.length > 1 && counters[0]!.at < at - longWindowMs - 60_000) counters.shift();
+
+    const norms = new Map<string, StreamNorm>();
+    for (const row of now.ingest) {
+      const since = at - normWindowMs;
+      norms.set(row.lessonId, { bitrateKbps: median(history.values(`ingest.${row.lessonId}.kbps`, since)), fps: median(history.values(`ingest.${row.lessonId}.fps`, since)) });
+    }
+    const packagerLag = new Map((samples ?? []).filter((sample) => sample.name === 'classcast_packager_lag_seconds' && sample.labels.lesson).map((sample) => [sample.labels.lesson!, sample.value]));
+    const relays = now.bandwidth?.relays ?? [];
+    runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [] }, settings), at);
+    if (history.add(at, historyPoint(now))) nameSeries(names, now);
+    if (!sessions || at - sessions.at >= sessionsReadMs) sessions = { at, buckets: await finishedSessions(db, at - keptHistoryMs, sessionBucketSeconds) };
+    latest = now;
+    lastTickAt = at;
+  };
+
+  const tick = (): Promise<void> => {
+    ticking ??= read()
+      .then(() => {
+        if (failing) log.info('dashboard figures readable again');
+        failing = false;
+      })
+      .catch((error: unknown) => {
+        // The catalog closing under a last tick is the end of the process, not a fault.
+        if (closed) return;
+        if (!failing) log.warn('dashboard figures not read; the dashboard shows the last ones', { error });
+        failing = true;
+      })
+      .finally(() => (ticking = undefined));
+    return ticking;
+  };
+
+  return {
+    start() {
+      if (timer) return;
+      void tick();
+      timer = setInterval(() => void tick(), settings.checkSeconds * 1000);
+      timer.unref();
+    },
+    tick,
+    async metrics() {
+      if (clock() - lastTickAt >= settings.checkSeconds * 1000) await tick();
+      return register.metrics();
+    },
+    async snapshot(minutes) {
+      if (clock() - lastTickAt >= settings.checkSeconds * 1000) await tick();
+      const window = history.read(clock() - minutes * 60_000, 360);
+      // Names of series gone from the history are forgotten with them.
+      for (const key of names.keys()) if (history.values(key, 0).length === 0) names.delete(key);
+      return {
+        now: latest,
+        history: window,
+        names: Object.fromEntries([...names].filter(([key]) => key in window.series)),
+        sessions: sessions?.buckets.filter((bucket) => bucket.at >= clock() - minutes * 60_000) ?? [],
+        alarms: runner.active(),
+        tiers,
+        needsMetrics: sources.length === 0 ? figuresNeedingMetrics : [],
+      };
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await ticking;
+      await runner.settled();
+    },
+  };
+}
+
+/** Remembers the names of the series a history point has. */
+function nameSeries(names: Map<string, string>, now: DashboardNow): void {
+  for (const [group, list] of [['lesson', now.viewers?.byLesson], ['city', now.viewers?.byCity], ['school', now.viewers?.bySchool]] as const) {
+    for (const entry of list ?? []) names.set(`viewers.${group}.${entry.id}`, entry.name);
+  }
+  for (const row of now.ingest) names.set(`ingest.${row.lessonId}.kbps`, row.title);
+}

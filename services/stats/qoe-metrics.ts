@@ -1,0 +1,97 @@
+// The viewers' reports as Prometheus metrics on the node that took them. Viewer counts, fluency and
+// bitrate are read from the sessions when scraped; totals (watch and stall time, stalls, bytes by
+// source, errors) and startup times are added as reports arrive. Every series is per lesson (and
+// the lesson's city and school on the viewer count); a lesson's series go when its last viewer has.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { lessonFigures, type Place, type QoeState, type ReportEffect } from './qoe-aggregate.ts';
+
+/** A viewer counts as watching while it reported within this time (a page reports every 10 s). */
+export const viewerActiveMs = 30_000;
+
+export type ReportOutcome = 'accepted' | 'invalid' | 'limited' | 'unknown_lesson';
+
+export type QoeMetrics = {
+  added(lessonId: string, effect: ReportEffect): void;
+  outcome(outcome: ReportOutcome): void;
+  sessionsFinished(count: number): void;
+  /** Drops a lesson's series (its last viewer has gone). */
+  forget(lessonId: string): void;
+};
+
+const placeLabel = (id: number | null | undefined) => (id === null || id === undefined ? 'unknown' : String(id));
+
+export function registerQoeMetrics(register: Registry, state: QoeState, places: ReadonlyMap<string, Place>, now: () => number = Date.now): QoeMetrics {
+  new Gauge({
+    name: 'classcast_viewers',
+    help: 'Viewers watching now (reported within the last 30 s), by lesson and the lesson city and school (catalog ids).',
+    labelNames: ['lesson', 'city', 'school'],
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const figures of lessonFigures(state, now(), viewerActiveMs)) {
+        const place = places.get(figures.lessonId);
+        this.set({ lesson: figures.lessonId, city: placeLabel(place?.cityId), school: placeLabel(place?.schoolId) }, figures.viewers);
+      }
+    },
+  });
+  new Gauge({
+    name: 'classcast_viewer_fluency',
+    help: 'Fluency of the viewers watching now, together: 1 - stalled time / watched time.',
+    labelNames: ['lesson'],
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const figures of lessonFigures(state, now(), viewerActiveMs)) if (figures.fluency !== null) this.set({ lesson: figures.lessonId }, figures.fluency);
+    },
+  });
+  new Gauge({
+    name: 'classcast_viewer_bitrate_kbps',
+    help: 'Mean bitrate of the rendition the viewers watching now play.',
+    labelNames: ['lesson'],
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const figures of lessonFigures(state, now(), viewerActiveMs)) if (figures.bitrateKbps !== null) this.set({ lesson: figures.lessonId }, figures.bitrateKbps);
+    },
+  });
+  const startup = new Histogram({
+    name: 'classcast_viewer_startup_seconds',
+    help: 'Time from asking to play to the first picture, once per viewing session.',
+    labelNames: ['lesson'],
+    buckets: [0.25, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 20, 30],
+    registers: [register],
+  });
+  const counter = (name: string, help: string, labelNames: string[] = ['lesson']) => new Counter({ name, help, labelNames, registers: [register] });
+  const playing = counter('classcast_viewer_playing_seconds_total', 'Seconds viewers spent playing.');
+  const stalled = counter('classcast_viewer_stalled_seconds_total', 'Seconds viewers spent stalled (waiting for data while playing).');
+  const stalls = counter('classcast_viewer_stalls_total', 'Stalls viewers saw.');
+  const errors = counter('classcast_viewer_errors_total', 'Playback errors viewers reported.');
+  const received = counter('classcast_viewer_bytes_total', 'Media bytes viewers received, by source (http: from this tier or above; p2p: from other viewers).', ['lesson', 'source']);
+  const uploaded = counter('classcast_viewer_p2p_bytes_up_total', 'Media bytes viewers sent to other viewers.');
+  const finished = new Counter({ name: 'classcast_viewing_sessions_finished_total', help: 'Viewing sessions that ended (the page left or went silent).', registers: [register] });
+  const reports = new Counter({ name: 'classcast_qoe_reports_total', help: 'Player reports received, by outcome.', labelNames: ['outcome'], registers: [register] });
+  const perLesson = [playing, stalled, stalls, errors, uploaded];
+
+  return {
+    added(lessonId, { added, startupMs }) {
+      const lesson = { lesson: lessonId };
+      playing.inc(lesson, added.playingSeconds);
+      stalled.inc(lesson, added.stalledSeconds);
+      stalls.inc(lesson, added.stallCount);
+      errors.inc(lesson, added.errors);
+      uploaded.inc(lesson, added.p2pBytesUp);
+      received.inc({ lesson: lessonId, source: 'http' }, added.httpBytes);
+      received.inc({ lesson: lessonId, source: 'p2p' }, added.p2pBytesDown);
+      if (startupMs !== null) startup.observe(lesson, startupMs / 1000);
+    },
+    outcome: (outcome) => reports.inc({ outcome }),
+    sessionsFinished: (count) => finished.inc(count),
+    forget(lessonId) {
+      const lesson = { lesson: lessonId };
+      for (const metric of perLesson) metric.remove(lesson);
+      startup.remove(lesson);
+      received.remove({ lesson: lessonId, source: 'http' });
+      received.remove({ lesson: lessonId, source: 'p2p' });
+    },
+  };
+}

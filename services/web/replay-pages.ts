@@ -1,0 +1,41 @@
+// The watch page for what is not the live edge: /replay/<recording> plays a finished recording's
+// replay (/vod/<recording>/master.m3u8), and /timeshift/<lesson> plays a live lesson from its
+// time-shift playlists (the whole lesson so far: seek back to its start, LIVE jumps back). Same
+// page as /watch; the server names the master playlist in <meta name="classcast-master-url">.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Router, type Response } from 'express';
+import { isSafePathPart } from '../core/media-path.ts';
+import { sendError } from '../core/http-errors.ts';
+import { timeShiftMasterName } from '../packager/lesson-packager.ts';
+import type { MediaBase } from './pages.ts';
+
+const watchPagePath = fileURLToPath(new URL('../../player/pages/watch.html', import.meta.url));
+const mediaBaseMeta = '<meta name="classcast-media-base" content="">';
+
+export function replayPageRoutes(mediaBase: MediaBase = () => undefined): Router {
+  const router = Router();
+  const watchPage = readFileSync(watchPagePath, 'utf8');
+  if (!watchPage.includes(mediaBaseMeta)) throw new Error(`${watchPagePath} has no ${mediaBaseMeta} to fill in`);
+  const send = (response: Response, masterUrl: string) =>
+    response
+      .set('Cache-Control', 'no-cache')
+      .type('html')
+      .send(watchPage.replace(mediaBaseMeta, `${mediaBaseMeta}\n    <meta name="classcast-master-url" content="${escapeAttribute(masterUrl)}">`));
+
+  router.get('/replay/:recording', (request, response) => {
+    const id = request.params.recording;
+    if (!isSafePathPart(id)) return sendError(response, 400, 'not a recording id', 'open a replay from GET /api/v1/recordings');
+    send(response, `${mediaBase(request) ?? ''}/vod/${id}/master.m3u8`);
+  });
+  router.get('/timeshift/:lesson', (request, response) => {
+    const id = request.params.lesson;
+    if (!isSafePathPart(id)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
+    send(response, `${mediaBase(request) ?? ''}/live/${id}/${timeShiftMasterName}`);
+  });
+  return router;
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
