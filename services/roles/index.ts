@@ -11,6 +11,6 @@ export const roles: Record<string, (() => Promise<RoleStarter>) | { notBuilt: st
   all: async () => (await import('./all.ts')).startAll,
   ingest: async () => (await import('./ingest.ts')).startIngestRole,
   relay: async () => (await import('./relay.ts')).startRelayRole,
-  tracker: { notBuilt: 'the P2P tracker is not built yet (issue: P2P)' },
+  tracker: { notBuilt: 'the P2P tracker is not a role of its own: it runs at /tracker inside every relay and the origin (classcast relay, classcast ingest)' },
   catalog: async () => (await import('./catalog.ts')).startCatalogRole,
 };

@@ -150,10 +150,10 @@ describe('classcast start-up errors', () => {
     }
   });
 
-  it('explains roles that are not built yet and unknown roles', () => {
+  it('explains roles that are not roles of their own and unknown roles', () => {
     const tracker = runToEnd(['tracker']);
     assert.notEqual(tracker.status, 0);
-    assert.match(tracker.stderr, /not built yet/);
+    assert.match(tracker.stderr, /runs at \/tracker inside every relay and the origin/);
     const relay = runToEnd(['relay', '--http-port', '0']);
     assert.notEqual(relay.status, 0);
     assert.match(relay.stderr, /relay\.upstreams: a relay needs at least one upstream/);
