@@ -49,9 +49,14 @@ const playerOptions = {
 };
 
 const lessonId = lessonIdFromPath(location.pathname);
+// The replay page (/replay/<recording>) names its /vod master playlist: the id in its path is a
+// recording's, not a lesson's, so there is no lesson to look up, no live quality to report, and
+// (until replays are guarded) no playback token to ask for.
+const pageMasterUrl = masterUrlFromPage(document);
+const isReplay = pageMasterUrl?.startsWith('/vod/') ?? false;
 const heading = document.getElementById('lesson-title');
 const detail = document.getElementById('lesson-detail');
-const lesson = lessonId ? fetchLesson(lessonId) : Promise.resolve(null);
+const lesson = lessonId && !isReplay ? fetchLesson(lessonId) : Promise.resolve(null);
 if (heading && lessonId) {
   heading.textContent = `Lesson ${lessonId}`;
   void lesson.then((found) => found && detail && showLessonDetails(found, heading, detail));
@@ -95,8 +100,7 @@ exposeTestHooks({
 
 // Live and time-shift viewing is reported to the tier the page plays through (issue 7's quality
 // figures); replays are not live lessons, which the tiers count by.
-const pageMasterUrl = masterUrlFromPage(document);
-if (lessonId !== null && !pageMasterUrl?.startsWith('/vod/')) {
+if (lessonId !== null && !isReplay) {
   let place = { cityId: null as number | null, schoolId: null as number | null };
   void lesson.then((found) => found && (place = { cityId: found.cityId, schoolId: found.schoolId }));
   const reporter = startQoeReporter({
@@ -128,7 +132,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   // A school's own or protected lesson plays only with a token the catalog gives a viewer allowed to
   // watch. A lesson the catalog would not show (null) may be one of those: ask for a token too.
   const found = await lesson;
-  const answer = found?.visibility === 'public' ? null : await fetchPlaybackToken(lessonId);
+  const answer = isReplay || found?.visibility === 'public' ? null : await fetchPlaybackToken(lessonId);
   if (answer === 'refused') return status.show('sign-in-needed');
   const token = answer;
   const delivery = await chooseDelivery(document, lessonId, lesson);
