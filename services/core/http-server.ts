@@ -1,6 +1,7 @@
 // The HTTP server every role uses: express 5 with the routers the role brings, /healthz, JSON
 // errors for unknown routes and failures, and a listen that fails clearly on a busy port.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { listen } from './port-check.ts';
 import { sendError } from './http-errors.ts';
@@ -23,6 +24,19 @@ export type HttpServer = { port: number; server: Server; close(): Promise<void> 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  // Security headers (nosniff, frame and referrer policies, COOP...) from helmet, with three of its
+  // defaults changed: no Content-Security-Policy yet (the pages fetch media from relays on other
+  // origins and signal WebRTC through their trackers; a policy listing those is still to be
+  // written, and none is better than a wrong one), media fetchable from other origins (the watch
+  // page plays through a relay; Safari loads HLS without CORS), and no HSTS (the TLS proxy in front
+  // sets its own).
+  app.use(
+    helmet({
+      contentSecurityPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      strictTransportSecurity: false,
+    }),
+  );
   app.set('etag', 'strong');
   const startedAt = Date.now();
   app.get('/healthz', (_request, response) => {

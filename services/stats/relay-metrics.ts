@@ -1,7 +1,8 @@
 // The relay's figures in Prometheus form. relay-stats.ts stays the one place the relay counts
 // (requests, hits, misses, bytes...); these metrics read it when scraped, as do the upstream
 // states and the cache sizes, so nothing is counted twice.
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { mirroredCounter } from './metrics-registry.ts';
 import type { Relay } from '../relay/start-relay.ts';
 import type { RelayStats } from '../relay/relay-stats.ts';
 
@@ -17,20 +18,11 @@ const counters: Array<[keyof RelayStats, string, string]> = [
   ['upstreamFailures', 'classcast_relay_upstream_failures_total', 'Upstream fetches that failed or stalled.'],
   ['rejected', 'classcast_relay_rejected_objects_total', 'Objects refused as broken (bad status, truncated, sequence going back).'],
   ['prefetched', 'classcast_relay_prefetched_total', 'Segments fetched ahead of viewers.'],
+  ['refused', 'classcast_relay_refused_playback_total', 'Requests for protected lessons refused for want of a good playback token.'],
 ];
 
 export function registerRelayMetrics(register: Registry, relay: Pick<Relay, 'stats' | 'upstreams' | 'store' | 'disk'>): void {
-  for (const [field, name, help] of counters) {
-    new Counter({
-      name,
-      help,
-      registers: [register],
-      collect() {
-        this.reset();
-        this.inc(relay.stats[field]);
-      },
-    });
-  }
+  for (const [field, name, help] of counters) mirroredCounter(register, name, help, () => relay.stats[field]);
   new Gauge({
     name: 'classcast_relay_upstream_up',
     help: 'Whether each configured upstream is in use (1) or set aside after a failure (0).',

@@ -1,6 +1,7 @@
 // The P2P tracker's figures in Prometheus form, read from its stats() when scraped. The tracker is
 // mounted after the HTTP server listens, so it is looked up each time.
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { mirroredCounter } from './metrics-registry.ts';
 import type { Tracker, TrackerStats } from '../tracker/tracker-server.ts';
 
 const gauges: Array<[keyof TrackerStats, string, string]> = [
@@ -27,15 +28,5 @@ export function registerTrackerMetrics(register: Registry, tracker: () => Tracke
       },
     });
   }
-  for (const [field, name, help] of counters) {
-    new Counter({
-      name,
-      help,
-      registers: [register],
-      collect() {
-        this.reset();
-        this.inc(tracker()?.stats()[field] ?? 0);
-      },
-    });
-  }
+  for (const [field, name, help] of counters) mirroredCounter(register, name, help, () => tracker()?.stats()[field] ?? 0);
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Account } from '../../auth/account.ts';
 import { accountResponse, displayNameField, newPasswordField, usernameField } from '../../auth/account-fields.ts';
 import { createAccount, findAccountByUsername, operatorExists } from '../../auth/accounts.ts';
+import { createLoginThrottle, type LoginThrottle } from '../../auth/login-throttle.ts';
 import { hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { clearedSessionCookie, readSessionToken, sessionCookie } from '../../auth/session-cookie.ts';
 import { createSession, deleteSession, purgeExpiredSessions } from '../../auth/sessions.ts';
@@ -14,6 +15,14 @@ import { ApiError, unauthorized } from '../api-error.ts';
 import { route, type CatalogContext, type RouteSpec } from '../route-spec.ts';
 
 const wrongLogin = () => new ApiError(401, 'wrong username or password', 'check both and try again');
+
+/** One throttle per catalog (keyed by its database), so tests with several catalogs don't share one. */
+const throttles = new WeakMap<object, LoginThrottle>();
+const throttleFor = (context: CatalogContext): LoginThrottle => {
+  let throttle = throttles.get(context.db);
+  if (!throttle) throttles.set(context.db, (throttle = createLoginThrottle()));
+  return throttle;
+};
 
 /** Verified against when the username is unknown, so that answer costs one scrypt like a real one. */
 let dummyHash: Promise<string> | undefined;
@@ -39,11 +48,22 @@ export const authRoutes: RouteSpec[] = [
     body: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1000) }),
     response: signedInResponse,
     async handler({ body, context, request, response }) {
+      const throttle = throttleFor(context);
+      const verdict = throttle.check(request.ip ?? request.socket.remoteAddress ?? 'unknown', body.username, Date.now());
+      if (!verdict.ok) {
+        response.set('Retry-After', String(verdict.retryAfterSeconds));
+        const why = verdict.reason === 'username' ? 'too many wrong passwords for this username' : 'too many sign-in attempts from this address';
+        throw new ApiError(429, `${why}; try again in ${verdict.retryAfterSeconds} s`, 'wait, then sign in again; an operator can reset a forgotten password');
+      }
       // Awaited on every login, so only the first login in a process pays for making it, whoever signs in.
       const dummy = await getDummyHash();
       const found = await findAccountByUsername(context.db, body.username);
       const matches = await verifyPassword(body.password, found?.passwordHash ?? dummy);
-      if (!found || !matches || found.account.disabled) throw wrongLogin();
+      if (!found || !matches || found.account.disabled) {
+        throttle.failed(body.username, Date.now());
+        throw wrongLogin();
+      }
+      throttle.succeeded(body.username);
       await purgeExpiredSessions(context.db);
       const { disabled: _disabled, ...account } = found.account;
       return { body: await signIn(account, context, request, response) };
