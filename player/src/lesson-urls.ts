@@ -36,3 +36,8 @@ export function masterUrlFromPage(doc: Document): string | null {
   const content = doc.querySelector<HTMLMetaElement>('meta[name="classcast-master-url"]')?.content ?? '';
   return /^(https?:\/\/[^\s"'<>/]+)?\/(live|vod)\/[^\s"'<>]+\.m3u8$/.test(content) ? content : null;
 }
+
+/** Whether a master playlist URL (relative, or on a relay) is a recording's replay under /vod/. */
+export function isReplayUrl(masterUrl: string): boolean {
+  return /^(https?:\/\/[^/]+)?\/vod\//.test(masterUrl);
+}

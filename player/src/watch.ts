@@ -2,6 +2,7 @@
 // the browser has Media Source Extensions, sharing segments with other viewers through
 // p2p-media-loader where it may, and the browser's own HLS plays it where not (Safari, older iOS).
 // This file only puts the parts together.
+import './videojs-without-inline-styles.ts';
 import videojs from 'video.js/core.es.js';
 import type Hls from 'hls.js';
 import type { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
@@ -12,7 +13,7 @@ import { recoverFromHlsErrors } from './hls-recovery.ts';
 import { hlsSourceType, registerHlsjsSourceHandler } from './hlsjs-source-handler.ts';
 import { allowSeekingBack, liveLessonHlsConfig } from './latency-profile.ts';
 import { fetchLesson, showLessonDetails } from './lesson-details.ts';
-import { lessonIdFromPath, masterPlaylistUrl, masterUrlFromPage, mediaBaseFromPage } from './lesson-urls.ts';
+import { isReplayUrl, lessonIdFromPath, masterPlaylistUrl, masterUrlFromPage, mediaBaseFromPage } from './lesson-urls.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
 import { chooseDelivery } from './p2p/choose-delivery.ts';
 import { emptyDeliveryStats } from './p2p/delivery-stats.ts';
@@ -20,7 +21,7 @@ import { httpHlsFactory } from './p2p/http-hls.ts';
 import { p2pLiveLessonHlsConfig } from './p2p/p2p-tuning.ts';
 import { createSegmentValidator } from './p2p/segment-integrity.ts';
 import { showStatsPanel } from './p2p/stats-panel.ts';
-import { fetchPlaybackToken, tokenXhrSetup, withToken } from './playback-token.ts';
+import { fetchPlaybackToken, playbackTokenUrl, startTokenRenewal, tokenXhrSetup, withToken } from './playback-token.ts';
 import { createPlayerStatus } from './player-status.ts';
 import { startQoeReporter } from './qoe/qoe-reporter.ts';
 import { QualityMenuButton } from './quality-menu.ts';
@@ -35,9 +36,8 @@ const playerOptions = {
   playsinline: true,
   controls: true,
   preload: 'auto',
-  // Fill the page's width at 16:9, and let video.js drop controls that do not fit on a phone.
-  fluid: true,
-  aspectRatio: '16:9',
+  // Fill the page's width at 16:9 (the vjs-16-9 class, added below: video.js sizes a fluid player with
+  // inline styles the page's policy refuses), and let video.js drop controls that do not fit on a phone.
   responsive: true,
   // The live UI: a seek bar over the live window and a LIVE button that jumps back to the live
   // position. Track from the first second, as lesson playlists keep only a short window, and count a
@@ -50,10 +50,10 @@ const playerOptions = {
 
 const lessonId = lessonIdFromPath(location.pathname);
 // The replay page (/replay/<recording>) names its /vod master playlist: the id in its path is a
-// recording's, not a lesson's, so there is no lesson to look up, no live quality to report, and
-// (until replays are guarded) no playback token to ask for.
+// recording's, not a lesson's, so there is no lesson to look up and no live quality to report, and
+// its playback token is the recording's.
 const pageMasterUrl = masterUrlFromPage(document);
-const isReplay = pageMasterUrl?.startsWith('/vod/') ?? false;
+const isReplay = pageMasterUrl !== null && isReplayUrl(pageMasterUrl);
 const heading = document.getElementById('lesson-title');
 const detail = document.getElementById('lesson-detail');
 const lesson = lessonId && !isReplay ? fetchLesson(lessonId) : Promise.resolve(null);
@@ -65,6 +65,7 @@ if (heading && lessonId) {
 // Startup time counts from here: the page asking to play.
 const playRequestedAt = performance.now();
 const player = videojs('lesson-video', playerOptions);
+player.addClass('vjs-16-9');
 const status = createPlayerStatus(player);
 let hasPlayed = false;
 let hls: Hls | null = null;
@@ -129,12 +130,15 @@ if (lessonId === null) {
 }
 
 async function playWithHlsjs(lessonId: string): Promise<void> {
-  // A school's own or protected lesson plays only with a token the catalog gives a viewer allowed to
-  // watch. A lesson the catalog would not show (null) may be one of those: ask for a token too.
+  // A school's own or protected lesson, and its replays, play only with a token the catalog gives a
+  // viewer allowed to watch. A lesson the catalog would not show (null) may be one of those: ask for
+  // a token too. A replay's page does not know its lesson: the catalog says whether it needs one.
   const found = await lesson;
-  const answer = isReplay || found?.visibility === 'public' ? null : await fetchPlaybackToken(lessonId);
+  const tokenUrl = playbackTokenUrl(isReplay ? 'recording' : 'lesson', lessonId);
+  const answer = !isReplay && found?.visibility === 'public' ? null : await fetchPlaybackToken(tokenUrl);
   if (answer === 'refused') return status.show('sign-in-needed');
-  const token = answer;
+  // Renewed before it expires, for as long as the page plays; every hook reads the current one.
+  const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
   const delivery = await chooseDelivery(document, lessonId, lesson);
   let createHls: HlsFactory = httpHlsFactory(deliveryStats);
   if (delivery.mode === 'p2p') {
@@ -144,9 +148,10 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
       createHls = p2p.p2pHlsFactory({
         settings: delivery.settings,
         stats: deliveryStats,
-        validate: segmentValidator(token?.token),
+        validate: segmentValidator(token),
         onEngine: (created) => (p2pEngine = created),
-        token: token?.token,
+        // The first token as text: its HTTP segment hook sends the newest renewal (playback-token.ts).
+        token: token?.(),
       });
       deliveryStats.mode = 'p2p';
     } else {
@@ -158,7 +163,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   const statsPanel = document.getElementById('delivery-stats');
   if (statsPanel instanceof HTMLDetailsElement) showStatsPanel(statsPanel, deliveryStats);
   const modeConfig = deliveryStats.mode === 'p2p' ? p2pLiveLessonHlsConfig : liveLessonHlsConfig;
-  const liveConfig = token ? { ...modeConfig, ...tokenXhrSetup(token.token) } : modeConfig;
+  const liveConfig = token ? { ...modeConfig, ...tokenXhrSetup(token) } : modeConfig;
   registerHlsjsSourceHandler({
     createHls,
     // The time-shift and replay pages name their own master playlist: there a viewer may seek back.
@@ -177,10 +182,10 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
 }
 
 /** Checks segments from peers against the packager's hash lists, counting what it refuses. */
-function segmentValidator(token: string | undefined) {
+function segmentValidator(token: (() => string) | undefined) {
   return createSegmentValidator({
     fetchHashList: async (url) => {
-      const response = await fetch(token ? withToken(url, token) : url, { cache: 'no-store' });
+      const response = await fetch(token ? withToken(url, token()) : url, { cache: 'no-store' });
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
       return response.json();
     },

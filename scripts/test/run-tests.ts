@@ -34,6 +34,8 @@ const debianTools = [
   { name: 'postgresql', path: postgresInitdb },
   // promtool, which checks deploy/prometheus/ (test/unit/deploy-files.test.ts).
   { name: 'prometheus', path: () => process.env.PROMTOOL_PATH ?? '/usr/bin/promtool' },
+  // systemd-analyze, which verifies deploy/systemd/ (test/unit/deploy-manifests.test.ts).
+  { name: 'systemd', path: () => '/usr/bin/systemd-analyze' },
 ];
 
 function ensureDebianTools(): void {

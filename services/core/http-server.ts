@@ -16,6 +16,8 @@ export type HttpServerOptions = {
   health: () => Record<string, unknown>;
   /** Answers what it can before express sees the request (a relay's hot cached segments); false passes it on. */
   fastPath?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** Express's `trust proxy` (config `http.trustProxy`); off unless a proxy is in front. */
+  trustProxy?: boolean | number | string;
 };
 
 /** `server` is there for what is not a request: WebSocket upgrades (the P2P tracker at /tracker). */
@@ -25,11 +27,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const app = express();
   app.disable('x-powered-by');
   // Security headers (nosniff, frame and referrer policies, COOP...) from helmet, with three of its
-  // defaults changed: no Content-Security-Policy yet (the pages fetch media from relays on other
-  // origins and signal WebRTC through their trackers; a policy listing those is still to be
-  // written, and none is better than a wrong one), media fetchable from other origins (the watch
-  // page plays through a relay; Safari loads HLS without CORS), and no HSTS (the TLS proxy in front
-  // sets its own).
+  // defaults changed: no server-wide Content-Security-Policy (a policy governs documents, and each
+  // web page sets its own, naming the relay and tracker that page is given: services/web/page-csp.ts;
+  // media and JSON answers need none), media fetchable from other origins (the watch page plays
+  // through a relay; Safari loads HLS without CORS), and no HSTS (the TLS proxy in front sets its own).
   app.use(
     helmet({
       contentSecurityPolicy: false,
@@ -38,6 +39,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }),
   );
   app.set('etag', 'strong');
+  app.set('trust proxy', options.trustProxy ?? false);
   const startedAt = Date.now();
   app.get('/healthz', (_request, response) => {
     response.set('Cache-Control', 'no-store').json({ status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ...options.health() });

@@ -10,7 +10,10 @@ import type { Config } from './config/schema.ts';
 export const playbackSettingsSchema = z
   .object({
     secrets: z.array(z.string().min(32, 'a playback secret is at least 32 characters')).max(2).default([]),
-    tokenTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(4 * 3600),
+    // Watch pages renew their token before it expires, so a short lifetime costs only catalog requests.
+    // Below a minute is for tests (token renewal in a browser); keep it well above the clock skew
+    // between the catalog and the tiers.
+    tokenTtlSeconds: z.number().int().min(5).max(7 * 24 * 3600).default(4 * 3600),
     city: z.string().regex(/^[a-z0-9][a-z0-9-]{0,127}$/, 'a city is its catalog id').optional(),
   })
   .strict();

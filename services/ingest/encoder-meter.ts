@@ -1,25 +1,56 @@
-// Measures what an encoder sends, for its status in the catalog: bitrate from the FLV bytes and
-// frame rate from the video frames, each over the time since the last sample.
-import { readFlvTag } from './flv-tag.ts';
+// Measures what an encoder sends: bitrate from the FLV bytes and frame rate from the video frames,
+// each over the last sample interval, the keyframe interval from the FLV timestamps (keyframe to
+// keyframe) and the picture size from the H.264 sequence header. The latest sample goes to the
+// catalog's encoder status (the function returned) and stays in memory for this node's /metrics
+// (live-figures.ts, under the stream key) until the encoder disconnects.
+import { encoderReportSeconds, type EncoderSample } from '../catalog/ingest/encoder-status.ts';
+import { h264PictureSize, readFlvTag } from './flv-tag.ts';
+import { trackEncoder, type EncoderFigures } from './live-figures.ts';
 import type { Publisher } from './rtmp-server.ts';
-import type { EncoderSample } from '../catalog/ingest/encoder-status.ts';
 
 export function meterEncoder(publisher: Publisher): () => EncoderSample {
   let bytes = 0;
   let frames = 0;
   let since = Date.now();
+  let lastKeyframeAt: number | undefined;
+  let latest: EncoderSample | undefined;
+  const figures: EncoderFigures = { bitrateKbps: null, fps: null, keyframeIntervalSeconds: null, width: null, height: null };
+
   publisher.onTag((tag) => {
     bytes += tag.length;
     const info = readFlvTag(tag);
-    if (info.kind === 'video' && !info.isSequenceHeader) frames++;
+    if (info.kind !== 'video') return;
+    if (info.isSequenceHeader) {
+      // Rare (once per publish, or on a size change): the only tags parsed further.
+      const size = info.codec === 'h264' ? h264PictureSize(tag) : null;
+      if (size) Object.assign(figures, size);
+      return;
+    }
+    frames++;
+    if (!info.isKeyframe) return;
+    // A timestamp that goes back (an encoder restarting its clock) starts the measure again.
+    if (lastKeyframeAt !== undefined && info.timestamp > lastKeyframeAt) figures.keyframeIntervalSeconds = (info.timestamp - lastKeyframeAt) / 1000;
+    lastKeyframeAt = info.timestamp;
   });
-  return () => {
+
+  const takeSample = (): EncoderSample => {
     const now = Date.now();
     const seconds = Math.max(0.001, (now - since) / 1000);
-    const sample = { bitrateKbps: Math.round((bytes * 8) / 1000 / seconds), fps: Math.round((frames / seconds) * 10) / 10 };
+    latest = { bitrateKbps: Math.round((bytes * 8) / 1000 / seconds), fps: Math.round((frames / seconds) * 10) / 10 };
+    figures.bitrateKbps = latest.bitrateKbps;
+    figures.fps = latest.fps;
     bytes = 0;
     frames = 0;
     since = now;
-    return sample;
+    return latest;
   };
+  // Sampled on its own clock, so /metrics has figures whoever else reads them, and at the catalog's pace.
+  const timer = setInterval(takeSample, encoderReportSeconds * 1000);
+  timer.unref();
+  const forget = trackEncoder(publisher.streamKey, () => ({ ...figures }));
+  publisher.onClose(() => {
+    clearInterval(timer);
+    forget();
+  });
+  return () => latest ?? takeSample();
 }

@@ -1,79 +1,81 @@
-// Carries one accepted publish from its first keyframe to its end: continues the classroom's lesson
-// if it is in its reconnect grace period, else asks the catalog which lesson this is (a scheduled
-// one or an ad-hoc one), starts the transcoder and the packager, watches both the encoder and
-// ffmpeg, restarts ffmpeg if it dies or stalls while the encoder is still sending, reports the
-// encoder's status to the catalog, and hands the lesson back to the registry for its grace period
-// when the encoder goes away.
+// Carries a classroom's lesson while any of its encoders pushes (classroom-feeds.ts): continues the
+// classroom's lesson if it is in its reconnect grace period, else asks the catalog which lesson
+// this is (a scheduled one or an ad-hoc one), starts the transcoder and the packager on the encoder
+// feed-switch.ts chooses, watches the encoders and ffmpeg, moves the lesson to the backup encoder
+// (and back) at a run boundary, restarts ffmpeg if it dies or stalls while an encoder is still
+// sending, reports the carrying encoder's status to the catalog, and hands the lesson back to the
+// registry for its grace period when the last encoder goes away.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import type { Database } from '../catalog/db/database.ts';
-import { reportEncoder } from '../catalog/ingest/encoder-status.ts';
-import type { KeyMatch } from '../catalog/ingest/key-directory.ts';
+import { reportEncoder, type EncoderReporter } from '../catalog/ingest/encoder-status.ts';
 import { lessonForPublish } from '../catalog/ingest/lesson-lifecycle.ts';
 import { writeLessonManifest } from '../packager/lesson-manifest.ts';
 import { createLessonPackager, type LessonPackager } from '../packager/lesson-packager.ts';
-import { chooseLadder, segmentSecondsFor } from '../transcode/ladder.ts';
+import { chooseLadder, segmentSecondsFor, type Source } from '../transcode/ladder.ts';
 import { segmenterDir } from '../transcode/ffmpeg-args.ts';
 import { startTranscoder, type Transcoder, type TranscoderExit } from '../transcode/transcoder.ts';
+import type { ClassroomFeed, ClassroomFeeds } from './classroom-feeds.ts';
 import { diskErrorCodes, type DiskGuard } from './disk-guard.ts';
-import { meterEncoder } from './encoder-meter.ts';
+import { chooseFeed, switchFrom, type FeedChoice, type SwitchPolicy } from './feed-switch.ts';
 import type { Lesson, LessonRegistry } from './lessons.ts';
-import type { Publisher } from './rtmp-server.ts';
-import { createSourceFeed } from './source-feed.ts';
 
 export type PublishContext = { config: Config; db: Database; lessons: LessonRegistry; liveDir: string; ffmpegPath: string; disk: DiskGuard; log: Logger };
 
-/** How long an accepted encoder may take to send its first keyframe. */
-const firstKeyframeTimeoutMs = 15_000;
 /** ffmpeg restarts allowed per minute before the publish is given up as broken. */
 const maxRestartsPerMinute = 5;
+/** How often a run checks its encoders and ffmpeg: a fraction of the switch bound. */
+const checkMs = 250;
+/** How long the run a switch ends may take to finish its last segment before it is killed. */
+const switchStopGraceMs = 3000;
 
-export async function runPublishSession(publisher: Publisher, match: KeyMatch, context: PublishContext): Promise<void> {
+/** `feeds` holds the classroom's first encoder; more may join while the session runs. */
+export async function runPublishSession(feeds: ClassroomFeeds, context: PublishContext): Promise<void> {
   const { config, lessons, db } = context;
-  const { classroomId } = match;
-  let closed = false;
+  const { classroomId } = feeds;
+  const first = feeds.list()[0]!;
   let lesson: Lesson | undefined;
-  const current: { transcoder?: Transcoder } = {};
-  const feed = createSourceFeed(publisher);
+  const current: { transcoder?: Transcoder; feed?: ClassroomFeed } = {};
+  // One status row per classroom: it describes the encoder carrying the lesson.
   const encoder = reportEncoder(
     db,
-    { classroomId, ingestNode: config.node.id, lessonId: null, remoteAddress: publisher.remoteAddress || null, keyKind: match.keyKind, width: null, height: null },
-    meterEncoder(publisher),
+    { classroomId, ingestNode: config.node.id, lessonId: null, remoteAddress: first.publisher.remoteAddress || null, keyKind: first.kind, width: null, height: null },
+    () => (current.feed ?? feeds.list()[0] ?? first).meter(),
     context.log,
   );
-  publisher.onClose(() => {
-    closed = true;
-    void encoder.disconnected();
+  feeds.onGone((feed) => {
     // End ffmpeg's input at once so it writes the last segment without waiting for the next check.
-    current.transcoder?.input.end();
-    // The grace period starts now, not when ffmpeg has finished: a quick reconnect must find the
-    // lesson waiting for it. Its run still waits for this one to finish (lesson.idle).
+    if (feed === current.feed) current.transcoder?.input.end();
+    // The grace period starts when the last encoder leaves, not when ffmpeg has finished: a quick
+    // reconnect must find the lesson waiting for it. Its run still waits for this one (lesson.idle).
+    if (!feeds.isEmpty()) return;
     if (lesson) lessons.release(lesson);
+    void encoder.disconnected();
   });
 
   // Checked again now (the handshake saw the last periodic check): nothing new starts on a full disk.
   const space = await context.disk.check();
   if (!space.ok) {
-    context.log.error(`publish refused: disk ${space.alarm}`, { classroom: classroomId, remoteAddress: publisher.remoteAddress, reason: space.reason });
-    publisher.close();
+    context.log.error(`publish refused: disk ${space.alarm}`, { classroom: classroomId, remoteAddress: first.publisher.remoteAddress, reason: space.reason });
+    feeds.closeAll();
     await encoder.disconnected();
     return;
   }
   try {
     // A lesson in its grace period is continued before the catalog is asked anything: the catalog
     // has it live already, and the playlists must carry on.
-    lesson = lessons.resume(classroomId) ?? (await openLesson(classroomId, context, publisher));
+    lesson = lessons.resume(classroomId) ?? (await openLesson(classroomId, context, first.publisher.remoteAddress));
   } catch (error) {
-    context.log.error('publish refused: the catalog could not say which lesson this is', { classroom: classroomId, remoteAddress: publisher.remoteAddress, error });
-    publisher.close();
+    context.log.error('publish refused: the catalog could not say which lesson this is', { classroom: classroomId, remoteAddress: first.publisher.remoteAddress, error });
+    feeds.closeAll();
     await encoder.disconnected();
     return;
   }
-  // The encoder may have left while the catalog was asked: the close handler had no lesson to release.
-  if (closed) lessons.release(lesson);
+  // The encoders may have left while the catalog was asked: the handler above had no lesson to release.
+  if (feeds.isEmpty()) lessons.release(lesson);
   encoder.update({ lessonId: lesson.id });
   const log = context.log.child({ lesson: lesson.id, classroom: classroomId });
 
@@ -82,63 +84,87 @@ export async function runPublishSession(publisher: Publisher, match: KeyMatch, c
   lesson.idle = new Promise((resolve) => (finishedRun = resolve));
   try {
     await previousRun;
-    const source = await withTimeout(feed.ready, firstKeyframeTimeoutMs, 'the encoder sent no H.264 keyframe');
-    if (closed) return;
-    encoder.update({ width: source.width, height: source.height });
-    lesson.ladder ??= chooseLadder(source, config.transcode.maxRenditions);
-    lesson.hasAudio ??= source.hasAudio;
-    await Promise.all(lesson.ladder.map((rendition) => mkdir(join(lesson!.dir, rendition.name), { recursive: true })));
-    if (!lesson.packager) {
-      lesson.packager = createLessonPackager({
-        lessonDir: lesson.dir,
-        ladder: lesson.ladder,
-        hasAudio: lesson.hasAudio,
-        audioKbps: config.transcode.audioBitrateKbps,
-        segmentSeconds: lesson.segmentSeconds,
-        windowSize: config.ingest.liveWindowSegments,
-        log,
-      });
-      // Written before the first segment, so a restarted ingest can continue the lesson (orphaned-lessons.ts).
-      await writeLessonManifest(lesson.dir, { ladder: lesson.ladder, hasAudio: lesson.hasAudio });
-    }
-    log.info('publish started', { source: `${source.width}x${source.height}@${source.fps}`, audio: source.hasAudio, remoteAddress: publisher.remoteAddress, keyKind: match.keyKind });
-    await transcodeUntilClosed(lesson, feed, publisher, () => closed, current, context, log);
+    await transcodeWhileFed(lesson, feeds, current, encoder, context, log);
   } catch (error) {
-    if (closed) log.info('publish ended early', { error });
+    if (feeds.isEmpty()) log.info('publish ended early', { error });
     else log.warn('publish failed', { error });
-    publisher.close();
+    feeds.closeAll();
   } finally {
     finishedRun();
     await encoder.disconnected();
   }
 }
 
+/** Creates the lesson's packager (and its manifest) from the first run's source, once per lesson. */
+async function preparePackaging(lesson: Lesson, source: Source, context: PublishContext, log: Logger): Promise<LessonPackager> {
+  const { config } = context;
+  lesson.ladder ??= chooseLadder(source, config.transcode.maxRenditions);
+  lesson.hasAudio ??= source.hasAudio;
+  await Promise.all(lesson.ladder.map((rendition) => mkdir(join(lesson.dir, rendition.name), { recursive: true })));
+  if (!lesson.packager) {
+    lesson.packager = createLessonPackager({
+      lessonDir: lesson.dir,
+      ladder: lesson.ladder,
+      hasAudio: lesson.hasAudio,
+      audioKbps: config.transcode.audioBitrateKbps,
+      segmentSeconds: lesson.segmentSeconds,
+      windowSize: config.ingest.liveWindowSegments,
+      log,
+    });
+    // Written before the first segment, so a restarted ingest can continue the lesson (orphaned-lessons.ts).
+    await writeLessonManifest(lesson.dir, { ladder: lesson.ladder, hasAudio: lesson.hasAudio });
+  }
+  return lesson.packager;
+}
+
 /** Asks the catalog which lesson a new publish carries (taking it there), and opens it on this node. */
-async function openLesson(classroomId: string, context: PublishContext, publisher: Publisher): Promise<Lesson> {
+async function openLesson(classroomId: string, context: PublishContext, remoteAddress: string): Promise<Lesson> {
   const { config } = context;
   const planned = await lessonForPublish(context.db, classroomId, new Date(), config.catalog.earlyStartMinutes, {
     latencyMode: config.ingest.latencyMode,
     taken: (id) => existsSync(join(context.liveDir, id)),
   });
-  context.log.info('publish takes lesson', { classroom: classroomId, lesson: planned.id, adHoc: planned.adHoc, remoteAddress: publisher.remoteAddress });
+  context.log.info('publish takes lesson', { classroom: classroomId, lesson: planned.id, adHoc: planned.adHoc, remoteAddress });
   return context.lessons.open(classroomId, { ...planned, segmentSeconds: segmentSecondsFor[planned.latencyMode], protected: planned.visibility !== 'public' });
 }
 
-async function transcodeUntilClosed(
+/** Why a run ended: ffmpeg's own exit (or a stall), or a reason of ours to start the next run. */
+type RunEnd = { exit: TranscoderExit; next?: FeedChoice | 'gone' | 'disk' };
+
+/**
+ * Runs the transcoder, one run after another, on the encoder feed-switch.ts chooses, until no
+ * encoder is left. A switch ends the run (ffmpeg finishes its last segment) and starts the next on
+ * the other encoder at its last keyframe: one discontinuity in the playlists.
+ */
+async function transcodeWhileFed(
   lesson: Lesson,
-  feed: ReturnType<typeof createSourceFeed>,
-  publisher: Publisher,
-  isClosed: () => boolean,
-  current: { transcoder?: Transcoder },
+  feeds: ClassroomFeeds,
+  current: { transcoder?: Transcoder; feed?: ClassroomFeed },
+  encoder: EncoderReporter,
   context: PublishContext,
   log: Logger,
 ): Promise<void> {
   const { config } = context;
-  const packager = lesson.packager!;
   const restarts: number[] = [];
-  const stallMs = Math.max(config.ingest.transcoderStallSeconds, lesson.segmentSeconds * 3) * 1000;
+  const policy: SwitchPolicy = {
+    switchAfterMs: config.ingest.backupSwitchSeconds * 1000,
+    returnAfterMs: config.ingest.primaryReturnSeconds * 1000,
+    keyframeWithinMs: 2 * checkMs,
+  };
+  /** The previous run's feed and why the lesson left it, for the switch's log line. */
+  let switched: { from: ClassroomFeed; reason: FeedChoice['reason'] } | undefined;
+  let started = false;
 
-  while (!isClosed()) {
+  while (!feeds.isEmpty()) {
+    const kind = chooseFeed(feeds.health(Date.now(), policy), Date.now(), policy);
+    const feed = kind && feeds.get(kind);
+    if (!feed?.ready) {
+      // No encoder has sent a keyframe yet: wait for one to, or for the last to leave.
+      await feeds.nextChange();
+      continue;
+    }
+    const source = feed.ready;
+    const packager = await preparePackaging(lesson, source, context, log);
     const run = context.lessons.beginRun(lesson);
     await Promise.all(lesson.ladder!.map((_, variant) => mkdir(join(segmenterDir(lesson.dir, run), String(variant)), { recursive: true })));
     const transcoder = startTranscoder(
@@ -155,38 +181,74 @@ async function transcodeUntilClosed(
       log.child({ run }),
     );
     current.transcoder = transcoder;
+    current.feed = feed;
     const runStartedAt = Date.now();
     packager.startRun(run, runStartedAt);
-    const detach = feed.attach(transcoder.input);
-    const exit = await superviseRun(transcoder, () => {
+    const detach = feed.source.attach(transcoder.input);
+    encoder.update({ keyKind: feed.kind, remoteAddress: feed.publisher.remoteAddress || null, width: source.width, height: source.height });
+    if (switched) {
+      // gapMs: from the old encoder's last tag to this run's start; replayedMs: how much media before
+      // now the new encoder's group of pictures carries. Their difference is the media missing.
+      log.info('encoder switched', {
+        from: switched.from.kind,
+        to: feed.kind,
+        reason: switched.reason,
+        run,
+        gapMs: runStartedAt - switched.from.source.lastTagAt(),
+        replayedMs: runStartedAt - feed.source.keyframeAt(),
+      });
+    } else if (!started) {
+      log.info('publish started', { run, source: `${source.width}x${source.height}@${source.fps}`, audio: source.hasAudio, remoteAddress: feed.publisher.remoteAddress, keyKind: feed.kind });
+    }
+    switched = undefined;
+    started = true;
+
+    const stallMs = Math.max(config.ingest.transcoderStallSeconds, lesson.segmentSeconds * 3) * 1000;
+    const ended = await superviseRun(transcoder, (): RunEnd['next'] | 'stalled' | undefined => {
+      const now = Date.now();
       const diskProblem = diskProblemOf(context.disk, packager);
       if (diskProblem) {
         // Ended while the disk still has room to finish the run's playlists whole; the lesson then
         // waits out its grace period, and ends, as after any drop.
         log.error('disk full: ending the run', { reason: diskProblem });
-        publisher.close();
-        return 'closed';
+        feeds.closeAll();
+        return 'disk';
       }
-      if (Date.now() - feed.lastTagAt() > config.ingest.encoderIdleSeconds * 1000) {
-        log.warn('encoder idle, closing it', { idleSeconds: config.ingest.encoderIdleSeconds });
-        publisher.close();
-        return 'closed';
+      for (const each of feeds.list()) {
+        if (now - each.source.lastTagAt() > config.ingest.encoderIdleSeconds * 1000) {
+          log.warn('encoder idle, closing it', { keyKind: each.kind, idleSeconds: config.ingest.encoderIdleSeconds });
+          each.publisher.close();
+        }
       }
-      if (Date.now() - Math.max(runStartedAt, packager.lastSegmentAt()) > stallMs) return 'stalled';
-      return isClosed() ? 'closed' : 'ok';
+      const choice = switchFrom(feeds.health(now, policy), feed.kind, now, policy);
+      if (choice) return choice;
+      if (feed.closed) return 'gone';
+      if (now - Math.max(runStartedAt, packager.lastSegmentAt()) > stallMs) return 'stalled';
+      return undefined;
     });
     detach();
+    current.feed = undefined;
     await packager.finishRun();
-    if (isClosed()) return;
+    if (feeds.isEmpty() || ended.next === 'disk') return;
     // ffmpeg that could not write its segments exits: a full disk is not a reason to start it again.
     await context.disk.check();
     const diskProblem = diskProblemOf(context.disk, packager);
     if (diskProblem) {
-      log.error('disk full: ending the run', { reason: diskProblem, stderr: exit.stderrTail });
-      publisher.close();
+      log.error('disk full: ending the run', { reason: diskProblem, stderr: ended.exit.stderrTail });
+      feeds.closeAll();
       return;
     }
-    log.error(exit.error === 'stalled' ? 'transcoder stalled' : 'transcoder exited', { error: exit.error, stderr: exit.stderrTail });
+    // The carrying encoder left (ffmpeg may have exited on its own at the end of its input) or the
+    // other one should take over: straight to the next run.
+    if (ended.next) {
+      switched = { from: feed, reason: ended.next === 'gone' || feed.closed ? 'dropped' : ended.next.reason };
+      continue;
+    }
+    if (feed.closed) {
+      switched = { from: feed, reason: 'dropped' };
+      continue;
+    }
+    log.error(ended.exit.error === 'stalled' ? 'transcoder stalled' : 'transcoder exited', { error: ended.exit.error, stderr: ended.exit.stderrTail });
     const now = Date.now();
     restarts.push(now);
     while (restarts.length > 0 && now - restarts[0]! > 60_000) restarts.shift();
@@ -204,27 +266,25 @@ function diskProblemOf(disk: DiskGuard, packager: LessonPackager): string | unde
   return undefined;
 }
 
-/** Waits for ffmpeg to exit, checking once a second whether the encoder left or ffmpeg stalled. */
-function superviseRun(transcoder: Transcoder, check: () => 'ok' | 'closed' | 'stalled'): Promise<TranscoderExit> {
+/**
+ * Waits for ffmpeg to exit, checking every `checkMs` whether the run should end: `check` returns a
+ * reason to stop ffmpeg gently (it finishes its last segment), 'stalled' to kill it, or undefined.
+ */
+function superviseRun(transcoder: Transcoder, check: () => RunEnd['next'] | 'stalled' | undefined): Promise<RunEnd> {
   return new Promise((resolve) => {
+    let decided: RunEnd['next'] | 'stalled' | undefined;
     const timer = setInterval(() => {
-      const state = check();
-      if (state === 'closed') void transcoder.stop().then(resolve);
-      if (state === 'stalled') {
-        transcoder.kill();
-        void transcoder.exited.then((exit) => resolve({ ...exit, expected: false, error: 'stalled' }));
-      }
-      if (state !== 'ok') clearInterval(timer);
-    }, 1000);
+      decided = check();
+      if (decided === undefined) return;
+      clearInterval(timer);
+      if (decided === 'stalled') transcoder.kill();
+      // A switch waits on this ffmpeg's last segment, which takes it well under a second.
+      else void transcoder.stop(typeof decided === 'object' ? switchStopGraceMs : undefined);
+    }, checkMs);
     void transcoder.exited.then((exit) => {
       clearInterval(timer);
-      resolve(exit);
+      if (decided === 'stalled') resolve({ exit: { ...exit, expected: false, error: 'stalled' } });
+      else resolve(decided ? { exit, next: decided } : { exit });
     });
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${message} within ${ms / 1000} s`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,7 +1,10 @@
 // Our adapter around node-media-server: it owns the listening socket (so a busy port is an error,
 // not node-media-server's process.exit), silences its forced debug logging, decides who may
-// publish, and hands each accepted publisher to Classcast as a stream of FLV tags. Nothing else in
-// Classcast imports node-media-server.
+// publish, and hands each accepted publisher to Classcast as a stream of FLV tags. Owning the socket
+// also lets it meet hostile clients before node-media-server sees a byte: connection and publisher
+// caps, handshake and idle timeouts, a chunk-level guard on message sizes (rtmp-chunk-guard.ts), and
+// a catch around node-media-server's parser so one bad client never takes the process down. Nothing
+// else in Classcast imports node-media-server.
 import { createServer, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import Context from 'node-media-server/src/core/context.js';
@@ -10,6 +13,10 @@ import NodeRtmpServer from 'node-media-server/src/server/rtmp_server.js';
 import type { NmsSession, NmsSubscriber } from 'node-media-server/src/session/rtmp_session.js';
 import { listen } from '../core/port-check.ts';
 import type { Logger } from '../core/log.ts';
+import { clientAddress, createRtmpAdmission } from './rtmp-admission.ts';
+import { createChunkGuard } from './rtmp-chunk-guard.ts';
+import { defaultRtmpLimits, type RtmpLimits } from './rtmp-limits.ts';
+import { createRefusalCounter, type RtmpRefusalCounts, type RtmpRefusalReason } from './rtmp-refusals.ts';
 
 export type PublishAttempt = { app: string; streamKey: string; remoteAddress: string };
 export type PublishDecision = { accept: true } | { accept: false; reason: string };
@@ -33,46 +40,138 @@ export type RtmpServerOptions = {
   log: Logger;
   authorize(attempt: PublishAttempt): PublishDecision;
   onPublish(publisher: Publisher): void;
+  /** Caps, timeouts and message bounds (the config's `rtmp` section); any left out take their defaults. */
+  limits?: Partial<RtmpLimits>;
 };
 
-export type RtmpServer = { port: number; close(): Promise<void> };
+export type RtmpServer = {
+  port: number;
+  /** Connections refused or closed for hostile or broken input, by reason, since start. */
+  refusals(): RtmpRefusalCounts;
+  /** Open connections and accepted publishers now. */
+  load(): { connections: number; publishers: number };
+  close(): Promise<void>;
+};
+
+/** What the adapter knows of one admitted socket. */
+type Connection = {
+  address: string;
+  /** Holds a publisher slot (taken at prePublish, given back when the socket closes). */
+  publishSlot: boolean;
+  /** An accepted publisher: may send media, up to maxMessageBytes a message. */
+  publisher: boolean;
+  handshakeTimer: NodeJS.Timeout;
+  idleTimer: NodeJS.Timeout;
+};
 
 export async function startRtmpServer(options: RtmpServerOptions): Promise<RtmpServer> {
   const { log } = options;
   silenceNodeMediaServer(log);
   // With no rtmp port in its config, NodeRtmpServer opens no listener of its own; we feed it sockets.
   const nms = new NodeRtmpServer();
-  const sockets = new Set<Socket>();
+  const limits: RtmpLimits = { ...defaultRtmpLimits, ...options.limits };
+  const admission = createRtmpAdmission(limits);
+  const refusals = createRefusalCounter();
+  const connections = new Map<Socket, Connection>();
   const refused = new WeakSet<NmsSession>();
 
+  const closeFor = (socket: Socket, reason: RtmpRefusalReason, detail?: string) => {
+    if (socket.destroyed) return;
+    refusals.add(reason);
+    // Debug only: a flood would otherwise flood the log too; the counts are what operators watch.
+    log.debug('rtmp connection closed', { reason, remoteAddress: socket.remoteAddress, ...(detail ? { detail } : {}) });
+    socket.destroy();
+  };
+
   const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    const address = clientAddress(socket.remoteAddress);
+    const overCap = admission.connect(address);
+    if (overCap) {
+      socket.on('error', () => {}); // A reset from a refused client is expected, not a fault.
+      closeFor(socket, overCap);
+      return;
+    }
+    const connection: Connection = {
+      address,
+      publishSlot: false,
+      publisher: false,
+      handshakeTimer: setTimeout(() => closeFor(socket, 'handshake-timeout'), limits.handshakeTimeoutSeconds * 1000).unref(),
+      idleTimer: setTimeout(() => closeFor(socket, 'idle-timeout'), limits.idleTimeoutSeconds * 1000).unref(),
+    };
+    connections.set(socket, connection);
+    socket.on('close', () => {
+      clearTimeout(connection.handshakeTimer);
+      clearTimeout(connection.idleTimer);
+      connections.delete(socket);
+      admission.disconnect(address);
+      if (connection.publishSlot) admission.unpublish(address);
+    });
+
     nms.handleRequest(socket);
+    // node-media-server reads the socket through one 'data' listener (RtmpSession.onData). Take it
+    // and call it ourselves, behind the chunk guard and inside a catch: its parser throws on some
+    // malformed input (AMF, a bad tcUrl, a short control message) from inside a socket event, which
+    // would otherwise be an uncaught exception that ends the process.
+    const [parse, ...others] = socket.listeners('data') as Array<(data: Buffer) => void>;
+    if (!parse || others.length > 0) {
+      log.error('node-media-server no longer reads RTMP sockets through one data listener; revisit rtmp-server.ts');
+      socket.destroy();
+      return;
+    }
+    socket.removeListener('data', parse);
+    const guard = createChunkGuard(limits);
+    const forward = (bytes: Buffer) => {
+      try {
+        parse(bytes);
+      } catch (error) {
+        closeFor(socket, 'malformed', error instanceof Error ? error.message : String(error));
+      }
+      return !socket.destroyed;
+    };
+    socket.on('data', (data: Buffer) => {
+      connection.idleTimer.refresh();
+      const refusal = guard.scan(data, { forward, isPublisher: () => connection.publisher });
+      if (refusal) closeFor(socket, refusal);
+    });
   });
 
   // node-media-server's events are process-wide; each adapter handles only its own sockets.
+  const refusePublish = (session: NmsSession, reason: RtmpRefusalReason, why: string) => {
+    refused.add(session);
+    log.warn('publish refused', { remoteAddress: session.socket.remoteAddress, app: session.streamApp, reason: why });
+    closeFor(session.socket, reason);
+  };
   const onPrePublish = (session: NmsSession) => {
-    if (!sockets.has(session.socket)) return;
+    const connection = connections.get(session.socket);
+    if (!connection) return;
+    if (connection.publishSlot) return refusePublish(session, 'publish-refused', 'this connection is already publishing');
+    const overCap = admission.publish(connection.address);
+    if (overCap) return refusePublish(session, overCap, overCap === 'ip-publishers' ? `more than ${limits.maxPublishersPerIp} publishers from this address` : `this node carries ${limits.maxPublishers} publishers already`);
+    connection.publishSlot = true;
     const attempt = { app: session.streamApp, streamKey: session.streamName, remoteAddress: session.socket.remoteAddress ?? '' };
     const decision = session.streamApp === 'live' ? options.authorize(attempt) : { accept: false as const, reason: `unknown application '${session.streamApp}' (publish to rtmp://host/live/<stream key>)` };
-    if (!decision.accept) {
-      refused.add(session);
-      log.warn('publish refused', { remoteAddress: attempt.remoteAddress, app: attempt.app, reason: decision.reason });
-      session.socket.destroy();
-    }
+    if (!decision.accept) refusePublish(session, 'publish-refused', decision.reason);
   };
   const onPostPublish = (session: NmsSession) => {
-    if (!sockets.has(session.socket) || refused.has(session)) return;
+    const connection = connections.get(session.socket);
+    if (!connection || refused.has(session)) return;
     // node-media-server announces postPublish before refusing a second publisher on a busy path.
     if (session.broadcast.publisher !== null && session.broadcast.publisher !== session) {
       log.warn('publish refused', { remoteAddress: session.socket.remoteAddress, reason: 'this stream key is already publishing' });
       return;
     }
+    connection.publisher = true;
+    clearTimeout(connection.handshakeTimer);
     options.onPublish(publisherFor(session, log));
+  };
+  // An RTMP player is past its handshake too; it keeps sending acknowledgements, so idling still applies.
+  const onPostPlay = (session: NmsSession) => {
+    const connection = connections.get(session.socket);
+    if (connection) clearTimeout(connection.handshakeTimer);
   };
   Context.eventEmitter.on('prePublish', onPrePublish);
   Context.eventEmitter.on('postPublish', onPostPublish);
+  Context.eventEmitter.on('postPlay', onPostPlay);
 
   let port: number;
   try {
@@ -80,16 +179,20 @@ export async function startRtmpServer(options: RtmpServerOptions): Promise<RtmpS
   } catch (error) {
     Context.eventEmitter.off('prePublish', onPrePublish);
     Context.eventEmitter.off('postPublish', onPostPublish);
+    Context.eventEmitter.off('postPlay', onPostPlay);
     throw error;
   }
-  log.info('rtmp listening', { host: options.host, port });
+  log.info('rtmp listening', { host: options.host, port, ...limits });
 
   return {
     port,
+    refusals: () => refusals.counts(),
+    load: () => admission.counts(),
     close: async () => {
       Context.eventEmitter.off('prePublish', onPrePublish);
       Context.eventEmitter.off('postPublish', onPostPublish);
-      for (const socket of sockets) socket.destroy();
+      Context.eventEmitter.off('postPlay', onPostPlay);
+      for (const socket of connections.keys()) socket.destroy();
       await new Promise<void>((done) => server.close(() => done()));
     },
   };

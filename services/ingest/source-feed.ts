@@ -12,6 +12,8 @@ export type SourceFeed = {
   /** Starts writing the stream into `sink`, from the current group of pictures. Returns a detach function. */
   attach(sink: Writable): () => void;
   lastTagAt(): number;
+  /** When the keyframe a new attach would start from arrived (0 before the first): how much a switch replays. */
+  keyframeAt(): number;
 };
 
 /** Bound on the tags kept since the last keyframe (a broken encoder that never sends one). */
@@ -23,6 +25,7 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
   let sawAudio = false;
   let gop: Buffer[] = [];
   let lastTagAt = Date.now();
+  let keyframeAt = 0;
   const sinks = new Map<Writable, Buffer[]>();
   let settle: { resolve(source: Source): void; reject(error: Error): void } | undefined;
   const ready = new Promise<Source>((resolve, reject) => (settle = { resolve, reject }));
@@ -45,6 +48,7 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
         videoHeader = tag;
       } else if (info.isKeyframe) {
         gop = [];
+        keyframeAt = lastTagAt;
         if (settle && videoHeader) {
           const size = h264PictureSize(videoHeader) ?? publisher.announced();
           const fps = publisher.announced().fps || 30;
@@ -75,6 +79,7 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
   return {
     ready,
     lastTagAt: () => lastTagAt,
+    keyframeAt: () => keyframeAt,
     attach(sink) {
       const start = [flvFileHeader(audioHeader !== undefined), ...(audioHeader ? [audioHeader] : []), ...(videoHeader ? [videoHeader] : []), ...gop];
       sink.write(Buffer.concat(start));

@@ -8,9 +8,10 @@ import type { Logger } from '../core/log.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { disconnectNodeEncoders } from '../catalog/ingest/encoder-status.ts';
 import { ensureClassrooms } from '../catalog/ingest/ensure-classrooms.ts';
-import { openKeyDirectory, type KeyDirectory } from '../catalog/ingest/key-directory.ts';
+import { openKeyDirectory, type KeyDirectory, type KeyMatch } from '../catalog/ingest/key-directory.ts';
 import { abandonLesson, markEnded, markLive } from '../catalog/ingest/lesson-lifecycle.ts';
 import { finishRecordings, openDefaultRecording } from '../catalog/ingest/recording-lifecycle.ts';
+import { createClassroomFeeds, type ClassroomFeeds } from './classroom-feeds.ts';
 import { startDiskGuard, type DiskGuardOptions, type DiskState } from './disk-guard.ts';
 import { createLessonRegistry, type LessonRegistry } from './lessons.ts';
 import { continueOrphanedLessons } from './orphaned-lessons.ts';
@@ -34,6 +35,9 @@ export type IngestOptions = {
   /** Free-space threshold and check interval of the data disk (disk-guard.ts has the defaults). */
   disk?: Pick<DiskGuardOptions, 'minFreeBytes' | 'minFreeRatio' | 'checkSeconds'>;
 };
+
+/** How long an accepted encoder may take to send its first keyframe. */
+const firstKeyframeTimeoutMs = 15_000;
 
 /** `db` is the catalog; the caller owns it and closes it after this ingest has closed. */
 export async function startIngest(config: Config, log: Logger, db: Database, options: IngestOptions = {}): Promise<Ingest> {
@@ -78,33 +82,48 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
   const disk = await startDiskGuard({ dir: liveDir, log, ...options.disk });
   const keys = await openKeyDirectory(db, { refreshSeconds: config.catalog.keyRefreshSeconds, log });
   const sessions = new Set<Promise<void>>();
-  // One publish per classroom at a time: a second encoder (say on the backup key) while the first
-  // is still connected is refused, as node-media-server refuses a second publisher on one key.
-  const publishing = new Set<string>();
+  // The encoders each classroom is pushing from: one on its primary key and one on its backup key
+  // may push at once (one carries the lesson, the other stands by); a second on the same key kind
+  // is refused.
+  const classrooms = new Map<string, ClassroomFeeds>();
+  const busy = (match: KeyMatch) => (classrooms.get(match.classroomId)?.has(match.keyKind) ? `classroom ${match.classroomId} is already publishing on its ${match.keyKind} key` : undefined);
 
   const rtmp = await startRtmpServer({
     host: config.rtmp.host,
     port: config.rtmp.port,
+    limits: config.rtmp,
     log,
     authorize: ({ streamKey }) => {
       const match = keys.classroomFor(streamKey);
       if (!match) return { accept: false, reason: 'unknown stream key' };
       const space = disk.state();
       if (!space.ok) return { accept: false, reason: `disk ${space.alarm}: ${space.reason}` };
-      if (publishing.has(match.classroomId)) return { accept: false, reason: `classroom ${match.classroomId} is already publishing` };
-      return { accept: true };
+      const reason = busy(match);
+      return reason ? { accept: false, reason } : { accept: true };
     },
     onPublish: (publisher) => {
+      const refuse = (reason: string) => {
+        log.warn('publish refused', { remoteAddress: publisher.remoteAddress, reason });
+        publisher.close();
+      };
       // Looked up again: the keys may have been refreshed since prePublish.
       const match = keys.classroomFor(publisher.streamKey);
-      if (!match || publishing.has(match.classroomId)) {
-        log.warn('publish refused', { remoteAddress: publisher.remoteAddress, reason: match ? `classroom ${match.classroomId} is already publishing` : 'the stream key was just revoked' });
-        publisher.close();
+      if (!match) return refuse('the stream key was just revoked');
+      const { classroomId } = match;
+      const joining = classrooms.get(classroomId);
+      const feeds = joining ?? createClassroomFeeds(classroomId, { log, firstKeyframeTimeoutMs });
+      const added = feeds.add(match.keyKind, publisher);
+      if (typeof added === 'string') return refuse(added);
+      if (joining) {
+        log.info('encoder joins the classroom', { classroom: classroomId, keyKind: match.keyKind, remoteAddress: publisher.remoteAddress });
         return;
       }
-      publishing.add(match.classroomId);
-      publisher.onClose(() => publishing.delete(match.classroomId));
-      const session = runPublishSession(publisher, match, { config, db, lessons, liveDir, ffmpegPath, disk, log });
+      classrooms.set(classroomId, feeds);
+      // Forgotten when its last encoder leaves, so the classroom's next publish starts a new set.
+      feeds.onGone(() => {
+        if (feeds.isEmpty() && classrooms.get(classroomId) === feeds) classrooms.delete(classroomId);
+      });
+      const session = runPublishSession(feeds, { config, db, lessons, liveDir, ffmpegPath, disk, log });
       sessions.add(session);
       void session.finally(() => sessions.delete(session));
     },

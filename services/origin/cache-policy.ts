@@ -15,7 +15,8 @@ const contentTypes: Record<MediaFileKind, string> = {
 export function mediaFileKind(file: string): MediaFileKind | undefined {
   if (file === 'master.m3u8' || file === 'master-timeshift.m3u8') return 'master';
   if (file === 'index.m3u8' || file === 'timeshift.m3u8') return 'media-playlist';
-  if (file === 'hashes.json') return 'hash-list';
+  // hashes-live.json: the live window's hashes, so live viewers don't fetch the whole lesson's.
+  if (file === 'hashes.json' || file === 'hashes-live.json') return 'hash-list';
   if (/^init-r\d+-[A-Za-z0-9]+\.mp4$/.test(file)) return 'init';
   if (/^r\d+-\d+\.m4s$/.test(file)) return 'segment';
   return undefined;

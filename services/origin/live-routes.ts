@@ -2,6 +2,7 @@
 // from the media root, with the headers from cache-policy.ts. Only the names the packager
 // publishes are served (media-request.ts), and no path can leave the root (media-path.ts). A
 // protected lesson's files go only to requests with a good playback token (playback-guard.ts).
+import { readFile } from 'node:fs/promises';
 import type { Request, Response, Router } from 'express';
 import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
@@ -27,20 +28,35 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: Play
       }
       response.set(protectedHeader, '1');
     }
+    const path = resolveMediaPath(liveDir, media.parts);
+    const cacheControl = cacheControlFor(media.kind, lesson?.segmentSeconds ?? 2, lesson ? lesson.ended : true);
+    const missing = () => {
+      response.set('Cache-Control', notFoundCacheControl);
+      sendError(response, 404, lesson ? 'not available yet' : 'no such lesson', 'the lesson may not have started; retry in a second');
+    };
+    if (media.kind !== 'init' && media.kind !== 'segment') {
+      // Playlists and hash lists are replaced (by rename) every segment. sendFile takes the size
+      // from one file and may then open its successor, sending a cut-off copy; one read is one file.
+      // express's send still answers conditional requests (ETag) with 304.
+      readFile(path).then(
+        (body) => void response.set({ 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': cacheControl }).send(body),
+        missing,
+      );
+      return;
+    }
     response.sendFile(
-      resolveMediaPath(liveDir, media.parts),
+      path,
       {
         dotfiles: 'deny',
         cacheControl: false,
         headers: {
           'Content-Type': contentTypeFor(media.kind),
-          'Cache-Control': cacheControlFor(media.kind, lesson?.segmentSeconds ?? 2, lesson ? lesson.ended : true),
+          'Cache-Control': cacheControl,
         },
       },
       (error) => {
         if (!error || response.headersSent) return;
-        response.set('Cache-Control', notFoundCacheControl);
-        sendError(response, 404, lesson ? 'not available yet' : 'no such lesson', 'the lesson may not have started; retry in a second');
+        missing();
       },
     );
   }

@@ -1,8 +1,8 @@
 // Owns a lesson's playlists. It follows what the segmenter (ffmpeg) has finished, gives each
 // segment the lesson's next sequence number, hashes it, and rewrites the rendition's live playlist
-// (the sliding window), its time-shift playlist (the whole lesson so far), its hash list and (once
-// every rendition has media) the master playlists: one over the live playlists, one over the
-// time-shift ones. Encoder runs follow one
+// (the sliding window), its time-shift playlist (the whole lesson so far), its hash lists (the
+// newest segments, and the whole lesson: hash-lists.ts) and (once every rendition has media) the
+// master playlists: one over the live playlists, one over the time-shift ones. Encoder runs follow one
 // another in the same lesson: a new run continues the numbering after a discontinuity. A lesson
 // whose ingest died mid-lesson is continued from what its folder holds (restored-lesson.ts): the
 // segments already published keep their names and numbers, and what the dead run's segmenter
@@ -19,6 +19,7 @@ import { codecsFromInitSegment } from './codec-string.ts';
 import { writeMasterPlaylist } from './master-playlist.ts';
 import { writeMediaPlaylist } from './media-playlist.ts';
 import { publishedSegmentPattern, restoreLesson, type RestoredLesson } from './restored-lesson.ts';
+import { liveHashListLength, wholeHashList, type WholeHashList } from './hash-lists.ts';
 import { hashListFor, type SegmentRecord } from './segment-record.ts';
 
 export const masterPlaylistName = 'master.m3u8';
@@ -26,7 +27,10 @@ export const mediaPlaylistName = 'index.m3u8';
 /** The whole lesson so far: a viewer can seek back to its start while it is live. */
 export const timeShiftMasterName = 'master-timeshift.m3u8';
 export const timeShiftPlaylistName = 'timeshift.m3u8';
+/** Every segment of the lesson so far, for time-shift viewers. */
 export const hashListName = 'hashes.json';
+/** The newest segments, for live viewers: the live window and a margin. */
+export const liveHashListName = 'hashes-live.json';
 /** Published names carry the run, so a reconnect never reuses a name a cache may hold. */
 export const publishedSegmentName = (run: number, index: number) => `r${run}-${index}.m4s`;
 export const publishedInitName = (run: number, rendition: string) => `init-r${run}-${rendition}.mp4`;
@@ -44,7 +48,7 @@ export type LessonPackagerOptions = {
   restored?: RestoredLesson;
 };
 
-type RenditionState = { rendition: Rendition; segments: SegmentRecord[]; codecs?: string };
+type RenditionState = { rendition: Rendition; segments: SegmentRecord[]; codecs?: string; hashes: WholeHashList };
 
 type ActiveRun = {
   run: number;
@@ -83,7 +87,8 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
   const { log } = options;
   const states = options.ladder.map((rendition): RenditionState => {
     const restored = options.restored?.renditions.get(rendition.name);
-    return { rendition, segments: [...(restored?.segments ?? [])], ...(restored?.codecs ? { codecs: restored.codecs } : {}) };
+    const segments = [...(restored?.segments ?? [])];
+    return { rendition, segments, ...(restored?.codecs ? { codecs: restored.codecs } : {}), hashes: wholeHashList(rendition.name, segments) };
   });
   let active: ActiveRun | undefined;
   let ended = false;
@@ -159,7 +164,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       const uri = publishedSegmentName(run.run, index);
       const body = await takeSegment(join(privateDir, entry.uri), join(publicDir, uri));
       const elapsed = run.elapsed.get(name) ?? 0;
-      state.segments.push({
+      const record: SegmentRecord = {
         sequence: run.firstSequence + index,
         uri,
         duration: entry.duration,
@@ -168,7 +173,9 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
         discontinuity: isFirstOfRun && run.firstSequence > 0,
         sha256: createHash('sha256').update(body).digest('hex'),
         bytes: body.length,
-      });
+      };
+      state.segments.push(record);
+      state.hashes.add(record);
       run.lastIndex.set(name, index);
       run.elapsed.set(name, elapsed + entry.duration);
       lastSegmentAt = Date.now();
@@ -183,10 +190,15 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     const dir = join(options.lessonDir, state.rendition.name);
     const playlist = writeMediaPlaylist(state.segments, { windowSize: options.windowSize, segmentSeconds: options.segmentSeconds, ended });
     const timeShift = writeMediaPlaylist(state.segments, { windowSize: 'all', segmentSeconds: options.segmentSeconds, ended, playlistType: 'event' });
-    // Written before the live playlist, so a segment a viewer sees live is already in the time-shift list.
+    const newest = state.segments.slice(-liveHashListLength(options.windowSize));
+    // The live hash list first: a segment a viewer sees in a playlist is already in it, so a peer
+    // that passes the segment on at once can be checked. The time-shift playlist before the live one,
+    // so a segment a viewer sees live is already in the time-shift list. The whole-lesson hash list
+    // last, off the live viewers' path (time-shift viewers' checks wait for it if they must).
+    await writeFileAtomic(join(dir, liveHashListName), JSON.stringify(hashListFor(state.rendition.name, newest)));
     await writeFileAtomic(join(dir, timeShiftPlaylistName), timeShift);
     await writeFileAtomic(join(dir, mediaPlaylistName), playlist);
-    await writeFileAtomic(join(dir, hashListName), JSON.stringify(hashListFor(state.rendition.name, state.segments)));
+    await writeFileAtomic(join(dir, hashListName), state.hashes.text());
   }
 
   async function publishMaster(): Promise<void> {

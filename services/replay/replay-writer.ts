@@ -3,7 +3,8 @@
 // copy only where the two folders are on different file systems), a VOD playlist and a hash list
 // per rendition, and the master playlist written last, so a replay is served only once it is whole.
 // The replay then stands on its own: cleaning the lesson's live folder, or deleting another
-// recording of the same lesson, never touches it.
+// recording of the same lesson, never touches it. A manifest written first says whether the replay
+// needs a playback token, so the origin guards it without asking the catalog (vod-routes.ts).
 import { copyFile, link, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
@@ -28,7 +29,14 @@ export class EmptyRecordingError extends Error {
   override name = 'EmptyRecordingError';
 }
 
-export type ReplayOptions = { lessonDir: string; vodDir: string; recordingId: string; range: RecordingRange };
+/** The replay's own facts, beside its playlists; a dot-file, so it is never served (media-request.ts). */
+export const replayManifestName = '.replay.json';
+
+/** `protected`: the lesson was not public, so every file of the replay needs a playback token. */
+export type ReplayManifest = { recordingId: string; protected: boolean };
+
+/** `protected`: the recorded lesson is not public (its visibility when the replay is written). */
+export type ReplayOptions = { lessonDir: string; vodDir: string; recordingId: string; range: RecordingRange; protected?: boolean };
 
 export async function writeReplay(options: ReplayOptions): Promise<ReplaySummary> {
   const replayDir = resolveMediaPath(options.vodDir, [options.recordingId]);
@@ -42,6 +50,10 @@ export async function writeReplay(options: ReplayOptions): Promise<ReplaySummary
   );
   const sequences = lists[0] && recordedSequences(lists[0], options.range);
   if (!sequences) throw new EmptyRecordingError('no segment of the lesson falls inside the recording');
+  // Before any media file, so no file of a protected replay is ever served without its guard.
+  await mkdir(replayDir, { recursive: true });
+  const manifest: ReplayManifest = { recordingId: options.recordingId, protected: options.protected ?? false };
+  await writeFileAtomic(join(replayDir, replayManifestName), JSON.stringify(manifest));
 
   let sizeBytes = 0;
   let durationSeconds = 0;

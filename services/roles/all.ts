@@ -16,6 +16,7 @@ import { announceSetup, catalogWebRoutes, startCatalogJobs } from './catalog-web
 import { startIngestRole, type IngestRole } from './ingest.ts';
 import { startRelayRole, type RelayRole } from './relay.ts';
 import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
+import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import type { RunningRole } from './running-role.ts';
 
 export async function startAll(config: Config, log: Logger): Promise<RunningRole> {
@@ -40,7 +41,10 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
       metrics: [
         { tier: 'ingest', url: () => `${loopback}:${role?.httpPort ?? 0}/metrics` },
         { tier: 'relay', url: () => `${loopback}:${relayPort}/metrics` },
+        // Tiers on other machines (more relays, say) that this node's operators want to see too.
+        ...configuredTiers(config.dashboard),
       ],
+      scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
       disks: () => (role ? [{ node: config.node.id, state: role.ingest.diskState() }] : []),
     });
     const mediaBase = (request: Request) => `${request.protocol}://${request.hostname}:${relayPort}`;

@@ -12,9 +12,9 @@ import { ensureSetupToken } from '../catalog/auth/setup-token.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { alarmMetricsPath } from '../stats/alarm-metrics.ts';
 import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
+import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
 import { startRetentionSweeper, type RetentionSweeper } from '../catalog/recordings/retention-sweep.ts';
-import { replayPageRoutes } from '../web/replay-pages.ts';
 
 export type CatalogWebOptions = {
   db: Database;
@@ -28,8 +28,17 @@ export type CatalogWebOptions = {
 };
 
 export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
-  // Without one given (a catalog on its own), a dashboard that reads the catalog when asked.
-  const dashboard = options.dashboard ?? createDashboard({ db: options.db, log: options.log.child({ part: 'dashboard' }), node: options.config.node.id, settings: options.config.alarms });
+  // Without one given, a dashboard that reads the catalog and the configured tiers when asked.
+  const dashboard =
+    options.dashboard ??
+    createDashboard({
+      db: options.db,
+      log: options.log.child({ part: 'dashboard' }),
+      node: options.config.node.id,
+      settings: options.config.alarms,
+      metrics: configuredTiers(options.config.dashboard),
+      scrapeTimeoutMs: options.config.dashboard.scrapeTimeoutSeconds * 1000,
+    });
   const context: CatalogContext = {
     db: options.db,
     config: options.config,

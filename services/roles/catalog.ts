@@ -1,5 +1,6 @@
 // `classcast catalog`: the catalog's JSON API and the web pages on http.port, without ingest (a
 // province runs it beside its ingest nodes, all on one PostgreSQL), and /metrics (process metrics).
+// Its operator dashboard reads the tiers the configuration lists (dashboard.tiers).
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
@@ -10,20 +11,30 @@ import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
 import { announceSetup, catalogWebRoutes, startCatalogJobs } from './catalog-web.ts';
 import { createDashboard } from '../stats/dashboard-service.ts';
+import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import type { RunningRole } from './running-role.ts';
 
 export async function startCatalogRole(config: Config, log: Logger): Promise<RunningRole & { httpPort: number }> {
   if (!playerIsBuilt()) await buildPlayer();
   const db = await openDatabase(config, log);
   // On its own, the dashboard knows what the catalog knows (live lessons, encoders, viewing
-  // sessions); it still evaluates the timetable alarms on its timer and sends their webhooks.
-  const dashboard = createDashboard({ db, log: log.child({ part: 'dashboard' }), node: config.node.id, settings: config.alarms });
+  // sessions) and what the tiers it is told of serve at /metrics; it evaluates the alarms on its
+  // timer and sends their webhooks.
+  const dashboard = createDashboard({
+    db,
+    log: log.child({ part: 'dashboard' }),
+    node: config.node.id,
+    settings: config.alarms,
+    metrics: configuredTiers(config.dashboard),
+    scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
+  });
   let http;
   let setupUrl: { setup?: string } = {};
   try {
     http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
+      trustProxy: config.http.trustProxy,
       log,
       routers: [metricsRoute(createMetricsRegistry('catalog', config.node.id)), ...catalogWebRoutes({ db, config, log, rtmpPort: () => config.rtmp.port, dashboard })],
       health: () => ({ role: 'catalog', node: config.node.id, database: db.kind }),

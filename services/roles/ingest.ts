@@ -14,6 +14,8 @@ import { lessonsApi } from '../origin/lessons-api.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
 import { createPlaybackGuard } from '../origin/playback-guard.ts';
 import { vodRoutes } from '../origin/vod-routes.ts';
+import { createEgressMeter } from '../origin/egress-meter.ts';
+import { registerOriginMetrics } from '../stats/origin-metrics.ts';
 import { originLessons } from '../tracker/origin-lessons.ts';
 import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
 import { registerIngestMetrics } from '../stats/ingest-metrics.ts';
@@ -58,6 +60,8 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   const metrics = createMetricsRegistry('ingest', config.node.id);
   registerIngestMetrics(metrics, { lessons: () => ingest.lessons.list(), db, node: config.node.id });
   registerTrackerMetrics(metrics, () => tracker);
+  const egress = createEgressMeter();
+  registerOriginMetrics(metrics, egress.totals);
   const qoe = qoeService({
     register: metrics,
     node: config.node.id,
@@ -71,8 +75,9 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
     http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
+      trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(metrics), qoe.router, liveRoutes(ingest.liveDir, lessonFor, guard), vodRoutes(ingest.vodDir), lessonsApi(() => ingest.lessons.list()), ...(options.routers ?? [])],
+      routers: [metricsRoute(metrics), qoe.router, egress.router, liveRoutes(ingest.liveDir, lessonFor, guard), vodRoutes(ingest.vodDir, guard), lessonsApi(() => ingest.lessons.list()), ...(options.routers ?? [])],
       health: () => ({
         role: 'ingest',
         node: config.node.id,
@@ -88,7 +93,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
     throw error;
   }
   if (config.p2p.enabled) {
-    const knownLessons = originLessons(() => ingest.lessons.list());
+    const knownLessons = originLessons(() => ingest.lessons.list(), ingest.vodDir);
     tracker = mountTracker(http.server, { knownLessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback });
   }
   return {

@@ -52,6 +52,7 @@ export async function startRelayRole(config: Config, log: Logger, options: Relay
   const http = await startHttpServer({
     host: config.http.host,
     port: options.port ?? config.http.port,
+    trustProxy: config.http.trustProxy,
     log,
     routers: [metricsRoute(metrics), qoe.router, relay.router],
     fastPath: (request, response) => {

@@ -1,13 +1,14 @@
 // What is wrong on the platform now, from the same facts the dashboard shows: a lesson the timetable
 // says should be live with no encoder, a live stream that stalled (encoder gone, no data, transcoder
-// stuck) or fell far below its own norm, a relay whose upstream is down, an ingest disk filling up.
+// stuck) or fell far below its own norm, a relay whose upstream is down, an ingest disk filling up,
+// a tier whose /metrics the dashboard cannot read.
 // Pure evaluation: facts and times in, the list of alarms out; alarm-runner.ts keeps the state
 // (raised, cleared), logs and calls the webhook. An alarm's id names its cause, so the same cause
 // keeps the same id from one evaluation to the next.
 import type { DiskState } from '../ingest/disk-guard.ts';
 import type { CatalogLesson } from './dashboard-figures.ts';
 
-export type AlarmKind = 'no-encoder' | 'stream-stalled' | 'stream-degraded' | 'relay-upstream-down' | 'disk';
+export type AlarmKind = 'no-encoder' | 'stream-stalled' | 'stream-degraded' | 'relay-upstream-down' | 'disk' | 'tier-unreachable';
 export type Severity = 'warning' | 'critical';
 
 export type Alarm = {
@@ -41,6 +42,8 @@ export type AlarmInput = {
   packagerLag: ReadonlyMap<string, number>;
   relays: ReadonlyArray<{ node: string; upstreams: ReadonlyArray<{ url: string; up: boolean }> }>;
   disks: ReadonlyArray<{ node: string; state: DiskState }>;
+  /** The tiers whose /metrics the dashboard reads, and whether the last read worked. */
+  tiers?: ReadonlyArray<{ tier: string; url: string; ok: boolean; error?: string }>;
 };
 
 /** The median of the values, or null with fewer than `atLeast` of them. */
@@ -91,6 +94,16 @@ export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alar
     else if (state.totalBytes > 0 && state.freeBytes < 2 * state.minFreeBytes) {
       alarms.push({ ...base, severity: 'warning', message: `disk filling up: ${gibibytes(state.freeBytes)} free, publishes stop under ${gibibytes(state.minFreeBytes)}` });
     }
+  }
+  for (const tier of input.tiers ?? []) {
+    if (tier.ok) continue;
+    alarms.push({
+      id: `tier-unreachable:${tier.url}`,
+      kind: 'tier-unreachable',
+      severity: 'critical',
+      subject: `${tier.tier} ${tier.url}`,
+      message: `its /metrics cannot be read (${tier.error ?? 'no answer'}): the tier may be down, and the dashboard misses its figures`,
+    });
   }
   const rank = (alarm: Alarm) => (alarm.severity === 'critical' ? 0 : 1);
   return alarms.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));

@@ -1,6 +1,6 @@
 // What the operator dashboard shows, worked out from what the platform already has: the tiers'
-// /metrics samples (viewers, bytes, relay upstreams, startup and stall counters) and the catalog's
-// lessons with their encoder status. Pure: the service passes in the samples, the catalog rows and
+// /metrics samples (viewers, bytes, relay upstreams, startup and stall counters, the ingest's
+// keyframe interval and transcoder figures) and the catalog's lessons with their encoder status. Pure: the service passes in the samples, the catalog rows and
 // earlier counter snapshots (rates and quality are differences over a window, as Prometheus'
 // rate() would take them), and gets back the figures of now and the values of one history point.
 import type { MetricSample } from './prom-text.ts';
@@ -41,6 +41,10 @@ export type IngestHealth = {
   height: number | null;
   /** Seconds since the ingest node last wrote the encoder status (every 5 s while connected). */
   statusAgeSeconds: number | null;
+  /** From the ingest's /metrics, where read (null otherwise): the encoder's keyframe interval, ffmpeg's speed, frames it dropped in the lesson. */
+  keyframeIntervalSeconds: number | null;
+  transcoderSpeed: number | null;
+  droppedFrames: number | null;
 };
 
 export type DashboardNow = {
@@ -68,6 +72,7 @@ export function counterTotals(at: number, samples: readonly MetricSample[]): Cou
       // Relays pull from the province (or a parent relay): what they fetch is the tier above's egress.
       add('egress', value);
     } else if (name === 'classcast_relay_bytes_to_viewers_total') add(`relay.${labels.node}.down`, value);
+    else if (name === 'classcast_origin_bytes_sent_total') add('originEgress', value);
     else if (name === 'classcast_viewer_bytes_total') {
       add(`bytes.${labels.source}`, value);
       // Viewers playing straight from the origin take their HTTP bytes from the province itself.
@@ -138,7 +143,7 @@ export type NowInput = {
 
 export function dashboardNow(input: NowInput): DashboardNow {
   const { at, samples, counters, windows, lessons } = input;
-  const ingest = ingestHealth(at, lessons);
+  const ingest = ingestHealth(at, lessons, samples);
   if (!samples) return { at, viewers: null, bandwidth: null, quality: null, ingest };
 
   const titles = new Map(lessons.map((lesson) => [lesson.id, lesson.title]));
@@ -177,7 +182,8 @@ export function dashboardNow(input: NowInput): DashboardNow {
     at,
     viewers: { total, byLesson: named(byLesson, (id) => titles.get(id) ?? id), byCity: named(byCity, placeName(input.cityNames)), bySchool: named(bySchool, placeName(input.schoolNames)) },
     bandwidth: {
-      provinceEgressBps: perSecond(counters, windows.short, 'egress'),
+      // The origin's own count when a scraped origin has one; else what the tiers below fetched from it.
+      provinceEgressBps: counters.totals.originEgress !== undefined ? perSecond(counters, windows.short, 'originEgress') : perSecond(counters, windows.short, 'egress'),
       relays,
       p2pOffload: http !== null && p2p !== null && http + p2p > 0 ? p2p / (http + p2p) : null,
     },
@@ -191,8 +197,15 @@ export function dashboardNow(input: NowInput): DashboardNow {
   };
 }
 
-/** Live lessons' encoders, from the catalog (what ingest nodes wrote), most recently started first. */
-export function ingestHealth(at: number, lessons: readonly CatalogLesson[]): IngestHealth[] {
+/**
+ * Live lessons' encoders, from the catalog (what ingest nodes wrote), most recently started first,
+ * with the transcoding figures only the ingest's /metrics have where those are read.
+ */
+export function ingestHealth(at: number, lessons: readonly CatalogLesson[], samples: readonly MetricSample[] = []): IngestHealth[] {
+  const byLesson = (name: string) => new Map(samples.filter((sample) => sample.name === name && sample.labels.lesson).map((sample) => [sample.labels.lesson!, sample.value]));
+  const keyframeInterval = byLesson('classcast_ingest_keyframe_interval_seconds');
+  const speed = byLesson('classcast_transcoder_speed');
+  const dropped = byLesson('classcast_transcoder_dropped_frames_total');
   return lessons
     .filter((lesson) => lesson.state === 'live')
     .sort((a, b) => b.startsAt - a.startsAt)
@@ -209,6 +222,9 @@ export function ingestHealth(at: number, lessons: readonly CatalogLesson[]): Ing
         width: encoder?.width ?? null,
         height: encoder?.height ?? null,
         statusAgeSeconds: encoder ? Math.max(0, (at - encoder.updatedAt) / 1000) : null,
+        keyframeIntervalSeconds: keyframeInterval.get(lesson.id) ?? null,
+        transcoderSpeed: speed.get(lesson.id) ?? null,
+        droppedFrames: dropped.get(lesson.id) ?? null,
       };
     });
 }

@@ -1,5 +1,6 @@
 // The operator dashboard's engine in a catalog process: every `checkSeconds` it reads the tiers'
-// /metrics that this process can reach (in `all`, its own ingest and city relay) and the catalog,
+// /metrics that this process can reach (in `all`, its own ingest and city relay; for a catalog on
+// its own, the tiers its configuration lists, dashboard-tiers.ts) and the catalog,
 // works out the figures of now, evaluates the alarms (raised and cleared through the runner) and,
 // every 10 s, keeps a history point. Where nothing ticks it (a catalog whose role did not start it),
 // asking for a snapshot ticks once, so the page still shows fresh figures.
@@ -23,8 +24,10 @@ export type DashboardOptions = {
   /** This catalog node's id (named in webhook calls). */
   node: string;
   settings: DashboardSettings;
-  /** The tiers' /metrics this process reads; none for a catalog on its own. */
+  /** The tiers' /metrics this process reads; none for a catalog on its own that lists none. */
   metrics?: MetricsSource[];
+  /** How long a tier may take to answer before it counts as unreachable (default 3 s). */
+  scrapeTimeoutMs?: number;
   /** Ingest disks this process can see (in `all`, its own). */
   disks?: () => Array<{ node: string; state: DiskState }>;
   history?: Partial<HistorySettings>;
@@ -89,7 +92,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   const read = async () => {
     const at = clock();
-    const scrapes = await Promise.all(sources.map((source) => scrapeMetrics(source)));
+    const scrapes = await Promise.all(sources.map((source) => scrapeMetrics(source, options.scrapeTimeoutMs)));
     tiers = scrapes.map((scrape) => ({ tier: scrape.source.tier, url: scrape.source.url(), ok: scrape.ok, ...(scrape.ok ? {} : { error: scrape.error }) }));
     const samples: MetricSample[] | undefined = sources.length === 0 ? undefined : scrapes.flatMap((scrape) => (scrape.ok ? scrape.samples : []));
     const lessons = await dashboardLessons(db, at);
@@ -107,7 +110,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     }
     const packagerLag = new Map((samples ?? []).filter((sample) => sample.name === 'classcast_packager_lag_seconds' && sample.labels.lesson).map((sample) => [sample.labels.lesson!, sample.value]));
     const relays = now.bandwidth?.relays ?? [];
-    runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [] }, settings), at);
+    runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [], tiers }, settings), at);
     if (history.add(at, historyPoint(now))) nameSeries(names, now);
     if (!sessions || at - sessions.at >= sessionsReadMs) sessions = { at, buckets: await finishedSessions(db, at - keptHistoryMs, sessionBucketSeconds) };
     latest = now;

@@ -1,39 +1,28 @@
-// An ingest node's figures per live lesson, read when scraped: what the encoder sends (bitrate, fps,
-// picture size, as encoder-meter.ts measured it for the catalog's encoder status), how often the
-// lesson's encoder run restarted (reconnects and transcoder restarts), and what the packager
-// published (segments per rendition, their durations, the age of the newest one). Only lessons this
-// node carries and that have not ended get a `lesson` label, so the series end with the lesson.
+// An ingest node's figures per live lesson, read when scraped, from this process's memory: what the
+// encoder sends (bitrate, fps, keyframe interval, picture size, as encoder-meter.ts measures it),
+// how its transcoder keeps up (ffmpeg's speed, frames dropped and duplicated, from transcoder.ts),
+// how often the lesson's encoder run restarted (reconnects and transcoder restarts), and what the
+// packager published (segments per rendition, their durations, the age of the newest one). Only
+// lessons this node carries and that have not ended get a `lesson` label, so the series end with
+// the lesson.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Queryable } from '../catalog/db/database.ts';
 import type { Lesson } from '../ingest/lessons.ts';
+import { rtmpRefusalReasons, rtmpRefusalTotals } from '../ingest/rtmp-refusals.ts';
+import { connectedStreamKeys, encoderConnectedAt, encoderFigures, lessonTranscoding, type EncoderFigures } from '../ingest/live-figures.ts';
 
 export type IngestMetricsSource = {
   lessons: () => Lesson[];
-  /** The catalog the encoder status is written to, and this node's id there. */
+  /** The catalog, asked once per new encoder which classroom its stream key belongs to. */
   db: Queryable;
   node: string;
 };
 
-type EncoderRow = { lesson_id: string; bitrate_kbps: number | null; fps: number | null; width: number | null; height: number | null };
-
-/** One read of the catalog per scrape, however many gauges ask. */
-const encoderReadMs = 1000;
-
 export function registerIngestMetrics(register: Registry, source: IngestMetricsSource): void {
   const liveLessons = () => source.lessons().filter((lesson) => lesson.state !== 'ended');
+  const encoders = encodersByClassroom(source.db);
 
-  let encoderRead: { at: number; rows: Promise<Map<string, EncoderRow>> } | undefined;
-  const encoders = (): Promise<Map<string, EncoderRow>> => {
-    if (encoderRead && Date.now() - encoderRead.at < encoderReadMs) return encoderRead.rows;
-    const rows = source.db
-      .query<EncoderRow>('select lesson_id, bitrate_kbps, fps, width, height from encoder_status where ingest_node = $1 and connected and lesson_id is not null', [source.node])
-      .then((found) => new Map(found.map((row) => [row.lesson_id, row])))
-      // A catalog that does not answer leaves the encoder gauges empty for this scrape, not /metrics failing.
-      .catch(() => new Map<string, EncoderRow>());
-    encoderRead = { at: Date.now(), rows };
-    return rows;
-  };
-  const encoderGauge = (name: string, help: string, field: Exclude<keyof EncoderRow, 'lesson_id'>) =>
+  const encoderGauge = (name: string, help: string, field: keyof EncoderFigures) =>
     new Gauge({
       name,
       help,
@@ -41,17 +30,48 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
       registers: [register],
       async collect() {
         this.reset();
-        const rows = await encoders();
+        const byClassroom = await encoders();
         for (const lesson of liveLessons()) {
-          const value = rows.get(lesson.id)?.[field];
-          if (value !== null && value !== undefined) this.set({ lesson: lesson.id }, Number(value));
+          const value = byClassroom.get(lesson.classroomId)?.[field];
+          if (value !== null && value !== undefined) this.set({ lesson: lesson.id }, value);
         }
       },
     });
-  encoderGauge('classcast_ingest_input_bitrate_kbps', 'Bitrate the encoder sends (FLV bytes, audio and video), over the last few seconds.', 'bitrate_kbps');
-  encoderGauge('classcast_ingest_input_fps', 'Video frames per second the encoder sends, over the last few seconds.', 'fps');
+  encoderGauge('classcast_ingest_input_bitrate_kbps', 'Bitrate the encoder sends (FLV bytes, audio and video), over the last 5 s.', 'bitrateKbps');
+  encoderGauge('classcast_ingest_input_fps', 'Video frames per second the encoder sends, over the last 5 s.', 'fps');
+  encoderGauge('classcast_ingest_keyframe_interval_seconds', 'Seconds between the last two keyframes the encoder sent (its GOP); segments cannot be shorter.', 'keyframeIntervalSeconds');
   encoderGauge('classcast_ingest_input_width', 'Width of the encoder picture in pixels.', 'width');
   encoderGauge('classcast_ingest_input_height', 'Height of the encoder picture in pixels.', 'height');
+
+  new Gauge({
+    name: 'classcast_transcoder_speed',
+    help: "ffmpeg's speed against real time for the lesson's running transcoder: about 1 when it keeps up with the encoder, under 1 when it falls behind.",
+    labelNames: ['lesson'],
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const lesson of liveLessons()) {
+        const speed = lessonTranscoding(lesson.dir)?.speed;
+        if (speed !== null && speed !== undefined) this.set({ lesson: lesson.id }, speed);
+      }
+    },
+  });
+  const frameCounter = (name: string, help: string, field: 'droppedFrames' | 'duplicatedFrames') =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['lesson'],
+      registers: [register],
+      collect() {
+        this.reset();
+        for (const lesson of liveLessons()) {
+          const transcoding = lessonTranscoding(lesson.dir);
+          if (transcoding) this.inc({ lesson: lesson.id }, transcoding[field]);
+        }
+      },
+    });
+  frameCounter('classcast_transcoder_dropped_frames_total', "Frames ffmpeg dropped to hold the ladder's frame rate (a source faster than the rendition, or a transcoder behind), over the lesson's runs.", 'droppedFrames');
+  frameCounter('classcast_transcoder_duplicated_frames_total', "Frames ffmpeg duplicated to hold the ladder's frame rate (a source slower than the rendition, or gaps in it), over the lesson's runs.", 'duplicatedFrames');
 
   new Gauge({
     name: 'classcast_ingest_live_lessons',
@@ -61,6 +81,17 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     collect() {
       this.reset();
       for (const state of ['starting', 'live', 'reconnecting'] as const) this.set({ state }, liveLessons().filter((lesson) => lesson.state === state).length);
+    },
+  });
+  new Counter({
+    name: 'classcast_rtmp_refusals_total',
+    help: 'RTMP connections refused or closed for hostile or broken input, by reason (services/ingest/rtmp-refusals.ts).',
+    labelNames: ['reason'],
+    registers: [register],
+    collect() {
+      this.reset();
+      const totals = rtmpRefusalTotals();
+      for (const reason of rtmpRefusalReasons) this.inc({ reason }, totals[reason]);
     },
   });
   new Counter({
@@ -126,4 +157,39 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
       for (const key of observed.keys()) if (!seen.has(key)) observed.delete(key);
     },
   });
+}
+
+/**
+ * The connected encoders' figures by classroom. Encoders register under their stream key; which
+ * classroom a key belongs to is asked of the catalog once per key while it stays connected. When
+ * a classroom has two encoders connected (primary and backup key), the newer one's figures count.
+ */
+function encodersByClassroom(db: Queryable): () => Promise<Map<string, EncoderFigures>> {
+  const classroomOf = new Map<string, Promise<string | undefined>>();
+  const lookUp = (key: string) =>
+    db
+      .query<{ id: string }>('select id from classrooms where primary_key = $1 or backup_key = $1', [key])
+      .then((rows) => rows[0]?.id)
+      .catch(() => {
+        // A catalog that does not answer leaves this key's figures out of this scrape, and is asked again at the next.
+        classroomOf.delete(key);
+        return undefined;
+      });
+  return async () => {
+    const keys = connectedStreamKeys();
+    for (const key of classroomOf.keys()) if (!keys.includes(key)) classroomOf.delete(key);
+    const newest = new Map<string, { key: string; at: number }>();
+    for (const key of keys) {
+      if (!classroomOf.has(key)) classroomOf.set(key, lookUp(key));
+      const classroom = await classroomOf.get(key);
+      const at = encoderConnectedAt(key) ?? 0;
+      if (classroom !== undefined && at >= (newest.get(classroom)?.at ?? -1)) newest.set(classroom, { key, at });
+    }
+    const figures = new Map<string, EncoderFigures>();
+    for (const [classroom, { key }] of newest) {
+      const found = encoderFigures(key);
+      if (found) figures.set(classroom, found);
+    }
+    return figures;
+  };
 }

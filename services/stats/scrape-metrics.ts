@@ -17,6 +17,8 @@ export async function scrapeMetrics(source: MetricsSource, timeoutMs = 3000): Pr
     if (!response.ok) return { source, ok: false, error: `HTTP ${response.status}` };
     return { source, ok: true, samples: parsePromText(await response.text()) };
   } catch (error) {
-    return { source, ok: false, error: (error as Error).message };
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is in its cause.
+    const cause = (error as Error & { cause?: { code?: unknown } }).cause?.code;
+    return { source, ok: false, error: typeof cause === 'string' ? `${(error as Error).message} (${cause})` : (error as Error).message };
   }
 }

@@ -7,7 +7,8 @@ import { expectedInfoHashes } from './swarm-hashes.ts';
 
 /**
  * A swarm the node can serve: the watch page's swarm id and the master playlist it plays;
- * `protectedLesson` is the lesson's id when joining takes a playback token for it.
+ * `protectedLesson` is what the joining connection's playback token must name ("live:<lesson>" or
+ * "vod:<recording>") when joining takes one.
  */
 export type KnownSwarm = { swarmId: string; masterPlaylist: string; protectedLesson?: string };
 

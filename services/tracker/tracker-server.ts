@@ -4,7 +4,8 @@
 // accepts only the swarms of lessons the node carries (swarm-filter.ts). Idle connections are closed
 // and peers that stopped announcing dropped, so a flood leaves nothing behind. A protected lesson's
 // swarm is joined only over a connection opened with that lesson's playback token (/tracker?token=),
-// checked at the upgrade with the shared secrets alone.
+// checked at the upgrade with the shared secrets alone; a protected replay's, with a `vod` token for
+// its recording.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import TrackerServer, { type TrackerSocket } from 'bittorrent-tracker/server';
@@ -14,7 +15,7 @@ import { readPlaybackToken } from '../core/playback-token.ts';
 import { tokenOf } from '../origin/playback-guard.ts';
 import { createAnnounceLimits, type AnnounceLimitSettings } from './announce-limits.ts';
 import { createSwarmFilter, type KnownSwarm } from './swarm-filter.ts';
-import { liveSwarmId } from './swarm-hashes.ts';
+import { liveSwarmId, recordingSwarmId } from './swarm-hashes.ts';
 
 export const trackerPath = '/tracker';
 
@@ -61,9 +62,11 @@ export type Tracker = { stats(): TrackerStats; close(): void };
 
 /**
  * A lesson the node carries now (live, or ended and replayable), with the master playlist viewers
- * play; `protected` when its swarm needs a playback token.
+ * play; `protected` when its swarm needs a playback token. `scope: 'vod'` is a finished recording's
+ * replay, served under /vod/<id>/: `lessonId` is then the recording's id and the swarm is
+ * classcast-vod-<id>.
  */
-export type CarriedLesson = { lessonId: string; masterPlaylist: string; protected?: boolean };
+export type CarriedLesson = { lessonId: string; masterPlaylist: string; protected?: boolean; scope?: 'live' | 'vod' };
 
 export type TrackerOptions = {
   knownLessons: () => Iterable<CarriedLesson>;
@@ -81,6 +84,7 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
   const limits = createAnnounceLimits(settings.limits);
   const filter = createSwarmFilter(() => lessonSwarms(options.knownLessons()), { refreshMs: 5000, missRefreshMs: 100 });
   /** Open connections; `listings` are the "swarm:peer id" pairs each announced, all hex. */
+  // tokenLesson: "<scope>:<id>" of the playback token the connection was opened with.
   const connections = new Map<TrackerSocket, { lastMessageAt: number; listings: Set<string>; tokenLesson?: string }>();
 
   const tracker = new TrackerServer({
@@ -126,11 +130,11 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
     if (token !== undefined) {
       const read = options.playback ? readPlaybackToken(options.playback.secrets, token, Math.floor(Date.now() / 1000)) : undefined;
       const city = options.playback?.city;
-      if (!read?.ok || read.claims.scope !== 'live' || (read.claims.city !== undefined && city !== undefined && read.claims.city !== city)) {
+      if (!read?.ok || (read.claims.scope !== 'live' && read.claims.scope !== 'vod') || (read.claims.city !== undefined && city !== undefined && read.claims.city !== city)) {
         counters.refusedConnections++;
         return refuse(socket, '403 Forbidden');
       }
-      tokenLesson = read.claims.id;
+      tokenLesson = tokenKey(read.claims.scope, read.claims.id);
     }
     wss.handleUpgrade(request, socket, head, (webSocket) => {
       wss.emit('connection', webSocket, request);
@@ -224,9 +228,15 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
 }
 
 function* lessonSwarms(lessons: Iterable<CarriedLesson>): Iterable<KnownSwarm> {
-  for (const { lessonId, masterPlaylist, protected: isProtected } of lessons) {
-    yield { swarmId: liveSwarmId(lessonId), masterPlaylist, ...(isProtected ? { protectedLesson: lessonId } : {}) };
+  for (const { lessonId, masterPlaylist, protected: isProtected, scope = 'live' } of lessons) {
+    const swarmId = scope === 'vod' ? recordingSwarmId(lessonId) : liveSwarmId(lessonId);
+    yield { swarmId, masterPlaylist, ...(isProtected ? { protectedLesson: tokenKey(scope, lessonId) } : {}) };
   }
+}
+
+/** What a protected swarm asks of its connection's token: a live lesson's and a replay's ids may coincide. */
+function tokenKey(scope: 'live' | 'vod', id: string): string {
+  return `${scope}:${id}`;
 }
 
 /** The fields the limits need, read without trusting the message; the tracker parses it again for real. */

@@ -85,3 +85,13 @@ export function buildTranscodeArgs(job: TranscodeJob): FfmpegInvocation {
   );
   return { inputOptions, outputOptions, output: `${dir}/%v/${segmenterPlaylistName}` };
 }
+
+/**
+ * Global options that make ffmpeg write its progress (speed, frames dropped and duplicated) as
+ * `key=value` lines to its stdout every `periodSeconds` (ffmpeg-progress.ts reads them), instead of
+ * its stats line on stderr. `periodSeconds` null: ffmpeg's own period (0.5 s), for an ffmpeg older
+ * than 4.4 that has no -stats_period (the npm fallback binary is 4.1).
+ */
+export function progressOptions(periodSeconds: number | null): string[] {
+  return ['-nostats', '-progress', 'pipe:1', ...(periodSeconds === null ? [] : ['-stats_period', String(periodSeconds)])];
+}

@@ -1,7 +1,9 @@
 // The web pages: the timetable at /, sign-in (/login), first start (/setup), the school page
-// (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson>, and the player's bundled
-// assets at /assets. Pages are static shells; they read everything else from the JSON API, except
-// what the watch page needs before it asks anything: where media, the P2P tracker and ICE servers are.
+// (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson> (and its
+// replay and time-shift forms, replay-pages.ts), and the player's bundled assets at /assets. Pages
+// are static shells; they read everything else from the JSON API, except what the watch page needs
+// before it asks anything: where media, the P2P tracker and ICE servers are. Each page carries a
+// Content-Security-Policy naming exactly what it may reach (page-csp.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request } from 'express';
@@ -9,6 +11,9 @@ import type { P2pConfig } from '../core/config/schema.ts';
 import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { pageBundles, type PageBundle } from '../../player/page-bundles.ts';
+import { dashboardStyles } from '../../player/src/dashboard/dashboard-styles.ts';
+import { pageContentSecurityPolicy } from './page-csp.ts';
+import { replayPageRoutes } from './replay-pages.ts';
 
 const playerDir = fileURLToPath(new URL('../../player/', import.meta.url));
 export const playerDistDir = `${playerDir}dist`;
@@ -26,6 +31,9 @@ const appPages: Array<[string, string, PageBundle]> = [
   ['/dashboard', 'Dashboard', 'dashboard'],
 ];
 
+/** The <style> elements pages put in themselves, by bundle: the policy allows exactly these texts. */
+const pageStyles: Partial<Record<PageBundle, string[]>> = { dashboard: [dashboardStyles] };
+
 /** Peer-to-peer as the platform allows it; a lesson may still turn it off (the page asks the API). */
 const p2pByDefault: P2pConfig = { enabled: true, iceServers: [] };
 
@@ -36,7 +44,8 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
   const watchPage = page('watch.html');
   for (const [path, title, bundle] of appPages) {
     const html = shell.replace('{{title}}', title).replace('{{bundle}}', bundle);
-    router.get(path, (_request, response) => response.set('Cache-Control', 'no-cache').type('html').send(html));
+    const policy = pageContentSecurityPolicy({ inlineStyles: pageStyles[bundle] ?? [] });
+    router.get(path, (_request, response) => response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy }).type('html').send(html));
   }
   router.get('/watch/:lesson', (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
@@ -48,8 +57,10 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
       ['classcast-ice-servers', JSON.stringify(p2p.iceServers)],
     ];
     const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPage);
-    response.set('Cache-Control', 'no-cache').type('html').send(html);
+    const policy = pageContentSecurityPolicy({ media: base ? [base] : [], sockets: tracker ? [tracker] : [] });
+    response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy }).type('html').send(html);
   });
+  router.use(replayPageRoutes(mediaBase));
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));
   return router;
 }

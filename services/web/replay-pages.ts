@@ -1,7 +1,9 @@
 // The watch page for what is not the live edge: /replay/<recording> plays a finished recording's
 // replay (/vod/<recording>/master.m3u8), and /timeshift/<lesson> plays a live lesson from its
 // time-shift playlists (the whole lesson so far: seek back to its start, LIVE jumps back). Same
-// page as /watch; the server names the master playlist in <meta name="classcast-master-url">.
+// page as /watch; the server names the master playlist in <meta name="classcast-master-url">. The
+// pages' policy (page-csp.ts) lets them reach this server and the media base, nothing else (no
+// tracker: these pages play over HTTP).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Router, type Response } from 'express';
@@ -9,6 +11,7 @@ import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { timeShiftMasterName } from '../packager/lesson-packager.ts';
 import type { MediaBase } from './pages.ts';
+import { pageContentSecurityPolicy } from './page-csp.ts';
 
 const watchPagePath = fileURLToPath(new URL('../../player/pages/watch.html', import.meta.url));
 const mediaBaseMeta = '<meta name="classcast-media-base" content="">';
@@ -17,21 +20,23 @@ export function replayPageRoutes(mediaBase: MediaBase = () => undefined): Router
   const router = Router();
   const watchPage = readFileSync(watchPagePath, 'utf8');
   if (!watchPage.includes(mediaBaseMeta)) throw new Error(`${watchPagePath} has no ${mediaBaseMeta} to fill in`);
-  const send = (response: Response, masterUrl: string) =>
+  const send = (response: Response, masterUrl: string, base: string) =>
     response
-      .set('Cache-Control', 'no-cache')
+      .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: base ? [base] : [] }) })
       .type('html')
       .send(watchPage.replace(mediaBaseMeta, `${mediaBaseMeta}\n    <meta name="classcast-master-url" content="${escapeAttribute(masterUrl)}">`));
 
   router.get('/replay/:recording', (request, response) => {
     const id = request.params.recording;
     if (!isSafePathPart(id)) return sendError(response, 400, 'not a recording id', 'open a replay from GET /api/v1/recordings');
-    send(response, `${mediaBase(request) ?? ''}/vod/${id}/master.m3u8`);
+    const base = mediaBase(request) ?? '';
+    send(response, `${base}/vod/${id}/master.m3u8`, base);
   });
   router.get('/timeshift/:lesson', (request, response) => {
     const id = request.params.lesson;
     if (!isSafePathPart(id)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
-    send(response, `${mediaBase(request) ?? ''}/live/${id}/${timeShiftMasterName}`);
+    const base = mediaBase(request) ?? '';
+    send(response, `${base}/live/${id}/${timeShiftMasterName}`, base);
   });
   return router;
 }

@@ -49,6 +49,8 @@ for (const database of await catalogDatabaseUrls()) {
         latencyMode: 'normal',
         visibility: 'public',
         p2pEnabled: true,
+        record: null,
+        recordEffective: true,
         state: 'scheduled',
         adHoc: false,
         wentLiveAt: null,

@@ -34,6 +34,7 @@ for (const database of await catalogDatabaseUrls()) {
       assert.equal(created.status, 201, JSON.stringify(created.body));
       await f.catalog.db.query("update lessons set state = 'live', went_live_at = now() where id = $1", [created.body.id]);
       const recordingId = await openDefaultRecording(f.catalog.db, created.body.id);
+      assert.ok(recordingId, 'a lesson is recorded by default');
       return { school, lessonId: created.body.id as string, recordingId };
     };
 

@@ -100,6 +100,10 @@ describe('operator dashboard', { timeout: 240_000 }, () => {
     assert.match(await ingestRow.innerText(), /1280×720/);
     const fps = Number(await ingestRow.locator('[data-cell="fps"]').innerText());
     assert.ok(fps > 10 && fps < 50, `fps ${fps} from a 25 fps encoder`);
+    // From the ingest's /metrics: the encoder's keyframe every 2 s (a GOP of 50 at 25 fps), ffmpeg's speed.
+    await waitFor('the keyframe interval on the ingest row', async () => (await ingestRow.locator('[data-cell="keyframes"]').innerText()) === '2.0 s', 30_000);
+    assert.match(await ingestRow.locator('[data-cell="speed"]').innerText(), /^\d+\.\d\d×$/);
+    assert.match(await ingestRow.locator('[data-cell="dropped"]').innerText(), /^[\d,]+$/);
 
     const late = dashboard.locator(`.alarm[data-alarm="no-encoder:${lateLessonId}"]`);
     await late.waitFor({ timeout: 15_000 });

@@ -119,9 +119,12 @@ describe('metrics on ingest and relay after a real push and a real viewer', () =
     assert.ok(samples.every((sample) => !Object.values(sample.labels).includes('viewer-metrics-1')));
   });
 
-  it("the ingest's /metrics show the encoder's input, the packager and no reconnects", async () => {
-    // The encoder status is sampled every 5 s; wait for a sample taken wholly while the encoder sends.
+  it("the ingest's /metrics show the encoder's input, the transcoder, the packager and no reconnects", async () => {
+    // The encoder is sampled every 5 s (in memory, as the catalog's encoder status); wait for a
+    // sample taken wholly while the encoder sends.
     await new Promise((resolve) => setTimeout(resolve, 6000));
+    // Read before the origin's count, which then covers at least these bytes.
+    const relayFetched = value((await scrape(relay.baseUrl)).samples, 'classcast_relay_bytes_from_upstream_total')!;
     const { samples, headers } = await scrape(ingest.baseUrl);
     assert.equal(headers.get('cache-control'), 'no-store');
     const lesson = { lesson: lessonId, tier: 'ingest' };
@@ -129,9 +132,27 @@ describe('metrics on ingest and relay after a real push and a real viewer', () =
     assert.ok(bitrate !== undefined && Math.abs(bitrate - encoderKbps) <= encoderKbps * 0.2, `input bitrate ${bitrate} kbit/s is within 20% of ${encoderKbps}`);
     const fps = value(samples, 'classcast_ingest_input_fps', lesson);
     assert.ok(fps !== undefined && Math.abs(fps - 30) <= 3, `input fps ${fps}`);
+    // The test encoder sends a keyframe every 2 s (demo-encoder.ts: a GOP of twice its fps).
+    const keyframeInterval = value(samples, 'classcast_ingest_keyframe_interval_seconds', lesson);
+    assert.ok(keyframeInterval !== undefined && Math.abs(keyframeInterval - 2) <= 0.1, `keyframe interval ${keyframeInterval} s`);
+    // A live push cannot be transcoded much faster than it arrives (only the first group of
+    // pictures comes at once); how close to 1 it stays is the machine's CPU headroom, which a
+    // shared test machine does not promise (about 1.0 on an idle one, 0.4 seen under load).
+    const speed = value(samples, 'classcast_transcoder_speed', lesson);
+    assert.ok(speed !== undefined && speed > 0 && speed < 1.5, `transcoder speed ${speed}`);
+    for (const name of ['classcast_transcoder_dropped_frames_total', 'classcast_transcoder_duplicated_frames_total']) {
+      const frames = value(samples, name, lesson);
+      assert.ok(frames !== undefined && Number.isInteger(frames) && frames >= 0, `${name} ${frames}`);
+    }
     assert.equal(value(samples, 'classcast_ingest_input_width', lesson), 1280);
     assert.equal(value(samples, 'classcast_ingest_input_height', lesson), 720);
     assert.equal(value(samples, 'classcast_ingest_reconnects_total', lesson), 0);
+    // The origin counts what it sent on the wire, so it covers every body byte the relay fetched from it.
+    const originSent = value(samples, 'classcast_origin_bytes_sent_total', { space: 'live', tier: 'ingest' });
+    assert.ok(originSent !== undefined && relayFetched > 0 && originSent >= relayFetched, `the origin sent ${originSent} bytes; the relay fetched ${relayFetched}`);
+    // Hostile-input refusals are counted per reason (rtmp-refusals.ts); this lesson's encoder caused none.
+    assert.equal(value(samples, 'classcast_rtmp_refusals_total', { reason: 'message-too-large', tier: 'ingest' }), 0);
+    assert.equal(value(samples, 'classcast_rtmp_refusals_total', { reason: 'malformed', tier: 'ingest' }), 0);
     assert.equal(value(samples, 'classcast_ingest_live_lessons', { state: 'live' }), 1);
     for (const rendition of ['720p', '480p', '360p']) assert.ok(value(samples, 'classcast_packager_segments_total', { ...lesson, rendition })! >= 3, rendition);
     const lag = value(samples, 'classcast_packager_lag_seconds', lesson);

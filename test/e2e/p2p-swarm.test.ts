@@ -17,7 +17,7 @@ const mediaBytes = (stats: ViewerStats) => stats.httpBytes + stats.p2pBytesDown;
 const share = (stats: ViewerStats) => (mediaBytes(stats) === 0 ? 0 : stats.p2pBytesDown / mediaBytes(stats));
 const describeViewer = (name: string, s: ViewerStats) =>
   `${name}: http ${s.httpBytes} B, p2p down ${s.p2pBytesDown} B (${Math.round(share(s) * 100)} %), up ${s.p2pBytesUp} B, peers ${s.peers}, ` +
-  `rejected ${JSON.stringify(s.rejected)}, checked ${s.peerSegmentsChecked} (smallest ${s.smallestPeerSegment} B), t=${s.currentTime.toFixed(1)} s`;
+  `seeded ${s.segmentsSeeded}, waited ${s.segmentsWaited}, rejected ${JSON.stringify(s.rejected)}, checked ${s.peerSegmentsChecked} (smallest ${s.smallestPeerSegment} B), t=${s.currentTime.toFixed(1)} s`;
 
 /**
  * Runs in a tampering viewer's page once it plays: corrupts the last 4 KB of every segment its P2P
@@ -118,6 +118,9 @@ describe('viewers of one lesson share segments peer to peer', () => {
       assert.equal(s.rejected.empty, 0, `${name} got no empty segment from a peer`);
       assert.equal(s.rejected.mismatch, 0, `${name} got no corrupted segment from a peer`);
       assert.ok(s.peerSegmentsChecked > 0 && (s.smallestPeerSegment ?? 0) > 0, `${name} checked ${s.peerSegmentsChecked} segments from peers`);
+      // Each seeds its share of the new segments (fetching them over HTTP at once) and waits for the
+      // rest from the other (player/src/p2p/live-seeding.ts).
+      assert.ok(s.segmentsSeeded > 0 && s.segmentsWaited > 0, `${name} seeded ${s.segmentsSeeded} and waited for ${s.segmentsWaited} segments`);
     }
     // The relay (playlists and hash lists included) served less than the media the viewers played.
     assert.ok(relayServed < played, `relay served ${relayServed} B, viewers played ${played} B`);

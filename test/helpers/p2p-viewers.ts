@@ -15,6 +15,9 @@ export type ViewerStats = {
   rejected: { empty: number; mismatch: number; unlisted: number };
   peerSegmentsChecked: number;
   smallestPeerSegment: number | null;
+  /** Live segments fetched first over HTTP as their seeder, and waited for from peers (live-seeding.ts). */
+  segmentsSeeded: number;
+  segmentsWaited: number;
   currentTime: number;
   errors: string[];
   state: string;
@@ -81,6 +84,8 @@ export function viewerStats(page: Page): Promise<ViewerStats> {
       rejected: { ...(p2p?.rejected ?? { empty: 0, mismatch: 0, unlisted: 0 }) },
       peerSegmentsChecked: p2p?.peerSegmentsChecked ?? 0,
       smallestPeerSegment: p2p?.smallestPeerSegment ?? null,
+      segmentsSeeded: p2p?.segmentsSeeded ?? 0,
+      segmentsWaited: p2p?.segmentsWaited ?? 0,
       currentTime: video?.currentTime ?? 0,
       errors: api ? [...api.errors] : [],
       state: document.body.dataset.playerState ?? '',

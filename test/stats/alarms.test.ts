@@ -113,3 +113,14 @@ test('median: the middle value, or null with too few', () => {
   assert.equal(median([1, 2]), null);
   assert.equal(median([1, 2], 1), 1.5);
 });
+
+test("a tier whose /metrics cannot be read is critical, named by its URL; a readable one is no alarm", () => {
+  const tiers = [
+    { tier: 'relay', url: 'http://relay-1:8081/metrics', ok: true },
+    { tier: 'ingest', url: 'http://ingest-2:8080/metrics', ok: false, error: 'The operation was aborted due to timeout' },
+  ];
+  const alarms = evaluateAlarms(input({ tiers }), settings);
+  assert.deepEqual(alarms.map((alarm) => [alarm.id, alarm.kind, alarm.severity]), [['tier-unreachable:http://ingest-2:8080/metrics', 'tier-unreachable', 'critical']]);
+  assert.match(alarms[0]!.message, /aborted due to timeout/);
+  assert.equal(alarms[0]!.subject, 'ingest http://ingest-2:8080/metrics');
+});

@@ -22,6 +22,9 @@ classcast_viewer_stalled_seconds_total{lesson="algebra-1",tier="relay",node="cit
 classcast_viewer_stalls_total{lesson="algebra-1",tier="relay",node="city-1"} ${stalls}
 ${[0.5, 1, 2, 4].map((le, index) => `classcast_viewer_startup_seconds_bucket{le="${le}",lesson="algebra-1",tier="relay",node="city-1"} ${startups[index]}`).join('\n')}
 classcast_viewer_startup_seconds_bucket{le="+Inf",lesson="algebra-1",tier="relay",node="city-1"} ${startups[3]}
+classcast_ingest_keyframe_interval_seconds{lesson="algebra-1",tier="ingest",node="province-1"} 2
+classcast_transcoder_speed{lesson="algebra-1",tier="ingest",node="province-1"} 0.98
+classcast_transcoder_dropped_frames_total{lesson="algebra-1",tier="ingest",node="province-1"} 12
 `;
 
 const lessons: CatalogLesson[] = [
@@ -59,6 +62,7 @@ test('the figures of now from two scrapes 10 s apart', () => {
   assert.ok(Math.abs(now.quality!.startupP95Seconds! - 3.6) < 1e-9, String(now.quality?.startupP95Seconds));
 
   assert.deepEqual(now.ingest.map((row) => [row.lessonId, row.connected, row.bitrateKbps, row.statusAgeSeconds]), [['algebra-1', true, 2100, 5]]);
+  assert.deepEqual(now.ingest.map((row) => [row.keyframeIntervalSeconds, row.transcoderSpeed, row.droppedFrames]), [[2, 0.98, 12]], "the ingest's /metrics add the transcoding figures");
   const point = historyPoint(now);
   assert.equal(point.viewers, 5);
   assert.equal(point['viewers.lesson.algebra-1'], 4);
@@ -71,6 +75,7 @@ test('without any tier read, only the catalog figures are there; without an earl
   assert.equal(alone.viewers, null);
   assert.equal(alone.bandwidth, null);
   assert.equal(alone.ingest.length, 1);
+  assert.deepEqual([alone.ingest[0]!.keyframeIntervalSeconds, alone.ingest[0]!.transcoderSpeed, alone.ingest[0]!.droppedFrames], [null, null, null]);
   const samples = parsePromText(metricsAt(1, 1, 1, 1, 1, 0, 0, [1, 1, 1, 1]));
   const first = dashboardNow({ at: 60_000, samples, counters: counterTotals(60_000, samples), windows: { short: undefined, long: undefined }, lessons, cityNames: new Map(), schoolNames: new Map() });
   assert.equal(first.bandwidth?.provinceEgressBps, null);
@@ -82,4 +87,14 @@ test('a counter that went back (a restarted tier) counts from zero', () => {
   const samples = parsePromText(metricsAt(100_000, 0, 0, 0, 0, 0, 0, [0, 0, 0, 0]));
   const now = dashboardNow({ at: 10_000, samples, counters: counterTotals(10_000, samples), windows: { short: before, long: before }, lessons: [], cityNames: new Map(), schoolNames: new Map() });
   assert.equal(now.bandwidth?.provinceEgressBps, 10_000);
+});
+
+test("an origin's own byte count is the province egress, not what the tiers below say they fetched", () => {
+  const origin = (bytes: number) => `\nclasscast_origin_bytes_sent_total{space="live",tier="ingest",node="province-1"} ${bytes}\nclasscast_origin_bytes_sent_total{space="vod",tier="ingest",node="province-1"} 0\n`;
+  const earlier = counterTotals(50_000, parsePromText(metricsAt(1_000_000, 3_000_000, 2_000_000, 0, 100, 0, 0, [0, 0, 0, 0]) + origin(5_000_000)));
+  const samples = parsePromText(metricsAt(1_250_000, 4_000_000, 2_600_000, 400_000, 136, 4, 2, [1, 2, 3, 4]) + origin(5_400_000));
+  const now = dashboardNow({ at: 60_000, samples, counters: counterTotals(60_000, samples), windows: { short: earlier, long: earlier }, lessons, cityNames: new Map(), schoolNames: new Map() });
+  // 400 kB in 10 s from the origin's counter; the relay's upstream (25 kB/s) is still its own figure.
+  assert.equal(now.bandwidth?.provinceEgressBps, 40_000);
+  assert.equal(now.bandwidth?.relays[0]?.upstreamBps, 25_000);
 });

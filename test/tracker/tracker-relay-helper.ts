@@ -1,5 +1,6 @@
 // A relay for the tracker tests, in process on a loopback port, with the tracker settings a test
-// wants, and a scripted upstream whose lesson "L1" has a two-variant master playlist.
+// wants, and a scripted upstream whose lessons "L1" and "L2" and replay "R1" have a two-variant
+// master playlist.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,9 @@ export async function startTrackerRelay(tracker: Partial<TrackerSettings>): Prom
       response.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'public, max-age=2' }).end(lessonMaster);
     });
   }
+  upstream.handle('/vod/R1/master.m3u8', (_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'public, max-age=3600' }).end(lessonMaster);
+  });
   const dataDir = await mkdtemp(join(tmpdir(), 'classcast-tracker-'));
   const config = resolveConfig([
     { source: 'test', values: { dataDir, node: { id: 'tracker-relay' }, http: { host: '127.0.0.1', port: 0 }, relay: { upstreams: [upstream.url] } } },

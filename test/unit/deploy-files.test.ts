@@ -73,7 +73,9 @@ describe('metric names in the rules and the Grafana dashboard exist in live /met
   });
 
   test('the roles serve the metrics the dashboard needs', () => {
-    for (const name of ['classcast_viewers', 'classcast_relay_bytes_from_upstream_total', 'classcast_viewer_startup_seconds_bucket', 'classcast_ingest_input_bitrate_kbps', 'classcast_alarms_active']) assert.ok(served.has(name), name);
+    const needed = ['classcast_viewers', 'classcast_relay_bytes_from_upstream_total', 'classcast_viewer_startup_seconds_bucket', 'classcast_ingest_input_bitrate_kbps', 'classcast_alarms_active'];
+    needed.push('classcast_ingest_keyframe_interval_seconds', 'classcast_transcoder_speed', 'classcast_transcoder_dropped_frames_total', 'classcast_transcoder_duplicated_frames_total');
+    for (const name of needed) assert.ok(served.has(name), name);
     assert.equal(served.has('classcast_made_up_metric'), false);
   });
 
@@ -104,7 +106,7 @@ describe('metric names in the rules and the Grafana dashboard exist in live /met
         ids.add(target.expr);
       }
     }
-    for (const figure of ['Viewers by lesson', 'Viewers by city', 'Viewers by school', 'Bandwidth per tier', 'P2P offload (P2P bytes / all bytes)', 'Startup time', 'Input bitrate by lesson']) {
+    for (const figure of ['Viewers by lesson', 'Viewers by city', 'Viewers by school', 'Bandwidth per tier', 'P2P offload (P2P bytes / all bytes)', 'Startup time', 'Input bitrate by lesson', 'Transcoder speed', 'Encoder keyframe interval']) {
       assert.ok(panels.some((panel) => panel.title === figure), `a panel "${figure}"`);
     }
   });

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseLadder } from '../../services/transcode/ladder.ts';
-import { buildTranscodeArgs } from '../../services/transcode/ffmpeg-args.ts';
+import { buildTranscodeArgs, progressOptions } from '../../services/transcode/ffmpeg-args.ts';
+import { versionAtLeast } from '../../services/transcode/ffmpeg-features.ts';
+import { progressReader } from '../../services/transcode/ffmpeg-progress.ts';
+import type { TranscoderProgress } from '../../services/ingest/live-figures.ts';
 
 const heights = (width: number, height: number, max = 3) => chooseLadder({ width, height, fps: 30 }, max).map((r) => `${r.width}x${r.height}`);
 
@@ -79,4 +82,31 @@ test('4:3 and 360p sources and other latency modes', () => {
   assert.deepEqual(valuesOf(low.outputOptions, '-force_key_frames'), ['expr:gte(t,n_forced*1)']);
   assert.deepEqual(valuesOf(low.outputOptions, '-g'), ['30']);
   assert.throws(() => buildTranscodeArgs({ ...job(1280, 720, true), ladder: [] }), /no renditions/);
+});
+
+test("ffmpeg's progress goes to stdout, every few seconds where the binary knows -stats_period", () => {
+  assert.deepEqual(progressOptions(5), ['-nostats', '-progress', 'pipe:1', '-stats_period', '5']);
+  assert.deepEqual(progressOptions(null), ['-nostats', '-progress', 'pipe:1']);
+  assert.equal(versionAtLeast('ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026', 4, 4), true);
+  assert.equal(versionAtLeast('ffmpeg version n6.0 Copyright', 4, 4), true);
+  assert.equal(versionAtLeast('ffmpeg version 4.4.2-0ubuntu0.22.04.1', 4, 4), true);
+  assert.equal(versionAtLeast('ffmpeg version 4.3.1', 4, 4), false);
+  assert.equal(versionAtLeast('ffmpeg version N-47683-g0e8eb07980-static https://johnvansickle.com/ffmpeg/', 4, 4), false, 'the npm 4.1 snapshot');
+});
+
+test('progress blocks are read however the chunks split them; speed N/A is unknown', () => {
+  const blocks: TranscoderProgress[] = [];
+  const read = progressReader((progress) => blocks.push(progress));
+  const text = [
+    'frame=1', 'fps=0.00', 'stream_0_0_q=-0.0', 'bitrate=N/A', 'out_time_us=40000', 'dup_frames=0', 'drop_frames=0', 'speed=N/A', 'progress=continue',
+    'frame=150', 'fps=25.0', 'stream_0_0_q=23.0', 'stream_0_1_q=24.0', 'out_time_us=6000000', 'dup_frames=2', 'drop_frames=7', 'speed=1.01x', 'progress=continue',
+    'frame=300', 'dup_frames=3', 'drop_frames=9', 'speed= 0.98x', 'progress=end', '',
+  ].join('\n');
+  // Cut at awkward places: inside a key, inside a value, at a newline.
+  for (const piece of [text.slice(0, 37), text.slice(37, 150), text.slice(150, 151), text.slice(151)]) read(piece);
+  assert.deepEqual(blocks, [
+    { speed: null, droppedFrames: 0, duplicatedFrames: 0 },
+    { speed: 1.01, droppedFrames: 7, duplicatedFrames: 2 },
+    { speed: 0.98, droppedFrames: 9, duplicatedFrames: 3 },
+  ]);
 });

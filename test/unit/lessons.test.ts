@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLessonRegistry, newLessonId, type Lesson, type LessonPlan } from '../../services/ingest/lessons.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
+import { chooseFeed, steadySince, switchFrom, type FeedHealth, type SwitchPolicy } from '../../services/ingest/feed-switch.ts';
 
 test('lesson ids carry the classroom and the UTC start, and never collide', () => {
   const at = new Date(Date.UTC(2026, 10, 21, 9, 5, 7));
@@ -43,4 +44,44 @@ test('a reconnect within the grace period continues the lesson; a publish that n
   assert.equal(lessons.get(empty.id), undefined);
   await lessons.endAll();
   assert.deepEqual(told, ['live lesson-a', 'ended lesson-a', 'abandoned lesson-b'], 'the catalog hears of the first run only, the end, and the abandoned publish');
+});
+
+// Which of a classroom's two encoders carries its lesson (feed-switch.ts).
+const policy: SwitchPolicy = { switchAfterMs: 1500, returnAfterMs: 5000, keyframeWithinMs: 500 };
+const now = 100_000;
+const feed = (kind: FeedHealth['kind'], fields: Partial<FeedHealth> = {}): FeedHealth => ({ kind, ready: true, lastTagAt: now - 20, keyframeAt: now - 100, steadySince: now - 60_000, ...fields });
+
+test('a run starts on the sending primary, else the sending backup, else any encoder with a keyframe', () => {
+  assert.equal(chooseFeed([feed('backup'), feed('primary')], now, policy), 'primary');
+  assert.equal(chooseFeed([feed('backup'), feed('primary', { lastTagAt: now - 3000 })], now, policy), 'backup', 'a paused primary waits');
+  assert.equal(chooseFeed([feed('backup', { ready: false }), feed('primary', { lastTagAt: now - 3000 })], now, policy), 'primary', 'paused beats no keyframe');
+  assert.equal(chooseFeed([feed('primary', { ready: false })], now, policy), undefined);
+  assert.equal(chooseFeed([], now, policy), undefined);
+});
+
+test('the lesson leaves an encoder that drops or stalls, for the other one', () => {
+  assert.deepEqual(switchFrom([feed('backup')], 'primary', now, policy), { kind: 'backup', reason: 'dropped' });
+  assert.deepEqual(switchFrom([feed('backup', { lastTagAt: now - 4000 })], 'primary', now, policy), { kind: 'backup', reason: 'dropped' }, 'a paused standby beats nothing');
+  assert.equal(switchFrom([feed('backup', { ready: false })], 'primary', now, policy), undefined, 'a standby without a keyframe cannot take over yet');
+  assert.equal(switchFrom([], 'backup', now, policy), undefined);
+  const stalledPrimary = feed('primary', { lastTagAt: now - 1600 });
+  assert.deepEqual(switchFrom([stalledPrimary, feed('backup')], 'primary', now, policy), { kind: 'backup', reason: 'stalled' });
+  assert.equal(switchFrom([feed('primary', { lastTagAt: now - 1400 }), feed('backup')], 'primary', now, policy), undefined, 'within the bound');
+  assert.equal(switchFrom([stalledPrimary, feed('backup', { lastTagAt: now - 2000 })], 'primary', now, policy), undefined, 'both stalled: stay');
+  assert.deepEqual(switchFrom([feed('primary'), feed('backup', { lastTagAt: now - 1600 })], 'backup', now, policy), { kind: 'primary', reason: 'stalled' });
+  assert.equal(switchFrom([feed('primary'), feed('backup')], 'primary', now, policy), undefined, 'the primary keeps the lesson');
+});
+
+test('the primary takes the lesson back once steady, just after a keyframe of its own', () => {
+  assert.deepEqual(switchFrom([feed('primary'), feed('backup')], 'backup', now, policy), { kind: 'primary', reason: 'primary back' });
+  assert.equal(switchFrom([feed('primary', { steadySince: now - 4000 }), feed('backup')], 'backup', now, policy), undefined, 'not steady long enough');
+  assert.equal(switchFrom([feed('primary', { steadySince: undefined }), feed('backup')], 'backup', now, policy), undefined);
+  assert.equal(switchFrom([feed('primary', { keyframeAt: now - 900 }), feed('backup')], 'backup', now, policy), undefined, 'waits for its next keyframe');
+});
+
+test('an encoder is steady from the check after its keyframe until it pauses longer than the switch bound', () => {
+  assert.equal(steadySince(undefined, { ready: false, lastTagAt: now }, now, policy), undefined);
+  assert.equal(steadySince(undefined, { ready: true, lastTagAt: now }, now, policy), now);
+  assert.equal(steadySince(now - 9000, { ready: true, lastTagAt: now - 1000 }, now, policy), now - 9000, 'a short pause keeps it steady');
+  assert.equal(steadySince(now - 9000, { ready: true, lastTagAt: now - 2000 }, now, policy), undefined, 'a long pause starts it over');
 });

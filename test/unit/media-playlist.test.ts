@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { writeMediaPlaylist, type PackagedSegment } from '../../services/packager/media-playlist.ts';
 import { writeMasterPlaylist } from '../../services/packager/master-playlist.ts';
 import { parsePlaylist } from '../../services/core/parse-playlist.ts';
+import { liveHashListLength, wholeHashList } from '../../services/packager/hash-lists.ts';
+import { hashListFor } from '../../services/packager/segment-record.ts';
 
 const t0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 function segments(count: number, options: { discontinuityAt?: number[]; start?: number } = {}): PackagedSegment[] {
@@ -82,4 +84,17 @@ test('the master playlist lists variants best first with bandwidth, resolution a
   assert.deepEqual(parsed.playlists![0]!.attributes.RESOLUTION, { width: 1280, height: 720 });
   assert.equal(parsed.playlists![0]!.attributes.BANDWIDTH, 3_000_000);
   assert.equal(parsed.playlists![0]!.attributes.CODECS, 'avc1.64001f,mp4a.40.2');
+});
+
+test('the hash lists: the whole one grown entry by entry reads as the list written at once, the live one covers the window and a margin', () => {
+  const records = segments(30, { discontinuityAt: [12] }).map((segment, index) => ({ ...segment, sha256: index.toString(16).padStart(64, '0'), bytes: 1000 + index }));
+  const grown = wholeHashList('720p', records.slice(0, 10));
+  for (const record of records.slice(10)) grown.add(record);
+  assert.equal(grown.text(), JSON.stringify(hashListFor('720p', records)));
+  assert.deepEqual(JSON.parse(wholeHashList('720p', []).text()), { rendition: '720p', algorithm: 'sha-256', segments: [] });
+  // Every segment a live playlist of 6 lists is in the live hash list, with room for a stale cache copy.
+  assert.ok(liveHashListLength(6) > 6);
+  const live = writeMediaPlaylist(records, { windowSize: 6, segmentSeconds: 2, ended: false });
+  const liveHashes = new Set(hashListFor('720p', records.slice(-liveHashListLength(6))).segments.map((entry) => entry.uri));
+  for (const segment of parsePlaylist(live).segments) assert.ok(liveHashes.has(segment.uri), `${segment.uri} is in the live hash list`);
 });

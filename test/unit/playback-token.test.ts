@@ -1,6 +1,7 @@
 // Playback tokens on their own: what verifies, what is refused and why, and rotation.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { playbackSettingsSchema } from '../../services/core/playback-settings.ts';
 import { readPlaybackToken, signPlaybackToken, verifyPlaybackToken } from '../../services/core/playback-token.ts';
 import { tokenOf } from '../../services/origin/playback-guard.ts';
 
@@ -69,5 +70,20 @@ describe('playback tokens', () => {
     assert.equal(tokenOf('/live/a/master.m3u8?token=abc&x=1', { 'x-classcast-token': 'def' }), 'abc');
     assert.equal(tokenOf('/live/a/master.m3u8', { 'x-classcast-token': 'def' }), 'def');
     assert.equal(tokenOf('/live/a/master.m3u8?x=1', {}), undefined);
+  });
+
+  it('takes token lifetimes from 5 s (watch pages renew theirs) to a week', () => {
+    assert.equal(playbackSettingsSchema.parse({ tokenTtlSeconds: 5 }).tokenTtlSeconds, 5);
+    assert.equal(playbackSettingsSchema.parse({}).tokenTtlSeconds, 4 * 3600);
+    assert.equal(playbackSettingsSchema.safeParse({ tokenTtlSeconds: 4 }).success, false);
+    assert.equal(playbackSettingsSchema.safeParse({ tokenTtlSeconds: 7 * 24 * 3600 + 1 }).success, false);
+  });
+
+  it('scopes a replay token to its recording: refused for the lesson live, or for another recording', () => {
+    const replay = { scope: 'vod' as const, id: 'room-1-20240101-090000-rec1' };
+    const token = signPlaybackToken([current], { ...replay, expiresAt: now + 60 });
+    assert.equal(verifyPlaybackToken([current], token, replay, now).ok, true);
+    assert.equal(verifyPlaybackToken([current], token, { scope: 'live', id: replay.id }, now).ok, false);
+    assert.equal(verifyPlaybackToken([current], token, { scope: 'vod', id: 'room-1-20240101-090000-rec2' }, now).ok, false);
   });
 });

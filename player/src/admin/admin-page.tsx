@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { FunctionComponent } from 'preact';
 import { PageFrame } from '../shared/page-frame.tsx';
 import { AccountsSection } from './accounts-section.tsx';
+import { AuditSection } from './audit-section.tsx';
 import { CitiesSection } from './cities-section.tsx';
 import { ClassroomsSection } from './classrooms-section.tsx';
 import { CoursesSection } from './courses-section.tsx';
@@ -16,6 +17,7 @@ const tabs: Array<{ id: string; label: string; section: FunctionComponent }> = [
   { id: 'courses', label: 'Courses', section: CoursesSection },
   { id: 'lessons', label: 'Lessons', section: LessonsSection },
   { id: 'accounts', label: 'Accounts', section: AccountsSection },
+  { id: 'audit', label: 'Audit log', section: AuditSection },
 ];
 
 export function AdminPage() {

@@ -5,7 +5,22 @@ import { Field } from '../shared/forms.tsx';
 import { defaultLessonTimes, fromDateTimeLocal, lessonTimeRange, toDateTimeLocal } from '../shared/lesson-times.ts';
 import { CrudSection, OptionsSelect, type CrudConfig } from './crud-section.tsx';
 
-type Form = { classroomId: string; courseId: string; title: string; startsAt: string; endsAt: string; latencyMode: LatencyMode; visibility: Visibility; p2pEnabled: boolean };
+/** The lesson's recording switch as the form's select holds it: 'school' is null (follow the school). */
+type RecordChoice = 'school' | 'on' | 'off';
+type Form = {
+  classroomId: string;
+  courseId: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  latencyMode: LatencyMode;
+  visibility: Visibility;
+  p2pEnabled: boolean;
+  record: RecordChoice;
+};
+
+const recordChoice = (record: boolean | null): RecordChoice => (record === null ? 'school' : record ? 'on' : 'off');
+const recordValue = (choice: RecordChoice): boolean | null => (choice === 'school' ? null : choice === 'on');
 
 const config: CrudConfig<Lesson, Form> = {
   noun: 'lesson',
@@ -18,7 +33,7 @@ const config: CrudConfig<Lesson, Form> = {
   ],
   blank: () => {
     const { startsAt, endsAt } = defaultLessonTimes(new Date());
-    return { classroomId: '', courseId: '', title: '', startsAt: toDateTimeLocal(startsAt), endsAt: toDateTimeLocal(endsAt), latencyMode: 'normal', visibility: 'public', p2pEnabled: true };
+    return { classroomId: '', courseId: '', title: '', startsAt: toDateTimeLocal(startsAt), endsAt: toDateTimeLocal(endsAt), latencyMode: 'normal', visibility: 'public', p2pEnabled: true, record: 'school' };
   },
   fromItem: (lesson) => ({
     classroomId: lesson.classroomId,
@@ -29,6 +44,7 @@ const config: CrudConfig<Lesson, Form> = {
     latencyMode: lesson.latencyMode,
     visibility: lesson.visibility,
     p2pEnabled: lesson.p2pEnabled,
+    record: recordChoice(lesson.record),
   }),
   toBody: (form, editing) => {
     const startsAt = fromDateTimeLocal(form.startsAt);
@@ -43,6 +59,7 @@ const config: CrudConfig<Lesson, Form> = {
       latencyMode: form.latencyMode,
       visibility: form.visibility,
       p2pEnabled: form.p2pEnabled,
+      record: recordValue(form.record),
     };
     // A live lesson cannot change classroom, so an edit sends the classroom only when it changed.
     return !editing || editing.classroomId !== form.classroomId ? { ...body, classroomId: form.classroomId } : body;
@@ -88,6 +105,13 @@ const config: CrudConfig<Lesson, Form> = {
         <select name="p2pEnabled" value={form.p2pEnabled ? 'on' : 'off'} onChange={(event) => set({ p2pEnabled: event.currentTarget.value === 'on' })}>
           <option value="on">Viewers share segments</option>
           <option value="off">Off: every viewer fetches from the relay</option>
+        </select>
+      </Field>
+      <Field label="Recording">
+        <select name="record" value={form.record} onChange={(event) => set({ record: event.currentTarget.value as RecordChoice })}>
+          <option value="school">As the school decides</option>
+          <option value="on">Record when it goes live</option>
+          <option value="off">Don't record</option>
         </select>
       </Field>
     </>

@@ -1,7 +1,9 @@
 // The health of every live classroom's encoder, one row each: connected or not, what it sends
-// (bitrate, fps, picture size) and how fresh that is. On a phone the table scrolls sideways.
+// (bitrate, fps, keyframe interval, picture size), how its transcoder keeps up (speed, dropped
+// frames; known where the dashboard reads the ingest's /metrics) and how fresh that is. On a
+// phone the table scrolls sideways.
 import type { IngestHealth } from '../../../services/stats/dashboard-figures.ts';
-import { decimal, kbps, unknown } from './dashboard-format.ts';
+import { count, decimal, kbps, unknown } from './dashboard-format.ts';
 
 export function IngestTable({ rows }: { rows: IngestHealth[] }) {
   if (rows.length === 0) return <p class="muted">No lesson is live.</p>;
@@ -14,7 +16,10 @@ export function IngestTable({ rows }: { rows: IngestHealth[] }) {
             <th>Encoder</th>
             <th>Bitrate</th>
             <th>FPS</th>
+            <th>Keyframes</th>
             <th>Resolution</th>
+            <th>Speed</th>
+            <th>Dropped</th>
             <th>Last report</th>
           </tr>
         </thead>
@@ -28,7 +33,10 @@ export function IngestTable({ rows }: { rows: IngestHealth[] }) {
               <td>{row.connected ? <span class="badge badge-connected">connected</span> : <span class="badge">disconnected</span>}</td>
               <td data-cell="bitrate">{kbps(row.bitrateKbps)}</td>
               <td data-cell="fps">{decimal(row.fps)}</td>
+              <td data-cell="keyframes">{row.keyframeIntervalSeconds === null ? unknown : `${decimal(row.keyframeIntervalSeconds)} s`}</td>
               <td>{row.width && row.height ? `${row.width}×${row.height}` : unknown}</td>
+              <td data-cell="speed">{row.transcoderSpeed === null ? unknown : `${row.transcoderSpeed.toFixed(2)}×`}</td>
+              <td data-cell="dropped">{count(row.droppedFrames)}</td>
               <td>{row.statusAgeSeconds === null ? unknown : `${Math.round(row.statusAgeSeconds)} s ago`}</td>
             </tr>
           ))}

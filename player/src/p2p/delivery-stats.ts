@@ -18,6 +18,9 @@ export type DeliveryStats = {
   /** Segments from peers that passed to the hash check, and the smallest of them in bytes. */
   peerSegmentsChecked: number;
   smallestPeerSegment: number | null;
+  /** Live segments this viewer fetched over HTTP as their seeder, and waited for from peers (live-seeding.ts). */
+  segmentsSeeded: number;
+  segmentsWaited: number;
 };
 
 export function emptyDeliveryStats(): DeliveryStats {
@@ -31,6 +34,8 @@ export function emptyDeliveryStats(): DeliveryStats {
     rejected: { empty: 0, mismatch: 0, unlisted: 0 },
     peerSegmentsChecked: 0,
     smallestPeerSegment: null,
+    segmentsSeeded: 0,
+    segmentsWaited: 0,
   };
 }
 

@@ -7,7 +7,10 @@ import type { HlsFactory } from '../hls-factory.ts';
 import { tokenHttpRequestSetup, withToken } from '../playback-token.ts';
 import type { DeliveryStats } from './delivery-stats.ts';
 import { mediaFragmentLoader } from './media-fragment-loader.ts';
-import { p2pCoreConfig, windowsWithoutPeers, windowsWithPeers } from './p2p-tuning.ts';
+import { keepLiveDistance } from './live-distance.ts';
+import { createSeeding, seedingFragmentLoader } from './live-seeding.ts';
+import { makePeerId } from './seeder-choice.ts';
+import { p2pCoreConfig, p2pHlsConfig } from './p2p-tuning.ts';
 import type { P2pSettings } from './p2p-settings.ts';
 import type { SegmentValidator } from './segment-integrity.ts';
 
@@ -23,19 +26,25 @@ export type P2pHlsOptions = {
 
 /** hls.js fetching segments through p2p-media-loader: from peers where it can, over HTTP where not. */
 export function p2pHlsFactory({ settings, stats, validate, onEngine, token }: P2pHlsOptions): HlsFactory {
+  // One peer id for the page, made here so the seeding choice knows this viewer's own id
+  // (p2p-media-loader keeps the id of a swarm for the page's lifetime anyway).
+  const peerId = makePeerId('-PM0203-');
   const core = token
-    ? { ...p2pCoreConfig({ ...settings, trackerUrl: withToken(settings.trackerUrl, token) }), httpRequestSetup: tokenHttpRequestSetup(token) }
-    : p2pCoreConfig(settings);
+    ? { ...p2pCoreConfig({ ...settings, trackerUrl: withToken(settings.trackerUrl, token) }, peerId), httpRequestSetup: tokenHttpRequestSetup(token) }
+    : p2pCoreConfig(settings, peerId);
   return (config) => {
     const engine = new HlsJsP2PEngine({ core: { ...core, validateP2PSegment: validate } });
+    const seeding = createSeeding(engine, settings.profile, peerId, stats);
     // getConfigForHlsJs types its loaders as unknown; they are hls.js loader classes.
     const loaders = engine.getConfigForHlsJs() as { fLoader: FragmentLoaderConstructor; pLoader: PlaylistLoaderConstructor };
     const hls = new Hls({
       ...config,
+      ...p2pHlsConfig(settings.profile),
       pLoader: loaders.pLoader,
-      fLoader: mediaFragmentLoader(loaders.fLoader, (bytes) => (stats.httpBytes += bytes)),
+      fLoader: mediaFragmentLoader(seedingFragmentLoader(loaders.fLoader, seeding.beforeLoad), (bytes) => (stats.httpBytes += bytes)),
     });
     engine.bindHls(hls);
+    keepLiveDistance(hls);
     countPeerTraffic(engine, stats);
     onEngine(engine);
     return hls;
@@ -44,13 +53,7 @@ export function p2pHlsFactory({ settings, stats, validate, onEngine, token }: P2
 
 function countPeerTraffic(engine: HlsJsP2PEngine, stats: DeliveryStats): void {
   const peers = new Set<string>();
-  const setPeers = () => {
-    const hadPeers = stats.peers > 0;
-    stats.peers = peers.size;
-    // Without peers the engine behaves like plain hls.js (everything it will need soon over HTTP);
-    // with peers it leaves segments not yet due to them. See p2p-tuning.ts.
-    if (hadPeers !== peers.size > 0) engine.applyDynamicConfig({ core: peers.size > 0 ? windowsWithPeers : windowsWithoutPeers });
-  };
+  const setPeers = () => (stats.peers = peers.size);
   engine.addEventListener('onChunkDownloaded', (bytes, source) => {
     if (source === 'p2p') stats.p2pBytesDown += bytes;
     else stats.httpBytes += bytes;

@@ -1,38 +1,38 @@
-// How p2p-media-loader and hls.js are tuned for live lessons watched peer to peer (normal latency
-// mode: 2 s segments). A first setting, to be measured and tuned toward the goal of 70 % of bytes
-// from peers at no more than 8 s behind the teacher; docs/p2p.md explains the choices.
+// How p2p-media-loader and hls.js are tuned for lessons watched peer to peer. The per-mode figures
+// are in p2p-profile.ts, the choice of who fetches each new segment over HTTP in live-seeding.ts;
+// docs/p2p.md ("Tuning for live") explains them and how they were measured.
 import type { HlsConfig } from 'hls.js';
-import type { CoreConfig, DynamicCoreConfig } from 'p2p-media-loader-core';
+import type { CoreConfig } from 'p2p-media-loader-core';
 import { liveLessonHlsConfig } from '../latency-profile.ts';
+import { seedWindows } from './live-seeding.ts';
+import { p2pProfiles, type P2pProfile } from './p2p-profile.ts';
 import type { P2pSettings } from './p2p-settings.ts';
 
-/**
- * Play 3 segments (6 s) behind the live edge instead of 2: a new segment then has about one segment's
- * time between appearing in the playlist and being due, in which a peer that fetched it over HTTP
- * can pass it on. At 2 segments behind, it is due (high demand) the moment it appears.
- */
-export const p2pLiveLessonHlsConfig: Partial<HlsConfig> = { ...liveLessonHlsConfig, liveSyncDurationCount: 3 };
+/** hls.js settings of a lesson watched peer to peer: further from the live edge than over HTTP only (see p2p-profile.ts). */
+export function p2pHlsConfig(profile: P2pProfile): Partial<HlsConfig> {
+  return { liveSyncDurationCount: profile.liveSyncDurationCount };
+}
 
-/**
- * With peers: a segment due within 2 s (the one playing and the next) is fetched over HTTP at once;
- * later ones are asked of peers first, and each viewer fetches a random share of them over HTTP to
- * seed the swarm. Peers are asked for segments up to 16 s ahead, HTTP seeding looks 8 s ahead
- * (in a live lesson the playlist rarely reaches that far; replays will).
- */
-export const windowsWithPeers: DynamicCoreConfig = { highDemandTimeWindow: 2, httpDownloadTimeWindow: 8, p2pDownloadTimeWindow: 16 };
+/** The watch page's hls.js settings for a normal-mode lesson watched peer to peer. */
+export const p2pLiveLessonHlsConfig: Partial<HlsConfig> = { ...liveLessonHlsConfig, ...p2pHlsConfig(p2pProfiles.normal) };
 
-/** Without peers, everything the player will need soon comes over HTTP at once, as plain hls.js does. */
-export const windowsWithoutPeers: DynamicCoreConfig = { highDemandTimeWindow: 30, httpDownloadTimeWindow: 30, p2pDownloadTimeWindow: 30 };
-
-export function p2pCoreConfig(settings: P2pSettings): Partial<CoreConfig> {
+/** `peerId` is this viewer's: p2p-media-loader takes it whole as its "version prefix" (20 characters). */
+export function p2pCoreConfig(settings: P2pSettings, peerId: string): Partial<CoreConfig> {
   return {
-    ...windowsWithoutPeers,
+    ...seedWindows,
     announceTrackers: [settings.trackerUrl],
     rtcConfig: { iceServers: settings.iceServers },
     swarmId: settings.swarmId,
+    trackerClientVersionPrefix: peerId,
+    // Two HTTP downloads at once (the default): the segment due and one more when catching up.
     simultaneousHttpDownloads: 2,
+    // A viewer waiting for a segment may ask three peers at once for different segments (the default).
     simultaneousP2PDownloads: 3,
-    // A peer that sends nothing for 1.5 s is dropped for this segment, leaving time for HTTP.
+    // A peer that sends nothing for 1.5 s is left for this segment, in time for HTTP.
     p2pNotReceivingBytesTimeoutMs: 1500,
+    // p2p-media-loader 2.3.1 closes a peer for good (no reconnect while both stay in the swarm) after
+    // this many such timeouts over the connection's whole life, not in a row: at 3 (the default) a
+    // busy phone or a CPU-starved test machine lost its peers within minutes and seeded everything.
+    p2pErrorRetries: 10,
   };
 }

@@ -1,7 +1,10 @@
 // Checks every segment a peer sends against the packager's hash list before hls.js sees it
 // (p2p-media-loader's validateP2PSegment). A peer may be buggy (an emptied buffer, p2p-media-loader
 // issue #522) or hostile; a segment that fails is dropped, counted, and fetched over HTTP instead.
-// The packager publishes /live/<lesson>/<rendition>/hashes.json beside the rendition's segments.
+// The packager publishes two lists beside each rendition's segments (services/packager/hash-lists.ts):
+// hashes-live.json, the newest segments (rewritten with each), and hashes.json, the whole lesson
+// (rewritten every few segments). A segment is looked up in the small live list first; one it does
+// not name (a time-shift or replay viewer's older segment) in the whole list.
 import { sha256Hex } from './sha256.ts';
 
 /** services/packager/segment-record.ts: HashList. */
@@ -17,15 +20,17 @@ export type SegmentValidatorOptions = {
   onChecked?(segmentUrl: string, bytes: number): void;
   /** How long to wait before asking again for a list that does not name the segment yet. */
   retryDelayMs?: number;
+  /** Which lists to look segments up in (defaultHashLists() by default). */
+  lists?: 'live-first' | 'whole';
 };
 
 export type SegmentValidator = (url: string, byteRange: unknown, data: ArrayBuffer) => Promise<boolean>;
 
 type ListedSegment = { sha256: string; bytes: number };
-/** One rendition's hash list: what it named when last fetched, and a fetch under way. */
-type KnownList = { listed: Map<string, ListedSegment>; pending?: Promise<void> | undefined };
+/** One hash list: what it named when last fetched, a fetch under way, and whether the last fetch failed. */
+type KnownList = { listed: Map<string, ListedSegment>; pending?: Promise<void> | undefined; failed?: boolean };
 
-/** Where a segment's hash list is and the name it has there: the list sits beside the segment. */
+/** Where a segment's (whole) hash list is and the name it has there: the list sits beside the segment. */
 export function hashListLocation(segmentUrl: string): { listUrl: string; uri: string } | null {
   let url: URL;
   try {
@@ -38,6 +43,21 @@ export function hashListLocation(segmentUrl: string): { listUrl: string; uri: st
   if (uri === '') return null;
   const listUrl = `${url.origin === 'http://relative.invalid' ? '' : url.origin}${url.pathname.slice(0, slash + 1)}hashes.json`;
   return { listUrl, uri: decodeURIComponent(uri) };
+}
+
+/** The live hash list beside a whole one. */
+export function liveHashListUrl(listUrl: string): string {
+  return listUrl.replace(/hashes\.json$/, 'hashes-live.json');
+}
+
+/**
+ * Which lists to look in: a live viewer (the /watch page, which names no master playlist of its own)
+ * plays the newest segments and looks in the live list first; a time-shift or replay viewer, and code
+ * outside a page, in the whole list only.
+ */
+export function defaultHashLists(): 'live-first' | 'whole' {
+  if (typeof document === 'undefined') return 'whole';
+  return document.querySelector('meta[name="classcast-master-url"]') ? 'whole' : 'live-first';
 }
 
 /** The segments a hash list names, or an empty map for anything that is not one. */
@@ -55,6 +75,7 @@ export function listedSegments(list: unknown): Map<string, ListedSegment> {
 
 export function createSegmentValidator(options: SegmentValidatorOptions): SegmentValidator {
   const retryDelayMs = options.retryDelayMs ?? 700;
+  const liveFirst = (options.lists ?? defaultHashLists()) === 'live-first';
   const lists = new Map<string, KnownList>();
 
   const refresh = (listUrl: string): Promise<void> => {
@@ -64,10 +85,12 @@ export function createSegmentValidator(options: SegmentValidatorOptions): Segmen
       .fetchHashList(listUrl)
       .then(
         (list) => {
-          // A live list only grows; keep what an older copy named in case a cache served a stale one.
+          entry.failed = false;
+          // Segments never change under a name; keep what an older copy named (the live list drops
+          // old segments, and a cache may serve a stale copy).
           for (const [uri, segment] of listedSegments(list)) entry.listed.set(uri, segment);
         },
-        () => undefined,
+        () => void (entry.failed = true),
       )
       .finally(() => {
         entry.pending = undefined;
@@ -75,18 +98,35 @@ export function createSegmentValidator(options: SegmentValidatorOptions): Segmen
     return entry.pending;
   };
 
-  /** The segment's entry, asking for the list again (twice at most) while it does not name it yet. */
-  const lookUp = async (listUrl: string, uri: string): Promise<ListedSegment | undefined> => {
-    for (let attempt = 0; attempt < 3; attempt++) {
+  const known = (listUrls: readonly string[], uri: string) => {
+    for (const listUrl of listUrls) {
       const found = lists.get(listUrl)?.listed.get(uri);
       if (found) return found;
-      // The packager writes a segment's playlist entry just before its hash, and caches may hold the
-      // list for half a segment, so a second try waits a little.
-      if (attempt === 2) break;
-      if (attempt === 1) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
-      await refresh(listUrl);
     }
     return undefined;
+  };
+
+  /**
+   * The segment's entry: from what is known, else its list fetched again (twice at most: the
+   * packager publishes a segment's hash with its playlist entry and caches may hold a list for half
+   * a segment, so the second try waits a little). A live viewer asks the small live list; a segment
+   * it does not name (older than the live window) is looked up in the whole list once.
+   */
+  const lookUp = async (listUrl: string, uri: string): Promise<ListedSegment | undefined> => {
+    const liveUrl = liveHashListUrl(listUrl);
+    const searched = liveFirst ? [liveUrl, listUrl] : [listUrl];
+    const first = liveFirst ? liveUrl : listUrl;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const found = known(searched, uri);
+      if (found) return found;
+      // A node without live hash lists: on to the whole list.
+      if (attempt === 2 || lists.get(first)?.failed) break;
+      if (attempt === 1) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+      await refresh(first);
+    }
+    if (!liveFirst) return undefined;
+    await refresh(listUrl);
+    return known(searched, uri);
   };
 
   return async (url, byteRange, data) => {

@@ -6,6 +6,7 @@ import { formatBytes, p2pShare, rejectedSegments, type DeliveryStats } from './d
 const httpOnlyExplanations: Record<string, string> = {
   'platform-off': 'peer-to-peer is off on this platform',
   'lesson-off': 'peer-to-peer is off for this lesson',
+  'low-latency': 'peer-to-peer is off in low latency mode',
   'no-webrtc': 'this browser cannot connect to other viewers',
   'engine-not-loaded': 'the peer-to-peer part of the player did not load',
 };

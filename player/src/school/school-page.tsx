@@ -1,10 +1,12 @@
 // /school: a school admin's classrooms (an operator picks the school first): stream URLs and keys,
-// encoder status refreshed every 5 s, key rotation, and each classroom's upcoming lessons.
+// encoder status refreshed every 5 s, key rotation, each classroom's upcoming lessons, and whether
+// the school's lessons are recorded by default.
 import { useState } from 'preact/hooks';
 import type { Account, Classroom, Lesson, ListPage, School } from '../shared/catalog-types.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
 import { ClassroomCard } from './classroom-card.tsx';
+import { RecordingSwitch } from './recording-switch.tsx';
 
 const refreshMs = 5000;
 
@@ -22,6 +24,7 @@ function SchoolView({ account }: { account: Account }) {
   return (
     <>
       {account.role === 'operator' ? <SchoolPicker value={picked} onPick={pick} /> : schoolId && <SchoolName schoolId={schoolId} />}
+      {schoolId && <RecordingSwitch schoolId={schoolId} />}
       {schoolId ? <Classrooms schoolId={schoolId} /> : account.role !== 'operator' && <p class="notice">Your account belongs to no school.</p>}
     </>
   );

@@ -1,9 +1,11 @@
 // One lesson on the timetable: live ones with a LIVE badge, coming ones with their start, both
-// linking to the watch page; ended ones greyed and not a link (replays are not served yet).
-import type { Lesson } from '../shared/catalog-types.ts';
+// linking to the watch page; ended ones with their replay (watch it, get its MP4) once a recording
+// is ready, greyed and not a link while they have none.
+import type { TimetableLesson } from '../../../services/catalog/queries/timetable.ts';
 import { lessonTimeRange, relativeTime } from '../shared/lesson-times.ts';
+import { ReplayActions } from './replay-actions.tsx';
 
-export function LessonCard({ lesson, now }: { lesson: Lesson; now: Date }) {
+export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson; now: Date; signedIn: boolean }) {
   const course = [lesson.subject, lesson.grade && `grade ${lesson.grade}`, lesson.teacherName].filter(Boolean).join(' · ');
   const place = [lesson.schoolName, lesson.cityName, lesson.classroomName].filter(Boolean).join(' · ');
   const body = (
@@ -17,6 +19,14 @@ export function LessonCard({ lesson, now }: { lesson: Lesson; now: Date }) {
       {place && <span class="lesson-detail">{place}</span>}
     </>
   );
+  if (lesson.state === 'ended' && lesson.replays.length > 0) {
+    return (
+      <div class="lesson-card" data-lesson={lesson.id} data-state="ended">
+        {body}
+        <ReplayActions replays={lesson.replays} signedIn={signedIn} />
+      </div>
+    );
+  }
   if (lesson.state === 'ended') {
     return (
       <div class="lesson-card lesson-card-ended" data-lesson={lesson.id} data-state="ended" aria-disabled="true">
@@ -31,7 +41,7 @@ export function LessonCard({ lesson, now }: { lesson: Lesson; now: Date }) {
   );
 }
 
-function StateBadge({ lesson, now }: { lesson: Lesson; now: Date }) {
+function StateBadge({ lesson, now }: { lesson: TimetableLesson; now: Date }) {
   if (lesson.state === 'live') return <span class="badge badge-live">Live</span>;
   if (lesson.state === 'ended') return <span class="badge badge-ended">Ended</span>;
   return <span class="badge badge-scheduled">{`Starts ${relativeTime(new Date(lesson.startsAt), now)}`}</span>;

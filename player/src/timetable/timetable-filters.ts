@@ -44,10 +44,10 @@ export function schoolsInCity<T extends { cityId: number }>(schools: T[], cityId
   return cityId === '' ? schools : schools.filter((school) => String(school.cityId) === cityId);
 }
 
-export type TimetableSections = { live: Lesson[]; upcoming: Lesson[]; ended: Lesson[] };
+export type TimetableSections<T extends Lesson = Lesson> = { live: T[]; upcoming: T[]; ended: T[] };
 
 /** Live lessons first, then those still to come, then those over, each by start time. */
-export function timetableSections(lessons: Lesson[]): TimetableSections {
+export function timetableSections<T extends Lesson>(lessons: T[]): TimetableSections<T> {
   const byStart = [...lessons].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   return {
     live: byStart.filter((lesson) => lesson.state === 'live'),

@@ -1,7 +1,8 @@
 // The student-facing timetable at /: what is live now, what comes next, filtered by city, school,
 // grade and subject or searched, refreshed every 10 s so a lesson that goes live shows up by itself.
 import { useEffect, useState } from 'preact/hooks';
-import type { Lesson, ListPage, TimetableFacets } from '../shared/catalog-types.ts';
+import type { TimetableLesson } from '../../../services/catalog/queries/timetable.ts';
+import type { ListPage, TimetableFacets } from '../shared/catalog-types.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
 import { FilterBar } from './filter-bar.tsx';
@@ -11,14 +12,14 @@ import { filtersFromSearch, filtersToSearch, timetableSections, type TimetableFi
 const refreshMs = 10_000;
 
 export function TimetablePage() {
-  return <PageFrame title="Timetable">{() => <Timetable />}</PageFrame>;
+  return <PageFrame title="Timetable">{(account) => <Timetable signedIn={account !== null} />}</PageFrame>;
 }
 
-function Timetable() {
+function Timetable({ signedIn }: { signedIn: boolean }) {
   const [filters, setFilters] = useState<TimetableFilters>(() => filtersFromSearch(location.search));
   const query = useDebounced(filtersToSearch(filters), 250);
   const facets = useApiData<TimetableFacets>('/timetable/facets');
-  const timetable = useApiData<ListPage<Lesson>>(`/timetable?${query}&limit=200`, refreshMs);
+  const timetable = useApiData<ListPage<TimetableLesson>>(`/timetable?${query}&limit=200`, refreshMs);
 
   useEffect(() => history.replaceState(null, '', `/?${query}`), [query]);
 
@@ -35,16 +36,18 @@ function Timetable() {
       {!sections && !timetable.error && <p class="muted">Loading the timetable…</p>}
       {sections && (
         <div class="timetable" data-lesson-count={timetable.data?.items.length}>
-          <LessonSection title="Live now" lessons={sections.live} now={now} empty="No lesson is live right now." id="live" />
-          <LessonSection title="Coming up" lessons={sections.upcoming} now={now} empty="Nothing else is scheduled for this choice." id="upcoming" />
-          {sections.ended.length > 0 && <LessonSection title="Ended" lessons={sections.ended} now={now} id="ended" />}
+          <LessonSection title="Live now" lessons={sections.live} now={now} signedIn={signedIn} empty="No lesson is live right now." id="live" />
+          <LessonSection title="Coming up" lessons={sections.upcoming} now={now} signedIn={signedIn} empty="Nothing else is scheduled for this choice." id="upcoming" />
+          {sections.ended.length > 0 && <LessonSection title="Ended" lessons={sections.ended} now={now} signedIn={signedIn} id="ended" />}
         </div>
       )}
     </>
   );
 }
 
-function LessonSection({ title, lessons, now, empty, id }: { title: string; lessons: Lesson[]; now: Date; empty?: string; id: string }) {
+type SectionProps = { title: string; lessons: TimetableLesson[]; now: Date; signedIn: boolean; empty?: string; id: string };
+
+function LessonSection({ title, lessons, now, signedIn, empty, id }: SectionProps) {
   return (
     <section class="timetable-section" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>{title}</h2>
@@ -54,7 +57,7 @@ function LessonSection({ title, lessons, now, empty, id }: { title: string; less
         <ul class="lessons" data-section={id}>
           {lessons.map((lesson) => (
             <li key={lesson.id}>
-              <LessonCard lesson={lesson} now={now} />
+              <LessonCard lesson={lesson} now={now} signedIn={signedIn} />
             </li>
           ))}
         </ul>

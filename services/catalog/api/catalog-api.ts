@@ -7,6 +7,7 @@ import { mountRoutes } from './mount-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { route, type CatalogContext, type RouteSpec } from './route-spec.ts';
 import { accountRoutes } from './routes/account-routes.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { citiesRoutes } from './routes/cities-routes.ts';
 import { classroomsRoutes } from './routes/classrooms-routes.ts';
@@ -35,7 +36,7 @@ const openApiRoute = route({
 
 /** Every route the catalog API serves, in mounting order. */
 export function catalogRoutes(): RouteSpec[] {
-  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, openApiRoute];
+  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, openApiRoute];
 }
 
 export function catalogApi(context: CatalogContext): Router {

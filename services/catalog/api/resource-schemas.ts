@@ -3,13 +3,21 @@
 import { z } from 'zod';
 import { latencyModes } from '../../core/config/schema.ts';
 import { lessonStates, visibilities } from '../queries/lessons.ts';
+import { mp4States } from '../queries/recordings.ts';
 
 const id = z.number().int();
 const time = z.string().describe('ISO 8601 time');
 
 export const citySchema = z.object({ id, provinceId: id, name: z.string(), schoolCount: z.number().int() });
 
-export const schoolSchema = z.object({ id, cityId: id, cityName: z.string(), name: z.string(), classroomCount: z.number().int() });
+export const schoolSchema = z.object({
+  id,
+  cityId: id,
+  cityName: z.string(),
+  name: z.string(),
+  classroomCount: z.number().int(),
+  recordLessons: z.boolean().describe("whether the school's lessons are recorded by default"),
+});
 
 export const encoderSchema = z.object({
   connected: z.boolean(),
@@ -70,12 +78,26 @@ export const lessonSchema = z.object({
   latencyMode: z.enum(latencyModes),
   visibility: z.enum(visibilities),
   p2pEnabled: z.boolean(),
+  record: z.boolean().nullable().describe("whether it is recorded by default; null: follow the school's recordLessons"),
+  recordEffective: z.boolean().describe('whether its default recording opens when it goes live'),
   state: z.enum(lessonStates),
   adHoc: z.boolean(),
   wentLiveAt: time.nullable(),
   endedAt: time.nullable(),
   masterUrl: z.string(),
   watchUrl: z.string(),
+});
+
+/** A timetable entry: the lesson and its ready replays (queries/recordings.ts LessonReplay). */
+export const timetableLessonSchema = lessonSchema.extend({
+  replays: z.array(
+    z.object({
+      recordingId: z.string(),
+      durationSeconds: z.number().nullable(),
+      replayUrl: z.string().describe('the replay page, /replay/<recordingId>'),
+      mp4: z.object({ state: z.enum(mp4States), url: z.string() }).describe('GET url downloads it once state is ready; POST it to prepare it (signed in)'),
+    }),
+  ),
 });
 
 export const facetsSchema = z.object({

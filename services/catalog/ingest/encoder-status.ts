@@ -39,8 +39,11 @@ export async function disconnectNodeEncoders(db: Queryable, ingestNode: string):
 export type EncoderSample = { bitrateKbps: number; fps: number };
 
 export type EncoderReporter = {
-  /** Adds facts learnt later (the lesson, the picture size) and writes them at once. */
-  update(fields: Partial<Pick<EncoderStatus, 'lessonId' | 'width' | 'height'>>): void;
+  /**
+   * Adds facts learnt later (the lesson, the picture size) and writes them at once; the key kind and
+   * address change when a classroom's lesson moves between its primary and backup encoders.
+   */
+  update(fields: Partial<Pick<EncoderStatus, 'lessonId' | 'width' | 'height' | 'keyKind' | 'remoteAddress'>>): void;
   /** Writes the disconnect and stops reporting; resolves when the write is done. Safe to call again. */
   disconnected(): Promise<void>;
 };

@@ -2,16 +2,25 @@
 // live (from its scheduled start, if the encoder pushed early: a test push before the lesson is not
 // recorded), and when the lesson ends every recording is stopped and made into its replay from the
 // segments on this node's disk. Reconnects inside the grace period are the same lesson, so they
-// stay in the same recording.
+// stay in the same recording. Whether the default recording opens at all follows the lesson's
+// recording switch (its own, else its school's); a recording started by hand does not ask.
 import type { Logger } from '../../core/log.ts';
 import { EmptyRecordingError, writeReplay } from '../../replay/replay-writer.ts';
 import type { Queryable } from '../db/database.ts';
+import { recordEffectiveSql } from '../queries/lessons.ts';
 import { deleteRecordingRow, markRecordingFailed, markRecordingReady, openRecording, recordingsToFinish } from '../queries/recordings.ts';
 
-/** Opens the lesson's default recording; returns its id. */
-export async function openDefaultRecording(db: Queryable, lessonId: string): Promise<string> {
-  const lesson = (await db.query<{ starts_at: Date | string; ad_hoc: boolean }>('select starts_at, ad_hoc from lessons where id = $1', [lessonId]))[0];
+/** Opens the lesson's default recording and returns its id; undefined when the lesson's recording switch is off. */
+export async function openDefaultRecording(db: Queryable, lessonId: string): Promise<string | undefined> {
+  const lesson = (
+    await db.query<{ starts_at: Date | string; ad_hoc: boolean; record_effective: boolean }>(
+      `select l.starts_at, l.ad_hoc, ${recordEffectiveSql} as record_effective
+         from lessons l join classrooms r on r.id = l.classroom_id left join schools s on s.id = r.school_id where l.id = $1`,
+      [lessonId],
+    )
+  )[0];
   if (!lesson) throw new Error(`lesson ${lessonId} is not in the catalog`);
+  if (!lesson.record_effective) return undefined;
   return openRecording(db, lessonId, { manual: false, ...(lesson.ad_hoc ? {} : { startsAt: new Date(lesson.starts_at) }) });
 }
 
@@ -30,6 +39,7 @@ export async function finishRecordings(db: Queryable, options: FinishOptions): P
         vodDir: options.vodDir,
         recordingId: recording.id,
         range: { startedAt: recording.startedAt.getTime(), endedAt: recording.endedAt.getTime() },
+        protected: recording.protected,
       });
       await markRecordingReady(db, recording.id, summary);
       options.log.info('replay ready', { lesson: options.lessonId, recording: recording.id, durationSeconds: Math.round(summary.durationSeconds), segments: summary.segmentCount });

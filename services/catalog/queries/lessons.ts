@@ -31,6 +31,10 @@ export type Lesson = {
   visibility: Visibility;
   /** Whether viewers may share this lesson's segments peer to peer (if the platform allows it). */
   p2pEnabled: boolean;
+  /** Whether its default recording opens when it goes live: null follows the school's `recordLessons`. */
+  record: boolean | null;
+  /** What applies: `record`, else the school's switch (a lesson of no school is recorded). */
+  recordEffective: boolean;
   state: LessonState;
   adHoc: boolean;
   wentLiveAt: string | null;
@@ -71,6 +75,7 @@ export type LessonInput = {
   latencyMode: LatencyMode;
   visibility: Visibility;
   p2pEnabled: boolean;
+  record: boolean | null;
 };
 
 type LessonRow = {
@@ -93,16 +98,22 @@ type LessonRow = {
   latency_mode: LatencyMode;
   visibility: Visibility;
   p2p_enabled: boolean;
+  record: boolean | null;
+  record_effective: boolean;
   state: LessonState;
   ad_hoc: boolean;
   went_live_at: Date | null;
   ended_at: Date | null;
 };
 
+/** The effective recording switch of lesson `l` (its school joined as `s`); recording-lifecycle.ts applies the same rule. */
+export const recordEffectiveSql = 'coalesce(l.record, s.record_lessons, true)';
+
 const select = `select l.id, l.title, l.course_id, c.title as course_title, c.subject, c.grade,
   case when c.id is null then null else ${teacherNameSql} end as teacher_name, c.teacher_account_id,
   l.classroom_id, r.name as classroom_name, r.school_id, s.name as school_name, s.city_id, ci.name as city_name,
-  l.starts_at, l.ends_at, l.latency_mode, l.visibility, l.p2p_enabled, l.state, l.ad_hoc, l.went_live_at, l.ended_at`;
+  l.starts_at, l.ends_at, l.latency_mode, l.visibility, l.p2p_enabled, l.record,
+  ${recordEffectiveSql} as record_effective, l.state, l.ad_hoc, l.went_live_at, l.ended_at`;
 const from = `from lessons l join classrooms r on r.id = l.classroom_id left join schools s on s.id = r.school_id
   left join cities ci on ci.id = s.city_id left join courses c on c.id = l.course_id left join accounts t on t.id = c.teacher_account_id`;
 
@@ -126,6 +137,8 @@ function toLesson(row: LessonRow): Lesson {
     latencyMode: row.latency_mode,
     visibility: row.visibility,
     p2pEnabled: row.p2p_enabled,
+    record: row.record,
+    recordEffective: row.record_effective,
     state: row.state,
     adHoc: row.ad_hoc,
     wentLiveAt: iso(row.went_live_at),
@@ -203,9 +216,9 @@ export async function lockClassroomSchedule(tx: Queryable, classroomId: string):
 
 export async function insertLesson(db: Queryable, id: string, input: LessonInput): Promise<void> {
   await db.query(
-    `insert into lessons (id, course_id, classroom_id, title, starts_at, ends_at, latency_mode, visibility, p2p_enabled)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [id, input.courseId, input.classroomId, input.title, input.startsAt, input.endsAt, input.latencyMode, input.visibility, input.p2pEnabled],
+    `insert into lessons (id, course_id, classroom_id, title, starts_at, ends_at, latency_mode, visibility, p2p_enabled, record)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [id, input.courseId, input.classroomId, input.title, input.startsAt, input.endsAt, input.latencyMode, input.visibility, input.p2pEnabled, input.record],
   );
 }
 
@@ -213,8 +226,8 @@ export async function insertLesson(db: Queryable, id: string, input: LessonInput
 export async function updateLesson(db: Queryable, id: string, input: LessonInput): Promise<boolean> {
   const rows = await db.query(
     `update lessons set course_id = $2, classroom_id = $3, title = $4, starts_at = $5, ends_at = $6, latency_mode = $7,
-       visibility = $8, p2p_enabled = $9, updated_at = now() where id = $1 returning id`,
-    [id, input.courseId, input.classroomId, input.title, input.startsAt, input.endsAt, input.latencyMode, input.visibility, input.p2pEnabled],
+       visibility = $8, p2p_enabled = $9, record = $10, updated_at = now() where id = $1 returning id`,
+    [id, input.courseId, input.classroomId, input.title, input.startsAt, input.endsAt, input.latencyMode, input.visibility, input.p2pEnabled, input.record],
   );
   return rows.length > 0;
 }

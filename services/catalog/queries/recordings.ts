@@ -152,15 +152,23 @@ export async function stopRecording(db: Queryable, lessonId: string): Promise<st
   return rows[0]?.id;
 }
 
-export type RecordingToFinish = { id: string; startedAt: Date; endedAt: Date; manual: boolean };
+/** `protected`: the lesson is not public now, so its replay will need a playback token. */
+export type RecordingToFinish = { id: string; startedAt: Date; endedAt: Date; manual: boolean; protected: boolean };
 
 /** The lesson's recordings not made into replays yet (all stopped once the lesson has ended). */
 export async function recordingsToFinish(db: Queryable, lessonId: string): Promise<RecordingToFinish[]> {
-  const rows = await db.query<{ id: string; started_at: Date | string; ended_at: Date | string; manual: boolean }>(
-    "select id, started_at, ended_at, manual from recordings where lesson_id = $1 and state = 'recording' and ended_at is not null order by started_at",
+  const rows = await db.query<{ id: string; started_at: Date | string; ended_at: Date | string; manual: boolean; visibility: string }>(
+    `select r.id, r.started_at, r.ended_at, r.manual, l.visibility from recordings r join lessons l on l.id = r.lesson_id
+      where r.lesson_id = $1 and r.state = 'recording' and r.ended_at is not null order by r.started_at`,
     [lessonId],
   );
-  return rows.map((row) => ({ id: row.id, startedAt: new Date(row.started_at), endedAt: new Date(row.ended_at), manual: row.manual }));
+  return rows.map((row) => ({
+    id: row.id,
+    startedAt: new Date(row.started_at),
+    endedAt: new Date(row.ended_at),
+    manual: row.manual,
+    protected: row.visibility !== 'public',
+  }));
 }
 
 export async function markRecordingReady(
@@ -213,4 +221,31 @@ export async function finishMp4(db: Queryable, id: string, outcome: { sizeBytes:
   } else {
     await db.query("update recordings set mp4_state = 'failed', mp4_failure = $2, updated_at = now() where id = $1", [id, outcome.failure]);
   }
+}
+
+/** A lesson's replay as the timetable lists it: where to watch it and whether its MP4 is downloadable. */
+export type LessonReplay = {
+  recordingId: string;
+  durationSeconds: number | null;
+  replayUrl: string;
+  mp4: { state: Mp4State; url: string };
+};
+
+/**
+ * The ready replays of these lessons, oldest first per lesson (a lesson stopped and restarted by
+ * hand has several). The caller has already narrowed the lessons to those it may see; a replay is
+ * visible like its lesson.
+ */
+export async function replaysOfLessons(db: Queryable, lessonIds: readonly string[]): Promise<Map<string, LessonReplay[]>> {
+  const byLesson = new Map<string, LessonReplay[]>();
+  if (lessonIds.length === 0) return byLesson;
+  const rows = await db.query<{ id: string; lesson_id: string; duration_seconds: number | null; mp4_state: Mp4State }>(
+    "select id, lesson_id, duration_seconds, mp4_state from recordings where lesson_id = any($1::text[]) and state = 'ready' order by started_at, id",
+    [lessonIds],
+  );
+  for (const row of rows) {
+    const replay = { recordingId: row.id, durationSeconds: row.duration_seconds, replayUrl: `/replay/${row.id}`, mp4: { state: row.mp4_state, url: `/api/v1/recordings/${row.id}/mp4` } };
+    byLesson.set(row.lesson_id, [...(byLesson.get(row.lesson_id) ?? []), replay]);
+  }
+  return byLesson;
 }

@@ -2,14 +2,17 @@
 import { queryOne, type Queryable } from '../db/database.ts';
 import { conditions, listPage, type Listed, type PageWindow } from './sql-helpers.ts';
 
-/** `recordingRetentionDays`: how long its lessons' recordings are kept; null: the platform default. */
-export type School = { id: number; cityId: number; cityName: string; name: string; classroomCount: number; recordingRetentionDays: number | null };
+/**
+ * `recordingRetentionDays`: how long its lessons' recordings are kept; null: the platform default.
+ * `recordLessons`: whether its lessons are recorded by default (a lesson may override it).
+ */
+export type School = { id: number; cityId: number; cityName: string; name: string; classroomCount: number; recordingRetentionDays: number | null; recordLessons: boolean };
 export type SchoolFilter = { cityId?: number | undefined };
 
-type SchoolRow = { id: number; city_id: number; city_name: string; name: string; classroom_count: number; recording_retention_days: number | null };
+type SchoolRow = { id: number; city_id: number; city_name: string; name: string; classroom_count: number; recording_retention_days: number | null; record_lessons: boolean };
 
 const select =
-  'select s.id, s.city_id, c.name as city_name, s.name, s.recording_retention_days, (select count(*)::int from classrooms r where r.school_id = s.id) as classroom_count';
+  'select s.id, s.city_id, c.name as city_name, s.name, s.recording_retention_days, s.record_lessons, (select count(*)::int from classrooms r where r.school_id = s.id) as classroom_count';
 const from = 'from schools s join cities c on c.id = s.city_id';
 
 const toSchool = (row: SchoolRow): School => ({
@@ -19,6 +22,7 @@ const toSchool = (row: SchoolRow): School => ({
   name: row.name,
   classroomCount: row.classroom_count,
   recordingRetentionDays: row.recording_retention_days,
+  recordLessons: row.record_lessons,
 });
 
 export function listSchools(db: Queryable, filter: SchoolFilter, window: PageWindow): Promise<Listed<School>> {
@@ -32,21 +36,31 @@ export async function getSchool(db: Queryable, id: number): Promise<School | und
   return row && toSchool(row);
 }
 
-export async function createSchool(db: Queryable, input: { cityId: number; name: string }): Promise<School> {
-  const row = await queryOne<{ id: number }>(db, 'insert into schools (city_id, name) values ($1, $2) returning id', [input.cityId, input.name]);
+export async function createSchool(db: Queryable, input: { cityId: number; name: string; recordLessons?: boolean | undefined }): Promise<School> {
+  const row = await queryOne<{ id: number }>(db, 'insert into schools (city_id, name, record_lessons) values ($1, $2, $3) returning id', [
+    input.cityId,
+    input.name,
+    input.recordLessons ?? true,
+  ]);
   return (await getSchool(db, row!.id))!;
 }
 
-export type SchoolChanges = { cityId?: number | undefined; name?: string | undefined; recordingRetentionDays?: number | null | undefined };
+export type SchoolChanges = {
+  cityId?: number | undefined;
+  name?: string | undefined;
+  recordingRetentionDays?: number | null | undefined;
+  recordLessons?: boolean | undefined;
+};
 
 /** Changes what is given; `recordingRetentionDays: null` goes back to the platform default. */
 export async function updateSchool(db: Queryable, id: number, changes: SchoolChanges): Promise<School | undefined> {
   const row = await queryOne<{ id: number }>(
     db,
     `update schools set city_id = coalesce($2, city_id), name = coalesce($3, name),
-       recording_retention_days = case when $4 then $5::integer else recording_retention_days end, updated_at = now()
+       recording_retention_days = case when $4 then $5::integer else recording_retention_days end,
+       record_lessons = coalesce($6, record_lessons), updated_at = now()
       where id = $1 returning id`,
-    [id, changes.cityId ?? null, changes.name ?? null, changes.recordingRetentionDays !== undefined, changes.recordingRetentionDays ?? null],
+    [id, changes.cityId ?? null, changes.name ?? null, changes.recordingRetentionDays !== undefined, changes.recordingRetentionDays ?? null, changes.recordLessons ?? null],
   );
   return row && getSchool(db, row.id);
 }

@@ -1,8 +1,10 @@
 // The timetable: the lessons of a time window (today, the coming week, everything not over yet, or
 // explicit bounds), and the values its filters offer. Days are UTC days: the catalog serves a whole
-// province from one clock, and a page can always send explicit from/to in its viewer's zone.
+// province from one clock, and a page can always send explicit from/to in its viewer's zone. Each
+// lesson carries its ready replays, so the page links an ended lesson to its replay in one request.
 import type { Queryable } from '../db/database.ts';
 import { listLessons, type Lesson, type LessonFilter, type LessonScope } from './lessons.ts';
+import { replaysOfLessons, type LessonReplay } from './recordings.ts';
 import type { Listed, PageWindow } from './sql-helpers.ts';
 
 export const timetableRanges = ['today', 'week', 'upcoming'] as const;
@@ -13,6 +15,9 @@ export type TimetableQuery = Omit<LessonFilter, 'from' | 'to' | 'notOver' | 'liv
   from?: Date | undefined;
   to?: Date | undefined;
 };
+
+/** A timetable entry: the lesson and its replays (none until it has ended and a recording is ready). */
+export type TimetableLesson = Lesson & { replays: LessonReplay[] };
 
 export type Facets = {
   cities: Array<{ id: number; name: string }>;
@@ -37,9 +42,11 @@ export function timetableWindow(query: Pick<TimetableQuery, 'range' | 'from' | '
   return { ...byRange, ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
 }
 
-export function listTimetable(db: Queryable, scope: LessonScope, query: TimetableQuery, window: PageWindow, now = new Date()): Promise<Listed<Lesson>> {
+export async function listTimetable(db: Queryable, scope: LessonScope, query: TimetableQuery, window: PageWindow, now = new Date()): Promise<Listed<TimetableLesson>> {
   const { range: _range, from: _from, to: _to, ...filter } = query;
-  return listLessons(db, scope, { ...filter, ...timetableWindow(query, now), liveFirst: query.state === undefined }, window);
+  const listed = await listLessons(db, scope, { ...filter, ...timetableWindow(query, now), liveFirst: query.state === undefined }, window);
+  const replays = await replaysOfLessons(db, listed.items.map((lesson) => lesson.id));
+  return { ...listed, items: listed.items.map((lesson) => ({ ...lesson, replays: replays.get(lesson.id) ?? [] })) };
 }
 
 export async function timetableFacets(db: Queryable): Promise<Facets> {

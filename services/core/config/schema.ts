@@ -32,10 +32,32 @@ export const configSchema = z
     dataDir: z.string().min(1).default('./data'),
     databaseUrl: z.string().url().optional(),
     http: z
-      .object({ host: z.string().min(1).default('0.0.0.0'), port: port.default(8080), publicUrl: z.string().url().optional() })
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: port.default(8080),
+        publicUrl: z.string().url().optional(),
+        // Express's `trust proxy`: behind a TLS proxy, lets cookies be Secure and the login throttle,
+        // audit log and tokens see the viewer's address instead of the proxy's.
+        trustProxy: z.union([z.boolean(), z.number().int().min(0).max(10), z.string().min(1)]).default(false),
+      })
       .strict()
-      .default({ host: '0.0.0.0', port: 8080 }),
-    rtmp: z.object({ host: z.string().min(1).default('0.0.0.0'), port: port.default(1935) }).strict().default({ host: '0.0.0.0', port: 1935 }),
+      .prefault({}),
+    // Ingest hardening: caps, timeouts and message bounds for the RTMP port (services/ingest/rtmp-limits.ts).
+    rtmp: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: port.default(1935),
+        maxConnections: z.number().int().min(1).max(100_000).default(400),
+        maxConnectionsPerIp: z.number().int().min(1).max(100_000).default(100),
+        maxPublishers: z.number().int().min(1).max(10_000).default(50),
+        maxPublishersPerIp: z.number().int().min(1).max(10_000).default(40),
+        handshakeTimeoutSeconds: z.number().min(1).max(300).default(10),
+        idleTimeoutSeconds: z.number().min(1).max(3600).default(30),
+        maxMessageBytes: z.number().int().min(65_536).max(16 * 1024 ** 2).default(8 * 1024 ** 2),
+        maxGopBytes: z.number().int().min(65_536).max(1024 ** 3).default(32 * 1024 ** 2),
+      })
+      .strict()
+      .prefault({}),
     ffmpegPath: z.string().min(1).optional(),
     classrooms: z.array(classroomSchema).default([]),
     ingest: z
@@ -48,6 +70,8 @@ export const configSchema = z
         diskMinFreeBytes: z.number().int().min(0).default(1024 ** 3),
         diskMinFreePercent: z.number().min(0).max(99).default(5),
         diskCheckSeconds: z.number().min(1).max(600).default(5),
+        backupSwitchSeconds: z.number().min(0.25).max(60).default(1.5),
+        primaryReturnSeconds: z.number().min(0).max(600).default(5),
       })
       .strict()
       .default({
@@ -59,6 +83,8 @@ export const configSchema = z
         diskMinFreeBytes: 1024 ** 3,
         diskMinFreePercent: 5,
         diskCheckSeconds: 5,
+        backupSwitchSeconds: 1.5,
+        primaryReturnSeconds: 5,
       }),
     transcode: z
       .object({
@@ -97,9 +123,10 @@ export const configSchema = z
         sessionHours: z.number().min(1).max(24 * 90).default(12),
         recordingRetentionDays: z.number().int().min(1).max(36500).default(180),
         retentionSweepMinutes: z.number().min(1).max(10080).default(60),
+        allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], e.g. https://admin.example.edu, with no path')).default([]),
       })
       .strict()
-      .default({ earlyStartMinutes: 15, keyRefreshSeconds: 2, sessionHours: 12, recordingRetentionDays: 180, retentionSweepMinutes: 60 }),
+      .default({ earlyStartMinutes: 15, keyRefreshSeconds: 2, sessionHours: 12, recordingRetentionDays: 180, retentionSweepMinutes: 60, allowedOrigins: [] }),
     p2p: z
       .object({
         enabled: z.boolean().default(true),
@@ -118,6 +145,23 @@ export const configSchema = z
       })
       .strict()
       .default({ checkSeconds: 5, lateStartMinutes: 2, stallSeconds: 15, degradedPercent: 50 }),
+    dashboard: z
+      .object({
+        tiers: z
+          .array(
+            z
+              .object({
+                url: z.string().regex(/^https?:\/\/[^\s"'<>]+$/, 'a tier URL is http:// or https://, e.g. http://relay-1:8081'),
+                kind: z.enum(['ingest', 'relay']),
+              })
+              .strict(),
+          )
+          .max(100)
+          .default([]),
+        scrapeTimeoutSeconds: z.number().min(0.5).max(30).default(3),
+      })
+      .strict()
+      .default({ tiers: [], scrapeTimeoutSeconds: 3 }),
     playback: playbackSettingsSchema.default({ secrets: [], tokenTtlSeconds: 4 * 3600 }),
     demo: z
       .object({
@@ -138,3 +182,4 @@ export type Classroom = z.infer<typeof classroomSchema>;
 export type IceServer = z.infer<typeof iceServerSchema>;
 export type P2pConfig = Config['p2p'];
 export type AlarmsConfig = Config['alarms'];
+export type DashboardConfig = Config['dashboard'];

@@ -46,6 +46,7 @@ const listQuery = paginationQuery.extend({
   courseId: idQuery.optional(),
   schoolId: idQuery.optional(),
 });
+const recordField = z.boolean().nullable().optional().describe("whether it is recorded by default; null: follow the school's recordLessons");
 const createBody = z
   .object({
     classroomId: classroomIdField,
@@ -56,6 +57,7 @@ const createBody = z
     latencyMode: latencyModeField.optional(),
     visibility: visibilityField.optional(),
     p2pEnabled: z.boolean().optional(),
+    record: recordField,
   })
   .strict();
 const changeBody = z
@@ -68,6 +70,7 @@ const changeBody = z
     latencyMode: latencyModeField.optional(),
     visibility: visibilityField.optional(),
     p2pEnabled: z.boolean().optional(),
+    record: recordField,
   })
   .strict();
 
@@ -141,6 +144,7 @@ export const lessonsRoutes: RouteSpec[] = [
         latencyMode: body.latencyMode ?? context.config.ingest.latencyMode,
         visibility: body.visibility ?? 'public',
         p2pEnabled: body.p2pEnabled ?? true,
+        record: body.record ?? null,
       };
       await checkPlan(context.db, account, plan);
       const id = await context.db.transaction(async (tx) => {
@@ -190,6 +194,7 @@ export const lessonsRoutes: RouteSpec[] = [
         latencyMode: body.latencyMode ?? lesson.latencyMode,
         visibility: body.visibility ?? lesson.visibility,
         p2pEnabled: body.p2pEnabled ?? lesson.p2pEnabled,
+        record: body.record === undefined ? lesson.record : body.record,
       };
       await checkPlan(context.db, account, plan);
       await context.db.transaction(async (tx) => {

@@ -11,12 +11,14 @@ import { deletedSchema, schoolSchema } from '../resource-schemas.ts';
 import { route, type RouteSpec } from '../route-spec.ts';
 
 const listQuery = paginationQuery.extend({ cityId: idQuery.optional() });
-const createBody = z.object({ cityId: idField, name: nameField }).strict();
+const recordLessonsField = z.boolean().optional().describe("whether the school's lessons are recorded by default (default true); a lesson's own record overrides it");
+const createBody = z.object({ cityId: idField, name: nameField, recordLessons: recordLessonsField }).strict();
 const changeBody = z
   .object({
     cityId: idField.optional(),
     name: nameField.optional(),
     recordingRetentionDays: z.number().int().min(1).max(36500).nullable().optional().describe("days its lessons' recordings are kept unless pinned; null: the platform default (operators only)"),
+    recordLessons: recordLessonsField,
   })
   .strict();
 const schoolResponse = schoolSchema.extend({ recordingRetentionDays: z.number().int().nullable() });
@@ -67,7 +69,7 @@ export const schoolsRoutes: RouteSpec[] = [
   route<undefined, z.infer<typeof changeBody>>({
     method: 'patch',
     path: '/schools/:id',
-    summary: "Rename a school (its admins may), move it to another city or set how long its recordings are kept (operators)",
+    summary: "Rename a school or switch its default recording (its admins may), move it to another city or set how long its recordings are kept (operators)",
     tag: 'schools',
     access: ['operator', 'school_admin'],
     body: changeBody,

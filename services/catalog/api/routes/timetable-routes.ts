@@ -1,12 +1,13 @@
 // /timetable: the lessons of a day, a week, or everything not over yet, with the filters the
-// timetable page offers; only the lessons the caller may see. Days are UTC days (see queries/timetable.ts).
+// timetable page offers; only the lessons the caller may see, each with its ready replays. Days are
+// UTC days (see queries/timetable.ts).
 import { z } from 'zod';
 import { listTimetable, timetableFacets, timetableRanges } from '../../queries/timetable.ts';
 import { ApiError } from '../api-error.ts';
 import { idQuery, lessonStateField, textQuery, timeQuery } from '../fields.ts';
 import { page, pageSchema, paginationQuery } from '../pagination.ts';
 import { lessonScope } from '../permissions.ts';
-import { facetsSchema, lessonSchema } from '../resource-schemas.ts';
+import { facetsSchema, timetableLessonSchema } from '../resource-schemas.ts';
 import { route, type RouteSpec } from '../route-spec.ts';
 
 const timetableQuery = paginationQuery.extend({
@@ -29,7 +30,7 @@ export const timetableRoutes: RouteSpec[] = [
     tag: 'timetable',
     access: 'public',
     query: timetableQuery,
-    response: pageSchema(lessonSchema),
+    response: pageSchema(timetableLessonSchema),
     async handler({ query, account, context }) {
       const { limit, offset, ...filter } = query;
       if (filter.from && filter.to && filter.to.getTime() <= filter.from.getTime()) throw new ApiError(400, 'to: must be after from', 'fix the query string');

@@ -1,0 +1,83 @@
+// What an ended lesson's card offers once its recording is a replay: "Watch replay" (the replay
+// page) and the MP4. The MP4 is made on request (POST /recordings/:id/mp4, signed in), so a
+// signed-in viewer gets "Prepare MP4" with its progress and then the download; anyone gets the
+// download once it has been prepared. The timetable lists only lessons the viewer may see, and a
+// replay is visible like its lesson, so every link here opens for this viewer.
+import { useEffect, useState } from 'preact/hooks';
+import type { LessonReplay } from '../../../services/catalog/queries/recordings.ts';
+import { api } from '../shared/api-client.ts';
+import { describeError } from '../shared/api-error.ts';
+
+const progressPollMs = 1000;
+
+type Mp4Status = { state: LessonReplay['mp4']['state']; progress: number };
+
+export function ReplayActions({ replays, signedIn }: { replays: LessonReplay[]; signedIn: boolean }) {
+  return (
+    <span class="lesson-card-top" data-replays={replays.length}>
+      {replays.map((replay, index) => (
+        <span class="lesson-card-top" key={replay.recordingId} data-recording={replay.recordingId}>
+          <a class="button button-primary button-quiet" href={replay.replayUrl}>
+            {replays.length > 1 ? `Watch replay, part ${index + 1}` : 'Watch replay'}
+            {replay.durationSeconds !== null && ` (${formatDuration(replay.durationSeconds)})`}
+          </a>
+          <Mp4Action replay={replay} signedIn={signedIn} />
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function Mp4Action({ replay, signedIn }: { replay: LessonReplay; signedIn: boolean }) {
+  // What this page asked for since the timetable last loaded; the timetable's own state otherwise.
+  const [asked, setAsked] = useState<Mp4Status | null>(null);
+  const [error, setError] = useState('');
+  const state = asked?.state ?? replay.mp4.state;
+
+  // While it is prepared (asked here, or by someone else), follow its progress.
+  useEffect(() => {
+    if (state !== 'preparing') return;
+    const timer = setTimeout(() => {
+      api
+        .get<{ mp4: Mp4Status }>(`/recordings/${replay.recordingId}`)
+        .then(({ mp4 }) => setAsked({ state: mp4.state, progress: mp4.progress }))
+        .catch((failure: unknown) => setError(describeError(failure)));
+    }, progressPollMs);
+    return () => clearTimeout(timer);
+  }, [state, asked, replay.recordingId]);
+
+  if (state === 'ready') {
+    return (
+      <a class="button button-quiet" href={replay.mp4.url} download>
+        Download MP4
+      </a>
+    );
+  }
+  if (!signedIn) return null;
+  if (error) return <span class="form-error" role="alert">{`MP4: ${error}`}</span>;
+  if (state === 'preparing') {
+    return (
+      <span class="muted" role="status">
+        {`Preparing the MP4… ${Math.round(asked?.progress ?? 0)} %`}
+      </span>
+    );
+  }
+  const prepare = () =>
+    api
+      .post<Mp4Status>(`/recordings/${replay.recordingId}/mp4`)
+      .then(setAsked)
+      .catch((failure: unknown) => setError(describeError(failure)));
+  return (
+    <button type="button" class="button button-quiet" onClick={() => void prepare()}>
+      {state === 'failed' ? 'Prepare the MP4 again' : 'Prepare MP4'}
+    </button>
+  );
+}
+
+/** 754 s → "12:34"; an hour or more → "1:02:34". */
+function formatDuration(seconds: number): string {
+  const total = Math.round(seconds);
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const two = (value: number) => String(value).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+}

@@ -1,0 +1,129 @@
+// node --import tsx scripts/capacity/capacity.ts [--classrooms N] [--students N] [--p2p-share S] ...
+// Prints what a province needs at its peak (docs/capacity.md explains the model and works the
+// default example); --json prints the plan as one JSON object instead.
+import { parseArgs } from 'node:util';
+import { planCapacity, type CapacityInputs } from './capacity-model.ts';
+import { figuresList, planTable, sensitivityTable } from './capacity-report.ts';
+import { defaultInputs } from './default-inputs.ts';
+import { measuredFigures } from './measured-figures.ts';
+
+const usage = `usage: node --import tsx scripts/capacity/capacity.ts [flags]   (defaults: the docs/capacity.md example)
+
+  --classrooms N           classrooms live at the peak (${defaultInputs.classrooms})
+  --students N             students watching at the peak (${defaultInputs.students})
+  --cities N               cities, of equal size (${defaultInputs.cities})
+  --p2p-share S            share of a home viewer's bytes from peers, 0-1 (measured: ${defaultInputs.p2pShare})
+  --school-share S         share of students behind school relays, 0-1 (${defaultInputs.schoolShare})
+  --students-per-school N  students behind one school relay (${defaultInputs.studentsPerSchool})
+  --lessons-per-school N   lessons one school relay carries at once (${defaultInputs.lessonsPerSchool})
+  --mix R=S,R=S            home viewers per rendition (${Object.entries(defaultInputs.renditionMix).map(([name, share]) => `${name}=${share}`).join(',')})
+  --headroom S             spare capacity over the peak, 0.25 = 25 % (${defaultInputs.headroom})
+  --wire-overhead S        bytes on the wire over the media bitrate (${defaultInputs.wireOverhead})
+  --segment-seconds N      segment duration (${defaultInputs.segmentSeconds})
+  --ingest-node-cores N    cores per ingest machine (${defaultInputs.ingestNodeCores})
+  --relay-node-cores N     cores (relay processes) per city relay machine (${defaultInputs.relayNodeCores})
+  --relay-nic-gbps N       NIC per city relay machine (${defaultInputs.relayNicGbps})
+  --encoder-kbps N         what each classroom encoder pushes (${defaultInputs.encoderKbps})
+  --routing lesson|any     viewers of a lesson on one relay process per city, or on any (${defaultInputs.routing})
+  --json                   print the plan as JSON
+`;
+
+const numberFlags = {
+  classrooms: 'classrooms',
+  students: 'students',
+  cities: 'cities',
+  'p2p-share': 'p2pShare',
+  'school-share': 'schoolShare',
+  'students-per-school': 'studentsPerSchool',
+  'lessons-per-school': 'lessonsPerSchool',
+  headroom: 'headroom',
+  'wire-overhead': 'wireOverhead',
+  'segment-seconds': 'segmentSeconds',
+  'ingest-node-cores': 'ingestNodeCores',
+  'relay-node-cores': 'relayNodeCores',
+  'relay-nic-gbps': 'relayNicGbps',
+  'encoder-kbps': 'encoderKbps',
+} as const satisfies Record<string, keyof CapacityInputs>;
+
+function inputsFrom(argv: string[]): { inputs: CapacityInputs; json: boolean; help: boolean } {
+  const options = {
+    ...Object.fromEntries(Object.keys(numberFlags).map((flag) => [flag, { type: 'string' as const }])),
+    mix: { type: 'string' as const },
+    routing: { type: 'string' as const },
+    json: { type: 'boolean' as const },
+    help: { type: 'boolean' as const, short: 'h' },
+  };
+  const { values } = parseArgs({ args: argv, options, strict: true });
+  // The number flags' options are built from numberFlags' keys, so parseArgs types them only as strings by name.
+  const byName = values as Record<string, string | boolean | undefined>;
+  const inputs: CapacityInputs = { ...defaultInputs, renditionMix: { ...defaultInputs.renditionMix } };
+  for (const [flag, key] of Object.entries(numberFlags)) {
+    const text = byName[flag];
+    if (typeof text !== 'string') continue;
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--${flag}: expected a number, got '${text}'`);
+    inputs[key] = value;
+  }
+  if (typeof values.mix === 'string') inputs.renditionMix = parseMix(values.mix);
+  if (typeof values.routing === 'string') {
+    if (values.routing !== 'lesson' && values.routing !== 'any') throw new Error(`--routing: expected lesson or any, got '${values.routing}'`);
+    inputs.routing = values.routing;
+  }
+  return { inputs, json: values.json === true, help: values.help === true };
+}
+
+function parseMix(text: string): Record<string, number> {
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [name, share] = pair.split('=');
+      const value = Number(share);
+      if (!name || share === undefined || !Number.isFinite(value)) throw new Error(`--mix: expected RENDITION=SHARE pairs like 720p=0.3, got '${pair}'`);
+      return [name.trim(), value];
+    }),
+  );
+}
+
+function main(): number {
+  let parsed;
+  try {
+    parsed = inputsFrom(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`capacity: ${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  const { inputs, json, help } = parsed;
+  if (help) return void process.stdout.write(usage), 0;
+  let plan;
+  try {
+    plan = planCapacity(inputs, measuredFigures);
+  } catch (error) {
+    process.stderr.write(`capacity: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (json) return void process.stdout.write(`${JSON.stringify({ inputs, plan })}\n`), 0;
+
+  const measuredP2p = measuredFigures.p2pShare.value;
+  const p2pShares = [...new Set([0, measuredP2p, 0.5, 0.7, inputs.p2pShare])].sort((a, b) => a - b);
+  const schoolShares = [...new Set([0, 0.25, 0.5, 0.75, inputs.schoolShare])].sort((a, b) => a - b);
+  process.stdout.write(
+    [
+      `Classcast capacity: ${inputs.classrooms.toLocaleString('en-US')} live classrooms, ${inputs.students.toLocaleString('en-US')} students watching,`,
+      `${inputs.cities} cities, P2P share ${Math.round(inputs.p2pShare * 100)} %, ${Math.round(inputs.schoolShare * 100)} % behind school relays, headroom ${Math.round(inputs.headroom * 100)} %`,
+      '',
+      planTable(inputs, plan),
+      '',
+      'Sensitivity to the P2P share (the rest as above):',
+      sensitivityTable(inputs, measuredFigures, 'p2pShare', p2pShares),
+      '',
+      'Sensitivity to the share of students behind school relays:',
+      sensitivityTable(inputs, measuredFigures, 'schoolShare', schoolShares),
+      '',
+      'Measured figures (scripts/capacity/measured-figures.ts):',
+      figuresList(measuredFigures),
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,90 @@
+// The per-node figures the capacity model (capacity-model.ts) scales up, each with where it was
+// measured, so docs/capacity.md, the script and the tests read one set of numbers. Update a figure
+// here when its benchmark in docs/benchmarks.md is re-run; the ladder follows the code itself.
+import { configSchema } from '../../services/core/config/schema.ts';
+import { chooseLadder } from '../../services/transcode/ladder.ts';
+
+/** A measured number and where it comes from (a docs/benchmarks.md section and its command). */
+export type Figure = { value: number; unit: string; source: string };
+
+/** The default ladder for a 720p30 classroom source, as ingest chooses it (services/transcode/ladder.ts). */
+export type LadderRung = { name: string; videoKbps: number; audioKbps: number };
+
+export type MeasuredFigures = {
+  /** Lessons one core transcodes in real time at the default ladder. */
+  transcodeLessonsPerCore: Figure;
+  /** CPU one live lesson used (node + ffmpeg), for the cross-check in docs/capacity.md. */
+  transcodeCoresPerLesson: Figure;
+  /** One lesson transcoded flat out on the 2-core machine: media seconds per wall-clock second. */
+  transcodeRealtimeFactor: Figure;
+  /** Viewers one relay process held (the most the benchmark tried; its limit was not reached). */
+  relayViewersPerProcess: Figure;
+  /** How often each of those simulated viewers asked for the live playlist. */
+  viewerPlaylistRequestsPerSecond: Figure;
+  /** The segment duration of that benchmark's rendition (each viewer fetched every segment). */
+  viewerBenchSegmentSeconds: Figure;
+  /** Bytes one relay process sends when the cost per request is small (500 KB hot segments). */
+  relayHotPathGbpsPerProcess: Figure;
+  /** Share of the viewers' media bytes that came from other viewers. */
+  p2pShare: Figure;
+  ladder: LadderRung[];
+};
+
+const defaults = configSchema.parse({});
+
+/** The ladder a 1280x720 30 fps source gets with the default configuration (maxRenditions, audio). */
+export function defaultLadder(): LadderRung[] {
+  return chooseLadder({ width: 1280, height: 720, fps: 30 }, defaults.transcode.maxRenditions).map((rendition) => ({
+    name: rendition.name,
+    videoKbps: rendition.videoKbps,
+    audioKbps: defaults.transcode.audioBitrateKbps,
+  }));
+}
+
+export const measuredFigures: MeasuredFigures = {
+  transcodeLessonsPerCore: {
+    value: 3 / 2,
+    unit: 'lessons per core',
+    source:
+      'docs/benchmarks.md "Transcode", lessons per 2-core node: 3 lessons of 720p30 keep up with flat lag, 4 drift (node --import tsx scripts/bench/transcode.ts)',
+  },
+  transcodeCoresPerLesson: {
+    value: 1.55 / 3,
+    unit: 'cores per lesson',
+    source: 'docs/benchmarks.md "Transcode": 3 lessons used 155 % CPU (node + ffmpeg) on the 2-core machine (scripts/bench/transcode.ts)',
+  },
+  transcodeRealtimeFactor: {
+    value: 2.82,
+    unit: 'x real time',
+    source: 'docs/benchmarks.md "Transcode", re-run of 2026-11-22: realtime factor 2.82x (2.44-2.55x in the first run) (scripts/bench/transcode.ts)',
+  },
+  relayViewersPerProcess: {
+    value: 3200,
+    unit: 'viewers per relay process',
+    source:
+      'docs/benchmarks.md "Viewers per relay": 3,200 viewers of a 1.5 Mb/s rendition held at 96 % of one core, the last step tried (node --import tsx scripts/bench/viewers.ts)',
+  },
+  viewerPlaylistRequestsPerSecond: {
+    value: 1,
+    unit: 'playlist requests per viewer per second',
+    source: 'docs/benchmarks.md "Viewers per relay": each simulated viewer polls the playlist every second (scripts/bench/viewers.ts)',
+  },
+  viewerBenchSegmentSeconds: {
+    value: 2,
+    unit: 's',
+    source: 'docs/benchmarks.md "Viewers per relay": a 1.5 Mb/s rendition with 2 s segments, each viewer fetching every new segment (scripts/bench/viewers.ts)',
+  },
+  relayHotPathGbpsPerProcess: {
+    value: (29.9 + 24.9) / 2,
+    unit: 'Gb/s per relay process',
+    source:
+      'docs/benchmarks.md "Relay throughput", after the hot path: 29.9 and 24.9 Gb/s in two rounds on loopback at 99 % of one core (node --import tsx scripts/bench/relay-throughput.ts --seconds 10 --rounds 2)',
+  },
+  p2pShare: {
+    value: 0.38,
+    unit: 'share of viewer bytes from peers',
+    source:
+      'docs/p2p.md "Tuning": two Chromium viewers through one relay got 38 % of the pair\'s bytes from each other (38-43 % over three runs; node --import tsx --test test/e2e/p2p-swarm.test.ts). The goal for 8+ viewers is 70 %, not measured yet',
+  },
+  ladder: defaultLadder(),
+};

@@ -1,0 +1,32 @@
+// The ingest's in-memory live figures: a lesson's dropped and duplicated frames carry on across its
+// transcoder runs (ffmpeg counts from zero in each), its speed is known only while a run goes, and
+// an encoder's figures are there from its connection until it is forgotten.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectedStreamKeys, encoderFigures, lessonTranscoding, trackEncoder, trackTranscoderRun } from '../../services/ingest/live-figures.ts';
+
+test("a lesson's frame counts carry on across runs; speed only while a run goes", () => {
+  const dir = `/tmp/live-figures-test/${Math.random().toString(36).slice(2)}`;
+  assert.equal(lessonTranscoding(dir), undefined);
+  const first = trackTranscoderRun(dir);
+  first.report({ speed: 1.02, droppedFrames: 4, duplicatedFrames: 1 });
+  assert.deepEqual(lessonTranscoding(dir), { running: true, speed: 1.02, droppedFrames: 4, duplicatedFrames: 1 });
+  first.finish();
+  assert.deepEqual(lessonTranscoding(dir), { running: false, speed: null, droppedFrames: 4, duplicatedFrames: 1 });
+  const second = trackTranscoderRun(dir);
+  assert.deepEqual(lessonTranscoding(dir), { running: true, speed: null, droppedFrames: 4, duplicatedFrames: 1 });
+  second.report({ speed: 0.97, droppedFrames: 2, duplicatedFrames: 0 });
+  assert.deepEqual(lessonTranscoding(dir), { running: true, speed: 0.97, droppedFrames: 6, duplicatedFrames: 1 });
+});
+
+test("an encoder's figures are read live under its stream key until forgotten", () => {
+  const key = `key-${Math.random().toString(36).slice(2)}`;
+  let bitrate = 1000;
+  const forget = trackEncoder(key, () => ({ bitrateKbps: bitrate, fps: 25, keyframeIntervalSeconds: 2, width: 1280, height: 720 }));
+  assert.ok(connectedStreamKeys().includes(key));
+  bitrate = 1500;
+  assert.equal(encoderFigures(key)?.bitrateKbps, 1500);
+  forget();
+  assert.equal(encoderFigures(key), undefined);
+  assert.ok(!connectedStreamKeys().includes(key));
+});
