@@ -10,9 +10,12 @@ export type RelayProcess = { baseUrl: string; pid: number };
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Starts the relay in front of `upstream`, stopped by `cleanup`; its port is read from its start-up banner. */
-export async function startRelayProcess(upstream: string, dataDir: string, cleanup: Cleanup): Promise<RelayProcess> {
-  const args = ['bin/classcast.js', 'relay', '--upstream', upstream, '--http-port', '0', '--data-dir', dataDir, '--node-id', 'bench-relay', '--log-level', 'warn'];
+/**
+ * Starts the relay in front of `upstream`, stopped by `cleanup`; its port is read from its start-up banner.
+ * `nodeArgs` go to node before the script (`--cpu-prof`: node refuses it in NODE_OPTIONS).
+ */
+export async function startRelayProcess(upstream: string, dataDir: string, cleanup: Cleanup, nodeArgs: readonly string[] = []): Promise<RelayProcess> {
+  const args = [...nodeArgs, 'bin/classcast.js', 'relay', '--upstream', upstream, '--http-port', '0', '--data-dir', dataDir, '--node-id', 'bench-relay', '--log-level', 'warn'];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, CLASSCAST_HTTP_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000)));

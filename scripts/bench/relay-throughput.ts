@@ -1,8 +1,13 @@
 // Relay throughput on hot segments, against nginx serving the same files from disk, in one run:
 // 20 segments of 500 KB (2 s of 2 Mb/s video each) already in the relay's cache, fetched by wrk
 // over keep-alive connections, rotating over the 20 URLs. The servers take turns, twice, so other
-// work on the machine falls on all of them alike. Loopback only, within 3 minutes.
+// work on the machine falls on all of them alike; each round starts with the next server, so none
+// always runs right after another's load. Loopback only, within 3 minutes.
+// On a shared machine requests/s swing with whatever else runs, so the table also gives each
+// server's CPU time per request (its own cost, which contention moves far less) and the ratio of
+// each round on its own, to show the spread.
 //   node --import tsx scripts/bench/relay-throughput.ts [--seconds 15] [--rounds 2] [--connections 100] [--threads 2]
+//     [--relay-cpu-prof DIR]   (the relay's V8 CPU profile, written to DIR when it stops)
 // The relay runs as its own process (bin/classcast.js relay), a single Node process: one core at
 // most. nginx runs with one worker (the per-core comparison) and with `auto` (one per core).
 // wrk, the relay or nginx, and this script share the machine's cores: the figures are a floor.
@@ -36,6 +41,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     segments: { type: 'string', default: '20' },
     'segment-kb': { type: 'string', default: '500' },
+    'relay-cpu-prof': { type: 'string' },
   },
 });
 const run = {
@@ -43,7 +49,7 @@ const run = {
   warmupSeconds: 3,
   connections: boundedInteger(values.connections!, 1, 1000, '--connections'),
   threads: boundedInteger(values.threads!, 1, 8, '--threads'),
-  rounds: boundedInteger(values.rounds!, 1, 4, '--rounds'),
+  rounds: boundedInteger(values.rounds!, 1, 10, '--rounds'),
   segments: boundedInteger(values.segments!, 1, 200, '--segments'),
   segmentBytes: boundedInteger(values['segment-kb']!, 1, 10_000, '--segment-kb') * 1000,
 };
@@ -67,6 +73,8 @@ type WrkResult = {
   maxMs: number;
   errors: number;
   serverCpuPercent: number;
+  /** The server's CPU time (all its processes) per request answered. */
+  serverCpuUsPerRequest: number;
   wrkCpuPercent: number;
 };
 
@@ -91,7 +99,8 @@ async function main(cleanup: Cleanup): Promise<void> {
   cleanup.add(() => origin.close());
 
   progress('starting the relay and warming its cache');
-  const relayProcess = await startRelayProcess(`http://127.0.0.1:${origin.port}`, join(workDir, 'relay-data'), cleanup);
+  const profileDir = values['relay-cpu-prof'];
+  const relayProcess = await startRelayProcess(`http://127.0.0.1:${origin.port}`, join(workDir, 'relay-data'), cleanup, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const relay: Server = { name: 'relay', workers: '1', baseUrl: relayProcess.baseUrl, pids: () => [relayProcess.pid] };
   for (const path of paths) {
     const response = await fetch(relay.baseUrl + path);
@@ -106,7 +115,8 @@ async function main(cleanup: Cleanup): Promise<void> {
   const nginxServer = async (dir: string, workers: number | 'auto'): Promise<Server> => ({ name: 'nginx', ...(await startNginx(join(workDir, dir), workers, nginxServingFiles(workDir), cleanup)) });
   const servers = [relay, await nginxServer('nginx-1', 1), await nginxServer('nginx-auto', 'auto')];
   for (let round = 1; round <= run.rounds; round++) {
-    for (const server of servers) {
+    const first = (round - 1) % servers.length;
+    for (const server of [...servers.slice(first), ...servers.slice(0, first)]) {
       progress(`round ${round}/${run.rounds}: ${server.name} (${server.workers}), ${run.warmupSeconds} s warm-up, then ${run.seconds} s measured`);
       await runWrk(server.baseUrl, wrkScript, { ...run, seconds: run.warmupSeconds }, cleanup);
       results.push(await measure(round, server, wrkScript, cleanup));
@@ -118,8 +128,8 @@ async function main(cleanup: Cleanup): Promise<void> {
   const ms = (value: number) => value.toFixed(1);
   console.log(
     textTable(
-      ['server', 'workers', 'round', 'requests', 'req/s', 'Gb/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU', 'wrk CPU'],
-      results.map((r) => [
+      ['server', 'workers', 'round', 'requests', 'req/s', 'Gb/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU', 'CPU µs/req', 'wrk CPU'],
+      [...results].sort((a, b) => a.round - b.round).map((r) => [
         r.server,
         r.workers,
         String(r.round),
@@ -131,18 +141,31 @@ async function main(cleanup: Cleanup): Promise<void> {
         ms(r.maxMs),
         String(r.errors),
         `${r.serverCpuPercent.toFixed(0)} %`,
+        r.serverCpuUsPerRequest.toFixed(0),
         `${r.wrkCpuPercent.toFixed(0)} %`,
       ]),
     ),
   );
   console.log('CPU is % of one core over the measured window; the machine has', machine.cpus, 'cores in all.');
-  const meanRate = (server: Server) => mean(results.filter((r) => r.server === server.name && r.workers === server.workers).map((r) => r.requestsPerSecond));
-  const ratios = servers.slice(1).map((nginx) => ({
-    against: `nginx ${nginx.workers} worker${nginx.workers === '1' ? '' : 's'}`,
-    ratio: meanRate(relay) / meanRate(nginx),
-  }));
+  const of = (server: Server) => results.filter((r) => r.server === server.name && r.workers === server.workers);
+  const meanRate = (server: Server) => mean(of(server).map((r) => r.requestsPerSecond));
+  const meanCpuPerRequest = (server: Server) => mean(of(server).map((r) => r.serverCpuUsPerRequest));
+  const ratios = servers.slice(1).map((nginx) => {
+    const relayRounds = of(relay);
+    const perRound = of(nginx).map((r) => relayRounds.find((own) => own.round === r.round)!.requestsPerSecond / r.requestsPerSecond);
+    return {
+      against: `nginx ${nginx.workers} worker${nginx.workers === '1' ? '' : 's'}`,
+      ratio: meanRate(relay) / meanRate(nginx),
+      perRound,
+      cpuPerRequestRatio: meanCpuPerRequest(relay) / meanCpuPerRequest(nginx),
+    };
+  });
   console.log(`\nMean requests/s over the rounds: ${servers.map((server) => `${server.name} (${server.workers}) ${meanRate(server).toFixed(0)}`).join(', ')}.`);
-  for (const { against, ratio } of ratios) console.log(`relay / ${against}: ${ratio.toFixed(2)}x requests/s (target >= 0.8x)${ratio >= 0.8 ? '' : '  MISSED'}`);
+  for (const { against, ratio, perRound, cpuPerRequestRatio } of ratios) {
+    console.log(
+      `relay / ${against}: ${ratio.toFixed(2)}x requests/s (target >= 0.8x)${ratio >= 0.8 ? '' : '  MISSED'}; by round ${perRound.map((value) => value.toFixed(2)).join(', ')}; CPU per request ${cpuPerRequestRatio.toFixed(2)}x nginx's.`,
+    );
+  }
   console.log(`Relay upstream requests during the load: ${upstreamRequestsDuringLoad} (every request answered from its memory cache: ${upstreamRequestsDuringLoad === 0 ? 'yes' : 'no'}).`);
   console.log(`\n${loadAverageAtEnd()} Total ${elapsedSeconds().toFixed(0)} s.`);
   const figures = { bench: 'relay-throughput', machine, run, results, ratios, upstreamRequestsDuringLoad, totalSeconds: elapsedSeconds() };
@@ -169,6 +192,7 @@ async function measure(round: number, server: Server, wrkScript: string, cleanup
     maxMs: summary.maxUs / 1000,
     errors: summary.errors,
     serverCpuPercent: cpu.pidsPercent,
+    serverCpuUsPerRequest: (cpu.pidsPercent / 100) * cpu.wallSeconds * 1e6 / Math.max(1, summary.requests),
     wrkCpuPercent: (100 * wrkCpuSeconds) / cpu.wallSeconds,
   };
 }

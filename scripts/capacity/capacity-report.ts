@@ -6,7 +6,8 @@ import type { MeasuredFigures } from './measured-figures.ts';
 
 const whole = (value: number) => Math.round(value).toLocaleString('en-US');
 const oneDecimal = (value: number) => value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const percent = (share: number) => `${Math.round(share * 100)} %`;
+// One decimal where it has one: the measured P2P share is 81.7 %, not 82 %.
+export const percent = (share: number) => `${Number((share * 100).toFixed(1))} %`;
 
 export function planTable(inputs: CapacityInputs, plan: CapacityPlan): string {
   const rows: string[][] = [

@@ -3,7 +3,7 @@
 // default example); --json prints the plan as one JSON object instead.
 import { parseArgs } from 'node:util';
 import { planCapacity, type CapacityInputs } from './capacity-model.ts';
-import { figuresList, planTable, sensitivityTable } from './capacity-report.ts';
+import { figuresList, percent, planTable, sensitivityTable } from './capacity-report.ts';
 import { defaultInputs } from './default-inputs.ts';
 import { measuredFigures } from './measured-figures.ts';
 
@@ -103,12 +103,12 @@ function main(): number {
   if (json) return void process.stdout.write(`${JSON.stringify({ inputs, plan })}\n`), 0;
 
   const measuredP2p = measuredFigures.p2pShare.value;
-  const p2pShares = [...new Set([0, measuredP2p, 0.5, 0.7, inputs.p2pShare])].sort((a, b) => a - b);
+  const p2pShares = [...new Set([0, measuredP2p, 0.5, 0.7, 0.9, inputs.p2pShare])].sort((a, b) => a - b);
   const schoolShares = [...new Set([0, 0.25, 0.5, 0.75, inputs.schoolShare])].sort((a, b) => a - b);
   process.stdout.write(
     [
       `Classcast capacity: ${inputs.classrooms.toLocaleString('en-US')} live classrooms, ${inputs.students.toLocaleString('en-US')} students watching,`,
-      `${inputs.cities} cities, P2P share ${Math.round(inputs.p2pShare * 100)} %, ${Math.round(inputs.schoolShare * 100)} % behind school relays, headroom ${Math.round(inputs.headroom * 100)} %`,
+      `${inputs.cities} cities, P2P share ${percent(inputs.p2pShare)}, ${percent(inputs.schoolShare)} behind school relays, headroom ${percent(inputs.headroom)}`,
       '',
       planTable(inputs, plan),
       '',

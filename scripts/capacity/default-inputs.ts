@@ -9,7 +9,8 @@ export const defaultInputs: CapacityInputs = {
   students: 449_000,
   // The example province's students live in ten cities of equal size.
   cities: 10,
-  // What two viewers achieved (measured-figures.ts); a bigger swarm should do better (docs/p2p.md).
+  // What a swarm of 8 viewers achieved (measured-figures.ts); a lesson's swarm in a city is larger,
+  // though never above 90 % with one seeder per 10 viewers (docs/p2p.md "Tuning for live").
   p2pShare: measuredFigures.p2pShare.value,
   // Half the students watch in a school with its own relay, half at home.
   schoolShare: 0.5,

@@ -16,6 +16,9 @@ export function mediaRoutes(handle: MediaHandler, onRequest: () => void = () => 
   const router = Router();
   const route = (request: Request, response: Response, parts: string[], space: MediaSpace) => {
     onRequest();
+    // Every answer, errors too: a player on another origin must read a 404 ("not yet") or 403 as
+    // what it is, not as a network failure hidden by CORS.
+    response.set('Access-Control-Allow-Origin', '*');
     const media = parseMediaRequest(parts, space);
     if (isMediaRequestError(media)) {
       response.set('Cache-Control', notFoundCacheControl);

@@ -3,6 +3,8 @@
 // origin) asks the catalog for a new one before each expires and sends the newest with every media
 // request, hls.js's and p2p-media-loader's alike, so playback runs well past two token lifetimes
 // with no request refused.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
@@ -54,6 +56,8 @@ describe('playback token renewal on the watch page', { timeout: 180_000 }, () =>
     relay = await startTestRelay([ingest.baseUrl], {}, undefined, { playback: { ...playback, city: String(city.id) } });
     encoder = pushTestPattern(ingest.rtmpUrl(key), { width: 640, height: 360, fps: 25 });
     await waitFor('the lesson', () => ingest.ingest.lessons.list()[0]?.id, 30_000);
+    // Its first playlists: a page opened before them shows "waiting for the lesson", which this test is not about.
+    await waitFor('the master playlist', () => existsSync(join(ingest.ingest.liveDir, 'room-903-protected', 'master.m3u8')), 30_000);
   });
   after(async () => {
     await browser?.close();

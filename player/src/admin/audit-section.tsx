@@ -1,25 +1,10 @@
 // The audit log on the admin page: the latest changes (who, what, which fields, from where, the
 // answer's status), filtered by account, resource and days, a page of 50 at a time, newest first.
 import { useState } from 'preact/hooks';
-import type { ListPage } from '../shared/catalog-types.ts';
+import type { AuditEntry, ListPage } from '../shared/catalog-types.ts';
 import { Field } from '../shared/forms.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
 
-/** One row of GET /api/v1/audit (docs/api.md, "Audit log"). */
-type AuditEntry = {
-  id: number;
-  at: string;
-  accountId: number | null;
-  username: string | null;
-  role: string | null;
-  action: string;
-  resource: string;
-  resourceId: string | null;
-  path: string;
-  fields: string[];
-  clientIp: string | null;
-  status: number | null;
-};
 
 type Filters = { accountId: string; resource: string; since: string; until: string };
 

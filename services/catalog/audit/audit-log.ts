@@ -5,18 +5,13 @@ import type { Queryable } from '../db/database.ts';
 import { conditions, iso, listPage, type Listed, type PageWindow } from '../queries/sql-helpers.ts';
 import type { AuditActor, AuditEntryStart } from './audit-entry.ts';
 
-export type AuditEntry = {
+/** One row of GET /api/v1/audit: the entry as started, with the actor copied out (it outlives the account). */
+export type AuditEntry = Omit<AuditEntryStart, 'actor'> & {
   id: number;
   at: string;
   accountId: number | null;
   username: string | null;
   role: string | null;
-  action: string;
-  resource: string;
-  resourceId: string | null;
-  path: string;
-  fields: string[];
-  clientIp: string | null;
   /** The HTTP status the change answered; null while it runs, or if the process stopped during it. */
   status: number | null;
 };
