@@ -67,7 +67,7 @@ export function createClassroomFeeds(classroomId: string, options: ClassroomFeed
     add(kind, publisher) {
       if (emptied) return `classroom ${classroomId}'s encoders have just left; publish again`;
       if (feeds.has(kind)) return `classroom ${classroomId} is already publishing on its ${kind} key`;
-      const feed: ClassroomFeed = { kind, publisher, source: createSourceFeed(publisher), meter: meterEncoder(publisher), closed: false };
+      const feed: ClassroomFeed = { kind, publisher, source: createSourceFeed(publisher), meter: meterEncoder(publisher, classroomId), closed: false };
       feeds.set(kind, feed);
       publisher.onClose(() => {
         feed.closed = true;

@@ -2,13 +2,13 @@
 // each over the last sample interval, the keyframe interval from the FLV timestamps (keyframe to
 // keyframe) and the picture size from the H.264 sequence header. The latest sample goes to the
 // catalog's encoder status (the function returned) and stays in memory for this node's /metrics
-// (live-figures.ts, under the stream key) until the encoder disconnects.
+// (live-figures.ts, under the classroom) until the encoder disconnects.
 import { encoderReportSeconds, type EncoderSample } from '../catalog/ingest/encoder-status.ts';
 import { h264PictureSize, readFlvTag } from './flv-tag.ts';
 import { trackEncoder, type EncoderFigures } from './live-figures.ts';
 import type { Publisher } from './rtmp-server.ts';
 
-export function meterEncoder(publisher: Publisher): () => EncoderSample {
+export function meterEncoder(publisher: Publisher, classroomId: string): () => EncoderSample {
   let bytes = 0;
   let frames = 0;
   let since = Date.now();
@@ -47,7 +47,7 @@ export function meterEncoder(publisher: Publisher): () => EncoderSample {
   // Sampled on its own clock, so /metrics has figures whoever else reads them, and at the catalog's pace.
   const timer = setInterval(takeSample, encoderReportSeconds * 1000);
   timer.unref();
-  const forget = trackEncoder(publisher.streamKey, () => ({ ...figures }));
+  const forget = trackEncoder(classroomId, () => ({ ...figures }));
   publisher.onClose(() => {
     clearInterval(timer);
     forget();

@@ -1,6 +1,6 @@
 // What this ingest process measures about its live streams, kept in memory for its /metrics
 // (services/stats/ingest-metrics.ts), so a scrape never waits on the catalog: each connected
-// encoder's latest figures (encoder-meter.ts, by the stream key it publishes on) and each lesson's
+// encoder's latest figures (encoder-meter.ts, by the classroom it pushes for) and each lesson's
 // transcoder progress (transcoder.ts, by the lesson's directory, across the lesson's runs). The
 // parts that measure register here themselves, so the publish session needs no wiring for it.
 // Process-wide on purpose: the meters and transcoders of one process feed one /metrics.
@@ -21,7 +21,7 @@ export type TranscoderProgress = { speed: number | null; droppedFrames: number; 
 /** A lesson's transcoding figures: the current run's speed and frame counts summed over its runs. */
 export type LessonTranscoding = { running: boolean; speed: number | null; droppedFrames: number; duplicatedFrames: number };
 
-type EncoderEntry = { read: () => EncoderFigures; connectedAt: number };
+type EncoderEntry = { read: () => EncoderFigures };
 type LessonEntry = { carried: { dropped: number; duplicated: number }; current: TranscoderProgress; running: boolean; updatedAt: number };
 
 const encoders = new Map<string, EncoderEntry[]>();
@@ -30,30 +30,28 @@ const lessons = new Map<string, LessonEntry>();
 /** A lesson's counts outlive its runs this long after the last one (its reconnect grace, with room to spare). */
 const keptAfterLastRunMs = 3600_000;
 
-/** Registers a connected encoder's figures under its stream key; the returned function forgets them. */
-export function trackEncoder(streamKey: string, read: () => EncoderFigures): () => void {
-  const entry = { read, connectedAt: Date.now() };
-  encoders.set(streamKey, [...(encoders.get(streamKey) ?? []), entry]);
+/**
+ * Registers a connected encoder's figures under its classroom, after any already there (in the
+ * order they connected); the returned function forgets them.
+ */
+export function trackEncoder(classroomId: string, read: () => EncoderFigures): () => void {
+  const entry = { read };
+  encoders.set(classroomId, [...(encoders.get(classroomId) ?? []), entry]);
   return () => {
-    const left = (encoders.get(streamKey) ?? []).filter((other) => other !== entry);
-    if (left.length > 0) encoders.set(streamKey, left);
-    else encoders.delete(streamKey);
+    const left = (encoders.get(classroomId) ?? []).filter((other) => other !== entry);
+    if (left.length > 0) encoders.set(classroomId, left);
+    else encoders.delete(classroomId);
   };
 }
 
-/** The stream keys with a connected encoder now. */
-export function connectedStreamKeys(): string[] {
+/** The classrooms with a connected encoder now. */
+export function connectedClassrooms(): string[] {
   return [...encoders.keys()];
 }
 
-/** The figures of the encoder on this key (the most recently connected, if node-media-server briefly has two). */
-export function encoderFigures(streamKey: string): EncoderFigures | undefined {
-  return encoders.get(streamKey)?.at(-1)?.read();
-}
-
-/** When the encoder on this key connected (ms since the epoch), to pick the newest of a classroom's keys. */
-export function encoderConnectedAt(streamKey: string): number | undefined {
-  return encoders.get(streamKey)?.at(-1)?.connectedAt;
+/** The figures of the classroom's encoder: the most recently connected when two push (primary and backup key). */
+export function encoderFigures(classroomId: string): EncoderFigures | undefined {
+  return encoders.get(classroomId)?.at(-1)?.read();
 }
 
 /** A transcoder run of the lesson in `lessonDir` starts: its progress goes to `report`, `finish` ends the run. */

@@ -58,7 +58,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   let http;
   let tracker: Tracker | undefined;
   const metrics = createMetricsRegistry('ingest', config.node.id);
-  registerIngestMetrics(metrics, { lessons: () => ingest.lessons.list(), db, node: config.node.id });
+  registerIngestMetrics(metrics, { lessons: () => ingest.lessons.list() });
   registerTrackerMetrics(metrics, () => tracker);
   const egress = createEgressMeter();
   registerOriginMetrics(metrics, egress.totals);

@@ -6,21 +6,16 @@
 // lessons this node carries and that have not ended get a `lesson` label, so the series end with
 // the lesson.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Queryable } from '../catalog/db/database.ts';
 import type { Lesson } from '../ingest/lessons.ts';
 import { rtmpRefusalReasons, rtmpRefusalTotals } from '../ingest/rtmp-refusals.ts';
-import { connectedStreamKeys, encoderConnectedAt, encoderFigures, lessonTranscoding, type EncoderFigures } from '../ingest/live-figures.ts';
+import { encoderFigures, lessonTranscoding, type EncoderFigures } from '../ingest/live-figures.ts';
 
 export type IngestMetricsSource = {
   lessons: () => Lesson[];
-  /** The catalog, asked once per new encoder which classroom its stream key belongs to. */
-  db: Queryable;
-  node: string;
 };
 
 export function registerIngestMetrics(register: Registry, source: IngestMetricsSource): void {
   const liveLessons = () => source.lessons().filter((lesson) => lesson.state !== 'ended');
-  const encoders = encodersByClassroom(source.db);
 
   const encoderGauge = (name: string, help: string, field: keyof EncoderFigures) =>
     new Gauge({
@@ -28,11 +23,10 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
       help,
       labelNames: ['lesson'],
       registers: [register],
-      async collect() {
+      collect() {
         this.reset();
-        const byClassroom = await encoders();
         for (const lesson of liveLessons()) {
-          const value = byClassroom.get(lesson.classroomId)?.[field];
+          const value = encoderFigures(lesson.classroomId)?.[field];
           if (value !== null && value !== undefined) this.set({ lesson: lesson.id }, value);
         }
       },
@@ -159,37 +153,3 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
   });
 }
 
-/**
- * The connected encoders' figures by classroom. Encoders register under their stream key; which
- * classroom a key belongs to is asked of the catalog once per key while it stays connected. When
- * a classroom has two encoders connected (primary and backup key), the newer one's figures count.
- */
-function encodersByClassroom(db: Queryable): () => Promise<Map<string, EncoderFigures>> {
-  const classroomOf = new Map<string, Promise<string | undefined>>();
-  const lookUp = (key: string) =>
-    db
-      .query<{ id: string }>('select id from classrooms where primary_key = $1 or backup_key = $1', [key])
-      .then((rows) => rows[0]?.id)
-      .catch(() => {
-        // A catalog that does not answer leaves this key's figures out of this scrape, and is asked again at the next.
-        classroomOf.delete(key);
-        return undefined;
-      });
-  return async () => {
-    const keys = connectedStreamKeys();
-    for (const key of classroomOf.keys()) if (!keys.includes(key)) classroomOf.delete(key);
-    const newest = new Map<string, { key: string; at: number }>();
-    for (const key of keys) {
-      if (!classroomOf.has(key)) classroomOf.set(key, lookUp(key));
-      const classroom = await classroomOf.get(key);
-      const at = encoderConnectedAt(key) ?? 0;
-      if (classroom !== undefined && at >= (newest.get(classroom)?.at ?? -1)) newest.set(classroom, { key, at });
-    }
-    const figures = new Map<string, EncoderFigures>();
-    for (const [classroom, { key }] of newest) {
-      const found = encoderFigures(key);
-      if (found) figures.set(classroom, found);
-    }
-    return figures;
-  };
-}

@@ -3,7 +3,7 @@
 // an encoder's figures are there from its connection until it is forgotten.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectedStreamKeys, encoderFigures, lessonTranscoding, trackEncoder, trackTranscoderRun } from '../../services/ingest/live-figures.ts';
+import { connectedClassrooms, encoderFigures, lessonTranscoding, trackEncoder, trackTranscoderRun } from '../../services/ingest/live-figures.ts';
 
 test("a lesson's frame counts carry on across runs; speed only while a run goes", () => {
   const dir = `/tmp/live-figures-test/${Math.random().toString(36).slice(2)}`;
@@ -19,14 +19,18 @@ test("a lesson's frame counts carry on across runs; speed only while a run goes"
   assert.deepEqual(lessonTranscoding(dir), { running: true, speed: 0.97, droppedFrames: 6, duplicatedFrames: 1 });
 });
 
-test("an encoder's figures are read live under its stream key until forgotten", () => {
-  const key = `key-${Math.random().toString(36).slice(2)}`;
+test("an encoder's figures are read live under its classroom until forgotten; the newer of two counts", () => {
+  const classroom = `room-${Math.random().toString(36).slice(2)}`;
   let bitrate = 1000;
-  const forget = trackEncoder(key, () => ({ bitrateKbps: bitrate, fps: 25, keyframeIntervalSeconds: 2, width: 1280, height: 720 }));
-  assert.ok(connectedStreamKeys().includes(key));
+  const forget = trackEncoder(classroom, () => ({ bitrateKbps: bitrate, fps: 25, keyframeIntervalSeconds: 2, width: 1280, height: 720 }));
+  assert.ok(connectedClassrooms().includes(classroom));
   bitrate = 1500;
-  assert.equal(encoderFigures(key)?.bitrateKbps, 1500);
+  assert.equal(encoderFigures(classroom)?.bitrateKbps, 1500);
+  const forgetBackup = trackEncoder(classroom, () => ({ bitrateKbps: 900, fps: 25, keyframeIntervalSeconds: 2, width: 1280, height: 720 }));
+  assert.equal(encoderFigures(classroom)?.bitrateKbps, 900, 'the encoder that connected last');
+  forgetBackup();
+  assert.equal(encoderFigures(classroom)?.bitrateKbps, 1500);
   forget();
-  assert.equal(encoderFigures(key), undefined);
-  assert.ok(!connectedStreamKeys().includes(key));
+  assert.equal(encoderFigures(classroom), undefined);
+  assert.ok(!connectedClassrooms().includes(classroom));
 });
