@@ -8,7 +8,7 @@
 //   after the live playlist, so its size never delays a live viewer, and from text kept per
 //   rendition, so each segment costs one entry's serialisation, not the whole list's.
 
-import type { SegmentRecord } from './segment-record.ts';
+import { hashEntry, hashListFor, type SegmentRecord } from './segment-record.ts';
 
 /** The live list covers the live playlist's window and a margin for caches holding an older copy. */
 export function liveHashListLength(windowSize: number): number {
@@ -19,10 +19,11 @@ export function liveHashListLength(windowSize: number): number {
 export type WholeHashList = { add(segment: SegmentRecord): void; text(): string };
 
 export function wholeHashList(rendition: string, segments: readonly SegmentRecord[]): WholeHashList {
-  const head = `{"rendition":${JSON.stringify(rendition)},"algorithm":"sha-256","segments":[`;
+  // The same text JSON.stringify(hashListFor(...)) gives, with the entries list left open.
+  const head = JSON.stringify(hashListFor(rendition, [])).slice(0, -2);
   let entries = '';
-  const add = ({ sequence, uri, sha256, bytes }: SegmentRecord) => {
-    entries += `${entries === '' ? '' : ','}${JSON.stringify({ sequence, uri, sha256, bytes })}`;
+  const add = (segment: SegmentRecord) => {
+    entries += `${entries === '' ? '' : ','}${JSON.stringify(hashEntry(segment))}`;
   };
   for (const segment of segments) add(segment);
   return { add, text: () => `${head}${entries}]}` };

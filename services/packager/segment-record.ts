@@ -11,9 +11,10 @@ export type HashList = {
 };
 
 export function hashListFor(rendition: string, segments: readonly SegmentRecord[]): HashList {
-  return {
-    rendition,
-    algorithm: 'sha-256',
-    segments: segments.map(({ sequence, uri, sha256, bytes }) => ({ sequence, uri, sha256, bytes })),
-  };
+  return { rendition, algorithm: 'sha-256', segments: segments.map(hashEntry) };
+}
+
+/** One segment's entry in a hash list. */
+export function hashEntry({ sequence, uri, sha256, bytes }: SegmentRecord): HashList['segments'][number] {
+  return { sequence, uri, sha256, bytes };
 }
