@@ -4,6 +4,7 @@ import { ErrorTypes, type ErrorData } from 'hls.js';
 
 export type Notice =
   | 'lesson-not-started'
+  | 'switching-relay'
   | 'network-lost'
   | 'media-error'
   | 'playback-failed'
@@ -13,10 +14,11 @@ export type Notice =
   | 'lesson-ended';
 
 /** What `document.body.dataset.playerState` says; tests and styles read it. */
-export type PlayerState = 'loading' | 'waiting' | 'playing' | 'error' | 'ended';
+export type PlayerState = 'loading' | 'waiting' | 'switching' | 'playing' | 'error' | 'ended';
 
 export const noticeMessages: Record<Notice, string> = {
   'lesson-not-started': 'Waiting for the lesson to start…',
+  'switching-relay': 'Switching relay…',
   'network-lost': 'Connection lost. Reconnecting…',
   'media-error': 'This browser could not decode the lesson video. Reload the page to try again.',
   'playback-failed': 'Playback stopped because of an unexpected error. Reload the page to try again.',
@@ -29,6 +31,7 @@ export const noticeMessages: Record<Notice, string> = {
 
 export const noticeStates: Record<Notice, PlayerState> = {
   'lesson-not-started': 'waiting',
+  'switching-relay': 'switching',
   'network-lost': 'error',
   'media-error': 'error',
   'playback-failed': 'error',
@@ -40,7 +43,12 @@ export const noticeStates: Record<Notice, PlayerState> = {
 
 /** Notices that go away on their own once the player gets going again. */
 export function isRetrying(notice: Notice): boolean {
-  return notice === 'lesson-not-started' || notice === 'network-lost';
+  return notice === 'lesson-not-started' || notice === 'network-lost' || notice === 'switching-relay';
+}
+
+/** Notices that tell of no problem: the lesson ended, or the player moves to another relay that answers. */
+export function isProblem(notice: Notice): boolean {
+  return notice !== 'lesson-ended' && notice !== 'switching-relay';
 }
 
 /** Notices after which nothing plays until the viewer reloads the page. */

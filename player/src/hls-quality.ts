@@ -7,9 +7,12 @@ import type { QualityLevel } from './quality-labels.ts';
 export class HlsQuality {
   readonly #hls: Hls;
   readonly #listeners = new Set<() => void>();
+  #chosen: number;
 
-  constructor(hls: Hls) {
+  /** `chosen`: the level the viewer chose before this instance (another relay's), -1 for Auto. */
+  constructor(hls: Hls, chosen = -1) {
     this.#hls = hls;
+    this.#chosen = chosen;
     const changed = () => this.#notify();
     hls.on(Events.MANIFEST_PARSED, changed);
     hls.on(Events.LEVELS_UPDATED, changed);
@@ -30,12 +33,21 @@ export class HlsQuality {
     return this.#hls.autoLevelEnabled ? -1 : this.#hls.manualLevel;
   }
 
+  /**
+   * The level the viewer last chose (-1: Auto). hls.js falls back to Auto itself when a level fails
+   * to load, which a failing relay makes every level do; the viewer's choice outlives that.
+   */
+  chosenLevel(): number {
+    return this.#chosen;
+  }
+
   /** Switches to level `index` now; -1 hands the choice back to hls.js (Auto). */
   setLevel(index: number): void {
     if (!Number.isInteger(index) || index < -1 || index >= this.#hls.levels.length) {
       throw new RangeError(`no quality level ${index}: use -1 (Auto) or 0 to ${this.#hls.levels.length - 1}`);
     }
     this.#hls.currentLevel = index;
+    this.#chosen = index;
     this.#notify();
   }
 

@@ -1,10 +1,10 @@
 // What the viewer is told over the player, and the page's `data-player-state`. Notices are shown with
 // video.js's error display (`player.error(message)`), so they use its overlay, styling and ARIA.
-import { isFinal, isRetrying, noticeMessages, noticeStates, type Notice, type PlayerState } from './error-messages.ts';
+import { isFinal, isProblem, isRetrying, noticeMessages, noticeStates, type Notice, type PlayerState } from './error-messages.ts';
 import type { Player } from './videojs-types.ts';
 
 export type PlayerStatus = {
-  /** Every problem message shown to the viewer, oldest first (the end-of-lesson notice is no problem). */
+  /** Every problem message shown to the viewer, oldest first (the end-of-lesson and relay-switch notices are none). */
   readonly errors: readonly string[];
   show(notice: Notice): void;
   /** The video is playing: take away any notice that is not final. */
@@ -15,6 +15,8 @@ export type PlayerStatus = {
   onOtherError(listener: () => void): void;
   /** Puts our notice (or nothing) back in place of an error video.js raised itself. */
   replaceOtherError(): void;
+  /** Shows the current notice again: video.js clears its error display when a new source starts loading. */
+  redisplay(): void;
 };
 
 const noticeClasses = ['cc-notice-retrying', 'cc-notice-ended'];
@@ -51,7 +53,7 @@ export function createPlayerStatus(player: Player, body: HTMLElement = document.
     errors,
     show(notice) {
       setState(noticeStates[notice]);
-      if (notice !== current && notice !== 'lesson-ended') errors.push(noticeMessages[notice]);
+      if (notice !== current && isProblem(notice)) errors.push(noticeMessages[notice]);
       current = notice;
       if (player.error()?.message !== noticeMessages[notice]) display(notice);
     },
@@ -74,6 +76,9 @@ export function createPlayerStatus(player: Player, body: HTMLElement = document.
     replaceOtherError() {
       if (current) display(current);
       else player.error(null);
+    },
+    redisplay() {
+      if (current) display(current);
     },
   };
 }

@@ -1,9 +1,11 @@
 // The watch page (/watch/<lessonId>): video.js draws the player, hls.js plays the lesson's HLS where
 // the browser has Media Source Extensions, sharing segments with other viewers through
 // p2p-media-loader where it may, and the browser's own HLS plays it where not (Safari, older iOS).
+// With hls.js, a relay that fails is left for the next one the page names (relay-failover.ts).
 // This file only puts the parts together.
 import './videojs-without-inline-styles.ts';
 import videojs from 'video.js/core.es.js';
+import { Events } from 'hls.js';
 import type Hls from 'hls.js';
 import type { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
 import type { HlsFactory } from './hls-factory.ts';
@@ -13,7 +15,7 @@ import { recoverFromHlsErrors } from './hls-recovery.ts';
 import { hlsSourceType, registerHlsjsSourceHandler } from './hlsjs-source-handler.ts';
 import { allowSeekingBack, liveLessonHlsConfig } from './latency-profile.ts';
 import { fetchLesson, showLessonDetails } from './lesson-details.ts';
-import { isReplayUrl, lessonIdFromPath, masterPlaylistUrl, masterUrlFromPage, mediaBaseFromPage } from './lesson-urls.ts';
+import { isReplayUrl, lessonIdFromPath, masterPlaylistUrl, masterUrlFromPage } from './lesson-urls.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
 import { chooseDelivery } from './p2p/choose-delivery.ts';
 import { emptyDeliveryStats } from './p2p/delivery-stats.ts';
@@ -25,6 +27,8 @@ import { fetchPlaybackToken, playbackTokenUrl, startTokenRenewal, tokenXhrSetup,
 import { createPlayerStatus } from './player-status.ts';
 import { startQoeReporter } from './qoe/qoe-reporter.ts';
 import { QualityMenuButton } from './quality-menu.ts';
+import { createRelayFailover, relayLoadPolicies } from './relay-failover.ts';
+import { onRelay, relaysFromPage, type Relay } from './relay-list.ts';
 import { exposeTestHooks } from './test-hooks.ts';
 import { UnmuteButton } from './unmute-button.ts';
 import type { Player } from './videojs-types.ts';
@@ -73,6 +77,10 @@ let quality: HlsQuality | null = null;
 let qualityMenu: QualityMenuButton | null = null;
 let p2pEngine: HlsJsP2PEngine | null = null;
 const deliveryStats = emptyDeliveryStats();
+// Where a rebuild on another relay picks up: the position (-1: the live edge) and the chosen quality (-1: Auto).
+let resume: { position: number; level: number } | null = null;
+const relays = relaysFromPage(document);
+const relayFailover = createRelayFailover({ relays, status, rebuild: playFromRelay });
 
 player.addChild(new UnmuteButton(player));
 player.on('playing', () => {
@@ -105,7 +113,7 @@ if (lessonId !== null && !isReplay) {
   let place = { cityId: null as number | null, schoolId: null as number | null };
   void lesson.then((found) => found && (place = { cityId: found.cityId, schoolId: found.schoolId }));
   const reporter = startQoeReporter({
-    mediaBase: mediaBaseFromPage(document),
+    mediaBase: () => relayFailover.current().media,
     lessonId,
     video: player.tech(true).el() as HTMLVideoElement,
     bytes: () => deliveryStats,
@@ -124,7 +132,7 @@ if (lessonId === null) {
 } else if (engine === 'hlsjs') {
   void playWithHlsjs(lessonId);
 } else {
-  const source = { src: masterUrlFromPage(document) ?? masterPlaylistUrl(lessonId, mediaBaseFromPage(document)), type: nativeHlsType };
+  const source = { src: masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
   player.src(source);
 }
@@ -152,6 +160,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
         onEngine: (created) => (p2pEngine = created),
         // The first token as text: its HTTP segment hook sends the newest renewal (playback-token.ts).
         token: token?.(),
+        trackerUrl: () => relayFailover.current().tracker || delivery.settings.trackerUrl,
       });
       deliveryStats.mode = 'p2p';
     } else {
@@ -163,22 +172,56 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   const statsPanel = document.getElementById('delivery-stats');
   if (statsPanel instanceof HTMLDetailsElement) showStatsPanel(statsPanel, deliveryStats);
   const modeConfig = deliveryStats.mode === 'p2p' ? p2pLiveLessonHlsConfig : liveLessonHlsConfig;
-  const liveConfig = token ? { ...modeConfig, ...tokenXhrSetup(token) } : modeConfig;
+  // With another relay to move to, a relay that does not answer is given up on sooner (relay-failover.ts).
+  const failoverConfig = relays.length > 1 ? { ...modeConfig, ...relayLoadPolicies } : modeConfig;
+  const liveConfig = token ? { ...failoverConfig, ...tokenXhrSetup(token) } : failoverConfig;
   registerHlsjsSourceHandler({
-    createHls,
+    createHls: (config) => createHls(resume ? { ...config, startPosition: resume.position, ...(resume.level >= 0 ? { startLevel: resume.level } : {}) } : config),
     // The time-shift and replay pages name their own master playlist: there a viewer may seek back.
     config: masterUrlFromPage(document) ? allowSeekingBack(liveConfig) : liveConfig,
     onHls(created) {
       hls = created;
-      quality = new HlsQuality(created);
+      quality = new HlsQuality(created, resume?.level ?? -1);
       qualityMenu = replaceQualityMenu(player, qualityMenu, quality);
-      recoverFromHlsErrors(created, status, () => hasPlayed);
+      recoverFromHlsErrors(created, status, () => hasPlayed, relayFailover.moveOn);
+      relayFailover.watch(created);
+      keepChosenLevel(created, quality, resume?.level ?? -1);
+      resume = null;
     },
   });
   // hls.js reports what goes wrong with the <video> element itself, so its notices win over the
   // generic ones video.js would show.
   status.onOtherError(() => status.replaceOtherError());
-  player.src({ src: masterUrlFromPage(document) ?? masterPlaylistUrl(lessonId, mediaBaseFromPage(document)), type: hlsSourceType });
+  player.src({ src: masterUrlOn(relayFailover.current(), lessonId), type: hlsSourceType });
+}
+
+/** The lesson's master playlist on `relay`: the one the page names (time-shift, replay), or the live one. */
+function masterUrlOn(relay: Relay, lessonId: string): string {
+  const named = masterUrlFromPage(document);
+  return named ? onRelay(named, relay.media) : masterPlaylistUrl(lessonId, relay.media);
+}
+
+/**
+ * Plays the lesson again from `relay` (the failover moved there): the old hls.js instance and its
+ * P2P engine are disposed with the old source; the new one starts at the live edge, or where the
+ * viewer was on the time-shift and replay pages, at the quality they chose.
+ */
+function playFromRelay(relay: Relay): void {
+  if (lessonId === null || !quality) return;
+  const video = player.tech(true).el() as HTMLVideoElement;
+  const seekBack = masterUrlFromPage(document) !== null;
+  resume = { position: seekBack ? video.currentTime : -1, level: quality.chosenLevel() };
+  const muted = player.muted();
+  player.src({ src: masterUrlOn(relay, lessonId), type: hlsSourceType });
+  // video.js clears its notice when the new source starts loading, and autoplays it muted.
+  player.one('loadstart', () => status.redisplay());
+  player.one('playing', () => player.muted(muted));
+}
+
+/** After a rebuild, the quality the viewer chose on the old relay (-1: Auto, left to hls.js). */
+function keepChosenLevel(created: Hls, levels: HlsQuality, level: number): void {
+  if (level < 0) return;
+  created.once(Events.MANIFEST_PARSED, () => level < created.levels.length && levels.setLevel(level));
 }
 
 /** Checks segments from peers against the packager's hash lists, counting what it refuses. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { buildPlayer } from '../../player/build.ts';
 import { chromiumPath } from '../../test/helpers/browser.ts';
-import { findPostgresBinDir } from '../../test/helpers/throwaway-postgres.ts';
+import { findPostgresBinDir } from '../cluster/throwaway-postgres.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 

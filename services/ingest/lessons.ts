@@ -25,6 +25,10 @@ export type Lesson = {
   endedAt?: number;
   /** Encoder runs so far; each reconnect or transcoder restart starts a new one. */
   runs: number;
+  /** Run numbers taken before this node carried the lesson (a takeover: takeover-numbering.ts); 0 otherwise. */
+  runsBefore: number;
+  /** The sequence number of this node's first segment when it took the lesson over from a node that went down. */
+  firstSequence?: number;
   /** Fixed by the first run, so every run fills the same playlists. */
   ladder?: Rendition[];
   hasAudio?: boolean;
@@ -43,6 +47,8 @@ export type LessonPlan = {
   segmentSeconds: number;
   /** Read once, when the lesson opens: the origin then checks tokens without asking the catalog. Default false. */
   protected?: boolean;
+  /** Set when this node continues a lesson from a node that went down: where its numbering starts. */
+  takeover?: { firstSequence: number; runsBefore: number };
 };
 
 /** What an adopted lesson brings from its folder: the ladder, the runs so far and the restored packager. */
@@ -131,7 +137,9 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
 
   /** A lesson this node now carries, opened fresh or adopted after a restart. */
   const add = (classroomId: string, plan: LessonPlan, start: Pick<Lesson, 'state' | 'startedAt' | 'runs'> & Partial<AdoptedLesson>): Lesson => {
-    if (lessons.has(plan.id)) throw new Error(`lesson ${plan.id} is already open on this node`);
+    // An ended lesson is only remembered; it comes back when this node takes it over again.
+    const known = lessons.get(plan.id);
+    if (known && known.state !== 'ended') throw new Error(`lesson ${plan.id} is already open on this node`);
     const lesson: Lesson = {
       id: plan.id,
       title: plan.title,
@@ -140,6 +148,8 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
       segmentSeconds: plan.segmentSeconds,
       protected: plan.protected ?? false,
       dir: join(options.liveDir, plan.id),
+      runsBefore: plan.takeover?.runsBefore ?? 0,
+      ...(plan.takeover ? { firstSequence: plan.takeover.firstSequence } : {}),
       ...start,
       idle: Promise.resolve(),
       catalogWrites: Promise.resolve(),
@@ -159,7 +169,7 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
       return waiting;
     },
     open(classroomId, plan) {
-      const lesson = add(classroomId, plan, { state: 'starting', startedAt: Date.now(), runs: 0 });
+      const lesson = add(classroomId, plan, { state: 'starting', startedAt: Date.now(), runs: plan.takeover?.runsBefore ?? 0 });
       options.log.info('lesson opened', { lesson: plan.id, classroom: classroomId, latencyMode: plan.latencyMode });
       return lesson;
     },
@@ -172,13 +182,13 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
     beginRun(lesson) {
       lesson.state = 'live';
       const run = ++lesson.runs;
-      if (run === 1) tellCatalog(lesson, 'live');
+      if (run === lesson.runsBefore + 1) tellCatalog(lesson, 'live');
       return run;
     },
     release(lesson) {
       if (lesson.state === 'ended' || endings.has(lesson)) return;
       // A publish that never produced media (no keyframe, wrong codec) leaves no lesson behind.
-      if (lesson.runs === 0) {
+      if (lesson.runs === lesson.runsBefore) {
         lessons.delete(lesson.id);
         tellCatalog(lesson, 'abandoned');
         const writes = lesson.catalogWrites;

@@ -1,6 +1,8 @@
-// Carries a classroom's lesson while any of its encoders pushes (classroom-feeds.ts): continues the
-// classroom's lesson if it is in its reconnect grace period, else asks the catalog which lesson
-// this is (a scheduled one or an ad-hoc one), starts the transcoder and the packager on the encoder
+// Carries a classroom's lesson while any of its encoders pushes (classroom-feeds.ts): first asks the
+// catalog whether this node may carry the classroom (classroom-assignment.ts: not while another
+// node that is up holds it), then continues the classroom's lesson if it is in its reconnect grace
+// period, else asks the catalog which lesson this is (one a node that went down was carrying, a
+// scheduled one or an ad-hoc one), starts the transcoder and the packager on the encoder
 // feed-switch.ts chooses, watches the encoders and ffmpeg, moves the lesson to the backup encoder
 // (and back) at a run boundary, restarts ffmpeg if it dies or stalls while an encoder is still
 // sending, reports the carrying encoder's status to the catalog, and hands the lesson back to the
@@ -12,7 +14,8 @@ import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { reportEncoder, type EncoderReporter } from '../catalog/ingest/encoder-status.ts';
-import { lessonForPublish } from '../catalog/ingest/lesson-lifecycle.ts';
+import { admitClassroom } from '../catalog/ingest/classroom-assignment.ts';
+import { lessonForPublish, takeOverLesson } from '../catalog/ingest/lesson-lifecycle.ts';
 import { writeLessonManifest } from '../packager/lesson-manifest.ts';
 import { createLessonPackager, type LessonPackager } from '../packager/lesson-packager.ts';
 import { chooseLadder, segmentSecondsFor, type Source } from '../transcode/ladder.ts';
@@ -22,8 +25,20 @@ import type { ClassroomFeed, ClassroomFeeds } from './classroom-feeds.ts';
 import { diskErrorCodes, type DiskGuard } from './disk-guard.ts';
 import { chooseFeed, switchFrom, type FeedChoice, type SwitchPolicy } from './feed-switch.ts';
 import type { Lesson, LessonRegistry } from './lessons.ts';
+import type { RefusalCounter } from './rtmp-refusals.ts';
+import { takeoverNumbering } from './takeover-numbering.ts';
 
-export type PublishContext = { config: Config; db: Database; lessons: LessonRegistry; liveDir: string; ffmpegPath: string; disk: DiskGuard; log: Logger };
+export type PublishContext = {
+  config: Config;
+  db: Database;
+  lessons: LessonRegistry;
+  liveDir: string;
+  ffmpegPath: string;
+  disk: DiskGuard;
+  log: Logger;
+  /** Counts a publish refused here rather than at the RTMP handshake (assigned-elsewhere). */
+  refusals: RefusalCounter;
+};
 
 /** ffmpeg restarts allowed per minute before the publish is given up as broken. */
 const maxRestartsPerMinute = 5;
@@ -37,6 +52,8 @@ export async function runPublishSession(feeds: ClassroomFeeds, context: PublishC
   const { config, lessons, db } = context;
   const { classroomId } = feeds;
   const first = feeds.list()[0]!;
+  // Before anything is written for the classroom: its encoder status belongs to the node carrying it.
+  if (!(await admitted(feeds, context))) return;
   let lesson: Lesson | undefined;
   const current: { transcoder?: Transcoder; feed?: ClassroomFeed } = {};
   // One status row per classroom: it describes the encoder carrying the lesson.
@@ -95,6 +112,31 @@ export async function runPublishSession(feeds: ClassroomFeeds, context: PublishC
   }
 }
 
+/** Whether this node may carry the classroom now (taking it if free or its node is down); closes the encoders if not. */
+async function admitted(feeds: ClassroomFeeds, context: PublishContext): Promise<boolean> {
+  const { config, log } = context;
+  const { classroomId } = feeds;
+  const remoteAddress = feeds.list()[0]?.publisher.remoteAddress;
+  try {
+    const admission = await admitClassroom(context.db, classroomId, config.node.id, config.ingest.nodeDownSeconds);
+    if (admission.admitted) {
+      if (admission.previous !== config.node.id) log.info('classroom assigned to this node', { classroom: classroomId, previous: admission.previous });
+      return true;
+    }
+    context.refusals.add('assigned-elsewhere');
+    log.warn('publish refused: the classroom is assigned to another ingest node, which is up; push there (POST /api/v1/ingest/assignment names it)', {
+      classroom: classroomId,
+      remoteAddress,
+      assignedNode: admission.holder.id,
+      rtmpUrl: admission.holder.rtmpUrl,
+    });
+  } catch (error) {
+    log.error('publish refused: the catalog could not say whether this node may carry the classroom', { classroom: classroomId, remoteAddress, error });
+  }
+  feeds.closeAll();
+  return false;
+}
+
 /** Creates the lesson's packager (and its manifest) from the first run's source, once per lesson. */
 async function preparePackaging(lesson: Lesson, source: Source, context: PublishContext, log: Logger): Promise<LessonPackager> {
   const { config } = context;
@@ -110,6 +152,7 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
       segmentSeconds: lesson.segmentSeconds,
       windowSize: config.ingest.liveWindowSegments,
       log,
+      ...(lesson.firstSequence !== undefined ? { firstSequence: lesson.firstSequence } : {}),
     });
     // Written before the first segment, so a restarted ingest can continue the lesson (orphaned-lessons.ts).
     await writeLessonManifest(lesson.dir, { ladder: lesson.ladder, hasAudio: lesson.hasAudio });
@@ -117,9 +160,20 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
   return lesson.packager;
 }
 
-/** Asks the catalog which lesson a new publish carries (taking it there), and opens it on this node. */
+/**
+ * Asks the catalog which lesson a new publish carries (taking it there), and opens it on this node:
+ * the classroom's lesson a node that went down was carrying, continued with numbers above that
+ * node's, else a scheduled or an ad-hoc one.
+ */
 async function openLesson(classroomId: string, context: PublishContext, remoteAddress: string): Promise<Lesson> {
   const { config } = context;
+  const continued = await takeOverLesson(context.db, classroomId, config.node.id, { downSeconds: config.ingest.nodeDownSeconds, graceSeconds: config.ingest.reconnectGraceSeconds });
+  if (continued) {
+    const segmentSeconds = segmentSecondsFor[continued.latencyMode];
+    const takeover = takeoverNumbering(continued.liveSeconds, segmentSeconds);
+    context.log.warn('publish continues a lesson from an ingest node that is down', { classroom: classroomId, lesson: continued.id, from: continued.from, liveSeconds: Math.round(continued.liveSeconds), ...takeover, remoteAddress });
+    return context.lessons.open(classroomId, { ...continued, segmentSeconds, protected: continued.visibility !== 'public', takeover });
+  }
   const planned = await lessonForPublish(context.db, classroomId, new Date(), config.catalog.earlyStartMinutes, {
     latencyMode: config.ingest.latencyMode,
     taken: (id) => existsSync(join(context.liveDir, id)),

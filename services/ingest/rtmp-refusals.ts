@@ -13,6 +13,8 @@ export const rtmpRefusalReasons = [
   'ip-publishers',
   /** A publish the authorizer refused (unknown key, disk full, classroom busy, unknown app). */
   'publish-refused',
+  /** A publish for a classroom the catalog assigns to another ingest node that is up (classroom-assignment.ts). */
+  'assigned-elsewhere',
   /** Not publishing or playing within handshakeTimeoutSeconds of connecting. */
   'handshake-timeout',
   /** Nothing received for idleTimeoutSeconds. */

@@ -9,13 +9,14 @@ import type { Database } from '../catalog/db/database.ts';
 import { disconnectNodeEncoders } from '../catalog/ingest/encoder-status.ts';
 import { ensureClassrooms } from '../catalog/ingest/ensure-classrooms.ts';
 import { openKeyDirectory, type KeyDirectory, type KeyMatch } from '../catalog/ingest/key-directory.ts';
-import { abandonLesson, markEnded, markLive } from '../catalog/ingest/lesson-lifecycle.ts';
+import { abandonLesson, endLessonHere, markLive, markTakenOver } from '../catalog/ingest/lesson-lifecycle.ts';
 import { finishRecordings, openDefaultRecording } from '../catalog/ingest/recording-lifecycle.ts';
 import { createClassroomFeeds, type ClassroomFeeds } from './classroom-feeds.ts';
 import { startDiskGuard, type DiskGuardOptions, type DiskState } from './disk-guard.ts';
 import { createLessonRegistry, type LessonRegistry } from './lessons.ts';
 import { continueOrphanedLessons } from './orphaned-lessons.ts';
 import { runPublishSession } from './publish-session.ts';
+import { createRefusalCounter } from './rtmp-refusals.ts';
 import { startRtmpServer } from './rtmp-server.ts';
 
 export type Ingest = {
@@ -53,12 +54,14 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
     log,
     lifecycle: {
       live: async (lesson) => {
-        await markLive(db, lesson.id, node);
+        // A lesson taken over from a node that went down has runs numbered before this node's.
+        await (lesson.runsBefore > 0 ? markTakenOver(db, lesson.id, node) : markLive(db, lesson.id, node));
         await openDefaultRecording(db, lesson.id);
       },
       ended: async (lesson) => {
-        await markEnded(db, lesson.id);
-        await finish(lesson.id);
+        // Another node may have continued it while this one was taken for down: then it goes on there.
+        if (await endLessonHere(db, lesson.id, node)) await finish(lesson.id);
+        else log.warn('lesson continues on another ingest node', { lesson: lesson.id });
       },
       abandoned: (lesson) => abandonLesson(db, lesson.id),
     },
@@ -74,14 +77,15 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
     windowSize: config.ingest.liveWindowSegments,
     log,
     endLesson: async (lessonId) => {
-      await markEnded(db, lessonId);
-      await finish(lessonId);
+      if (await endLessonHere(db, lessonId, node)) await finish(lessonId);
     },
   });
   await disconnectNodeEncoders(db, node);
   const disk = await startDiskGuard({ dir: liveDir, log, ...options.disk });
   const keys = await openKeyDirectory(db, { refreshSeconds: config.catalog.keyRefreshSeconds, log });
   const sessions = new Set<Promise<void>>();
+  // Publishes refused after the handshake, once the catalog has answered (publish-session.ts).
+  const refusals = createRefusalCounter();
   // The encoders each classroom is pushing from: one on its primary key and one on its backup key
   // may push at once (one carries the lesson, the other stands by); a second on the same key kind
   // is refused.
@@ -123,7 +127,7 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
       feeds.onGone(() => {
         if (feeds.isEmpty() && classrooms.get(classroomId) === feeds) classrooms.delete(classroomId);
       });
-      const session = runPublishSession(feeds, { config, db, lessons, liveDir, ffmpegPath, disk, log });
+      const session = runPublishSession(feeds, { config, db, lessons, liveDir, ffmpegPath, disk, log, refusals });
       sessions.add(session);
       void session.finally(() => sessions.delete(session));
     },

@@ -46,6 +46,12 @@ export type LessonPackagerOptions = {
   pollMs?: number;
   /** What the lesson's folder already holds (readPackagedLesson), when a restarted ingest continues it. */
   restored?: RestoredLesson;
+  /**
+   * The lesson's lowest sequence number from here on: a node that takes a lesson over from a node
+   * that went down holds none of its segments, and starts above anything that node published
+   * (services/ingest/takeover-numbering.ts). Its first segment is marked a discontinuity. Default 0.
+   */
+  firstSequence?: number;
 };
 
 type RenditionState = { rendition: Rendition; segments: SegmentRecord[]; codecs?: string; hashes: WholeHashList };
@@ -97,7 +103,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
   let timer: NodeJS.Timeout | undefined;
   let scanning: Promise<void> = Promise.resolve();
 
-  const nextSequence = () => Math.max(0, ...states.map((state) => (state.segments.at(-1)?.sequence ?? -1) + 1));
+  const nextSequence = () => Math.max(options.firstSequence ?? 0, ...states.map((state) => (state.segments.at(-1)?.sequence ?? -1) + 1));
 
   // One scan at a time: a slow disk must not let two scans number the same segment twice.
   // A failure repeats every poll until it clears (or the stall watchdog restarts ffmpeg): log it once.

@@ -46,8 +46,9 @@ export function writeMediaPlaylist(segments: readonly PackagedSegment[], options
   ];
   if (options.playlistType) lines.push(`#EXT-X-PLAYLIST-TYPE:${options.playlistType.toUpperCase()}`);
   let currentInit: string | undefined;
-  listed.forEach((segment, index) => {
-    if (segment.discontinuity && index > 0) lines.push('#EXT-X-DISCONTINUITY');
+  listed.forEach((segment) => {
+    // Also on the first listed segment: the discontinuity sequence counts only those that slid out.
+    if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
     if (segment.initUri !== currentInit) {
       lines.push(`#EXT-X-MAP:URI="${segment.initUri}"`);
       currentInit = segment.initUri;

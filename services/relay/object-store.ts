@@ -7,6 +7,7 @@ import type { Logger } from '../core/log.ts';
 import { contentTypeFor, type MediaFileKind } from '../origin/cache-policy.ts';
 import type { DiskCache } from './disk-cache.ts';
 import { createFlight, type Flight } from './flight.ts';
+import { createLessonUpstreams } from './lesson-upstreams.ts';
 import { checkObject } from './object-check.ts';
 import type { RelayStats } from './relay-stats.ts';
 import { fetchFromUpstreams, ObjectRejectedError, type FetchLimits, type UpstreamHeaders } from './upstream-fetch.ts';
@@ -57,6 +58,8 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
   const memory = new LRUCache<string, CachedObject>({ maxSize: options.memoryBytes, sizeCalculation: (entry) => Math.max(1, entry.body.length) });
   const flights = new Map<string, Flight>();
   const lastMediaSequence = new Map<string, number>();
+  // Which upstream carries which lesson, so the prefetcher and viewers alike ask it first.
+  const carriers = createLessonUpstreams();
 
   const start = (path: string, kind: MediaFileKind): Flight => {
     const flight = createFlight();
@@ -88,7 +91,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
         held = [];
       },
     };
-    void fetchFromUpstreams(path, options.upstreams, options.limits, sink, stats, log, options.upstreamHeaders?.(path))
+    void fetchFromUpstreams(path, options.upstreams, options.limits, sink, stats, log, options.upstreamHeaders?.(path), carriers)
       .then(async (outcome) => {
         if (outcome.status === 'not-found') return flight.end({ status: 'not-found' });
         if (!streamed) {

@@ -9,6 +9,8 @@ export type RelayStats = {
   bytesFromUpstream: number;
   upstreamRequests: number;
   upstreamFailures: number;
+  /** Upstream 404s after which the next upstream was asked (upstreams carrying different lessons). */
+  upstreamNotFound: number;
   /** Objects refused as broken (bad status, truncated, not a playlist, sequence going back). */
   rejected: number;
   prefetched: number;
@@ -17,5 +19,5 @@ export type RelayStats = {
 };
 
 export function createRelayStats(): RelayStats {
-  return { requests: 0, hits: 0, misses: 0, joined: 0, bytesToViewers: 0, bytesFromUpstream: 0, upstreamRequests: 0, upstreamFailures: 0, rejected: 0, prefetched: 0, refused: 0 };
+  return { requests: 0, hits: 0, misses: 0, joined: 0, bytesToViewers: 0, bytesFromUpstream: 0, upstreamRequests: 0, upstreamFailures: 0, upstreamNotFound: 0, rejected: 0, prefetched: 0, refused: 0 };
 }

@@ -1,9 +1,12 @@
 // Fetches one object from the upstreams, streaming its bytes out as they arrive. An upstream that
 // errors, answers 5xx, sends no first byte or stalls mid-body within the bounds is marked down and
 // the next one is asked; a body cut short continues from the standby with a Range request, so
-// waiting viewers never see the object start over.
+// waiting viewers never see the object start over. A 404 only says this upstream does not carry the
+// object (upstreams may carry different lessons): the next one is asked, and the answer is 404 only
+// when every upstream said so.
 import type { Logger } from '../core/log.ts';
 import { protectedHeader } from '../origin/playback-guard.ts';
+import type { LessonUpstreams } from './lesson-upstreams.ts';
 import type { RelayStats } from './relay-stats.ts';
 import type { Upstreams } from './upstreams.ts';
 
@@ -25,7 +28,10 @@ export class ObjectRejectedError extends Error {
   override name = 'ObjectRejectedError';
 }
 
-/** `requestHeaders` go with every upstream request (the relay's own playback token). */
+/**
+ * `requestHeaders` go with every upstream request (the relay's own playback token); `carriers`
+ * puts the upstream that carries the object's lesson first and learns from who answers.
+ */
 export async function fetchFromUpstreams(
   path: string,
   upstreams: Upstreams,
@@ -34,11 +40,17 @@ export async function fetchFromUpstreams(
   stats: RelayStats,
   log: Logger,
   requestHeaders: Record<string, string> = {},
+  carriers?: LessonUpstreams,
 ): Promise<FetchOutcome> {
   let received = 0;
   let total: number | undefined;
   const failures: string[] = [];
-  for (const upstream of upstreams.ordered()) {
+  const notFound: string[] = [];
+  const order = carriers ? carriers.order(path, upstreams.ordered()) : upstreams.ordered();
+  for (const [index, upstream] of order.entries()) {
+    // Once a healthy upstream said 404, one already known to be down is not waited for: the object
+    // is simply not carried anywhere that answers (a lesson not started yet while a node is dead).
+    if (!upstream.up && notFound.length > 0 && failures.length === 0) break;
     const controller = new AbortController();
     let timer = setTimeout(() => controller.abort(new Error(`no response within ${limits.firstByteTimeoutMs} ms`)), limits.firstByteTimeoutMs);
     const rearm = () => {
@@ -52,10 +64,13 @@ export async function fetchFromUpstreams(
         headers: received > 0 ? { ...requestHeaders, range: `bytes=${received}-` } : requestHeaders,
         redirect: 'error',
       });
-      if (response.status === 404 && received === 0) {
+      if (response.status === 404) {
         await response.body?.cancel();
+        // It answered, so it is up; it just does not carry this object.
         upstreams.markUp(upstream.url);
-        return { status: 'not-found' };
+        notFound.push(upstream.url);
+        if (index < order.length - 1) stats.upstreamNotFound++;
+        continue;
       }
       if (received > 0 ? response.status !== 206 || !continuesAt(response.headers.get('content-range'), received) : response.status !== 200) {
         await response.body?.cancel();
@@ -82,6 +97,7 @@ export async function fetchFromUpstreams(
       }
       if (total !== undefined && received !== total) throw new Error(`body cut short at ${received} of ${total} bytes`);
       upstreams.markUp(upstream.url);
+      carriers?.answered(path, upstream.url, notFound.length > 0);
       return { status: 'ok', upstream: upstream.url };
     } catch (error) {
       // Nothing of a rejected object was passed on, so the next upstream starts it from the beginning.
@@ -97,7 +113,10 @@ export async function fetchFromUpstreams(
       clearTimeout(timer);
     }
   }
-  throw new UpstreamsFailedError(`every upstream failed for ${path}: ${failures.join('; ')}`);
+  // An upstream that failed may carry the object, so 404 only when every one of them said 404.
+  if (failures.length === 0) return { status: 'not-found' };
+  const notCarried = notFound.map((url) => `${url}: HTTP 404`);
+  throw new UpstreamsFailedError(`every upstream failed for ${path}: ${[...failures, ...notCarried].join('; ')}`);
 }
 
 /** True when a Content-Range header (`bytes start-end/total`) starts where we stopped. */

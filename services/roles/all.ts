@@ -29,7 +29,8 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
   try {
     // The demo classroom lives in a demo school, so its ad-hoc lesson shows in the timetable.
     if (config.demo.enabled) await demoKey(db, config);
-    // The watch page plays through the city relay, as a viewer in a city would.
+    // The watch page plays through the city relay, as a viewer in a city would, and from the
+    // province origin when the relay fails (unless web.mediaUrls names other relays).
     let relayPort = 0;
     // The dashboard reads this process's own tiers as a Prometheus would: their /metrics, over loopback.
     const loopback = `http://${loopbackHost(config.http.host)}`;
@@ -47,7 +48,7 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
       scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
       disks: () => (role ? [{ node: config.node.id, state: role.ingest.diskState() }] : []),
     });
-    const mediaBase = (request: Request) => `${request.protocol}://${request.hostname}:${relayPort}`;
+    const mediaBase = (request: Request) => [relayPort, role?.httpPort ?? 0].map((port) => `${request.protocol}://${request.hostname}:${port}`);
     const routers = catalogWebRoutes({ db, config, log, rtmpPort: () => role?.ingest.rtmpPort ?? config.rtmp.port, mediaBase, dashboard });
     role = await startIngestRole(config, log, { db, routers });
     const relayConfig = { ...config, node: { id: `${config.node.id}-city-relay` }, relay: { ...config.relay, upstreams: [`http://127.0.0.1:${role.httpPort}`] } };

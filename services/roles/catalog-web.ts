@@ -22,6 +22,7 @@ export type CatalogWebOptions = {
   log: Logger;
   /** The RTMP port encoders reach, read per request: in `all` it is known only once ingest listens. */
   rtmpPort: () => number;
+  /** Where the pages' players fetch media when web.mediaUrls is empty (`all`: its city relay, then its origin). */
   mediaBase?: MediaBase;
   /** The dashboard this process runs (`all` reads its ingest and relay); without one the API makes one reading on request. */
   dashboard?: Dashboard;
@@ -50,7 +51,10 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
   alarms.get(alarmMetricsPath, async (_request, response) => {
     response.set('Cache-Control', 'no-store').type('text/plain; version=0.0.4').send(await dashboard.metrics());
   });
-  return [catalogApi(context), alarms, pageRoutes(options.mediaBase, options.config.p2p)];
+  // The configured relays win: a province names the city relays its viewers play through.
+  const mediaUrls = options.config.web.mediaUrls;
+  const mediaBase = mediaUrls.length > 0 ? () => mediaUrls : options.mediaBase;
+  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p)];
 }
 
 /**

@@ -1,7 +1,8 @@
 // `classcast ingest`: the province ingest node: RTMP in, HLS origin out (/live, and this node's own
 // lesson list at /api/v1/ingest/lessons), stream keys and lessons from the catalog, the P2P
 // tracker at /tracker for viewers who play straight from the origin, /metrics, and the player
-// reports of those viewers at /api/v1/qoe.
+// reports of those viewers at /api/v1/qoe. Its heartbeat in the catalog tells encoders and other
+// nodes it is up (services/catalog/ingest/node-heartbeat.ts).
 import type { Router } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
@@ -9,6 +10,7 @@ import type { Logger } from '../core/log.ts';
 import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-settings.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { openDatabase } from '../catalog/db/open-database.ts';
+import { startNodeHeartbeat, type NodeHeartbeat } from '../catalog/ingest/node-heartbeat.ts';
 import { startIngest, type Ingest } from '../ingest/start-ingest.ts';
 import { lessonsApi } from '../origin/lessons-api.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
@@ -92,6 +94,24 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
     await closeDb();
     throw error;
   }
+  let heartbeat: NodeHeartbeat;
+  try {
+    heartbeat = await startNodeHeartbeat(
+      db,
+      {
+        id: config.node.id,
+        rtmpUrl: withNodeId(config.ingest.rtmpUrl ?? `rtmp://127.0.0.1:${ingest.rtmpPort}/live`, config.node.id),
+        httpUrl: withNodeId(config.ingest.httpUrl ?? `http://127.0.0.1:${http.port}`, config.node.id),
+      },
+      { heartbeatSeconds: config.ingest.heartbeatSeconds, log },
+    );
+  } catch (error) {
+    await ingest.close();
+    await http.close();
+    await qoe.close();
+    await closeDb();
+    throw error;
+  }
   if (config.p2p.enabled) {
     const knownLessons = originLessons(() => ingest.lessons.list(), ingest.vodDir);
     tracker = mountTracker(http.server, { knownLessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback });
@@ -103,6 +123,8 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
     httpPort: http.port,
     urls: { http: `http://127.0.0.1:${http.port}/`, rtmp: `rtmp://127.0.0.1:${ingest.rtmpPort}/live/<stream key>` },
     async close() {
+      // First, so the node's classrooms move at once: encoders that drop below ask again and go elsewhere.
+      await heartbeat.close();
       tracker?.close();
       await ingest.close();
       await http.close();
@@ -110,4 +132,12 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
       await closeDb();
     },
   };
+}
+
+/**
+ * `{node}` in ingest.rtmpUrl or ingest.httpUrl stands for the node's id, so replicas sharing one
+ * configuration (a Kubernetes StatefulSet: ingest-0, ingest-1) each advertise their own address.
+ */
+function withNodeId(url: string, nodeId: string): string {
+  return url.replaceAll('{node}', nodeId);
 }

@@ -95,7 +95,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     registers: [register],
     collect() {
       this.reset();
-      for (const lesson of liveLessons()) this.inc({ lesson: lesson.id }, Math.max(0, lesson.runs - 1));
+      for (const lesson of liveLessons()) this.inc({ lesson: lesson.id }, Math.max(0, lesson.runs - lesson.runsBefore - 1));
     },
   });
   new Counter({

@@ -6,20 +6,20 @@
 // Content-Security-Policy naming exactly what it may reach (page-csp.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
 import type { P2pConfig } from '../core/config/schema.ts';
 import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { pageBundles, type PageBundle } from '../../player/page-bundles.ts';
 import { dashboardStyles } from '../../player/src/dashboard/dashboard-styles.ts';
 import { pageContentSecurityPolicy } from './page-csp.ts';
+import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
 import { replayPageRoutes } from './replay-pages.ts';
 
 const playerDir = fileURLToPath(new URL('../../player/', import.meta.url));
 export const playerDistDir = `${playerDir}dist`;
 
-/** Where viewers fetch media: a relay's base URL for this request, or undefined for this origin. */
-export type MediaBase = (request: Request) => string | undefined;
+export type { MediaBase } from './page-relays.ts';
 
 /** The pages drawn by a bundle in the shared shell (player/pages/app.html): path, title, bundle. */
 const appPages: Array<[string, string, PageBundle]> = [
@@ -49,15 +49,20 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
   }
   router.get('/watch/:lesson', (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
-    const base = mediaBase(request) ?? '';
-    const tracker = p2p.enabled ? (p2p.trackerUrl ?? trackerUrlFor(base || `${request.protocol}://${request.get('host') ?? request.hostname}`)) : '';
+    // Each relay's viewers meet at the tracker beside it (or at the one configured for all).
+    const bases = mediaBasesFor(request, mediaBase);
+    const trackerFor = (base: string) => (p2p.enabled ? (p2p.trackerUrl ?? trackerUrlFor(base || `${request.protocol}://${request.get('host') ?? request.hostname}`)) : '');
+    const relays = pageRelays(bases, trackerFor);
+    const tracker = relays[0]?.tracker ?? trackerFor('');
     const meta: Array<[string, string]> = [
-      ['classcast-media-base', base],
+      ['classcast-media-base', bases[0] ?? ''],
+      ['classcast-relays', relaysMetaContent(relays)],
       ['classcast-tracker', tracker],
       ['classcast-ice-servers', JSON.stringify(p2p.iceServers)],
     ];
     const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPage);
-    const policy = pageContentSecurityPolicy({ media: base ? [base] : [], sockets: tracker ? [tracker] : [] });
+    const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
+    const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy }).type('html').send(html);
   });
   router.use(replayPageRoutes(mediaBase));

@@ -1,8 +1,9 @@
 // The watch page for what is not the live edge: /replay/<recording> plays a finished recording's
 // replay (/vod/<recording>/master.m3u8), and /timeshift/<lesson> plays a live lesson from its
 // time-shift playlists (the whole lesson so far: seek back to its start, LIVE jumps back). Same
-// page as /watch; the server names the master playlist in <meta name="classcast-master-url">. The
-// pages' policy (page-csp.ts) lets them reach this server and the media base, nothing else (no
+// page as /watch; the server names the master playlist (on the first relay) in
+// <meta name="classcast-master-url"> and every relay in <meta name="classcast-relays">, as /watch
+// does. The pages' policy (page-csp.ts) lets them reach this server and the relays, nothing else (no
 // tracker: these pages play over HTTP).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,33 +11,38 @@ import { Router, type Response } from 'express';
 import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { timeShiftMasterName } from '../packager/lesson-packager.ts';
-import type { MediaBase } from './pages.ts';
+import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
 import { pageContentSecurityPolicy } from './page-csp.ts';
 
 const watchPagePath = fileURLToPath(new URL('../../player/pages/watch.html', import.meta.url));
 const mediaBaseMeta = '<meta name="classcast-media-base" content="">';
+const relaysMeta = '<meta name="classcast-relays" content="">';
 
 export function replayPageRoutes(mediaBase: MediaBase = () => undefined): Router {
   const router = Router();
   const watchPage = readFileSync(watchPagePath, 'utf8');
-  if (!watchPage.includes(mediaBaseMeta)) throw new Error(`${watchPagePath} has no ${mediaBaseMeta} to fill in`);
-  const send = (response: Response, masterUrl: string, base: string) =>
+  for (const meta of [mediaBaseMeta, relaysMeta]) if (!watchPage.includes(meta)) throw new Error(`${watchPagePath} has no ${meta} to fill in`);
+  const send = (response: Response, masterUrl: string, bases: readonly string[]) =>
     response
-      .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: base ? [base] : [] }) })
+      .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: bases }) })
       .type('html')
-      .send(watchPage.replace(mediaBaseMeta, `${mediaBaseMeta}\n    <meta name="classcast-master-url" content="${escapeAttribute(masterUrl)}">`));
+      .send(
+        watchPage
+          .replace(mediaBaseMeta, `${mediaBaseMeta}\n    <meta name="classcast-master-url" content="${escapeAttribute(masterUrl)}">`)
+          .replace(relaysMeta, `<meta name="classcast-relays" content="${escapeAttribute(relaysMetaContent(pageRelays(bases, () => '')))}">`),
+      );
 
   router.get('/replay/:recording', (request, response) => {
     const id = request.params.recording;
     if (!isSafePathPart(id)) return sendError(response, 400, 'not a recording id', 'open a replay from GET /api/v1/recordings');
-    const base = mediaBase(request) ?? '';
-    send(response, `${base}/vod/${id}/master.m3u8`, base);
+    const bases = mediaBasesFor(request, mediaBase);
+    send(response, `${bases[0] ?? ''}/vod/${id}/master.m3u8`, bases);
   });
   router.get('/timeshift/:lesson', (request, response) => {
     const id = request.params.lesson;
     if (!isSafePathPart(id)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
-    const base = mediaBase(request) ?? '';
-    send(response, `${base}/live/${id}/${timeShiftMasterName}`, base);
+    const bases = mediaBasesFor(request, mediaBase);
+    send(response, `${bases[0] ?? ''}/live/${id}/${timeShiftMasterName}`, bases);
   });
   return router;
 }

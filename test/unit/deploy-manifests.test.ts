@@ -46,7 +46,7 @@ type PodTemplate = {
 type Workload = Manifest & {
   kind: 'Deployment' | 'StatefulSet';
   metadata: { name: string };
-  spec: { selector: { matchLabels: Record<string, string> }; template: PodTemplate; serviceName?: string; volumeClaimTemplates?: Array<{ metadata: { name: string }; spec: { resources: { requests: { storage: string } } } }> };
+  spec: { replicas?: number; selector: { matchLabels: Record<string, string> }; template: PodTemplate; serviceName?: string; volumeClaimTemplates?: Array<{ metadata: { name: string }; spec: { resources: { requests: { storage: string } } } }> };
 };
 type Service = Manifest & { metadata: { name: string }; spec: { clusterIP?: string; selector: Record<string, string>; ports: Array<{ name?: string; port: number; targetPort?: string | number }> } };
 type ConfigMap = Manifest & { metadata: { name: string }; data: Record<string, string> };
@@ -237,9 +237,19 @@ test('every ConfigMap holds a configuration Classcast accepts, and a broken one 
   assert.throws(() => resolveConfig([{ source: 'a test', values: { relay: { upstreams: ['not a url'] } } }]), /relay\.upstreams/);
 });
 
+/**
+ * The labels each pod of a workload carries: its template's, and for a StatefulSet also the
+ * controller's per-pod name label, which a Service for one ingest node (rtmp-N-service.yaml) selects.
+ */
+function podLabels(workload: Workload): Array<Record<string, string>> {
+  const labels = workload.spec.template.metadata.labels;
+  if (workload.kind !== 'StatefulSet') return [labels];
+  return Array.from({ length: workload.spec.replicas ?? 1 }, (_, index) => ({ ...labels, 'statefulset.kubernetes.io/pod-name': `${workload.metadata.name}-${index}` }));
+}
+
 test('Services and the Ingress reach ports the pods declare, through selectors that match pod labels', () => {
   for (const service of services) {
-    const selected = workloads.filter((workload) => matches(service.spec.selector, workload.spec.template.metadata.labels));
+    const selected = workloads.filter((workload) => podLabels(workload).some((labels) => matches(service.spec.selector, labels)));
     assert.ok(selected.length > 0, `Service/${service.metadata.name}: its selector matches some pods`);
     for (const port of service.spec.ports) {
       const target = port.targetPort ?? port.port;

@@ -22,17 +22,22 @@ export type P2pHlsOptions = {
   onEngine(engine: HlsJsP2PEngine): void;
   /** A protected lesson's playback token: sent with HTTP segment requests and to the tracker. */
   token?: string | undefined;
+  /** The tracker beside the relay in use, read for each engine: it follows the page to another relay. */
+  trackerUrl?: () => string;
 };
 
 /** hls.js fetching segments through p2p-media-loader: from peers where it can, over HTTP where not. */
-export function p2pHlsFactory({ settings, stats, validate, onEngine, token }: P2pHlsOptions): HlsFactory {
+export function p2pHlsFactory({ settings, stats, validate, onEngine, token, trackerUrl = () => settings.trackerUrl }: P2pHlsOptions): HlsFactory {
   // One peer id for the page, made here so the seeding choice knows this viewer's own id
   // (p2p-media-loader keeps the id of a swarm for the page's lifetime anyway).
   const peerId = makePeerId('-PM0203-');
-  const core = token
-    ? { ...p2pCoreConfig({ ...settings, trackerUrl: withToken(settings.trackerUrl, token) }, peerId), httpRequestSetup: tokenHttpRequestSetup(token) }
-    : p2pCoreConfig(settings, peerId);
+  const coreFor = (tracker: string) =>
+    token
+      ? { ...p2pCoreConfig({ ...settings, trackerUrl: withToken(tracker, token) }, peerId), httpRequestSetup: tokenHttpRequestSetup(token) }
+      : p2pCoreConfig({ ...settings, trackerUrl: tracker }, peerId);
   return (config) => {
+    // The swarm stays the lesson's: viewers on every relay share its segments wherever they meet.
+    const core = coreFor(trackerUrl());
     const engine = new HlsJsP2PEngine({ core: { ...core, validateP2PSegment: validate } });
     const seeding = createSeeding(engine, settings.profile, peerId, stats);
     // getConfigForHlsJs types its loaders as unknown; they are hls.js loader classes.

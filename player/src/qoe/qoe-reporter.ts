@@ -1,4 +1,4 @@
-// Reports how watching goes to the tier the page plays through (POST <media base>/api/v1/qoe):
+// Reports how watching goes to the tier the page plays through (POST <relay in use>/api/v1/qoe):
 // every 10 s, and once more when the page goes away (sendBeacon, which outlives the page). The
 // server aggregates the reports into its metrics and keeps finished sessions for the operators.
 // The viewer id is random per page load and identifies nobody; it only ties the reports together.
@@ -27,8 +27,8 @@ export type QoeReportBody = {
 export type HlsLevels = { currentLevel: number; levels: ReadonlyArray<{ bitrate: number; height: number; name?: string; url?: string[] }> };
 
 export type QoeReporterOptions = {
-  /** Where the media comes from: the relay (or origin) base URL, '' for this page's own origin. */
-  mediaBase: string;
+  /** Where the media comes from now: the relay (or origin) base URL, '' for this page's own origin. */
+  mediaBase: () => string;
   lessonId: string;
   video: HTMLVideoElement;
   /** Media bytes by source so far (the delivery stats the stats panel shows). */
@@ -55,7 +55,8 @@ const videoEvents: PlaybackEvent[] = ['play', 'playing', 'waiting', 'pause', 'en
 
 export function startQoeReporter(options: QoeReporterOptions): QoeReporter {
   const viewerId = randomViewerId();
-  const endpoint = `${options.mediaBase.replace(/\/$/, '')}/api/v1/qoe`;
+  // Read at each send: reports follow the viewer to another relay when the page moves there.
+  const endpoint = () => `${options.mediaBase().replace(/\/$/, '')}/api/v1/qoe`;
   const clock = createPlaybackClock(options.playRequestedAt ?? (options.video.paused ? undefined : performance.now()));
   let errors = 0;
   let stopped = false;
@@ -94,7 +95,7 @@ export function startQoeReporter(options: QoeReporterOptions): QoeReporter {
 
   const send = () => {
     // A report that does not arrive is not worth a retry: the next one carries the same totals.
-    void fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(snapshot()), keepalive: true, credentials: 'omit' }).catch(() => {});
+    void fetch(endpoint(), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(snapshot()), keepalive: true, credentials: 'omit' }).catch(() => {});
   };
   const timer = setInterval(send, options.intervalMs ?? 10_000);
 
@@ -106,9 +107,10 @@ export function startQoeReporter(options: QoeReporterOptions): QoeReporter {
     options.video.removeEventListener('error', onError);
     window.removeEventListener('pagehide', stop);
     // Across origins only a CORS-safelisted type goes without a preflight, which a leaving page never waits for.
-    const sameOrigin = new URL(endpoint, location.href).origin === location.origin;
+    const url = endpoint();
+    const sameOrigin = new URL(url, location.href).origin === location.origin;
     const body = new Blob([JSON.stringify(snapshot('leave'))], { type: sameOrigin ? 'application/json' : 'text/plain' });
-    navigator.sendBeacon(endpoint, body);
+    navigator.sendBeacon(url, body);
   };
   window.addEventListener('pagehide', stop);
 

@@ -28,7 +28,10 @@ export function ClassroomCard({ classroom, lessons, onChanged }: Props) {
       </header>
       <EncoderPanel encoder={classroom.encoder} />
       <div class="stream-field">
-        <span class="field-label">RTMP URL</span>
+        <span class="field-label">
+          RTMP URL
+          {classroom.ingestNode !== null && <span class="muted" data-ingest-node> · assigned to {classroom.ingestNode}</span>}
+        </span>
         <code class="stream-value" data-rtmp-url>
           {classroom.rtmpUrl}
         </code>

@@ -16,4 +16,4 @@ export type { AuditEntry } from '../../../services/catalog/audit/audit-log.ts';
 export type ListPage<T> = { items: T[]; total: number; limit: number; offset: number };
 
 /** A classroom as the API answers it: the keys only for operators and the school's admins. */
-export type Classroom = Omit<ClassroomRecord, 'primaryKey' | 'backupKey'> & { rtmpUrl: string; primaryKey?: string; backupKey?: string | null };
+export type Classroom = Omit<ClassroomRecord, 'primaryKey' | 'backupKey'> & { rtmpUrl: string; ingestNode: string | null; primaryKey?: string; backupKey?: string | null };

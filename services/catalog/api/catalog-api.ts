@@ -13,6 +13,7 @@ import { citiesRoutes } from './routes/cities-routes.ts';
 import { classroomsRoutes } from './routes/classrooms-routes.ts';
 import { coursesRoutes, coursewareUpload } from './routes/courses-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
+import { ingestRoutes } from './routes/ingest-routes.ts';
 import { lessonsRoutes } from './routes/lessons-routes.ts';
 import { playbackRoutes } from './routes/playback-routes.ts';
 import { recordingsRoutes } from './routes/recordings-routes.ts';
@@ -36,7 +37,7 @@ const openApiRoute = route({
 
 /** Every route the catalog API serves, in mounting order. */
 export function catalogRoutes(): RouteSpec[] {
-  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, openApiRoute];
+  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...ingestRoutes, openApiRoute];
 }
 
 export function catalogApi(context: CatalogContext): Router {

@@ -5,8 +5,9 @@
 // produces no media gives it back (abandonLesson).
 import type { LatencyMode } from '../../core/config/schema.ts';
 import { newLessonId } from '../../ingest/lessons.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import { queryOne, type Database, type Queryable } from '../db/database.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
+import { nodeIsUpSql } from './ingest-nodes.ts';
 import type { Visibility } from '../queries/lessons.ts';
 
 /** `visibility` goes with the lesson to the ingest node, whose origin then guards its files without the catalog. */
@@ -75,6 +76,26 @@ export async function markLive(db: Queryable, lessonId: string, node: string): P
 }
 
 /**
+ * The first media of a lesson this node took over from a node that went down (takeOverLesson) is
+ * out: that node's session ends, and so does the recording it was making, which fails with the
+ * reason (its segments are on that node's disk); then markLive, and this node's default recording
+ * opens as for any lesson going live here (openDefaultRecording).
+ */
+export async function markTakenOver(db: Database, lessonId: string, node: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const others = await tx.query('update lesson_sessions set ended_at = now() where lesson_id = $1 and ended_at is null and ingest_node <> $2 returning id', [lessonId, node]);
+    if (others.length > 0) {
+      await tx.query(
+        `update recordings set state = 'failed', failure = $2, ended_at = greatest(now(), started_at), updated_at = now()
+          where lesson_id = $1 and state = 'recording' and ended_at is null`,
+        [lessonId, `the ingest node making it went down and ${node} continued the lesson; its media stayed on that node`],
+      );
+    }
+    await markLive(tx, lessonId, node);
+  });
+}
+
+/**
  * The lesson is over (its encoder stayed away past the grace period, or the node shut down): its
  * sessions end, and so does its running recording (recording-lifecycle.ts then makes the replays).
  */
@@ -89,6 +110,68 @@ export async function markEnded(db: Queryable, lessonId: string): Promise<void> 
       where id = $1 and state <> 'ended'`,
     [lessonId],
   );
+}
+
+/**
+ * This node is done with the lesson (grace period over, or shutdown): its session ends, and the
+ * lesson ends too (markEnded) unless another node has continued it meanwhile (this node was taken
+ * for down and the classroom moved). Returns whether the lesson ended.
+ */
+export async function endLessonHere(db: Database, lessonId: string, node: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.query('select id from lessons where id = $1 for update', [lessonId]);
+    await tx.query('update lesson_sessions set ended_at = now() where lesson_id = $1 and ingest_node = $2 and ended_at is null', [lessonId, node]);
+    const elsewhere = await queryOne(tx, 'select 1 from lesson_sessions where lesson_id = $1 and ended_at is null', [lessonId]);
+    if (elsewhere) return false;
+    await markEnded(tx, lessonId);
+    return true;
+  });
+}
+
+export type TakeoverOptions = { downSeconds: number; graceSeconds: number };
+
+/** A lesson continued from a node that went down, with how long ago it first went live. */
+export type TakenOverLesson = PublishLesson & { from: string; liveSeconds: number };
+
+/**
+ * The classroom's lesson still live with an open session on another node that is down: this node
+ * continues it (markTakenOver ends that node's session when this node's first media is out). A lesson
+ * whose node has been gone for longer than it could still have been waiting for its encoder (the
+ * reconnect grace on top of the down bound), or whose node left the catalog, is ended instead: it
+ * ended on that node in all but the catalog.
+ */
+export async function takeOverLesson(db: Database, classroomId: string, node: string, options: TakeoverOptions): Promise<TakenOverLesson | undefined> {
+  type Row = { id: string; latency_mode: LatencyMode; title: string; ad_hoc: boolean; visibility: Visibility; carrier: string; recent: boolean; live_seconds: number | string };
+  return db.transaction(async (tx) => {
+    await tx.query("select id from lessons where classroom_id = $1 and state = 'live' for update", [classroomId]);
+    // Lessons every open session of which is on another node that is down (or gone from the catalog).
+    const rows = await tx.query<Row>(
+      `select l.id, l.latency_mode, l.title, l.ad_hoc, l.visibility, max(s.ingest_node) as carrier,
+              coalesce(bool_or(n.seen_at > now() - make_interval(secs => $4)), false) as recent,
+              extract(epoch from now() - l.went_live_at)::float8 as live_seconds
+         from lessons l
+         join lesson_sessions s on s.lesson_id = l.id and s.ended_at is null
+         left join ingest_nodes n on n.id = s.ingest_node
+        where l.classroom_id = $1 and l.state = 'live' and l.went_live_at is not null
+        group by l.id
+       having bool_and(s.ingest_node <> $2 and (n.id is null or not ${nodeIsUpSql('n', '$3')}))
+        order by l.went_live_at desc`,
+      [classroomId, node, options.downSeconds, options.downSeconds + options.graceSeconds],
+    );
+    let continued: TakenOverLesson | undefined;
+    for (const row of rows) {
+      if (!continued && row.recent) {
+        continued = { id: row.id, latencyMode: row.latency_mode, title: row.title, adHoc: row.ad_hoc, visibility: row.visibility, from: row.carrier, liveSeconds: Number(row.live_seconds) };
+        continue;
+      }
+      await markEnded(tx, row.id);
+      await tx.query(
+        "update recordings set state = 'failed', failure = $2, updated_at = now() where lesson_id = $1 and state = 'recording'",
+        [row.id, `the ingest node making it (${row.carrier}) went down and did not come back; its media stayed on that node`],
+      );
+    }
+    return continued;
+  });
 }
 
 /**

@@ -72,8 +72,18 @@ export const configSchema = z
         diskCheckSeconds: z.number().min(1).max(600).default(5),
         backupSwitchSeconds: z.number().min(0.25).max(60).default(1.5),
         primaryReturnSeconds: z.number().min(0).max(600).default(5),
+        // Several ingest nodes on one catalog (services/catalog/ingest/ingest-nodes.ts): where encoders
+        // push on this node (no key) and its origin; unset, this node's own loopback ports.
+        rtmpUrl: z.string().regex(/^rtmps?:\/\/[^\s/?#]+(\/[^\s?#]*[^\s?#/])?$/, 'an RTMP push URL without the key and without a trailing slash, e.g. rtmp://ingest-1.example:1935/live').optional(),
+        httpUrl: z.string().regex(/^https?:\/\/[^\s/?#]+$/, "this node's origin as http(s)://host[:port], no path, e.g. http://ingest-1.example:8080").optional(),
+        heartbeatSeconds: z.number().min(0.1).max(60).default(2),
+        nodeDownSeconds: z.number().min(0.5).max(600).default(6),
       })
       .strict()
+      .refine((ingest) => ingest.nodeDownSeconds > ingest.heartbeatSeconds, {
+        message: 'ingest.nodeDownSeconds must be longer than ingest.heartbeatSeconds (three beats is usual), or live nodes would count as down',
+        path: ['nodeDownSeconds'],
+      })
       .default({
         latencyMode: 'normal',
         reconnectGraceSeconds: 60,
@@ -85,6 +95,8 @@ export const configSchema = z
         diskCheckSeconds: 5,
         backupSwitchSeconds: 1.5,
         primaryReturnSeconds: 5,
+        heartbeatSeconds: 2,
+        nodeDownSeconds: 6,
       }),
     transcode: z
       .object({
@@ -127,6 +139,16 @@ export const configSchema = z
       })
       .strict()
       .default({ earlyStartMinutes: 15, keyRefreshSeconds: 2, sessionHours: 12, recordingRetentionDays: 180, retentionSweepMinutes: 60, allowedOrigins: [] }),
+    // The pages the catalog serves (the watch, time-shift and replay pages).
+    web: z
+      .object({
+        mediaUrls: z
+          .array(z.string().regex(/^https?:\/\/[^/\s"'<>?#@]+$/, 'a media URL is http(s)://host[:port], e.g. http://relay-1.example:8081, with no path'))
+          .max(20)
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
     p2p: z
       .object({
         enabled: z.boolean().default(true),

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { Account } from '../../auth/account.ts';
 import type { Queryable } from '../../db/database.ts';
+import { advertisedIngest } from '../../ingest/advertised-rtmp.ts';
 import {
   countLessonsOfClassroom,
   createClassroom,
@@ -34,10 +35,39 @@ const createBody = z
 const changeBody = z.object({ name: nameField.optional(), schoolId: idField.optional() }).strict();
 const rotateBody = z.object({ which: z.enum(['primary', 'backup']) }).strict();
 
-/** The classroom as this caller may see it: keys only for those who manage it. */
-function view(classroom: ClassroomRecord, account: Account | null, context: CatalogContext, request: Request) {
-  const { primaryKey, backupKey, ...rest } = classroom;
-  return { ...rest, rtmpUrl: context.rtmpBase(request), ...(maySeeClassroomKeys(account, classroom) ? { primaryKey, backupKey } : {}) };
+/**
+ * A node URL on loopback (the default when ingest.rtmpUrl is not set, as in `classcast all` or a
+ * one-machine cluster) names the machine the catalog runs on, which the caller reaches by the host
+ * it asked for; the encoder is rarely on that machine, so it gets that host instead.
+ */
+function asReachedBy(rtmpUrl: string, request: Request): string {
+  const url = new URL(rtmpUrl);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return rtmpUrl;
+  url.hostname = request.hostname;
+  return url.href;
+}
+
+/**
+ * The classrooms as this caller may see them: keys only for those who manage them; rtmpUrl is the
+ * ingest node their encoder would be sent to now (advertised-rtmp.ts), or this host's RTMP when no
+ * ingest node is known (nodes not started yet). One query for the whole list.
+ */
+async function views(classrooms: ClassroomRecord[], account: Account | null, context: CatalogContext, request: Request) {
+  const ingest = await advertisedIngest(context.db, classrooms.map((classroom) => classroom.id), context.config.ingest.nodeDownSeconds);
+  return classrooms.map((classroom) => {
+    const { primaryKey, backupKey, ...rest } = classroom;
+    const advertised = ingest.get(classroom.id);
+    return {
+      ...rest,
+      rtmpUrl: advertised?.node ? asReachedBy(advertised.node.rtmpUrl, request) : context.rtmpBase(request),
+      ingestNode: advertised?.ingestNode ?? null,
+      ...(maySeeClassroomKeys(account, classroom) ? { primaryKey, backupKey } : {}),
+    };
+  });
+}
+
+async function view(classroom: ClassroomRecord, account: Account | null, context: CatalogContext, request: Request) {
+  return (await views([classroom], account, context, request))[0]!;
 }
 
 async function loadClassroom(db: Queryable, rawId: string | undefined): Promise<ClassroomRecord> {
@@ -77,7 +107,7 @@ export const classroomsRoutes: RouteSpec[] = [
         schoolId = account!.schoolId;
       }
       const listed = await listClassrooms(context.db, { schoolId }, query);
-      return { body: page({ items: listed.items.map((classroom) => view(classroom, account, context, request)), total: listed.total }, query) };
+      return { body: page({ items: await views(listed.items, account, context, request), total: listed.total }, query) };
     },
   }),
   route<undefined, z.infer<typeof createBody>>({
@@ -98,7 +128,7 @@ export const classroomsRoutes: RouteSpec[] = [
       if (body.primaryKey) await requireUnusedKey(context.db, 'primaryKey', body.primaryKey, body.id);
       if (body.backupKey) await requireUnusedKey(context.db, 'backupKey', body.backupKey, body.id);
       const classroom = await createClassroom(context.db, { id: body.id, schoolId: body.schoolId, name: body.name, primaryKey, backupKey });
-      return { status: 201, body: view(classroom, account, context, request) };
+      return { status: 201, body: await view(classroom, account, context, request) };
     },
   }),
   route({
@@ -111,7 +141,7 @@ export const classroomsRoutes: RouteSpec[] = [
     async handler({ params, account, context, request }) {
       const classroom = await loadClassroom(context.db, params.id);
       if (!maySeeClassroom(account, classroom)) throw forbidden('you see the classrooms of your own school only');
-      return { body: view(classroom, account, context, request) };
+      return { body: await view(classroom, account, context, request) };
     },
   }),
   route<undefined, z.infer<typeof changeBody>>({
@@ -129,7 +159,7 @@ export const classroomsRoutes: RouteSpec[] = [
         await requireSchool(context.db, body.schoolId);
       }
       const changed = await updateClassroom(context.db, classroom.id, body);
-      return { body: view(changed!, account, context, request) };
+      return { body: await view(changed!, account, context, request) };
     },
   }),
   route({
@@ -158,7 +188,7 @@ export const classroomsRoutes: RouteSpec[] = [
     async handler({ params, body, account, context, request }) {
       const classroom = await loadManaged(context.db, params.id, account);
       const changed = await setClassroomKey(context.db, classroom.id, body.which, newStreamKey());
-      return { body: view(changed!, account, context, request) };
+      return { body: await view(changed!, account, context, request) };
     },
   }),
   route({
@@ -171,7 +201,7 @@ export const classroomsRoutes: RouteSpec[] = [
     async handler({ params, account, context, request }) {
       const classroom = await loadManaged(context.db, params.id, account);
       const changed = await setClassroomKey(context.db, classroom.id, 'backup', null);
-      return { body: view(changed!, account, context, request) };
+      return { body: await view(changed!, account, context, request) };
     },
   }),
 ];
