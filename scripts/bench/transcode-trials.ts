@@ -2,14 +2,13 @@
 // same transcode as a bare ffmpeg, the bare transcode flat out, and several lessons at once.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TranscodeJob } from '../../services/transcode/ffmpeg-args.ts';
 import { startTestIngest } from '../../test/helpers/test-ingest.ts';
 import { waitFor } from '../../test/helpers/wait-for.ts';
 import type { Cleanup } from './cleanup.ts';
 import { startFfmpeg, type FfmpegChild } from '../ffmpeg-child.ts';
 import { followLesson, keepUpOver, type KeepUp } from './lesson-progress.ts';
 import { childProcesses, cpuBetween, reapedChildrenCpuSeconds, sampleCpu, type CpuSample, type CpuWindow } from './process-cpu.ts';
-import { bareTranscodeArgs, pusherArgs } from './transcode-commands.ts';
+import { bareTranscodeArgs, pusherArgs, type TranscodeJob } from './transcode-commands.ts';
 
 export type Bench = {
   ffmpegPath: string;

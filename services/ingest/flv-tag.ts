@@ -4,7 +4,7 @@
 import { parseH264Sps } from 'node-media-server/src/protocol/sps_info.js';
 
 export type FlvTag =
-  | { kind: 'audio'; timestamp: number; isSequenceHeader: boolean }
+  | { kind: 'audio'; timestamp: number; isSequenceHeader: boolean; isAac: boolean }
   | { kind: 'video'; timestamp: number; isKeyframe: boolean; isSequenceHeader: boolean; codec: 'h264' | 'other' }
   | { kind: 'script'; timestamp: number }
   | { kind: 'unknown'; timestamp: number };
@@ -19,7 +19,7 @@ export function readFlvTag(tag: Buffer): FlvTag {
     case 8: {
       // AAC (sound format 10) carries an AudioSpecificConfig as packet type 0.
       const isAac = first >> 4 === 10;
-      return { kind: 'audio', timestamp, isSequenceHeader: isAac && tag[TAG_HEADER + 1] === 0 };
+      return { kind: 'audio', timestamp, isSequenceHeader: isAac && tag[TAG_HEADER + 1] === 0, isAac };
     }
     case 9: {
       if (first & 0x80) {

@@ -8,6 +8,7 @@ import type { LatencyMode } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import type { LessonPackager } from '../packager/lesson-packager.ts';
 import type { Rendition } from '../transcode/ladder.ts';
+import type { LessonRenditions } from './lesson-renditions.ts';
 
 export type LessonState = 'starting' | 'live' | 'reconnecting' | 'ended';
 
@@ -31,9 +32,13 @@ export type Lesson = {
   firstSequence?: number;
   /** Fixed by the first run, so every run fills the same playlists. */
   ladder?: Rendition[];
+  /** The source copy's track: the recording. */
+  source?: Rendition;
   hasAudio?: boolean;
   packager?: LessonPackager;
-  /** Settles when the current run has fully finished; the next run waits for it. */
+  /** The ladder's encoders (lesson-renditions.ts); they may still be finishing after a run has ended. */
+  renditions?: LessonRenditions;
+  /** Settles when the current run's source copy has finished; the next run waits for it. */
   idle: Promise<void>;
   /** The catalog writes about this lesson, in order; ending waits for them. */
   catalogWrites: Promise<void>;
@@ -52,7 +57,7 @@ export type LessonPlan = {
 };
 
 /** What an adopted lesson brings from its folder: the ladder, the runs so far and the restored packager. */
-export type AdoptedLesson = { startedAt: number; runs: number; ladder: Rendition[]; hasAudio: boolean; packager: LessonPackager };
+export type AdoptedLesson = { startedAt: number; runs: number; ladder: Rendition[]; source: Rendition; hasAudio: boolean; packager: LessonPackager };
 
 /** Where the registry reports a lesson's life (the catalog); each hook's failure is logged, not thrown. */
 export type LessonLifecycle = {
@@ -121,6 +126,8 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
     graceTimers.delete(lesson.id);
     lesson.endedAt = Date.now();
     await lesson.idle;
+    // Every rendition has written what it held: a slow encoder's backlog is part of the lesson.
+    await lesson.renditions?.settled();
     // An unwritable disk must not keep the lesson from ending: its playlists stay as they were.
     await lesson.packager?.end().catch((error: unknown) => options.log.error('lesson playlists not marked complete', { lesson: lesson.id, error }));
     // Called ended only once its playlists say so (#EXT-X-ENDLIST): whoever sees the state can
@@ -129,6 +136,7 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
     lesson.packager?.close();
     // The segment list is on disk now; an ended lesson keeps only its summary in memory.
     delete lesson.packager;
+    delete lesson.renditions;
     tellCatalog(lesson, 'ended');
     await lesson.catalogWrites;
     forgetOldestEnded();

@@ -1,7 +1,7 @@
 // What this ingest process measures about its live streams, kept in memory for its /metrics
 // (services/stats/ingest-metrics.ts), so a scrape never waits on the catalog: each connected
 // encoder's latest figures (encoder-meter.ts, by the classroom it pushes for) and each lesson's
-// transcoder progress (transcoder.ts, by the lesson's directory, across the lesson's runs). The
+// transcoder progress (ffmpeg-process.ts, by the lesson's directory, across the lesson's runs). The
 // parts that measure register here themselves, so the publish session needs no wiring for it.
 // Process-wide on purpose: the meters and transcoders of one process feed one /metrics.
 
@@ -15,14 +15,18 @@ export type EncoderFigures = {
   height: number | null;
 };
 
-/** One progress report of ffmpeg (`-progress`): its speed against real time, frames dropped and duplicated so far. */
-export type TranscoderProgress = { speed: number | null; droppedFrames: number; duplicatedFrames: number };
+/** One progress report of ffmpeg (`-progress`): its speed against real time, media seconds written, frames dropped and duplicated so far. */
+export type TranscoderProgress = { speed: number | null; mediaSeconds: number | null; droppedFrames: number; duplicatedFrames: number };
 
-/** A lesson's transcoding figures: the current run's speed and frame counts summed over its runs. */
-export type LessonTranscoding = { running: boolean; speed: number | null; droppedFrames: number; duplicatedFrames: number };
+/**
+ * A lesson's transcoding figures: the slowest running rendition's speed, frame counts summed over
+ * every run, and how many renditions are shed now (rendition-shedding.ts).
+ */
+export type LessonTranscoding = { running: boolean; speed: number | null; droppedFrames: number; duplicatedFrames: number; renditionsShed: number };
 
 type EncoderEntry = { read: () => EncoderFigures };
-type LessonEntry = { carried: { dropped: number; duplicated: number }; current: TranscoderProgress; running: boolean; updatedAt: number };
+type RunEntry = { current: TranscoderProgress };
+type LessonEntry = { carried: { dropped: number; duplicated: number }; runs: Set<RunEntry>; shed: number; updatedAt: number };
 
 const encoders = new Map<string, EncoderEntry[]>();
 const lessons = new Map<string, LessonEntry>();
@@ -54,41 +58,52 @@ export function encoderFigures(classroomId: string): EncoderFigures | undefined 
   return encoders.get(classroomId)?.at(-1)?.read();
 }
 
-/** A transcoder run of the lesson in `lessonDir` starts: its progress goes to `report`, `finish` ends the run. */
+const lessonEntry = (lessonDir: string, now: number): LessonEntry => {
+  for (const [dir, entry] of lessons) if (entry.runs.size === 0 && now - entry.updatedAt > keptAfterLastRunMs) lessons.delete(dir);
+  let entry = lessons.get(lessonDir);
+  if (!entry) lessons.set(lessonDir, (entry = { carried: { dropped: 0, duplicated: 0 }, runs: new Set(), shed: 0, updatedAt: now }));
+  return entry;
+};
+
+/**
+ * A transcoder run of the lesson in `lessonDir` starts (several run at once, one per rendition):
+ * its progress goes to `report`, `finish` ends the run.
+ */
 export function trackTranscoderRun(lessonDir: string): { report(progress: TranscoderProgress): void; finish(): void } {
-  const now = Date.now();
-  for (const [dir, entry] of lessons) if (!entry.running && now - entry.updatedAt > keptAfterLastRunMs) lessons.delete(dir);
-  const previous = lessons.get(lessonDir);
-  const entry: LessonEntry = {
-    // ffmpeg counts from zero in each run; the lesson's counters carry on from the runs before.
-    carried: previous
-      ? { dropped: previous.carried.dropped + previous.current.droppedFrames, duplicated: previous.carried.duplicated + previous.current.duplicatedFrames }
-      : { dropped: 0, duplicated: 0 },
-    current: { speed: null, droppedFrames: 0, duplicatedFrames: 0 },
-    running: true,
-    updatedAt: now,
-  };
-  lessons.set(lessonDir, entry);
+  const entry = lessonEntry(lessonDir, Date.now());
+  const run: RunEntry = { current: { speed: null, mediaSeconds: null, droppedFrames: 0, duplicatedFrames: 0 } };
+  entry.runs.add(run);
+  entry.updatedAt = Date.now();
   return {
     report(progress) {
-      entry.current = progress;
+      run.current = progress;
       entry.updatedAt = Date.now();
     },
     finish() {
-      entry.running = false;
+      if (!entry.runs.delete(run)) return;
+      // ffmpeg counts from zero in each run; the lesson's counters carry on from the runs before.
+      entry.carried = { dropped: entry.carried.dropped + run.current.droppedFrames, duplicated: entry.carried.duplicated + run.current.duplicatedFrames };
       entry.updatedAt = Date.now();
     },
   };
+}
+
+/** How many of the lesson's renditions are shed for want of CPU now. */
+export function reportRenditionsShed(lessonDir: string, shed: number): void {
+  lessonEntry(lessonDir, Date.now()).shed = shed;
 }
 
 /** The lesson's transcoding figures, or undefined if no run of it was seen in this process. */
 export function lessonTranscoding(lessonDir: string): LessonTranscoding | undefined {
   const entry = lessons.get(lessonDir);
   if (!entry) return undefined;
+  const running = [...entry.runs];
+  const speeds = running.flatMap((run) => (run.current.speed === null ? [] : [run.current.speed]));
   return {
-    running: entry.running,
-    speed: entry.running ? entry.current.speed : null,
-    droppedFrames: entry.carried.dropped + entry.current.droppedFrames,
-    duplicatedFrames: entry.carried.duplicated + entry.current.duplicatedFrames,
+    running: running.length > 0,
+    speed: speeds.length > 0 ? Math.min(...speeds) : null,
+    droppedFrames: entry.carried.dropped + running.reduce((sum, run) => sum + run.current.droppedFrames, 0),
+    duplicatedFrames: entry.carried.duplicated + running.reduce((sum, run) => sum + run.current.duplicatedFrames, 0),
+    renditionsShed: entry.shed,
   };
 }

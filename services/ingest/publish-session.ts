@@ -2,11 +2,13 @@
 // catalog whether this node may carry the classroom (classroom-assignment.ts: not while another
 // node that is up holds it), then continues the classroom's lesson if it is in its reconnect grace
 // period, else asks the catalog which lesson this is (one a node that went down was carrying, a
-// scheduled one or an ad-hoc one), starts the transcoder and the packager on the encoder
-// feed-switch.ts chooses, watches the encoders and ffmpeg, moves the lesson to the backup encoder
-// (and back) at a run boundary, restarts ffmpeg if it dies or stalls while an encoder is still
-// sending, reports the carrying encoder's status to the catalog, and hands the lesson back to the
-// registry for its grace period when the last encoder goes away.
+// scheduled one or an ad-hoc one), and carries it from the encoder feed-switch.ts chooses: each run
+// copies the source as sent (the recording, and the top rendition when fit to serve) and hands the
+// same feed to the lesson's renditions (lesson-renditions.ts, which encode the rest of the ladder
+// and shed it when CPU runs short). It watches the encoders and the copy, moves the lesson to the
+// backup encoder (and back) at a run boundary, restarts the copy if it dies or freezes while an
+// encoder is still sending, reports the carrying encoder's status to the catalog, and hands the
+// lesson back to the registry for its grace period when the last encoder goes away.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,12 +20,14 @@ import { admitClassroom } from '../catalog/ingest/classroom-assignment.ts';
 import { lessonForPublish, takeOverLesson } from '../catalog/ingest/lesson-lifecycle.ts';
 import { writeLessonManifest } from '../packager/lesson-manifest.ts';
 import { createLessonPackager, type LessonPackager } from '../packager/lesson-packager.ts';
-import { chooseLadder, segmentSecondsFor, type Source } from '../transcode/ladder.ts';
-import { segmenterDir } from '../transcode/ffmpeg-args.ts';
-import { startTranscoder, type Transcoder, type TranscoderExit } from '../transcode/transcoder.ts';
+import { chooseLadder, segmentSecondsFor, sourceRendition, sourceRenditionName, type Source } from '../transcode/ladder.ts';
+import { buildCopyArgs } from '../transcode/ffmpeg-args.ts';
+import { startFfmpeg, type FfmpegExit, type FfmpegProcess } from '../transcode/ffmpeg-process.ts';
+import { frozenSecondsFor, isFrozen } from '../transcode/rendition-shedding.ts';
 import type { ClassroomFeed, ClassroomFeeds } from './classroom-feeds.ts';
 import { diskErrorCodes, type DiskGuard } from './disk-guard.ts';
 import { chooseFeed, switchFrom, type FeedChoice, type SwitchPolicy } from './feed-switch.ts';
+import { createLessonRenditions } from './lesson-renditions.ts';
 import type { Lesson, LessonRegistry } from './lessons.ts';
 import type { RefusalCounter } from './rtmp-refusals.ts';
 import { takeoverNumbering } from './takeover-numbering.ts';
@@ -40,12 +44,10 @@ export type PublishContext = {
   refusals: RefusalCounter;
 };
 
-/** ffmpeg restarts allowed per minute before the publish is given up as broken. */
+/** Source copy restarts allowed per minute before the publish is given up as broken. */
 const maxRestartsPerMinute = 5;
-/** How often a run checks its encoders and ffmpeg: a fraction of the switch bound. */
+/** How often a run checks its encoders and the copy: a fraction of the switch bound. */
 const checkMs = 250;
-/** How long the run a switch ends may take to finish its last segment before it is killed. */
-const switchStopGraceMs = 3000;
 
 /** `feeds` holds the classroom's first encoder; more may join while the session runs. */
 export async function runPublishSession(feeds: ClassroomFeeds, context: PublishContext): Promise<void> {
@@ -55,7 +57,7 @@ export async function runPublishSession(feeds: ClassroomFeeds, context: PublishC
   // Before anything is written for the classroom: its encoder status belongs to the node carrying it.
   if (!(await admitted(feeds, context))) return;
   let lesson: Lesson | undefined;
-  const current: { transcoder?: Transcoder; feed?: ClassroomFeed } = {};
+  const current: { copy?: FfmpegProcess; feed?: ClassroomFeed } = {};
   // One status row per classroom: it describes the encoder carrying the lesson.
   const encoder = reportEncoder(
     db,
@@ -64,8 +66,8 @@ export async function runPublishSession(feeds: ClassroomFeeds, context: PublishC
     context.log,
   );
   feeds.onGone((feed) => {
-    // End ffmpeg's input at once so it writes the last segment without waiting for the next check.
-    if (feed === current.feed) current.transcoder?.input.end();
+    // End the copy's input at once so it writes the last segment without waiting for the next check.
+    if (feed === current.feed) current.copy?.input.end();
     // The grace period starts when the last encoder leaves, not when ffmpeg has finished: a quick
     // reconnect must find the lesson waiting for it. Its run still waits for this one (lesson.idle).
     if (!feeds.isEmpty()) return;
@@ -101,7 +103,7 @@ export async function runPublishSession(feeds: ClassroomFeeds, context: PublishC
   lesson.idle = new Promise((resolve) => (finishedRun = resolve));
   try {
     await previousRun;
-    await transcodeWhileFed(lesson, feeds, current, encoder, context, log);
+    await carryWhileFed(lesson, feeds, current, encoder, context, log);
   } catch (error) {
     if (feeds.isEmpty()) log.info('publish ended early', { error });
     else log.warn('publish failed', { error });
@@ -137,16 +139,18 @@ async function admitted(feeds: ClassroomFeeds, context: PublishContext): Promise
   return false;
 }
 
-/** Creates the lesson's packager (and its manifest) from the first run's source, once per lesson. */
+/** Creates the lesson's packager (and its manifest) and its renditions from the first run's source, once per lesson. */
 async function preparePackaging(lesson: Lesson, source: Source, context: PublishContext, log: Logger): Promise<LessonPackager> {
   const { config } = context;
   lesson.ladder ??= chooseLadder(source, config.transcode.maxRenditions);
+  lesson.source ??= sourceRendition(source, lesson.ladder[0]!);
   lesson.hasAudio ??= source.hasAudio;
-  await Promise.all(lesson.ladder.map((rendition) => mkdir(join(lesson.dir, rendition.name), { recursive: true })));
+  await Promise.all([...lesson.ladder, lesson.source].map((rendition) => mkdir(join(lesson.dir, rendition.name), { recursive: true })));
   if (!lesson.packager) {
     lesson.packager = createLessonPackager({
       lessonDir: lesson.dir,
       ladder: lesson.ladder,
+      source: lesson.source,
       hasAudio: lesson.hasAudio,
       audioKbps: config.transcode.audioBitrateKbps,
       segmentSeconds: lesson.segmentSeconds,
@@ -155,8 +159,20 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
       ...(lesson.firstSequence !== undefined ? { firstSequence: lesson.firstSequence } : {}),
     });
     // Written before the first segment, so a restarted ingest can continue the lesson (orphaned-lessons.ts).
-    await writeLessonManifest(lesson.dir, { ladder: lesson.ladder, hasAudio: lesson.hasAudio });
+    await writeLessonManifest(lesson.dir, { ladder: lesson.ladder, source: lesson.source, hasAudio: lesson.hasAudio });
   }
+  lesson.renditions ??= createLessonRenditions({
+    lessonDir: lesson.dir,
+    ladder: lesson.ladder,
+    hasAudio: lesson.hasAudio,
+    segmentSeconds: lesson.segmentSeconds,
+    packager: lesson.packager,
+    ffmpegPath: context.ffmpegPath,
+    preset: config.transcode.preset,
+    audioKbps: config.transcode.audioBitrateKbps,
+    beginRun: () => context.lessons.beginRun(lesson),
+    log,
+  });
   return lesson.packager;
 }
 
@@ -182,18 +198,19 @@ async function openLesson(classroomId: string, context: PublishContext, remoteAd
   return context.lessons.open(classroomId, { ...planned, segmentSeconds: segmentSecondsFor[planned.latencyMode], protected: planned.visibility !== 'public' });
 }
 
-/** Why a run ended: ffmpeg's own exit (or a stall), or a reason of ours to start the next run. */
-type RunEnd = { exit: TranscoderExit; next?: FeedChoice | 'gone' | 'disk' };
+/** Why a run ended: the copy's own exit (or freezing), or a reason of ours to start the next run. */
+type RunEnd = { exit: FfmpegExit; next?: FeedChoice | 'gone' | 'disk' };
 
 /**
- * Runs the transcoder, one run after another, on the encoder feed-switch.ts chooses, until no
- * encoder is left. A switch ends the run (ffmpeg finishes its last segment) and starts the next on
- * the other encoder at its last keyframe: one discontinuity in the playlists.
+ * Carries the lesson, one run after another, on the encoder feed-switch.ts chooses, until no
+ * encoder is left. Each run copies the source as sent and hands the feed to the lesson's renditions.
+ * A switch ends the run (the copy finishes its last segment; the renditions finish what they hold)
+ * and starts the next on the other encoder at its last keyframe: one discontinuity in the playlists.
  */
-async function transcodeWhileFed(
+async function carryWhileFed(
   lesson: Lesson,
   feeds: ClassroomFeeds,
-  current: { transcoder?: Transcoder; feed?: ClassroomFeed },
+  current: { copy?: FfmpegProcess; feed?: ClassroomFeed },
   encoder: EncoderReporter,
   context: PublishContext,
   log: Logger,
@@ -205,6 +222,7 @@ async function transcodeWhileFed(
     returnAfterMs: config.ingest.primaryReturnSeconds * 1000,
     keyframeWithinMs: 2 * checkMs,
   };
+  const frozenSeconds = frozenSecondsFor(lesson.segmentSeconds);
   /** The previous run's feed and why the lesson left it, for the switch's log line. */
   let switched: { from: ClassroomFeed; reason: FeedChoice['reason'] } | undefined;
   let started = false;
@@ -220,25 +238,24 @@ async function transcodeWhileFed(
     const source = feed.ready;
     const packager = await preparePackaging(lesson, source, context, log);
     const run = context.lessons.beginRun(lesson);
-    await Promise.all(lesson.ladder!.map((_, variant) => mkdir(join(segmenterDir(lesson.dir, run), String(variant)), { recursive: true })));
-    const transcoder = startTranscoder(
-      {
-        ladder: lesson.ladder!,
-        hasAudio: lesson.hasAudio!,
+    const runStartedAt = Date.now();
+    await packager.startRun(run, { track: sourceRenditionName, startedAt: runStartedAt });
+    const copy = startFfmpeg(
+      buildCopyArgs({
         segmentSeconds: lesson.segmentSeconds,
-        preset: config.transcode.preset,
-        audioKbps: config.transcode.audioBitrateKbps,
         lessonDir: lesson.dir,
         run,
-      },
+        audio: !source.hasAudio ? 'none' : source.aacAudio ? 'copy' : 'aac',
+        audioKbps: config.transcode.audioBitrateKbps,
+      }),
       context.ffmpegPath,
-      log.child({ run }),
+      log.child({ run, rendition: sourceRenditionName }),
     );
-    current.transcoder = transcoder;
+    current.copy = copy;
     current.feed = feed;
-    const runStartedAt = Date.now();
-    packager.startRun(run, runStartedAt);
-    const detach = feed.source.attach(transcoder.input);
+    const anchor = { wallMs: runStartedAt, flvMs: feed.source.keyframeTimestamp() };
+    const detach = feed.source.attach(copy.input);
+    lesson.renditions!.attach(feed.source, anchor);
     encoder.update({ keyKind: feed.kind, remoteAddress: feed.publisher.remoteAddress || null, width: source.width, height: source.height });
     if (switched) {
       // gapMs: from the old encoder's last tag to this run's start; replayedMs: how much media before
@@ -257,8 +274,8 @@ async function transcodeWhileFed(
     switched = undefined;
     started = true;
 
-    const stallMs = Math.max(config.ingest.transcoderStallSeconds, lesson.segmentSeconds * 3) * 1000;
-    const ended = await superviseRun(transcoder, (): RunEnd['next'] | 'stalled' | undefined => {
+    const progress = watchProgress(copy, () => (feed.source.lastTimestamp() - anchor.flvMs) / 1000);
+    const ended = await superviseRun(copy, (): RunEnd['next'] | 'frozen' | undefined => {
       const now = Date.now();
       const diskProblem = diskProblemOf(context.disk, packager);
       if (diskProblem) {
@@ -277,12 +294,13 @@ async function transcodeWhileFed(
       const choice = switchFrom(feeds.health(now, policy), feed.kind, now, policy);
       if (choice) return choice;
       if (feed.closed) return 'gone';
-      if (now - Math.max(runStartedAt, packager.lastSegmentAt()) > stallMs) return 'stalled';
+      if (isFrozen(progress.now(), now, frozenSeconds)) return 'frozen';
       return undefined;
     });
     detach();
+    lesson.renditions!.detach();
     current.feed = undefined;
-    await packager.finishRun();
+    await packager.finishRun(run);
     if (feeds.isEmpty() || ended.next === 'disk') return;
     // ffmpeg that could not write its segments exits: a full disk is not a reason to start it again.
     await context.disk.check();
@@ -292,8 +310,8 @@ async function transcodeWhileFed(
       feeds.closeAll();
       return;
     }
-    // The carrying encoder left (ffmpeg may have exited on its own at the end of its input) or the
-    // other one should take over: straight to the next run.
+    // The carrying encoder left (the copy may have exited on its own at the end of its input) or
+    // the other one should take over: straight to the next run.
     if (ended.next) {
       switched = { from: feed, reason: ended.next === 'gone' || feed.closed ? 'dropped' : ended.next.reason };
       continue;
@@ -302,13 +320,36 @@ async function transcodeWhileFed(
       switched = { from: feed, reason: 'dropped' };
       continue;
     }
-    log.error(ended.exit.error === 'stalled' ? 'transcoder stalled' : 'transcoder exited', { error: ended.exit.error, stderr: ended.exit.stderrTail });
+    log.error(ended.exit.error === 'frozen' ? 'source copy frozen' : 'source copy exited', { error: ended.exit.error, stderr: ended.exit.stderrTail });
     const now = Date.now();
     restarts.push(now);
     while (restarts.length > 0 && now - restarts[0]! > 60_000) restarts.shift();
     if (restarts.length > maxRestartsPerMinute) throw new Error(`ffmpeg failed ${restarts.length} times in a minute; giving up on this publish`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** When the copy last made progress (media written or CPU used), and how much source waits for it. */
+function watchProgress(copy: FfmpegProcess, sourceSeconds: () => number): { now(): { pendingSeconds: number; lastMovedAt: number } } {
+  let mediaSeconds = 0;
+  let cpuSeconds = 0;
+  let lastMovedAt = Date.now();
+  copy.onProgress((progress) => {
+    if (progress.mediaSeconds !== null && progress.mediaSeconds > mediaSeconds) {
+      mediaSeconds = progress.mediaSeconds;
+      lastMovedAt = Date.now();
+    }
+  });
+  return {
+    now() {
+      const cpu = copy.cpuSeconds();
+      if (cpu !== undefined && cpu > cpuSeconds) {
+        cpuSeconds = cpu;
+        lastMovedAt = Date.now();
+      }
+      return { pendingSeconds: sourceSeconds() - mediaSeconds, lastMovedAt };
+    },
+  };
 }
 
 /** Why the run must stop writing (the disk is in alarm, or the packager's last write failed for want of disk), or undefined. */
@@ -321,23 +362,23 @@ function diskProblemOf(disk: DiskGuard, packager: LessonPackager): string | unde
 }
 
 /**
- * Waits for ffmpeg to exit, checking every `checkMs` whether the run should end: `check` returns a
- * reason to stop ffmpeg gently (it finishes its last segment), 'stalled' to kill it, or undefined.
+ * Waits for the copy to exit, checking every `checkMs` whether the run should end: `check` returns
+ * a reason to let it finish (its input ends; it writes its last segment), 'frozen' to kill it, or
+ * undefined.
  */
-function superviseRun(transcoder: Transcoder, check: () => RunEnd['next'] | 'stalled' | undefined): Promise<RunEnd> {
+function superviseRun(copy: FfmpegProcess, check: () => RunEnd['next'] | 'frozen' | undefined): Promise<RunEnd> {
   return new Promise((resolve) => {
-    let decided: RunEnd['next'] | 'stalled' | undefined;
+    let decided: RunEnd['next'] | 'frozen' | undefined;
     const timer = setInterval(() => {
       decided = check();
       if (decided === undefined) return;
       clearInterval(timer);
-      if (decided === 'stalled') transcoder.kill();
-      // A switch waits on this ffmpeg's last segment, which takes it well under a second.
-      else void transcoder.stop(typeof decided === 'object' ? switchStopGraceMs : undefined);
+      if (decided === 'frozen') copy.kill();
+      else void copy.finish();
     }, checkMs);
-    void transcoder.exited.then((exit) => {
+    void copy.exited.then((exit) => {
       clearInterval(timer);
-      if (decided === 'stalled') resolve({ exit: { ...exit, expected: false, error: 'stalled' } });
+      if (decided === 'frozen') resolve({ exit: { ...exit, expected: false, error: 'frozen' } });
       else resolve(decided ? { exit, next: decided } : { exit });
     });
   });

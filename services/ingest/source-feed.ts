@@ -14,6 +14,10 @@ export type SourceFeed = {
   lastTagAt(): number;
   /** When the keyframe a new attach would start from arrived (0 before the first): how much a switch replays. */
   keyframeAt(): number;
+  /** The FLV timestamp (ms) of that keyframe: where a process attached now starts in the source's media time. */
+  keyframeTimestamp(): number;
+  /** The FLV timestamp (ms) of the newest media tag: how far the source has got. */
+  lastTimestamp(): number;
 };
 
 /** Bound on the tags kept since the last keyframe (a broken encoder that never sends one). */
@@ -23,6 +27,9 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
   let videoHeader: Buffer | undefined;
   let audioHeader: Buffer | undefined;
   let sawAudio = false;
+  let aacAudio = true;
+  let keyframeTimestamp = 0;
+  let lastTimestamp = 0;
   let gop: Buffer[] = [];
   let lastTagAt = Date.now();
   let keyframeAt = 0;
@@ -37,6 +44,8 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
     const info = readFlvTag(tag);
     if (info.kind === 'audio') {
       sawAudio = true;
+      aacAudio &&= info.isAac;
+      lastTimestamp = Math.max(lastTimestamp, info.timestamp);
       if (info.isSequenceHeader) audioHeader = tag;
     } else if (info.kind === 'video') {
       if (info.codec !== 'h264') {
@@ -44,15 +53,17 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
         settle = undefined;
         return;
       }
+      if (!info.isSequenceHeader) lastTimestamp = Math.max(lastTimestamp, info.timestamp);
       if (info.isSequenceHeader) {
         videoHeader = tag;
       } else if (info.isKeyframe) {
         gop = [];
         keyframeAt = lastTagAt;
+        keyframeTimestamp = info.timestamp;
         if (settle && videoHeader) {
           const size = h264PictureSize(videoHeader) ?? publisher.announced();
           const fps = publisher.announced().fps || 30;
-          if (size.width > 0 && size.height > 0) settle.resolve({ width: size.width, height: size.height, fps, hasAudio: sawAudio || audioHeader !== undefined });
+          if (size.width > 0 && size.height > 0) settle.resolve({ width: size.width, height: size.height, fps, hasAudio: sawAudio || audioHeader !== undefined, aacAudio: aacAudio && (sawAudio || audioHeader !== undefined) });
           else settle.reject(new Error('cannot read the picture size from the H.264 stream'));
           settle = undefined;
         }
@@ -80,6 +91,8 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
     ready,
     lastTagAt: () => lastTagAt,
     keyframeAt: () => keyframeAt,
+    keyframeTimestamp: () => keyframeTimestamp,
+    lastTimestamp: () => lastTimestamp,
     attach(sink) {
       const start = [flvFileHeader(audioHeader !== undefined), ...(audioHeader ? [audioHeader] : []), ...(videoHeader ? [videoHeader] : []), ...gop];
       sink.write(Buffer.concat(start));

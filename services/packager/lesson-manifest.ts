@@ -1,5 +1,6 @@
 // What a lesson's folder must say about itself for a restarted ingest to continue the lesson: the
-// ladder its first run fixed and whether it carries audio. The playlists hold everything else. A
+// ladder its first run fixed, the source copy's rendition and whether it carries audio. The
+// playlists hold everything else. A
 // dot-file, so it is never served (media-request.ts names only playlists and segments).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import type { Rendition } from '../transcode/ladder.ts';
 
 export const lessonManifestName = '.lesson.json';
 
-export type LessonManifest = { ladder: Rendition[]; hasAudio: boolean };
+export type LessonManifest = { ladder: Rendition[]; source: Rendition; hasAudio: boolean };
 
 export function writeLessonManifest(lessonDir: string, manifest: LessonManifest): Promise<void> {
   return writeFileAtomic(join(lessonDir, lessonManifestName), JSON.stringify(manifest));
@@ -23,8 +24,8 @@ export async function readLessonManifest(lessonDir: string): Promise<LessonManif
     return undefined;
   }
   const parsed = JSON.parse(text) as Partial<LessonManifest>;
-  if (!Array.isArray(parsed.ladder) || parsed.ladder.length === 0 || typeof parsed.hasAudio !== 'boolean') {
-    throw new Error(`${join(lessonDir, lessonManifestName)} does not describe a ladder`);
+  if (!Array.isArray(parsed.ladder) || parsed.ladder.length === 0 || typeof parsed.hasAudio !== 'boolean' || typeof parsed.source?.name !== 'string') {
+    throw new Error(`${join(lessonDir, lessonManifestName)} does not describe a ladder and its source`);
   }
-  return { ladder: parsed.ladder, hasAudio: parsed.hasAudio };
+  return { ladder: parsed.ladder, source: parsed.source, hasAudio: parsed.hasAudio };
 }

@@ -1,20 +1,33 @@
-// Owns a lesson's playlists. It follows what the segmenter (ffmpeg) has finished, gives each
-// segment the lesson's next sequence number, hashes it, and rewrites the rendition's live playlist
-// (the sliding window), its time-shift playlist (the whole lesson so far), its hash lists (the
-// newest segments, and the whole lesson: hash-lists.ts) and (once every rendition has media) the
-// master playlists: one over the live playlists, one over the time-shift ones. Encoder runs follow one
-// another in the same lesson: a new run continues the numbering after a discontinuity. A lesson
-// whose ingest died mid-lesson is continued from what its folder holds (restored-lesson.ts): the
-// segments already published keep their names and numbers, and what the dead run's segmenter
-// finished but never saw published is recovered before the next run starts.
+// Owns a lesson's playlists. It follows what the segmenters (ffmpeg processes, one per run) have
+// finished, gives each segment its rendition's next sequence number, hashes it, and rewrites the
+// rendition's live playlist (the sliding window), its time-shift playlist (the whole lesson so far),
+// its hash lists (the newest segments, and the whole lesson: hash-lists.ts) and (once every served
+// rendition has media) the master playlists: one over the live playlists, one over the time-shift
+// ones.
+//
+// Two kinds of track:
+// - `source`, the school's stream copied as sent (never listed in a master): the recording.
+// - the served ladder. Each rendition is fed either by runs of its own (an ffmpeg encoding it) or,
+//   while it has none (its encoder shed for want of CPU, or the top rung when the source is fit to
+//   serve as it is), by another track's segments, hard-linked into its folder under their own names
+//   (rendition-feeds.ts decides which). So a rendition never stops growing: a viewer on it gets a
+//   lower (or the source) picture for a while after a discontinuity, never a stall.
+// Every segment has a place in the lesson's time (its program date time, from the run's start plus
+// the media before it), and a track only takes a segment that starts where it has got to (within a
+// quarter of a segment), so its own late segments and a fallback's never overlap.
+//
+// A lesson whose ingest died mid-lesson is continued from what its folder holds (restored-lesson.ts):
+// the segments already published keep their names and numbers, and what a dead run's segmenter
+// finished but never saw published is recovered from the run's folder (its run.json says whose it is).
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { Logger } from '../core/log.ts';
 import { parsePlaylist } from '../core/parse-playlist.ts';
 import type { Rendition } from '../transcode/ladder.ts';
 import { segmenterDir, segmenterPlaylistName, segmenterSegmentPattern } from '../transcode/ffmpeg-args.ts';
+import { advertisedBandwidth } from './advertised-bandwidth.ts';
 import { codecsFromInitSegment } from './codec-string.ts';
 import { writeMasterPlaylist } from './master-playlist.ts';
 import { writeMediaPlaylist } from './media-playlist.ts';
@@ -34,10 +47,15 @@ export const liveHashListName = 'hashes-live.json';
 /** Published names carry the run, so a reconnect never reuses a name a cache may hold. */
 export const publishedSegmentName = (run: number, index: number) => `r${run}-${index}.m4s`;
 export const publishedInitName = (run: number, rendition: string) => `init-r${run}-${rendition}.mp4`;
+/** Beside a run's segmenter files: which track the run feeds and when its first frame was. */
+const runFileName = 'run.json';
 
 export type LessonPackagerOptions = {
   lessonDir: string;
+  /** The served renditions, best first. */
   ladder: readonly Rendition[];
+  /** The source copy's track (ladder.ts sourceRendition). */
+  source: Rendition;
   hasAudio: boolean;
   audioKbps: number;
   segmentSeconds: number;
@@ -54,28 +72,47 @@ export type LessonPackagerOptions = {
   firstSequence?: number;
 };
 
-type RenditionState = { rendition: Rendition; segments: SegmentRecord[]; codecs?: string; hashes: WholeHashList };
+type Track = {
+  rendition: Rendition;
+  segments: SegmentRecord[];
+  codecs?: string;
+  hashes: WholeHashList;
+  /** The track whose segments this one takes while it has no run of its own, or undefined. */
+  linkedFrom?: string;
+  /** Highest bandwidth advertised so far: a master is rewritten only when a segment needs more. */
+  advertised?: { bandwidth: number; averageBandwidth: number };
+  /** Something changed since its playlists were last written. */
+  dirty: boolean;
+};
 
 type ActiveRun = {
   run: number;
-  firstSequence: number;
+  track: string;
+  /** Wall-clock time (ms) of the run's first frame: its segments' program date times count from here. */
   startedAt: number;
-  lastIndex: Map<string, number>;
-  elapsed: Map<string, number>;
-  /** mtime and size of each variant's ffmpeg playlist when last read. */
-  playlistVersion: Map<number, string>;
+  lastIndex: number;
+  elapsed: number;
+  /** mtime and size of ffmpeg's playlist when last read. */
+  playlistVersion?: string;
 };
 
+export type RunStart = { track: string; startedAt: number };
+
 export type LessonPackager = {
-  /** Starts following a new encoder run; `startedAt` is the wall-clock time of its first frame. */
-  startRun(run: number, startedAt: number): void;
+  /** Starts following a new run (its segmenter folder is made here, before ffmpeg starts). */
+  startRun(run: number, start: RunStart): Promise<void>;
   /** Picks up what the run's segmenter finished last, then stops following it. */
-  finishRun(): Promise<void>;
+  finishRun(run: number): Promise<void>;
   /**
    * Publishes what a run of a process that died left finished in its segmenter folder, then
-   * removes the folder; returns how many segments (over every rendition) it recovered.
+   * removes the folder; returns how many segments it recovered.
    */
   recoverRun(run: number): Promise<number>;
+  /**
+   * From now on `track` takes `from`'s segments (from where it has got to, including ones `from`
+   * already has), or, with undefined, only its own runs' segments.
+   */
+  linkTrack(track: string, from: string | undefined): Promise<void>;
   /** Marks the playlists complete (#EXT-X-ENDLIST). */
   end(): Promise<void>;
   /** Why the last scan failed (a full disk: ENOSPC), or undefined once a scan succeeds. */
@@ -83,57 +120,101 @@ export type LessonPackager = {
   /** Wall-clock time the newest segment was packaged (0 before the first). */
   lastSegmentAt(): number;
   segmentCount(): number;
+  /** The served renditions. */
   renditions(): string[];
-  /** The rendition's segments so far, oldest first (the metrics read their durations). */
-  segments(rendition: string): readonly SegmentRecord[];
+  /** The track's segments so far, oldest first (the metrics read their durations). */
+  segments(track: string): readonly SegmentRecord[];
   close(): void;
 };
 
 export function createLessonPackager(options: LessonPackagerOptions): LessonPackager {
   const { log } = options;
-  const states = options.ladder.map((rendition): RenditionState => {
+  const tracks = new Map<string, Track>();
+  for (const rendition of [...options.ladder, options.source]) {
     const restored = options.restored?.renditions.get(rendition.name);
     const segments = [...(restored?.segments ?? [])];
-    return { rendition, segments, ...(restored?.codecs ? { codecs: restored.codecs } : {}), hashes: wholeHashList(rendition.name, segments) };
-  });
-  let active: ActiveRun | undefined;
+    tracks.set(rendition.name, { rendition, segments, ...(restored?.codecs ? { codecs: restored.codecs } : {}), hashes: wholeHashList(rendition.name, segments), dirty: false });
+  }
+  const active = new Map<number, ActiveRun>();
   let ended = false;
-  let masterWritten = options.restored?.masterWritten ?? false;
+  let masterText = options.restored?.masterWritten ? '' : undefined;
   let lastSegmentAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let scanning: Promise<void> = Promise.resolve();
+  /** A segment may start this much before where its track has got to (a frame's rounding, a cut a little early). */
+  const toleranceMs = options.segmentSeconds * 250;
 
-  const nextSequence = () => Math.max(options.firstSequence ?? 0, ...states.map((state) => (state.segments.at(-1)?.sequence ?? -1) + 1));
+  const trackOf = (name: string): Track => {
+    const track = tracks.get(name);
+    if (!track) throw new Error(`the lesson has no rendition ${name}`);
+    return track;
+  };
+  const endOf = (track: Track) => {
+    const last = track.segments.at(-1);
+    return last ? last.programDateTime + last.duration * 1000 : -Infinity;
+  };
+  const nextSequence = (track: Track) => Math.max(options.firstSequence ?? 0, (track.segments.at(-1)?.sequence ?? -1) + 1);
+  const runOf = (uri: string) => Number(publishedSegmentPattern.exec(uri)?.[1]);
+
+  /** Adds a segment (already in the track's folder) to the track and to every track linked from it. */
+  const append = async (track: Track, segment: Omit<SegmentRecord, 'sequence' | 'discontinuity'>): Promise<void> => {
+    const previous = track.segments.at(-1);
+    const record: SegmentRecord = {
+      ...segment,
+      sequence: nextSequence(track),
+      // A new run (or another track's run) may bring new timestamps and a new init segment.
+      discontinuity: previous ? runOf(previous.uri) !== runOf(segment.uri) : (options.firstSequence ?? 0) > 0,
+    };
+    track.segments.push(record);
+    track.hashes.add(record);
+    track.dirty = true;
+    lastSegmentAt = Date.now();
+    for (const follower of tracks.values()) {
+      if (follower.linkedFrom === track.rendition.name && record.programDateTime >= endOf(follower) - toleranceMs) await linkSegment(track, follower, record);
+    }
+  };
+
+  const linkSegment = async (from: Track, to: Track, segment: SegmentRecord): Promise<void> => {
+    const fromDir = join(options.lessonDir, from.rendition.name);
+    const toDir = join(options.lessonDir, to.rendition.name);
+    await linkOnce(join(fromDir, segment.initUri), join(toDir, segment.initUri));
+    await linkOnce(join(fromDir, segment.uri), join(toDir, segment.uri));
+    if (from.codecs && !to.codecs) to.codecs = from.codecs;
+    const { sequence: _sequence, discontinuity: _discontinuity, ...rest } = segment;
+    await append(to, rest);
+  };
 
   // One scan at a time: a slow disk must not let two scans number the same segment twice.
-  // A failure repeats every poll until it clears (or the stall watchdog restarts ffmpeg): log it once.
+  // A failure repeats every poll until it clears: log it once.
   let lastFailure: NodeJS.ErrnoException | undefined;
-  const scanSoon = (): Promise<void> =>
+  const serially = (work: () => Promise<void>): Promise<void> =>
     (scanning = scanning
-      .then(scan)
+      .then(work)
       .then(() => void (lastFailure = undefined))
       .catch((error: NodeJS.ErrnoException) => {
         if (error.message !== lastFailure?.message) log.error('packager scan failed', { error });
         lastFailure = error;
       }));
 
-  async function scan(): Promise<void> {
-    const run = active;
-    if (!run) return;
-    let changed = false;
-    for (const [variant, state] of states.entries()) {
-      if (await collect(run, state, variant)) {
-        changed = true;
-        await publishRendition(state);
-      }
-    }
-    if (changed && !masterWritten && states.every((state) => state.segments.length > 0)) await publishMaster();
+  async function scan(runs: Iterable<ActiveRun> = active.values()): Promise<void> {
+    for (const run of runs) await collect(run);
+    await publishChanged();
   }
 
-  /** Publishes the segments the segmenter finished since the last scan; true when there were any. */
-  async function collect(run: ActiveRun, state: RenditionState, variant: number): Promise<boolean> {
-    const privateDir = join(segmenterDir(options.lessonDir, run.run), String(variant));
-    const publicDir = join(options.lessonDir, state.rendition.name);
+  async function publishChanged(): Promise<void> {
+    for (const track of tracks.values()) {
+      if (!track.dirty) continue;
+      await publishTrack(track);
+      track.dirty = false;
+    }
+    await publishMaster();
+  }
+
+  /** Publishes the segments the run's segmenter finished since the last scan. */
+  async function collect(run: ActiveRun): Promise<void> {
+    const privateDir = segmenterDir(options.lessonDir, run.run);
+    const track = trackOf(run.track);
+    const publicDir = join(options.lessonDir, track.rendition.name);
     const playlistPath = join(privateDir, segmenterPlaylistName);
     let text: string;
     let version: string;
@@ -141,149 +222,172 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       // Most polls find nothing new: a stat is far cheaper than reading and parsing the playlist.
       const { mtimeMs, size } = await stat(playlistPath);
       version = `${mtimeMs}:${size}`;
-      if (run.playlistVersion.get(variant) === version) return false;
+      if (run.playlistVersion === version) return;
       text = await readFile(playlistPath, 'utf8');
     } catch {
-      return false; // The segmenter has not finished a segment for this rendition yet.
+      return; // The segmenter has not finished a segment yet.
     }
     let parsed;
     try {
       parsed = parsePlaylist(text);
     } catch {
-      return false; // Caught mid-write; the next scan sees it whole.
+      return; // Caught mid-write; the next scan sees it whole.
     }
-    const name = state.rendition.name;
-    let added = false;
     for (const entry of parsed.segments) {
       const match = segmenterSegmentPattern.exec(entry.uri);
       if (!match) continue;
       const index = Number(match[1]);
-      if (index <= (run.lastIndex.get(name) ?? -1)) continue;
-      const isFirstOfRun = !run.lastIndex.has(name);
-      if (isFirstOfRun) {
-        if (!entry.map?.uri) throw new Error(`ffmpeg's playlist for ${name} names no init segment`);
+      if (index <= run.lastIndex) continue;
+      const initUri = publishedInitName(run.run, track.rendition.name);
+      if (run.lastIndex < 0) {
+        if (!entry.map?.uri) throw new Error(`ffmpeg's playlist for ${track.rendition.name} names no init segment`);
         const init = await readFile(join(privateDir, entry.map.uri));
-        state.codecs ??= codecsFromInitSegment(init);
-        await writeFileAtomic(join(publicDir, publishedInitName(run.run, name)), init);
+        track.codecs ??= codecsFromInitSegment(init);
+        await writeFileAtomic(join(publicDir, initUri), init);
+      }
+      const programDateTime = Math.round(run.startedAt + run.elapsed * 1000);
+      run.lastIndex = index;
+      run.elapsed += entry.duration;
+      // Late for its track (another track's segments already cover its time): not published.
+      if (track.linkedFrom !== undefined || programDateTime < endOf(track) - toleranceMs) {
+        await rm(join(privateDir, entry.uri), { force: true });
+        continue;
       }
       // ffmpeg lists a segment only once it is complete, so it can be hashed and published now.
       const uri = publishedSegmentName(run.run, index);
       const body = await takeSegment(join(privateDir, entry.uri), join(publicDir, uri));
-      const elapsed = run.elapsed.get(name) ?? 0;
-      const record: SegmentRecord = {
-        sequence: run.firstSequence + index,
-        uri,
-        duration: entry.duration,
-        programDateTime: Math.round(run.startedAt + elapsed * 1000),
-        initUri: publishedInitName(run.run, name),
-        discontinuity: isFirstOfRun && run.firstSequence > 0,
-        sha256: createHash('sha256').update(body).digest('hex'),
-        bytes: body.length,
-      };
-      state.segments.push(record);
-      state.hashes.add(record);
-      run.lastIndex.set(name, index);
-      run.elapsed.set(name, elapsed + entry.duration);
-      lastSegmentAt = Date.now();
-      added = true;
+      await append(track, { uri, duration: entry.duration, programDateTime, initUri, sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length });
     }
     // Remembered only once every listed segment is published, so a failed scan is retried.
-    run.playlistVersion.set(variant, version);
-    return added;
+    run.playlistVersion = version;
   }
 
-  async function publishRendition(state: RenditionState): Promise<void> {
-    const dir = join(options.lessonDir, state.rendition.name);
-    const playlist = writeMediaPlaylist(state.segments, { windowSize: options.windowSize, segmentSeconds: options.segmentSeconds, ended });
-    const timeShift = writeMediaPlaylist(state.segments, { windowSize: 'all', segmentSeconds: options.segmentSeconds, ended, playlistType: 'event' });
-    const newest = state.segments.slice(-liveHashListLength(options.windowSize));
+  async function publishTrack(track: Track): Promise<void> {
+    const dir = join(options.lessonDir, track.rendition.name);
+    const playlist = writeMediaPlaylist(track.segments, { windowSize: options.windowSize, segmentSeconds: options.segmentSeconds, ended });
+    const timeShift = writeMediaPlaylist(track.segments, { windowSize: 'all', segmentSeconds: options.segmentSeconds, ended, playlistType: 'event' });
+    const newest = track.segments.slice(-liveHashListLength(options.windowSize));
     // The live hash list first: a segment a viewer sees in a playlist is already in it, so a peer
     // that passes the segment on at once can be checked. The time-shift playlist before the live one,
     // so a segment a viewer sees live is already in the time-shift list. The whole-lesson hash list
     // last, off the live viewers' path (time-shift viewers' checks wait for it if they must).
-    await writeFileAtomic(join(dir, liveHashListName), JSON.stringify(hashListFor(state.rendition.name, newest)));
+    await writeFileAtomic(join(dir, liveHashListName), JSON.stringify(hashListFor(track.rendition.name, newest)));
     await writeFileAtomic(join(dir, timeShiftPlaylistName), timeShift);
     await writeFileAtomic(join(dir, mediaPlaylistName), playlist);
-    await writeFileAtomic(join(dir, hashListName), state.hashes.text());
+    await writeFileAtomic(join(dir, hashListName), track.hashes.text());
   }
 
+  /** Writes the master playlists once every served rendition has media, and again when one needs more bandwidth than they say. */
   async function publishMaster(): Promise<void> {
-    const audioBps = options.hasAudio ? options.audioKbps * 1000 : 0;
+    const ladder = options.ladder.map((rendition) => trackOf(rendition.name));
+    if (!ladder.every((track) => track.segments.length > 0)) return;
+    for (const [rung, track] of ladder.entries()) {
+      // The top rung counts every segment (it may be the source itself, at the school's own rate);
+      // a lower one its own segments: those a shed rung borrows come from a lower rung, or from the
+      // source only while every rung is shed (a while the master cannot describe, and need not).
+      const own = rung === 0 ? track.segments : track.segments.filter((segment) => segment.initUri.endsWith(`-${track.rendition.name}.mp4`));
+      const needed = advertisedBandwidth({ rateControl: track.rendition, audioKbps: options.hasAudio ? options.audioKbps : 0, segmentSeconds: options.segmentSeconds, segments: own });
+      const advertised = track.advertised;
+      if (!advertised || needed.bandwidth > advertised.bandwidth || needed.averageBandwidth > advertised.averageBandwidth) {
+        // Room above what was needed, so a master is not rewritten for every slightly bigger segment.
+        track.advertised = { bandwidth: Math.round(needed.bandwidth * 1.1), averageBandwidth: Math.round(needed.averageBandwidth * 1.1) };
+      }
+    }
     const variants = (playlistName: string) =>
-      states.map(({ rendition, codecs }) => ({
+      ladder.map(({ rendition, codecs, advertised }) => ({
         name: rendition.name,
         width: rendition.width,
         height: rendition.height,
         fps: rendition.fps,
-        bandwidth: rendition.maxKbps * 1000 + audioBps,
-        averageBandwidth: rendition.videoKbps * 1000 + audioBps,
+        bandwidth: advertised!.bandwidth,
+        averageBandwidth: advertised!.averageBandwidth,
         codecs: codecs ?? 'avc1.640028',
         uri: `${rendition.name}/${playlistName}`,
       }));
+    const text = writeMasterPlaylist(variants(mediaPlaylistName));
+    if (text === masterText) return;
+    const first = masterText === undefined;
     await writeFileAtomic(join(options.lessonDir, timeShiftMasterName), writeMasterPlaylist(variants(timeShiftPlaylistName)));
-    await writeFileAtomic(join(options.lessonDir, masterPlaylistName), writeMasterPlaylist(variants(mediaPlaylistName)));
-    masterWritten = true;
-    log.info('lesson playable', { renditions: states.map((state) => state.rendition.name) });
+    await writeFileAtomic(join(options.lessonDir, masterPlaylistName), text);
+    masterText = text;
+    if (first) log.info('lesson playable', { renditions: ladder.map((track) => track.rendition.name) });
   }
 
-  /** The run's state as the segments it already published describe it. */
-  async function resumedRun(run: number): Promise<ActiveRun> {
-    const ofRun = (segment: SegmentRecord) => Number(publishedSegmentPattern.exec(segment.uri)?.[1]) === run;
+  /** The state of a run that a process that died left, from its run file and what it already published. */
+  async function resumedRun(run: number): Promise<ActiveRun | undefined> {
+    const start = await readFile(join(segmenterDir(options.lessonDir, run), runFileName), 'utf8')
+      .then((text) => JSON.parse(text) as RunStart)
+      .catch(() => undefined);
+    if (!start || !tracks.has(start.track)) return undefined;
+    const track = trackOf(start.track);
+    const published = track.segments.filter((segment) => runOf(segment.uri) === run);
     const indexOf = (segment: SegmentRecord) => Number(publishedSegmentPattern.exec(segment.uri)![2]);
-    const lastIndex = new Map<string, number>();
-    const elapsed = new Map<string, number>();
-    let firstSequence: number | undefined;
-    let startedAt = Infinity;
-    for (const state of states) {
-      const published = state.segments.filter(ofRun);
-      if (published.length === 0) continue;
-      firstSequence = published[0]!.sequence - indexOf(published[0]!);
-      startedAt = Math.min(startedAt, published[0]!.programDateTime);
-      lastIndex.set(state.rendition.name, indexOf(published.at(-1)!));
-      elapsed.set(state.rendition.name, published.reduce((sum, segment) => sum + segment.duration, 0));
-    }
-    // Nothing of the run was published: its folder was made when it started.
-    if (startedAt === Infinity) startedAt = (await stat(segmenterDir(options.lessonDir, run))).mtimeMs;
-    return { run, firstSequence: firstSequence ?? nextSequence(), startedAt, lastIndex, elapsed, playlistVersion: new Map() };
+    return {
+      run,
+      track: start.track,
+      startedAt: start.startedAt,
+      lastIndex: published.length > 0 ? indexOf(published.at(-1)!) : -1,
+      elapsed: published.reduce((sum, segment) => sum + segment.duration, 0),
+    };
   }
+
+  const poll = () => {
+    clearInterval(timer);
+    timer = active.size > 0 ? setInterval(() => void serially(() => scan()), options.pollMs ?? 100) : undefined;
+  };
 
   return {
-    async recoverRun(run) {
-      if (active) throw new Error(`run ${active.run} is still being followed; finish it before recovering run ${run}`);
-      const before = states.reduce((sum, state) => sum + state.segments.length, 0);
-      active = await resumedRun(run);
-      try {
-        await scan();
-      } finally {
-        active = undefined;
-      }
-      await rm(segmenterDir(options.lessonDir, run), { recursive: true, force: true });
-      return states.reduce((sum, state) => sum + state.segments.length, 0) - before;
+    async startRun(run, start) {
+      trackOf(start.track);
+      const dir = segmenterDir(options.lessonDir, run);
+      await mkdir(dir, { recursive: true });
+      await mkdir(join(options.lessonDir, start.track), { recursive: true });
+      await writeFileAtomic(join(dir, runFileName), JSON.stringify(start));
+      active.set(run, { run, track: start.track, startedAt: start.startedAt, lastIndex: -1, elapsed: 0 });
+      poll();
     },
-    startRun(run, startedAt) {
-      active = { run, firstSequence: nextSequence(), startedAt, lastIndex: new Map(), elapsed: new Map(), playlistVersion: new Map() };
-      clearInterval(timer);
-      timer = setInterval(() => void scanSoon(), options.pollMs ?? 100);
-    },
-    async finishRun() {
-      clearInterval(timer);
-      timer = undefined;
-      await scanSoon();
+    async finishRun(run) {
+      const following = active.get(run);
+      if (!following) return;
+      await serially(() => scan([following]));
+      active.delete(run);
+      poll();
       // ffmpeg has exited: what it left (its playlist, an unfinished segment) is not needed.
-      if (active) await rm(segmenterDir(options.lessonDir, active.run), { recursive: true, force: true });
-      active = undefined;
+      await rm(segmenterDir(options.lessonDir, run), { recursive: true, force: true });
+    },
+    async recoverRun(run) {
+      if (active.has(run)) throw new Error(`run ${run} is still being followed; finish it before recovering it`);
+      const before = [...tracks.values()].reduce((sum, track) => sum + track.segments.length, 0);
+      const resumed = await resumedRun(run);
+      if (resumed) await serially(() => scan([resumed]));
+      await rm(segmenterDir(options.lessonDir, run), { recursive: true, force: true });
+      return [...tracks.values()].reduce((sum, track) => sum + track.segments.length, 0) - before;
+    },
+    linkTrack(name, from) {
+      return serially(async () => {
+        const track = trackOf(name);
+        if (track.linkedFrom === from) return;
+        track.linkedFrom = from;
+        if (from === undefined) return;
+        const source = trackOf(from);
+        // What the other track already has from where this one got to: a backlog after a drain.
+        for (const segment of source.segments) {
+          if (segment.programDateTime >= endOf(track) - toleranceMs) await linkSegment(source, track, segment);
+        }
+        await publishChanged();
+      });
     },
     async end() {
       clearInterval(timer);
       await scanning;
       ended = true;
-      for (const state of states) if (state.segments.length > 0) await publishRendition(state);
+      for (const track of tracks.values()) if (track.segments.length > 0) await publishTrack(track);
     },
     lastWriteError: () => lastFailure,
     lastSegmentAt: () => lastSegmentAt,
-    segmentCount: () => Math.max(0, ...states.map((state) => state.segments.length)),
-    renditions: () => states.map((state) => state.rendition.name),
-    segments: (rendition) => states.find((state) => state.rendition.name === rendition)?.segments ?? [],
+    segmentCount: () => trackOf(options.source.name).segments.length,
+    renditions: () => options.ladder.map((rendition) => rendition.name),
+    segments: (name) => tracks.get(name)?.segments ?? [],
     close() {
       clearInterval(timer);
     },
@@ -305,7 +409,16 @@ async function takeSegment(privatePath: string, publicPath: string): Promise<Buf
   }
 }
 
+/** A hard link (no bytes copied); one already there (a restart) is kept. */
+async function linkOnce(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /** What a lesson's folder holds, for createLessonPackager's `restored` option. */
-export function readPackagedLesson(lessonDir: string, ladder: readonly Rendition[]): Promise<RestoredLesson> {
-  return restoreLesson(lessonDir, ladder, { master: masterPlaylistName, timeShift: timeShiftPlaylistName, hashList: hashListName });
+export function readPackagedLesson(lessonDir: string, tracks: readonly Rendition[]): Promise<RestoredLesson> {
+  return restoreLesson(lessonDir, tracks, { master: masterPlaylistName, timeShift: timeShiftPlaylistName, hashList: hashListName });
 }

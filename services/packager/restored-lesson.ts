@@ -67,10 +67,8 @@ export async function restoreLesson(lessonDir: string, ladder: readonly Renditio
     if (!run) continue;
     leftoverRuns.push(Number(run[1]));
     lastRun = Math.max(lastRun, Number(run[1]));
-    for (const variant of ladder.keys()) {
-      const written = await stat(join(segmenterRoot, name, String(variant), segmenterPlaylistName)).catch(() => undefined);
-      if (written) lastWriteAt = Math.max(lastWriteAt, written.mtimeMs);
-    }
+    const written = await stat(join(segmenterRoot, name, segmenterPlaylistName)).catch(() => undefined);
+    if (written) lastWriteAt = Math.max(lastWriteAt, written.mtimeMs);
   }
   const masterWritten = await stat(join(lessonDir, names.master)).then(() => true, () => false);
   return { renditions, masterWritten, lastRun, leftoverRuns: leftoverRuns.sort((a, b) => a - b), lastWriteAt };

@@ -1,5 +1,5 @@
 // Turns a finished recording into its replay under <dataDir>/vod/<recording>/: every rendition's
-// segments of the recording's time range, hard-linked from the lesson's folder (no bytes copied; a
+// segments of the recording's time range (each rendition's by their own times), hard-linked from the lesson's folder (no bytes copied; a
 // copy only where the two folders are on different file systems), a VOD playlist and a hash list
 // per rendition, and the master playlist written last, so a replay is served only once it is whole.
 // The replay then stands on its own: cleaning the lesson's live folder, or deleting another
@@ -48,8 +48,12 @@ export async function writeReplay(options: ReplayOptions): Promise<ReplaySummary
   const lists = await Promise.all(
     renditions.map(async (rendition) => segmentsOfPlaylist(await readFile(join(options.lessonDir, rendition, timeShiftPlaylistName), 'utf8'))),
   );
-  const sequences = lists[0] && recordedSequences(lists[0], options.range);
-  if (!sequences) throw new EmptyRecordingError('no segment of the lesson falls inside the recording');
+  // Each rendition by time: their segments are numbered apart (a shed rendition borrowed another's).
+  const chosen = lists.map((list) => {
+    const sequences = recordedSequences(list, options.range);
+    return sequences ? segmentsIn(list, sequences) : [];
+  });
+  if (!chosen[0] || chosen[0].length === 0) throw new EmptyRecordingError('no segment of the lesson falls inside the recording');
   // Before any media file, so no file of a protected replay is ever served without its guard.
   await mkdir(replayDir, { recursive: true });
   const manifest: ReplayManifest = { recordingId: options.recordingId, protected: options.protected ?? false };
@@ -59,7 +63,7 @@ export async function writeReplay(options: ReplayOptions): Promise<ReplaySummary
   let durationSeconds = 0;
   let segmentCount = 0;
   for (const [index, rendition] of renditions.entries()) {
-    const segments = segmentsIn(lists[index]!, sequences);
+    const segments = chosen[index]!;
     const from = join(options.lessonDir, rendition);
     const to = join(replayDir, rendition);
     await mkdir(to, { recursive: true });

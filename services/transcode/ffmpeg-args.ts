@@ -1,96 +1,111 @@
-// Builds the one ffmpeg command a live lesson run needs: FLV from our RTMP tap on stdin, decoded
-// once, split and scaled into the ladder, every rendition encoded with keyframes forced at the same
-// instants (so segments line up across renditions), cut into CMAF/fMP4 segments. ffmpeg is only
-// the segmenter: it writes into a private directory per run (a dot-directory, never served), and
-// the packager publishes each segment under the lesson's own names once ffmpeg lists it as done.
-// Variants are numbered, not named, and the init segment's name is read back from ffmpeg's
-// playlist, because ffmpeg 4.1 (the npm fallback binary) knows neither names nor temp files.
+// Builds the ffmpeg commands a live lesson needs, one process per output, each reading FLV from our
+// RTMP tap on stdin and cutting CMAF/fMP4 segments into a private directory per run (a
+// dot-directory, never served); the packager publishes each segment under the lesson's own names
+// once ffmpeg lists it as done. Two kinds:
+// - the source copy (buildCopyArgs): the school's stream remuxed, never re-encoded. It costs a few
+//   percent of a core, so it keeps up at any load: it is the lesson's recording, and its top
+//   rendition when the source is fit to serve (source-fitness.ts).
+// - a rendition (buildRenditionArgs): decoded, scaled and encoded for one rung of the ladder. One
+//   process per rendition, so the ladder degrades one rung at a time (rendition-shedding.ts)
+//   without restarting the others. Keyframes follow the source's own (`-force_key_frames source`),
+//   so every rendition's segments start where the copy's do; an ffmpeg older than 5.1 (the npm
+//   fallback binary is 4.1) forces them by time instead.
+// The init segment's name is read back from ffmpeg's playlist.
 import type { Rendition } from './ladder.ts';
 
-export type TranscodeJob = {
-  ladder: readonly Rendition[];
-  hasAudio: boolean;
+/** What every process of a run shares: where it writes, how long its segments are. */
+export type SegmenterJob = {
   segmentSeconds: number;
+  /** Directory of the lesson; the run's private files go under `.segmenter/r<run>/`. */
+  lessonDir: string;
+  /** The run within the lesson: every copy and rendition process takes its own number. */
+  run: number;
+};
+
+/** `copy`: AAC as sent; `aac`: another codec, encoded (cheap); `none`: a source without audio. */
+export type CopyJob = SegmenterJob & { audio: 'copy' | 'aac' | 'none'; audioKbps: number };
+
+export type RenditionJob = SegmenterJob & {
+  rendition: Rendition;
+  hasAudio: boolean;
   preset: string;
   audioKbps: number;
-  /** Directory of the lesson; each rendition gets a sub-directory named after it. */
-  lessonDir: string;
-  /** Encoder run within the lesson (1, 2, ... after reconnects); part of every file name. */
-  run: number;
+  /** `source`: a keyframe wherever the source has one; `every-segment`: one each segmentSeconds (a source whose own are too far apart). */
+  keyframes: 'source' | 'every-segment';
 };
 
 export type FfmpegInvocation = { inputOptions: string[]; outputOptions: string[]; output: string };
 
-/** Where ffmpeg writes a run's files: `<lessonDir>/.segmenter/r<run>/<variant index>/`. */
+/** Where ffmpeg writes a run's files: `<lessonDir>/.segmenter/r<run>/`. */
 export const segmenterDir = (lessonDir: string, run: number) => `${lessonDir}/.segmenter/r${run}`;
 export const segmenterPlaylistName = 'ffmpeg.m3u8';
-/** ffmpeg's segment names within a variant directory. */
+/** ffmpeg's segment names within a run directory. */
 export const segmenterSegmentPattern = /^(\d+)\.m4s$/;
 
-export function buildTranscodeArgs(job: TranscodeJob): FfmpegInvocation {
-  if (job.ladder.length === 0) throw new Error('the ladder has no renditions');
-  const count = job.ladder.length;
-  const split = `[0:v]split=${count}${job.ladder.map((_, index) => `[s${index}]`).join('')}`;
-  const scales = job.ladder.map((rendition, index) => `[s${index}]scale=${rendition.width}:${rendition.height}:flags=bicubic,format=yuv420p[v${index}]`);
-  const keyframeInterval = Math.max(1, Math.round(job.ladder[0]!.fps * job.segmentSeconds));
+const inputOptions = [
+  // Warnings and errors only, so the lines kept for a failure report are the ones that explain it.
+  '-loglevel', 'level+warning',
+  '-f', 'flv',
+  // Our FLV starts at a keyframe with its codec headers, so a short probe is enough; a long one
+  // only delays the lesson's first segment. (No -fflags nobuffer: with a B-frame source it holds
+  // back the first segment until the source's next keyframe, up to 10 s with some encoders.)
+  '-probesize', '1000000',
+  '-analyzeduration', '1000000',
+];
 
-  const inputOptions = [
-    // Warnings and errors only, so the lines kept for a failure report are the ones that explain it.
-    '-loglevel', 'level+warning',
-    '-f', 'flv',
-    // Our FLV starts at a keyframe with its codec headers, so a short probe is enough; a long one
-    // only delays the lesson's first segment. (No -fflags nobuffer: with a B-frame source it holds
-    // back the first segment until the source's next keyframe, up to 10 s with some encoders.)
-    '-probesize', '1000000',
-    '-analyzeduration', '1000000',
-  ];
+export function buildCopyArgs(job: CopyJob): FfmpegInvocation {
+  const outputOptions = ['-map', '0:v:0', '-c:v', 'copy'];
+  if (job.audio !== 'none') outputOptions.push('-map', '0:a:0');
+  if (job.audio === 'copy') outputOptions.push('-c:a', 'copy');
+  if (job.audio === 'aac') outputOptions.push('-c:a', 'aac', '-b:a', `${job.audioKbps}k`, '-ar', '48000', '-ac', '2');
+  return { inputOptions: [...inputOptions], outputOptions: [...outputOptions, ...hlsOptions(job)], output: `${segmenterDir(job.lessonDir, job.run)}/${segmenterPlaylistName}` };
+}
 
-  const outputOptions = ['-filter_complex', [split, ...scales].join(';')];
-  job.ladder.forEach((_, index) => outputOptions.push('-map', `[v${index}]`));
-  if (job.hasAudio) job.ladder.forEach(() => outputOptions.push('-map', '0:a:0'));
-
-  outputOptions.push(
+export function buildRenditionArgs(job: RenditionJob): FfmpegInvocation {
+  const { rendition } = job;
+  const keyframeInterval = Math.max(1, Math.round(rendition.fps * job.segmentSeconds));
+  const outputOptions = [
+    '-map', '0:v:0',
+    '-vf', `scale=${rendition.width}:${rendition.height}:flags=bicubic,format=yuv420p`,
     '-c:v', 'libx264',
     '-preset', job.preset,
     '-tune', 'zerolatency',
     '-profile:v', 'high',
     '-pix_fmt', 'yuv420p',
-    '-g', String(keyframeInterval),
-    '-keyint_min', String(keyframeInterval),
     '-sc_threshold', '0',
-    '-force_key_frames', `expr:gte(t,n_forced*${job.segmentSeconds})`,
-  );
-  job.ladder.forEach((rendition, index) => {
-    outputOptions.push(
-      `-b:v:${index}`, `${rendition.videoKbps}k`,
-      `-maxrate:v:${index}`, `${rendition.maxKbps}k`,
-      `-bufsize:v:${index}`, `${rendition.bufferKbps}k`,
-      `-r:v:${index}`, String(rendition.fps),
-    );
-  });
-  if (job.hasAudio) outputOptions.push('-c:a', 'aac', '-b:a', `${job.audioKbps}k`, '-ar', '48000', '-ac', '2');
+    '-r', String(rendition.fps),
+    '-b:v', `${rendition.videoKbps}k`,
+    '-maxrate', `${rendition.maxKbps}k`,
+    '-bufsize', `${rendition.bufferKbps}k`,
+  ];
+  if (job.keyframes === 'source') {
+    // The source decides; the long GOP bound only stops x264 adding keyframes of its own.
+    outputOptions.push('-force_key_frames', 'source', '-g', String(keyframeInterval * 8));
+  } else {
+    outputOptions.push('-g', String(keyframeInterval), '-keyint_min', String(keyframeInterval), '-force_key_frames', `expr:gte(t,n_forced*${job.segmentSeconds})`);
+  }
+  if (job.hasAudio) outputOptions.push('-map', '0:a:0', '-c:a', 'aac', '-b:a', `${job.audioKbps}k`, '-ar', '48000', '-ac', '2');
+  return { inputOptions: [...inputOptions], outputOptions: [...outputOptions, ...hlsOptions(job)], output: `${segmenterDir(job.lessonDir, job.run)}/${segmenterPlaylistName}` };
+}
 
-  const streamMap = job.ladder.map((_, index) => (job.hasAudio ? `v:${index},a:${index}` : `v:${index}`)).join(' ');
+function hlsOptions(job: SegmenterJob): string[] {
   const dir = segmenterDir(job.lessonDir, job.run);
-  outputOptions.push(
+  return [
     '-f', 'hls',
     '-hls_time', String(job.segmentSeconds),
     '-hls_list_size', '10',
     '-hls_segment_type', 'fmp4',
     '-hls_flags', 'independent_segments',
-    // ffmpeg 5 wants %v in the init segment's own name when there are several variants.
-    '-hls_fmp4_init_filename', 'init_%v.mp4',
-    '-hls_segment_filename', `${dir}/%v/%d.m4s`,
-    '-var_stream_map', streamMap,
-  );
-  return { inputOptions, outputOptions, output: `${dir}/%v/${segmenterPlaylistName}` };
+    '-hls_fmp4_init_filename', 'init.mp4',
+    '-hls_segment_filename', `${dir}/%d.m4s`,
+  ];
 }
 
 /**
- * Global options that make ffmpeg write its progress (speed, frames dropped and duplicated) as
- * `key=value` lines to its stdout every `periodSeconds` (ffmpeg-progress.ts reads them), instead of
- * its stats line on stderr. `periodSeconds` null: ffmpeg's own period (0.5 s), for an ffmpeg older
- * than 4.4 that has no -stats_period (the npm fallback binary is 4.1).
+ * Global options that make ffmpeg write its progress (speed, media time, frames dropped and
+ * duplicated) as `key=value` lines to its stdout every `periodSeconds` (ffmpeg-progress.ts reads
+ * them), instead of its stats line on stderr. `periodSeconds` null: ffmpeg's own period (0.5 s),
+ * for an ffmpeg older than 4.4 that has no -stats_period (the npm fallback binary is 4.1).
  */
 export function progressOptions(periodSeconds: number | null): string[] {
   return ['-nostats', '-progress', 'pipe:1', ...(periodSeconds === null ? [] : ['-stats_period', String(periodSeconds)])];

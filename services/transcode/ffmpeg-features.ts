@@ -2,17 +2,25 @@
 // once per binary (`ffmpeg -version`, a few milliseconds) and remembered for the process.
 import { spawnSync } from 'node:child_process';
 
-const statsPeriod = new Map<string, boolean>();
+const banners = new Map<string, string>();
+
+function bannerOf(ffmpegPath: string): string {
+  let banner = banners.get(ffmpegPath);
+  if (banner === undefined) {
+    banner = spawnSync(ffmpegPath, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
+    banners.set(ffmpegPath, banner);
+  }
+  return banner;
+}
 
 /** Whether this ffmpeg knows `-stats_period` (4.4 and later; a build that does not say its version is taken as not). */
 export function knowsStatsPeriod(ffmpegPath: string): boolean {
-  let known = statsPeriod.get(ffmpegPath);
-  if (known === undefined) {
-    const banner = spawnSync(ffmpegPath, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
-    known = versionAtLeast(banner, 4, 4);
-    statsPeriod.set(ffmpegPath, known);
-  }
-  return known;
+  return versionAtLeast(bannerOf(ffmpegPath), 4, 4);
+}
+
+/** Whether this ffmpeg knows `-force_key_frames source` (5.1 and later), which keeps a rendition's keyframes on the source's. */
+export function knowsSourceKeyframes(ffmpegPath: string): boolean {
+  return versionAtLeast(bannerOf(ffmpegPath), 5, 1);
 }
 
 /** From `ffmpeg version 5.1.9-0+deb12u1 ...` or `ffmpeg version n6.0 ...`; false for snapshots (`N-47683-g0e8eb07980`). */

@@ -1,12 +1,13 @@
 // Reads ffmpeg's `-progress` output (blocks of `key=value` lines, each ending with `progress=...`)
 // into the figures the ingest exports: speed against real time (about 1 for a live lesson that
-// keeps up), frames dropped and duplicated so far. A few lines every stats period, split and
+// keeps up), the media time written so far (the shedding policy compares it with the source's to
+// know how far behind the process is), frames dropped and duplicated so far. A few lines every stats period, split and
 // matched by key: nothing per frame. Pure: chunks of text in, one call per finished block out.
 import type { TranscoderProgress } from '../ingest/live-figures.ts';
 
 export function progressReader(onProgress: (progress: TranscoderProgress) => void): (chunk: string) => void {
   let partial = '';
-  let block: TranscoderProgress = { speed: null, droppedFrames: 0, duplicatedFrames: 0 };
+  let block: TranscoderProgress = { speed: null, mediaSeconds: null, droppedFrames: 0, duplicatedFrames: 0 };
   return (chunk) => {
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
@@ -16,6 +17,7 @@ export function progressReader(onProgress: (progress: TranscoderProgress) => voi
       const key = line.slice(0, equals);
       const value = line.slice(equals + 1).trim();
       if (key === 'speed') block.speed = speedOf(value);
+      else if (key === 'out_time_us') block.mediaSeconds = mediaSecondsOf(value, block.mediaSeconds);
       else if (key === 'drop_frames') block.droppedFrames = countOf(value, block.droppedFrames);
       else if (key === 'dup_frames') block.duplicatedFrames = countOf(value, block.duplicatedFrames);
       else if (key === 'progress') {
@@ -30,6 +32,12 @@ export function progressReader(onProgress: (progress: TranscoderProgress) => voi
 function speedOf(value: string): number | null {
   const speed = Number.parseFloat(value);
   return Number.isFinite(speed) && speed >= 0 ? speed : null;
+}
+
+/** Microseconds; `N/A` or a negative value before the first frame keeps the previous figure. */
+function mediaSecondsOf(value: string, previous: number | null): number | null {
+  const microseconds = Number.parseInt(value, 10);
+  return Number.isFinite(microseconds) && microseconds >= 0 ? microseconds / 1e6 : previous;
 }
 
 function countOf(value: string, previous: number): number {

@@ -3,7 +3,8 @@
 // one when renditions must be dropped, because that is the one weak phones and links need.
 import type { LatencyMode } from '../core/config/schema.ts';
 
-export type Source = { width: number; height: number; fps: number; hasAudio: boolean };
+/** `aacAudio`: the audio is AAC, which the source copy keeps as sent (other codecs it encodes to AAC). */
+export type Source = { width: number; height: number; fps: number; hasAudio: boolean; aacAudio?: boolean };
 
 export type Rendition = {
   name: string;
@@ -48,4 +49,15 @@ function even(value: number): number {
 
 function roundTo50(value: number): number {
   return Math.max(50, Math.round(value / 50) * 50);
+}
+
+/** The source copy's folder: the lesson as the school sent it, its recording whatever the ladder did. */
+export const sourceRenditionName = 'source';
+
+/**
+ * The source copy as a rendition: the source's picture, and the top rung's rates as a first guess
+ * (the packager advertises what its segments really carry once it has some).
+ */
+export function sourceRendition(source: Pick<Source, 'width' | 'height' | 'fps'>, top: Rendition): Rendition {
+  return { ...top, name: sourceRenditionName, width: even(source.width), height: even(source.height), fps: Math.min(60, source.fps > 0 ? source.fps : 30) };
 }

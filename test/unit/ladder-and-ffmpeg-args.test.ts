@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseLadder } from '../../services/transcode/ladder.ts';
-import { buildTranscodeArgs, progressOptions } from '../../services/transcode/ffmpeg-args.ts';
+import { chooseLadder, sourceRendition } from '../../services/transcode/ladder.ts';
+import { buildCopyArgs, buildRenditionArgs, progressOptions } from '../../services/transcode/ffmpeg-args.ts';
 import { versionAtLeast } from '../../services/transcode/ffmpeg-features.ts';
 import { progressReader } from '../../services/transcode/ffmpeg-progress.ts';
 import type { TranscoderProgress } from '../../services/ingest/live-figures.ts';
@@ -29,59 +29,63 @@ test('bitrates fall with picture size and rise with frame rate', () => {
   assert.throws(() => chooseLadder({ width: 0, height: 0, fps: 30 }, 3), /too small/);
 });
 
-const job = (width: number, height: number, hasAudio: boolean) => ({
-  ladder: chooseLadder({ width, height, fps: 30 }, 3),
-  hasAudio,
-  segmentSeconds: 2,
-  preset: 'veryfast',
-  audioKbps: 96,
-  lessonDir: '/data/live/room-1-x',
-  run: 3,
-});
+const rendition = chooseLadder({ width: 1280, height: 720, fps: 30 }, 3)[1]!;
+const renditionJob = { rendition, hasAudio: true, segmentSeconds: 2, preset: 'veryfast', audioKbps: 96, lessonDir: '/data/live/room-1-x', run: 3, keyframes: 'source' as const };
 
 function valuesOf(args: string[], flag: string): string[] {
   return args.flatMap((arg, index) => (arg === flag ? [args[index + 1]!] : []));
 }
 
-test('720p with audio: one decode split into three scaled renditions, each with its audio', () => {
-  const { inputOptions, outputOptions, output } = buildTranscodeArgs(job(1280, 720, true));
+test('the source copy remuxes without re-encoding video, keeps AAC as sent, and cuts CMAF segments into its run folder', () => {
+  const { inputOptions, outputOptions, output } = buildCopyArgs({ segmentSeconds: 2, lessonDir: '/data/live/room-1-x', run: 4, audio: 'copy', audioKbps: 96 });
   assert.deepEqual(valuesOf(inputOptions, '-f'), ['flv']);
-  const [filter] = valuesOf(outputOptions, '-filter_complex');
-  assert.match(filter!, /^\[0:v\]split=3\[s0\]\[s1\]\[s2\];/);
-  assert.match(filter!, /\[s0\]scale=1280:720[^;]*format=yuv420p\[v0\]/);
-  assert.match(filter!, /\[s2\]scale=640:360[^;]*\[v2\]/);
-  assert.deepEqual(valuesOf(outputOptions, '-map'), ['[v0]', '[v1]', '[v2]', '0:a:0', '0:a:0', '0:a:0']);
-  assert.deepEqual(valuesOf(outputOptions, '-var_stream_map'), ['v:0,a:0 v:1,a:1 v:2,a:2']);
-  assert.deepEqual(valuesOf(outputOptions, '-c:a'), ['aac']);
-  assert.deepEqual(valuesOf(outputOptions, '-pix_fmt'), ['yuv420p']);
+  assert.deepEqual(valuesOf(outputOptions, '-map'), ['0:v:0', '0:a:0']);
+  assert.deepEqual(valuesOf(outputOptions, '-c:v'), ['copy']);
+  assert.deepEqual(valuesOf(outputOptions, '-c:a'), ['copy']);
+  assert.deepEqual(valuesOf(outputOptions, '-vf'), [], 'no filter: nothing is decoded');
   assert.deepEqual(valuesOf(outputOptions, '-hls_segment_type'), ['fmp4']);
   assert.deepEqual(valuesOf(outputOptions, '-hls_time'), ['2']);
-  // Same keyframe instants in every rendition: forced by time, fixed GOP, no scene-cut keyframes.
-  assert.deepEqual(valuesOf(outputOptions, '-force_key_frames'), ['expr:gte(t,n_forced*2)']);
+  assert.deepEqual(valuesOf(outputOptions, '-hls_segment_filename'), ['/data/live/room-1-x/.segmenter/r4/%d.m4s']);
+  assert.equal(output, '/data/live/room-1-x/.segmenter/r4/ffmpeg.m3u8');
+  const otherAudio = buildCopyArgs({ segmentSeconds: 2, lessonDir: '/l', run: 1, audio: 'aac', audioKbps: 96 });
+  assert.deepEqual(valuesOf(otherAudio.outputOptions, '-c:a'), ['aac']);
+  assert.deepEqual(valuesOf(otherAudio.outputOptions, '-c:v'), ['copy']);
+  const silent = buildCopyArgs({ segmentSeconds: 1, lessonDir: '/l', run: 1, audio: 'none', audioKbps: 96 });
+  assert.deepEqual(valuesOf(silent.outputOptions, '-map'), ['0:v:0']);
+  assert.deepEqual(valuesOf(silent.outputOptions, '-c:a'), []);
+});
+
+test("a rendition is one scaled encode with its own audio, keyframes on the source's", () => {
+  const { outputOptions, output } = buildRenditionArgs(renditionJob);
+  assert.deepEqual(valuesOf(outputOptions, '-vf'), ['scale=854:480:flags=bicubic,format=yuv420p']);
+  assert.deepEqual(valuesOf(outputOptions, '-map'), ['0:v:0', '0:a:0']);
+  assert.deepEqual(valuesOf(outputOptions, '-c:v'), ['libx264']);
+  assert.deepEqual(valuesOf(outputOptions, '-c:a'), ['aac']);
+  assert.deepEqual(valuesOf(outputOptions, '-pix_fmt'), ['yuv420p']);
+  assert.deepEqual(valuesOf(outputOptions, '-b:v'), [`${rendition.videoKbps}k`]);
+  assert.deepEqual(valuesOf(outputOptions, '-maxrate'), [`${rendition.maxKbps}k`]);
+  assert.deepEqual(valuesOf(outputOptions, '-force_key_frames'), ['source']);
   assert.deepEqual(valuesOf(outputOptions, '-sc_threshold'), ['0']);
-  assert.deepEqual(valuesOf(outputOptions, '-g'), ['60']);
-  // ffmpeg writes into the run's private dot-directory; the packager publishes from there.
-  assert.deepEqual(valuesOf(outputOptions, '-hls_segment_filename'), ['/data/live/room-1-x/.segmenter/r3/%v/%d.m4s']);
-  assert.deepEqual(valuesOf(outputOptions, '-hls_fmp4_init_filename'), ['init_%v.mp4']);
-  assert.equal(output, '/data/live/room-1-x/.segmenter/r3/%v/ffmpeg.m3u8');
+  assert.equal(output, '/data/live/room-1-x/.segmenter/r3/ffmpeg.m3u8');
 });
 
-test('a source without audio maps no audio and still segments', () => {
-  const { outputOptions } = buildTranscodeArgs(job(1280, 720, false));
-  assert.deepEqual(valuesOf(outputOptions, '-map'), ['[v0]', '[v1]', '[v2]']);
-  assert.deepEqual(valuesOf(outputOptions, '-c:a'), []);
-  assert.deepEqual(valuesOf(outputOptions, '-var_stream_map'), ['v:0 v:1 v:2']);
+test('a source whose keyframes are too far apart gets one keyframe per segment, and no audio maps none', () => {
+  const forced = buildRenditionArgs({ ...renditionJob, keyframes: 'every-segment', segmentSeconds: 1 });
+  assert.deepEqual(valuesOf(forced.outputOptions, '-force_key_frames'), ['expr:gte(t,n_forced*1)']);
+  assert.deepEqual(valuesOf(forced.outputOptions, '-g'), ['30']);
+  assert.deepEqual(valuesOf(forced.outputOptions, '-keyint_min'), ['30']);
+  const silent = buildRenditionArgs({ ...renditionJob, hasAudio: false });
+  assert.deepEqual(valuesOf(silent.outputOptions, '-map'), ['0:v:0']);
+  assert.deepEqual(valuesOf(silent.outputOptions, '-c:a'), []);
 });
 
-test('4:3 and 360p sources and other latency modes', () => {
-  const fourThree = buildTranscodeArgs(job(640, 480, true));
-  assert.match(valuesOf(fourThree.outputOptions, '-filter_complex')[0]!, /split=2.*scale=640:480.*scale=480:360/);
-  const small = buildTranscodeArgs(job(640, 360, true));
-  assert.deepEqual(valuesOf(small.outputOptions, '-var_stream_map'), ['v:0,a:0']);
-  const low = buildTranscodeArgs({ ...job(1280, 720, true), segmentSeconds: 1 });
-  assert.deepEqual(valuesOf(low.outputOptions, '-force_key_frames'), ['expr:gte(t,n_forced*1)']);
-  assert.deepEqual(valuesOf(low.outputOptions, '-g'), ['30']);
-  assert.throws(() => buildTranscodeArgs({ ...job(1280, 720, true), ladder: [] }), /no renditions/);
+test('the source copy is a rendition of its own, at the source picture size', () => {
+  const ladder = chooseLadder({ width: 1280, height: 720, fps: 30 }, 3);
+  const source = sourceRendition({ width: 1281, height: 720, fps: 0 }, ladder[0]!);
+  assert.equal(source.name, 'source');
+  assert.equal(source.width, 1282);
+  assert.equal(source.fps, 30);
+  assert.equal(source.maxKbps, ladder[0]!.maxKbps);
 });
 
 test("ffmpeg's progress goes to stdout, every few seconds where the binary knows -stats_period", () => {
@@ -105,8 +109,8 @@ test('progress blocks are read however the chunks split them; speed N/A is unkno
   // Cut at awkward places: inside a key, inside a value, at a newline.
   for (const piece of [text.slice(0, 37), text.slice(37, 150), text.slice(150, 151), text.slice(151)]) read(piece);
   assert.deepEqual(blocks, [
-    { speed: null, droppedFrames: 0, duplicatedFrames: 0 },
-    { speed: 1.01, droppedFrames: 7, duplicatedFrames: 2 },
-    { speed: 0.98, droppedFrames: 9, duplicatedFrames: 3 },
+    { speed: null, mediaSeconds: 0.04, droppedFrames: 0, duplicatedFrames: 0 },
+    { speed: 1.01, mediaSeconds: 6, droppedFrames: 7, duplicatedFrames: 2 },
+    { speed: 0.98, mediaSeconds: 6, droppedFrames: 9, duplicatedFrames: 3 },
   ]);
 });

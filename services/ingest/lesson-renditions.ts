@@ -1,0 +1,276 @@
+// A lesson's ladder below the source copy: one ffmpeg per encoded rendition, fed from the encoder
+// the publish session carries, living across the lesson's publish runs. It
+// - judges the source from its first copied segment (source-fitness.ts): fit, the top rendition is
+//   the source as sent (linked, never encoded); not fit, the top is encoded too and the school is
+//   told why;
+// - sheds renditions when the node is short of CPU and gives them back later
+//   (rendition-shedding.ts); a shed rendition's ffmpeg finishes what it holds, and meanwhile its
+//   playlist takes a lower rung's segments, or the source's (the packager's linkTrack);
+// - never kills a slow ffmpeg: at the end of a publish every rendition drains; only a frozen one
+//   (no progress, no CPU, work waiting) is killed and started again.
+import type { Logger } from '../core/log.ts';
+import type { LessonPackager } from '../packager/lesson-packager.ts';
+import { buildRenditionArgs } from '../transcode/ffmpeg-args.ts';
+import { knowsSourceKeyframes } from '../transcode/ffmpeg-features.ts';
+import { startFfmpeg, type FfmpegProcess } from '../transcode/ffmpeg-process.ts';
+import { sourceRenditionName, type Rendition } from '../transcode/ladder.ts';
+import { decideShedding, frozenSecondsFor, isFrozen, nextBackoffSeconds, sheddingPolicyFor, stalledSeconds } from '../transcode/rendition-shedding.ts';
+import { judgeSource, type SourceFitness } from '../transcode/source-fitness.ts';
+import { reportRenditionsShed } from './live-figures.ts';
+import { nodeIdleShare } from './node-cpu.ts';
+import type { SourceFeed } from './source-feed.ts';
+
+export type RenditionsOptions = {
+  lessonDir: string;
+  ladder: readonly Rendition[];
+  hasAudio: boolean;
+  segmentSeconds: number;
+  packager: LessonPackager;
+  ffmpegPath: string;
+  preset: string;
+  audioKbps: number;
+  /** A new run number of the lesson for each process (lessons.ts beginRun). */
+  beginRun(): number;
+  log: Logger;
+};
+
+/** Where a publish run starts: its wall-clock time and the source's FLV timestamp at that moment (ms). */
+export type RunAnchor = { wallMs: number; flvMs: number };
+
+export type LessonRenditions = {
+  /** A publish run carries `feed` from now on: the wanted renditions start on it. */
+  attach(feed: SourceFeed, anchor: RunAnchor): void;
+  /** The publish run ended: every rendition finishes what it holds. */
+  detach(): void;
+  /** How the source was judged for the current publish run (undefined until its first segment). */
+  fitness(): SourceFitness | undefined;
+  shedCount(): number;
+  /** Settles once no rendition's ffmpeg is left (all drained). */
+  settled(): Promise<void>;
+};
+
+type RunningRendition = {
+  name: string;
+  run: number;
+  keyframes: 'source' | 'every-segment';
+  /** Set once the run's folder is made and ffmpeg started. */
+  ffmpeg?: FfmpegProcess;
+  /** The source's FLV timestamp where the process started (ms). */
+  startMs: number;
+  /** The source's timestamp when its input ended; undefined while it is fed. */
+  endMs?: number;
+  detachInput?: () => void;
+  mediaSeconds: number;
+  cpuSeconds: number;
+  lastMovedAt: number;
+  frozen: boolean;
+};
+
+/** A rendition whose ffmpeg fails more often than this in a minute is shed (for the longest back-off) rather than restarted. */
+const maxRestartsPerMinute = 5;
+/** Renditions yield the CPU to the source copy and the node process. */
+const renditionNiceness = 10;
+const checkMs = 1000;
+
+export function createLessonRenditions(options: RenditionsOptions): LessonRenditions {
+  const { log, packager, ladder } = options;
+  const policy = sheddingPolicyFor(options.segmentSeconds);
+  const frozenSeconds = frozenSecondsFor(options.segmentSeconds);
+  const sourceKeyframes = knowsSourceKeyframes(options.ffmpegPath);
+  /** On the source's keyframes, unless they are too far apart (or this ffmpeg cannot). */
+  const keyframes = () => (sourceKeyframes && (!fitness || fitness.fit) ? 'source' : 'every-segment');
+  const running = new Map<string, RunningRendition>();
+  const shed = new Map<string, number>();
+  const backoffs = new Map<string, { backoffSeconds: number; restoredAt: number }>();
+  const restarts = new Map<string, number[]>();
+  const links = new Map<string, string | undefined>();
+  let feed: { source: SourceFeed; anchor: RunAnchor; sourceSegmentsBefore: number } | undefined;
+  let fitness: SourceFitness | undefined;
+  let lastChangeAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeSettled: (() => void) | undefined;
+  let settledPromise: Promise<void> = Promise.resolve();
+
+  /** The renditions that are encoded: all when the source is not fit to serve, all but the top otherwise. */
+  const encoded = () => (fitness && !fitness.fit ? ladder : ladder.slice(1)).map((rendition) => rendition.name);
+  const wanted = (name: string) => feed !== undefined && encoded().includes(name) && !shed.has(name);
+
+  const start = (rendition: Rendition) => {
+    const source = feed!.source;
+    const run = options.beginRun();
+    const startMs = source.keyframeTimestamp();
+    const entry: RunningRendition = {
+      name: rendition.name,
+      run,
+      keyframes: keyframes(),
+      startMs,
+      mediaSeconds: 0,
+      cpuSeconds: 0,
+      lastMovedAt: Date.now(),
+      frozen: false,
+    };
+    running.set(rendition.name, entry);
+    const startedAt = feed!.anchor.wallMs + (startMs - feed!.anchor.flvMs);
+    const runLog = log.child({ rendition: rendition.name, run });
+    void packager
+      .startRun(run, { track: rendition.name, startedAt })
+      .then(() => {
+        const invocation = buildRenditionArgs({
+          rendition,
+          hasAudio: options.hasAudio,
+          segmentSeconds: options.segmentSeconds,
+          preset: options.preset,
+          audioKbps: options.audioKbps,
+          lessonDir: options.lessonDir,
+          run,
+          keyframes: entry.keyframes,
+        });
+        const ffmpeg = startFfmpeg(invocation, options.ffmpegPath, runLog, { figuresOf: options.lessonDir, niceness: renditionNiceness });
+        entry.ffmpeg = ffmpeg;
+        ffmpeg.onProgress((progress) => {
+          if (progress.mediaSeconds !== null && progress.mediaSeconds > entry.mediaSeconds) {
+            entry.mediaSeconds = progress.mediaSeconds;
+            entry.lastMovedAt = Date.now();
+          }
+        });
+        // The feed may have gone while the run's folder was made: then it starts and finishes at once.
+        if (feed && entry.endMs === undefined) entry.detachInput = feed.source.attach(ffmpeg.input);
+        else void ffmpeg.finish();
+        return ffmpeg.exited;
+      })
+      .catch((error: unknown) => ({ expected: false, error: String(error), stderrTail: [] as string[] }))
+      .then(async (exit) => {
+        entry.detachInput?.();
+        await packager.finishRun(run);
+        running.delete(rendition.name);
+        if (entry.frozen) runLog.error('rendition ffmpeg frozen: killed and started again', { stderr: exit.stderrTail });
+        else if (!exit.expected) runLog.error('rendition ffmpeg exited', { error: exit.error, stderr: exit.stderrTail });
+        if (!exit.expected && wanted(rendition.name) && tooManyRestarts(rendition.name)) {
+          runLog.error('rendition ffmpeg keeps failing: shed for now', { backoffSeconds: policy.maxBackoffSeconds });
+          shed.set(rendition.name, Date.now() + policy.maxBackoffSeconds * 1000);
+        }
+        reconcile();
+      });
+  };
+
+  const tooManyRestarts = (name: string) => {
+    const now = Date.now();
+    const recent = [...(restarts.get(name) ?? []), now].filter((at) => now - at < 60_000);
+    restarts.set(name, recent);
+    return recent.length > maxRestartsPerMinute;
+  };
+
+  const drain = (entry: RunningRendition) => {
+    if (entry.endMs !== undefined) return;
+    entry.endMs = feed?.source.lastTimestamp() ?? entry.startMs + entry.mediaSeconds * 1000;
+    entry.detachInput?.();
+    entry.detachInput = undefined;
+    void entry.ffmpeg?.finish();
+  };
+
+  /** Starts and drains processes to match what is wanted, then points each rendition's playlist at its feed. */
+  const reconcile = () => {
+    for (const rendition of ladder) {
+      const entry = running.get(rendition.name);
+      if (wanted(rendition.name) && !entry) start(rendition);
+      // Not wanted, or started on the source's keyframes before they were found too far apart: it
+      // finishes what it holds (and starts again, forcing its own, if still wanted).
+      else if (entry && (!wanted(rendition.name) || entry.keyframes !== keyframes())) drain(entry);
+    }
+    for (const [index, rendition] of ladder.entries()) {
+      let from: string | undefined;
+      if (running.has(rendition.name)) from = undefined;
+      // The top is the source itself until the source is found unfit to serve (then it is encoded).
+      else if (index === 0 && (!fitness || fitness.fit)) from = sourceRenditionName;
+      else from = ladder.slice(index + 1).find((lower) => running.has(lower.name))?.name ?? sourceRenditionName;
+      if (links.has(rendition.name) && links.get(rendition.name) === from) continue;
+      links.set(rendition.name, from);
+      void packager.linkTrack(rendition.name, from);
+    }
+    reportRenditionsShed(options.lessonDir, shed.size);
+    if (running.size === 0 && !feed) {
+      clearInterval(timer);
+      timer = undefined;
+      wakeSettled?.();
+      wakeSettled = undefined;
+    } else if (!timer) {
+      settledPromise = new Promise((resolve) => (wakeSettled = resolve));
+      timer = setInterval(check, checkMs);
+    }
+  };
+
+  const lagOf = (entry: RunningRendition) => {
+    const sourceMs = entry.endMs ?? feed?.source.lastTimestamp() ?? entry.startMs;
+    return Math.max(0, (sourceMs - entry.startMs) / 1000 - entry.mediaSeconds);
+  };
+
+  const check = () => {
+    const now = Date.now();
+    if (feed && !fitness) {
+      const first = packager.segments(sourceRenditionName)[feed.sourceSegmentsBefore];
+      if (first) {
+        fitness = judgeSource(first, ladder[0]!, options.segmentSeconds);
+        if (fitness.fit) log.info('source fit to serve: the top rendition is the source as sent', { rendition: ladder[0]!.name });
+        else log.warn('source not fit to serve as it is: the top rendition is encoded too', { reason: fitness.reason, advice: fitness.advice });
+      }
+    }
+    for (const entry of running.values()) {
+      const cpu = entry.ffmpeg?.cpuSeconds();
+      if (cpu !== undefined && cpu > entry.cpuSeconds) {
+        entry.cpuSeconds = cpu;
+        entry.lastMovedAt = now;
+      }
+      if (!entry.frozen && entry.ffmpeg && isFrozen({ pendingSeconds: lagOf(entry), lastMovedAt: entry.lastMovedAt }, now, frozenSeconds)) {
+        entry.frozen = true;
+        entry.ffmpeg.kill();
+      }
+    }
+    const decision = decideShedding(
+      {
+        encoded: encoded(),
+        running: [...running.values()].map((entry) => ({
+          name: entry.name,
+          lagSeconds: lagOf(entry),
+          draining: entry.endMs !== undefined,
+          stalled: now - entry.lastMovedAt > stalledSeconds * 1000,
+        })),
+        shed,
+        lastChangeAt,
+        nodeIdle: nodeIdleShare(),
+        now,
+      },
+      policy,
+    );
+    if (decision && 'shed' in decision) {
+      const backoffSeconds = nextBackoffSeconds(policy, backoffs.get(decision.shed), now);
+      backoffs.set(decision.shed, { backoffSeconds, restoredAt: backoffs.get(decision.shed)?.restoredAt ?? 0 });
+      shed.set(decision.shed, now + backoffSeconds * 1000);
+      lastChangeAt = now;
+      const lag = lagOf(running.get(decision.shed)!);
+      log.warn('rendition shed: the node is short of CPU', { rendition: decision.shed, lagSeconds: Math.round(lag * 10) / 10, backoffSeconds });
+    } else if (decision && 'restore' in decision) {
+      shed.delete(decision.restore);
+      const previous = backoffs.get(decision.restore);
+      backoffs.set(decision.restore, { backoffSeconds: previous?.backoffSeconds ?? policy.backoffSeconds, restoredAt: now });
+      lastChangeAt = now;
+      log.info('rendition restored', { rendition: decision.restore });
+    }
+    reconcile();
+  };
+
+  return {
+    attach(source, anchor) {
+      feed = { source, anchor, sourceSegmentsBefore: packager.segments(sourceRenditionName).length };
+      fitness = undefined;
+      reconcile();
+    },
+    detach() {
+      for (const entry of running.values()) drain(entry);
+      feed = undefined;
+      reconcile();
+    },
+    fitness: () => fitness,
+    shedCount: () => shed.size,
+    settled: () => settledPromise,
+  };
+}

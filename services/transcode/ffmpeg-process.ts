@@ -1,0 +1,128 @@
+// Runs one ffmpeg (a source copy or one rendition of a lesson run) through fluent-ffmpeg. FLV goes
+// in on stdin; when ffmpeg exits for any reason other than our finish, the caller is told with its
+// last stderr lines. ffmpeg's progress (speed, media time written, dropped and duplicated frames)
+// comes on its stdout every few seconds: listeners get each report, and the lesson's figures for
+// /metrics are kept in memory under its directory (live-figures.ts).
+//
+// A slow ffmpeg is never killed: `finish` ends its input and waits, however long it takes to write
+// what it holds. Only `kill` (a frozen process, rendition-watch.ts) throws work away. Renditions run
+// at a lower CPU priority than the source copy and the node process, so when the node is short of
+// CPU the ladder falls behind, never the recording or the RTMP intake.
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { PassThrough } from 'node:stream';
+import ffmpeg from 'fluent-ffmpeg';
+import type { Logger } from '../core/log.ts';
+import { trackTranscoderRun, type TranscoderProgress } from '../ingest/live-figures.ts';
+import { progressOptions, type FfmpegInvocation } from './ffmpeg-args.ts';
+import { knowsStatsPeriod } from './ffmpeg-features.ts';
+import { progressReader } from './ffmpeg-progress.ts';
+
+export type FfmpegExit = { expected: boolean; error?: string; stderrTail: string[] };
+
+export type FfmpegProcess = {
+  /** Where the FLV stream is written. */
+  input: PassThrough;
+  exited: Promise<FfmpegExit>;
+  /** Ends the input: ffmpeg writes everything it holds, then exits. Never kills it. */
+  finish(): Promise<FfmpegExit>;
+  /** Kills ffmpeg at once (a frozen process); what it held is lost. */
+  kill(): void;
+  /** Each progress report, as it comes. */
+  onProgress(listener: (progress: TranscoderProgress) => void): void;
+  /** CPU seconds the process has used so far (from /proc), or undefined where that cannot be read. */
+  cpuSeconds(): number | undefined;
+};
+
+export type FfmpegProcessOptions = {
+  /** The lesson whose figures this process reports (live-figures.ts); none for the source copy. */
+  figuresOf?: string;
+  /** Added to the process's niceness: renditions yield the CPU to the copy and the intake. */
+  niceness?: number;
+};
+
+const stderrLinesKept = 20;
+/** How often ffmpeg reports its progress: often enough to see it fall behind within a few seconds. */
+const progressSeconds = 2;
+/** Clock ticks per second in /proc/<pid>/stat: 100 on every Linux this runs on. */
+const clockTicks = 100;
+
+export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, log: Logger, options: FfmpegProcessOptions = {}): FfmpegProcess {
+  const input = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+  const stderrTail: string[] = [];
+  const listeners: Array<(progress: TranscoderProgress) => void> = [];
+  let finishing = false;
+  let pid: number | undefined;
+  const figures = options.figuresOf === undefined ? undefined : trackTranscoderRun(options.figuresOf);
+  const readProgress = progressReader((progress) => {
+    figures?.report(progress);
+    for (const listener of listeners) listener(progress);
+  });
+
+  // Spread the options: given one array, fluent-ffmpeg splits any item holding exactly one space.
+  const command = ffmpeg()
+    .setFfmpegPath(ffmpegPath)
+    .input(input)
+    .inputOptions(...invocation.inputOptions, ...progressOptions(knowsStatsPeriod(ffmpegPath) ? progressSeconds : null))
+    .outputOptions(...invocation.outputOptions)
+    .output(invocation.output);
+
+  const settled = new Promise<FfmpegExit>((resolve) => {
+    command.on('start', (commandLine: string) => {
+      log.debug('ffmpeg started', { commandLine });
+      // fluent-ffmpeg sets the process before 'start' and reads stdout itself (keeping a few lines); we read it too.
+      const child = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
+      pid = child?.pid;
+      if (pid !== undefined && options.niceness) {
+        try {
+          setPriority(pid, options.niceness);
+        } catch (error) {
+          log.warn('could not lower the priority of ffmpeg', { error });
+        }
+      }
+      child?.stdout?.setEncoding('utf8');
+      child?.stdout?.on('data', readProgress);
+    });
+    command.on('stderr', (line: string) => {
+      stderrTail.push(line);
+      if (stderrTail.length > stderrLinesKept) stderrTail.shift();
+    });
+    command.on('end', () => resolve({ expected: finishing, stderrTail: [...stderrTail] }));
+    command.on('error', (error: Error) => resolve({ expected: finishing, error: error.message, stderrTail: [...stderrTail] }));
+  });
+  const exited = settled.finally(() => figures?.finish());
+  // Writes after ffmpeg died fail with EPIPE; the exit above is what reports the problem.
+  input.on('error', () => {});
+  command.run();
+
+  return {
+    input,
+    exited,
+    kill() {
+      try {
+        command.kill('SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    },
+    finish() {
+      finishing = true;
+      if (!input.writableEnded) input.end();
+      return exited;
+    },
+    onProgress: (listener) => void listeners.push(listener),
+    cpuSeconds: () => (pid === undefined ? undefined : cpuSecondsOf(pid)),
+  };
+}
+
+/** utime + stime of a process, from /proc/<pid>/stat (fields 14 and 15, after the command in parentheses). */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
