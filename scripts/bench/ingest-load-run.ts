@@ -9,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { lessonTranscoding } from '../../services/ingest/live-figures.ts';
+import { nodeIdleShare } from '../../services/ingest/node-cpu.ts';
 import { segmentsOfPlaylist } from '../../services/replay/recorded-segments.ts';
 import { startTestIngest, type TestIngest } from '../../test/helpers/test-ingest.ts';
 import { waitFor } from '../../test/helpers/wait-for.ts';
@@ -31,7 +32,7 @@ export type LoadRunOptions = {
   onSecond?: (sample: LoadSample, ingest: TestIngest) => void | Promise<void>;
 };
 
-export type LoadSample = { atSeconds: number; lessons: Array<{ lessonId: string; renditionsKept: number; topLagSeconds: number | null }> };
+export type LoadSample = { atSeconds: number; nodeIdle: number; lessons: Array<{ lessonId: string; renditionsKept: number; topLagSeconds: number | null }> };
 
 export type LessonResult = {
   lessonId: string;
@@ -85,7 +86,7 @@ export async function runIngestLoad(options: LoadRunOptions): Promise<LoadRun> {
       const window = cpuBetween(cpuStart, cpuNow);
       cpuSeconds += ((window.ownPercent + window.pidsPercent) / 100) * window.wallSeconds;
       cpuStart = cpuNow;
-      const sample: LoadSample = { atSeconds: (Date.now() - startedAt) / 1000, lessons: lessonIds.map((lessonId) => lessonSample(ingest, lessonId)) };
+      const sample: LoadSample = { atSeconds: (Date.now() - startedAt) / 1000, nodeIdle: nodeIdleShare(), lessons: lessonIds.map((lessonId) => lessonSample(ingest, lessonId)) };
       samples.push(sample);
       await options.onSecond?.(sample, ingest);
     }

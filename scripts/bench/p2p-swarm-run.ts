@@ -53,7 +53,7 @@ export type RunResult = RunSettings & {
   errors: string[];
 };
 
-const key = 'p2p-bench-key';
+const key = 'p2p-bench-stream-key';
 
 type Snapshot = { relayBytes: number; stats: ViewerStats[]; stalls: StallCounts[]; seeding: Array<{ seeded: number; waited: number }> };
 

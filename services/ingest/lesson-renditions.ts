@@ -8,6 +8,7 @@
 //   playlist takes a lower rung's segments, or the source's (the packager's linkTrack);
 // - never kills a slow ffmpeg: at the end of a publish every rendition drains; only a frozen one
 //   (no progress, no CPU, work waiting) is killed and started again.
+import { PassThrough } from 'node:stream';
 import type { Logger } from '../core/log.ts';
 import type { LessonPackager } from '../packager/lesson-packager.ts';
 import { buildRenditionArgs } from '../transcode/ffmpeg-args.ts';
@@ -29,6 +30,8 @@ export type RenditionsOptions = {
   ffmpegPath: string;
   preset: string;
   audioKbps: number;
+  /** ingest.transcoderStallSeconds: how long a process may make no progress at all before it counts as frozen. */
+  stallSeconds: number;
   /** A new run number of the lesson for each process (lessons.ts beginRun). */
   beginRun(): number;
   log: Logger;
@@ -38,8 +41,11 @@ export type RenditionsOptions = {
 export type RunAnchor = { wallMs: number; flvMs: number };
 
 export type LessonRenditions = {
-  /** A publish run carries `feed` from now on: the wanted renditions start on it. */
-  attach(feed: SourceFeed, anchor: RunAnchor): void;
+  /**
+   * A publish run carries `feed` from now on: the wanted renditions start on it, attached at once,
+   * `from` where the run's source copy starts (source-feed.ts).
+   */
+  attach(feed: SourceFeed, anchor: RunAnchor, from: 'backlog' | 'gop'): void;
   /** The publish run ended: every rendition finishes what it holds. */
   detach(): void;
   /** How the source was judged for the current publish run (undefined until its first segment). */
@@ -75,12 +81,12 @@ const checkMs = 1000;
 export function createLessonRenditions(options: RenditionsOptions): LessonRenditions {
   const { log, packager, ladder } = options;
   const policy = sheddingPolicyFor(options.segmentSeconds);
-  const frozenSeconds = frozenSecondsFor(options.segmentSeconds);
+  const frozenSeconds = frozenSecondsFor(options.stallSeconds, options.segmentSeconds);
   const sourceKeyframes = knowsSourceKeyframes(options.ffmpegPath);
   /** On the source's keyframes, unless they are too far apart (or this ffmpeg cannot). */
   const keyframes = () => (sourceKeyframes && (!fitness || fitness.fit) ? 'source' : 'every-segment');
   const running = new Map<string, RunningRendition>();
-  const shed = new Map<string, number>();
+  const shed = new Map<string, { until: number; probeAt: number }>();
   const backoffs = new Map<string, { backoffSeconds: number; restoredAt: number }>();
   const restarts = new Map<string, number[]>();
   const links = new Map<string, string | undefined>();
@@ -95,22 +101,24 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
   const encoded = () => (fitness && !fitness.fit ? ladder : ladder.slice(1)).map((rendition) => rendition.name);
   const wanted = (name: string) => feed !== undefined && encoded().includes(name) && !shed.has(name);
 
-  const start = (rendition: Rendition) => {
-    const source = feed!.source;
+  const start = (rendition: Rendition, from: 'backlog' | 'gop') => {
     const run = options.beginRun();
-    const startMs = source.keyframeTimestamp();
+    // Attached now, before the run's folder is made, so its start in the source is known exactly.
+    const input = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+    const attachment = feed!.source.attach(input, from);
     const entry: RunningRendition = {
       name: rendition.name,
       run,
       keyframes: keyframes(),
-      startMs,
+      startMs: attachment.fromFlvMs,
+      detachInput: attachment.detach,
       mediaSeconds: 0,
       cpuSeconds: 0,
       lastMovedAt: Date.now(),
       frozen: false,
     };
     running.set(rendition.name, entry);
-    const startedAt = feed!.anchor.wallMs + (startMs - feed!.anchor.flvMs);
+    const startedAt = feed!.anchor.wallMs + (attachment.fromFlvMs - feed!.anchor.flvMs);
     const runLog = log.child({ rendition: rendition.name, run });
     void packager
       .startRun(run, { track: rendition.name, startedAt })
@@ -125,7 +133,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
           run,
           keyframes: entry.keyframes,
         });
-        const ffmpeg = startFfmpeg(invocation, options.ffmpegPath, runLog, { figuresOf: options.lessonDir, niceness: renditionNiceness });
+        const ffmpeg = startFfmpeg(invocation, options.ffmpegPath, runLog, { figuresOf: options.lessonDir, niceness: renditionNiceness, input });
         entry.ffmpeg = ffmpeg;
         ffmpeg.onProgress((progress) => {
           if (progress.mediaSeconds !== null && progress.mediaSeconds > entry.mediaSeconds) {
@@ -133,9 +141,8 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
             entry.lastMovedAt = Date.now();
           }
         });
-        // The feed may have gone while the run's folder was made: then it starts and finishes at once.
-        if (feed && entry.endMs === undefined) entry.detachInput = feed.source.attach(ffmpeg.input);
-        else void ffmpeg.finish();
+        // Drained while the run's folder was made: it writes what it was given and stops.
+        if (entry.endMs !== undefined) void ffmpeg.finish();
         return ffmpeg.exited;
       })
       .catch((error: unknown) => ({ expected: false, error: String(error), stderrTail: [] as string[] }))
@@ -147,7 +154,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
         else if (!exit.expected) runLog.error('rendition ffmpeg exited', { error: exit.error, stderr: exit.stderrTail });
         if (!exit.expected && wanted(rendition.name) && tooManyRestarts(rendition.name)) {
           runLog.error('rendition ffmpeg keeps failing: shed for now', { backoffSeconds: policy.maxBackoffSeconds });
-          shed.set(rendition.name, Date.now() + policy.maxBackoffSeconds * 1000);
+          shed.set(rendition.name, { until: Date.now() + policy.maxBackoffSeconds * 1000, probeAt: Date.now() + 2 * policy.maxBackoffSeconds * 1000 });
         }
         reconcile();
       });
@@ -169,10 +176,10 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
   };
 
   /** Starts and drains processes to match what is wanted, then points each rendition's playlist at its feed. */
-  const reconcile = () => {
+  const reconcile = (from: 'backlog' | 'gop' = 'gop') => {
     for (const rendition of ladder) {
       const entry = running.get(rendition.name);
-      if (wanted(rendition.name) && !entry) start(rendition);
+      if (wanted(rendition.name) && !entry) start(rendition, from);
       // Not wanted, or started on the source's keyframes before they were found too far apart: it
       // finishes what it holds (and starts again, forcing its own, if still wanted).
       else if (entry && (!wanted(rendition.name) || entry.keyframes !== keyframes())) drain(entry);
@@ -244,7 +251,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     if (decision && 'shed' in decision) {
       const backoffSeconds = nextBackoffSeconds(policy, backoffs.get(decision.shed), now);
       backoffs.set(decision.shed, { backoffSeconds, restoredAt: backoffs.get(decision.shed)?.restoredAt ?? 0 });
-      shed.set(decision.shed, now + backoffSeconds * 1000);
+      shed.set(decision.shed, { until: now + backoffSeconds * 1000, probeAt: now + 2 * backoffSeconds * 1000 });
       lastChangeAt = now;
       const lag = lagOf(running.get(decision.shed)!);
       log.warn('rendition shed: the node is short of CPU', { rendition: decision.shed, lagSeconds: Math.round(lag * 10) / 10, backoffSeconds });
@@ -259,10 +266,10 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
   };
 
   return {
-    attach(source, anchor) {
+    attach(source, anchor, from) {
       feed = { source, anchor, sourceSegmentsBefore: packager.segments(sourceRenditionName).length };
       fitness = undefined;
-      reconcile();
+      reconcile(from);
     },
     detach() {
       for (const entry of running.values()) drain(entry);

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import type { Database } from '../catalog/db/database.ts';
@@ -170,6 +171,7 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
     ffmpegPath: context.ffmpegPath,
     preset: config.transcode.preset,
     audioKbps: config.transcode.audioBitrateKbps,
+    stallSeconds: config.ingest.transcoderStallSeconds,
     beginRun: () => context.lessons.beginRun(lesson),
     log,
   });
@@ -222,7 +224,7 @@ async function carryWhileFed(
     returnAfterMs: config.ingest.primaryReturnSeconds * 1000,
     keyframeWithinMs: 2 * checkMs,
   };
-  const frozenSeconds = frozenSecondsFor(lesson.segmentSeconds);
+  const frozenSeconds = frozenSecondsFor(config.ingest.transcoderStallSeconds, lesson.segmentSeconds);
   /** The previous run's feed and why the lesson left it, for the switch's log line. */
   let switched: { from: ClassroomFeed; reason: FeedChoice['reason'] } | undefined;
   let started = false;
@@ -239,7 +241,14 @@ async function carryWhileFed(
     const packager = await preparePackaging(lesson, source, context, log);
     const run = context.lessons.beginRun(lesson);
     const runStartedAt = Date.now();
-    await packager.startRun(run, { track: sourceRenditionName, startedAt: runStartedAt });
+    // Attached before anything is awaited, so the copy starts where the renditions do; the first run
+    // takes what the encoder sent while the lesson was opened too (source-feed.ts's backlog).
+    const input = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+    const attachment = feed.source.attach(input, 'backlog');
+    const anchor = { wallMs: attachment.fromWallMs, flvMs: attachment.fromFlvMs };
+    lesson.renditions!.attach(feed.source, anchor, 'backlog');
+    feed.source.dropBacklog();
+    await packager.startRun(run, { track: sourceRenditionName, startedAt: anchor.wallMs });
     const copy = startFfmpeg(
       buildCopyArgs({
         segmentSeconds: lesson.segmentSeconds,
@@ -250,12 +259,12 @@ async function carryWhileFed(
       }),
       context.ffmpegPath,
       log.child({ run, rendition: sourceRenditionName }),
+      { input },
     );
     current.copy = copy;
     current.feed = feed;
-    const anchor = { wallMs: runStartedAt, flvMs: feed.source.keyframeTimestamp() };
-    const detach = feed.source.attach(copy.input);
-    lesson.renditions!.attach(feed.source, anchor);
+    // The encoder may have left while the run's folder was made.
+    if (feed.closed) copy.input.end();
     encoder.update({ keyKind: feed.kind, remoteAddress: feed.publisher.remoteAddress || null, width: source.width, height: source.height });
     if (switched) {
       // gapMs: from the old encoder's last tag to this run's start; replayedMs: how much media before
@@ -297,7 +306,7 @@ async function carryWhileFed(
       if (isFrozen(progress.now(), now, frozenSeconds)) return 'frozen';
       return undefined;
     });
-    detach();
+    attachment.detach();
     lesson.renditions!.detach();
     current.feed = undefined;
     await packager.finishRun(run);

@@ -1,6 +1,11 @@
 // Turns a publisher's FLV tags into what a transcoder can start on at any moment: the FLV file
 // header, the codec headers, then media from a keyframe. It also learns the source's picture size
 // and whether it has audio, and when the encoder last sent anything.
+//
+// Until its first run starts, a feed keeps everything since its first keyframe (the backlog), so the
+// seconds an encoder sends while the catalog is asked which lesson it carries (several on a busy
+// node) are part of the lesson too; the first run's processes start from there, later ones from the
+// current group of pictures.
 import type { Writable } from 'node:stream';
 import { flvFileHeader, h264PictureSize, readFlvTag } from './flv-tag.ts';
 import type { Publisher } from './rtmp-server.ts';
@@ -9,8 +14,13 @@ import type { Source } from '../transcode/ladder.ts';
 export type SourceFeed = {
   /** Resolves at the first video keyframe with what the source is, or rejects if it cannot be used. */
   ready: Promise<Source>;
-  /** Starts writing the stream into `sink`, from the current group of pictures. Returns a detach function. */
-  attach(sink: Writable): () => void;
+  /**
+   * Starts writing the stream into `sink`: `from` 'backlog' from the first keyframe while the
+   * backlog is kept (else as 'gop'), 'gop' from the current group of pictures.
+   */
+  attach(sink: Writable, from?: 'backlog' | 'gop'): Attachment;
+  /** The first run has started: the backlog is no longer kept. */
+  dropBacklog(): void;
   lastTagAt(): number;
   /** When the keyframe a new attach would start from arrived (0 before the first): how much a switch replays. */
   keyframeAt(): number;
@@ -20,8 +30,13 @@ export type SourceFeed = {
   lastTimestamp(): number;
 };
 
+/** Where an attached sink's stream starts: the FLV timestamp of its first keyframe and when that keyframe arrived. */
+export type Attachment = { detach(): void; fromFlvMs: number; fromWallMs: number };
+
 /** Bound on the tags kept since the last keyframe (a broken encoder that never sends one). */
 const maxGopTags = 4096;
+/** Bound on the backlog: a minute of a busy catalog at any sane bitrate. */
+const maxBacklogBytes = 64 * 1024 * 1024;
 
 export function createSourceFeed(publisher: Publisher): SourceFeed {
   let videoHeader: Buffer | undefined;
@@ -33,6 +48,8 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
   let gop: Buffer[] = [];
   let lastTagAt = Date.now();
   let keyframeAt = 0;
+  let backlog: { tags: Buffer[]; bytes: number; fromFlvMs: number; fromWallMs: number } | undefined;
+  let backlogDropped = false;
   const sinks = new Map<Writable, Buffer[]>();
   let settle: { resolve(source: Source): void; reject(error: Error): void } | undefined;
   const ready = new Promise<Source>((resolve, reject) => (settle = { resolve, reject }));
@@ -60,6 +77,7 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
         gop = [];
         keyframeAt = lastTagAt;
         keyframeTimestamp = info.timestamp;
+        if (!backlog && !backlogDropped) backlog = { tags: [], bytes: 0, fromFlvMs: info.timestamp, fromWallMs: lastTagAt };
         if (settle && videoHeader) {
           const size = h264PictureSize(videoHeader) ?? publisher.announced();
           const fps = publisher.announced().fps || 30;
@@ -73,12 +91,22 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
     }
     // Codec headers reach a sink when it attaches; a new one mid-stream (a size change) goes to all.
     if (!info.isSequenceHeader && gop.length < maxGopTags) gop.push(tag);
+    if (backlog && !info.isSequenceHeader) {
+      backlog.tags.push(tag);
+      backlog.bytes += tag.length;
+      if (backlog.bytes > maxBacklogBytes) dropBacklog();
+    }
     for (const [sink, pending] of sinks) {
       // Tags are batched per event-loop turn: one pipe write per RTMP read instead of one per tag,
       // which was a third of the ingest's own CPU.
       if (pending.push(tag) === 1) setImmediate(() => flush(sink));
     }
   });
+
+  const dropBacklog = () => {
+    backlog = undefined;
+    backlogDropped = true;
+  };
 
   const flush = (sink: Writable) => {
     const pending = sinks.get(sink);
@@ -93,13 +121,18 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
     keyframeAt: () => keyframeAt,
     keyframeTimestamp: () => keyframeTimestamp,
     lastTimestamp: () => lastTimestamp,
-    attach(sink) {
-      const start = [flvFileHeader(audioHeader !== undefined), ...(audioHeader ? [audioHeader] : []), ...(videoHeader ? [videoHeader] : []), ...gop];
-      sink.write(Buffer.concat(start));
+    dropBacklog,
+    attach(sink, from = 'gop') {
+      const media = from === 'backlog' && backlog ? backlog : { tags: gop, fromFlvMs: keyframeTimestamp, fromWallMs: keyframeAt };
+      sink.write(Buffer.concat([flvFileHeader(audioHeader !== undefined), ...(audioHeader ? [audioHeader] : []), ...(videoHeader ? [videoHeader] : []), ...media.tags]));
       sinks.set(sink, []);
-      return () => {
-        flush(sink);
-        sinks.delete(sink);
+      return {
+        fromFlvMs: media.fromFlvMs,
+        fromWallMs: media.fromWallMs,
+        detach() {
+          flush(sink);
+          sinks.delete(sink);
+        },
       };
     },
   };

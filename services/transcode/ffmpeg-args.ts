@@ -57,7 +57,7 @@ export function buildCopyArgs(job: CopyJob): FfmpegInvocation {
   const outputOptions = ['-map', '0:v:0', '-c:v', 'copy'];
   if (job.audio !== 'none') outputOptions.push('-map', '0:a:0');
   if (job.audio === 'copy') outputOptions.push('-c:a', 'copy');
-  if (job.audio === 'aac') outputOptions.push('-c:a', 'aac', '-b:a', `${job.audioKbps}k`, '-ar', '48000', '-ac', '2');
+  if (job.audio === 'aac') outputOptions.push(...audioEncode(job.audioKbps));
   return { inputOptions: [...inputOptions], outputOptions: [...outputOptions, ...hlsOptions(job)], output: `${segmenterDir(job.lessonDir, job.run)}/${segmenterPlaylistName}` };
 }
 
@@ -84,8 +84,17 @@ export function buildRenditionArgs(job: RenditionJob): FfmpegInvocation {
   } else {
     outputOptions.push('-g', String(keyframeInterval), '-keyint_min', String(keyframeInterval), '-force_key_frames', `expr:gte(t,n_forced*${job.segmentSeconds})`);
   }
-  if (job.hasAudio) outputOptions.push('-map', '0:a:0', '-c:a', 'aac', '-b:a', `${job.audioKbps}k`, '-ar', '48000', '-ac', '2');
+  if (job.hasAudio) outputOptions.push('-map', '0:a:0', ...audioEncode(job.audioKbps));
   return { inputOptions: [...inputOptions], outputOptions: [...outputOptions, ...hlsOptions(job)], output: `${segmenterDir(job.lessonDir, job.run)}/${segmenterPlaylistName}` };
+}
+
+/**
+ * AAC kept continuous and in step with the video: where the source's audio has a hole or its
+ * timestamps jump (an encoder's network hiccup), silence fills the gap (`aresample=async`), as
+ * the video is filled with repeated frames, so no segment lacks audio for its video's time.
+ */
+function audioEncode(audioKbps: number): string[] {
+  return ['-af', 'aresample=async=1:first_pts=0', '-c:a', 'aac', '-b:a', `${audioKbps}k`, '-ar', '48000', '-ac', '2'];
 }
 
 function hlsOptions(job: SegmenterJob): string[] {

@@ -40,6 +40,8 @@ export type FfmpegProcessOptions = {
   figuresOf?: string;
   /** Added to the process's niceness: renditions yield the CPU to the copy and the intake. */
   niceness?: number;
+  /** Its input, when the caller attached it to the source before starting the process. */
+  input?: PassThrough;
 };
 
 const stderrLinesKept = 20;
@@ -49,7 +51,7 @@ const progressSeconds = 2;
 const clockTicks = 100;
 
 export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, log: Logger, options: FfmpegProcessOptions = {}): FfmpegProcess {
-  const input = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+  const input = options.input ?? new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
   const stderrTail: string[] = [];
   const listeners: Array<(progress: TranscoderProgress) => void> = [];
   let finishing = false;

@@ -7,9 +7,11 @@
 // rung or the source meanwhile), in a stated order: the highest encoded rung first, the lowest last,
 // because the lowest is the one weak phones and links need. After any change the next waits
 // `settleSeconds`, so the effect shows before another is made. A shed rendition comes back, the
-// lowest first, once every running one keeps up, the node has had CPU to spare for a while, and
-// its own back-off has passed; the back-off doubles each time the same rung is shed again soon
-// after coming back, so a node on the edge does not flap.
+// lowest first, once every running one keeps up and its own back-off has passed, and either the
+// node has had CPU to spare for a while or a second back-off has passed (a probe: a node whose other
+// work never leaves it idle may still have room at our low priority; if not, the rung is shed
+// again). The back-off doubles each time the same rung is shed again soon after coming back, so a
+// node on the edge tries less and less often.
 //
 // A frozen process (no progress and no CPU used while work waits for it: SIGSTOP, a hung driver) is
 // a different matter: it is killed and started again (frozenProcesses). A slow one is never killed.
@@ -28,8 +30,8 @@ export type SheddingState = {
   /** The renditions the ladder encodes, best first (a top copied from the source is not one). */
   encoded: readonly string[];
   running: readonly RenditionRun[];
-  /** Shed renditions and when each may come back (ms since the epoch). */
-  shed: ReadonlyMap<string, number>;
+  /** Shed renditions: when each may come back if the node has CPU to spare, and when it is tried again anyway (ms since the epoch). */
+  shed: ReadonlyMap<string, { until: number; probeAt: number }>;
   /** When the last shed or restore was decided (0: never). */
   lastChangeAt: number;
   /** The node's idle CPU share over the last few seconds, 0 to 1. */
@@ -55,7 +57,7 @@ export function sheddingPolicyFor(segmentSeconds: number): SheddingPolicy {
   return {
     shedLagSeconds: Math.max(6, 3 * segmentSeconds),
     restoreLagSeconds: Math.max(2, segmentSeconds),
-    restoreIdle: 0.3,
+    restoreIdle: 0.2,
     settleSeconds: Math.max(10, 4 * segmentSeconds),
     backoffSeconds: 20,
     maxBackoffSeconds: 300,
@@ -73,11 +75,11 @@ export function decideShedding(state: SheddingState, policy: SheddingPolicy): Sh
     return next === undefined ? undefined : { shed: next };
   }
   const keepingUp = state.running.every((run) => run.lagSeconds <= policy.restoreLagSeconds);
-  if (!keepingUp || state.nodeIdle < policy.restoreIdle) return undefined;
+  if (!keepingUp) return undefined;
   // Lowest rung first: the reverse of the shedding order.
   const back = [...state.encoded].reverse().find((name) => {
-    const until = state.shed.get(name);
-    return until !== undefined && until <= state.now;
+    const shed = state.shed.get(name);
+    return shed !== undefined && ((shed.until <= state.now && state.nodeIdle >= policy.restoreIdle) || shed.probeAt <= state.now);
   });
   return back === undefined ? undefined : { restore: back };
 }
@@ -98,13 +100,13 @@ export type ProcessProgress = {
 
 /** Frozen: work has waited and neither its output nor its CPU time has moved for `frozenSeconds`. */
 /** How long without any progress a process counts as stalled for the shedding decision (not yet frozen). */
-export const stalledSeconds = 5;
+export const stalledSeconds = 3;
 
 export function isFrozen(progress: ProcessProgress, now: number, frozenSeconds: number): boolean {
   return progress.pendingSeconds > 1 && now - progress.lastMovedAt > frozenSeconds * 1000;
 }
 
-/** How long without any progress (output or CPU) a process with work waiting is taken for frozen. */
-export function frozenSecondsFor(segmentSeconds: number): number {
-  return Math.max(20, 5 * segmentSeconds);
+/** How long without any progress (output or CPU) a process with work waiting is taken for frozen: the configured bound, at least five segments. */
+export function frozenSecondsFor(configuredSeconds: number, segmentSeconds: number): number {
+  return Math.max(configuredSeconds, 5 * segmentSeconds);
 }

@@ -2,7 +2,8 @@
 // beside CPU hogs standing for a busy node's other work, each a pre-encoded 720p30 lesson pushed
 // with `-c copy` over real RTMP. Every replay holds every second pushed (ffprobe), the live top
 // rendition (the source, copied) has no hole, renditions are shed while the node is short of CPU
-// and come back once the hogs stop, and Chromium keeps playing one lesson throughout.
+// and come back once the hogs stop, and Chromium, held on the rendition shed first (480p), keeps
+// playing one lesson throughout while it leaves and returns.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { runIngestLoad, type LoadRun } from '../../scripts/bench/ingest-load-run
 import { launchChromium } from '../helpers/browser.ts';
 import { snapshot } from '../helpers/watch-page.ts';
 
-const lessons = 4;
+const lessons = 3;
 const pushSeconds = 90;
 /** The hogs stop this long into the push, leaving the rest for the shed renditions to come back. */
 const hogSeconds = 35;
@@ -26,7 +27,7 @@ describe('a node short of CPU sheds renditions and loses nothing a school pushes
   let browser: Browser;
   let run: LoadRun;
   /** The viewer's playback position each second, and any error the player showed. */
-  const viewer: { page?: Page; positions: Array<{ atSeconds: number; currentTime: number }>; errors: string[] } = { positions: [], errors: [] };
+  const viewer: { page?: Page; pinned?: boolean; positions: Array<{ atSeconds: number; currentTime: number; height: number }>; errors: string[] } = { positions: [], errors: [] };
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'classcast-overload-'));
@@ -51,13 +52,23 @@ describe('a node short of CPU sheds renditions and loses nothing a school pushes
       onSecond: async (sample, ingest) => {
         const lessonId = sample.lessons[0]!.lessonId;
         if (!viewer.page) {
+          // Once the lesson is playable: before, the page rightly says it is waiting for the lesson.
+          if ((await fetch(`${ingest.baseUrl}/live/${lessonId}/master.m3u8`)).status !== 200) return;
           viewer.page = await browser.newPage({ viewport: { width: 960, height: 600 } });
           await viewer.page.goto(`${ingest.baseUrl}/watch/${lessonId}`);
           return;
         }
+        if (!viewer.pinned) {
+          // Held on 480p, the first rung shed: the viewer sees it leave and come back.
+          const levels = (await snapshot(viewer.page).catch(() => undefined))?.levels ?? [];
+          const middle = levels.find((level) => level.height === 480);
+          if (!middle) return;
+          await viewer.page.evaluate((index) => (window as unknown as { classcast: { setLevel(i: number): void } }).classcast.setLevel(index), middle.index);
+          viewer.pinned = true;
+        }
         const state = await snapshot(viewer.page).catch(() => undefined);
         if (!state) return;
-        viewer.positions.push({ atSeconds: sample.atSeconds, currentTime: state.currentTime });
+        viewer.positions.push({ atSeconds: sample.atSeconds, currentTime: state.currentTime, height: state.videoHeight });
         for (const error of state.errors) if (!viewer.errors.includes(error)) viewer.errors.push(error);
       },
     });
@@ -81,13 +92,18 @@ describe('a node short of CPU sheds renditions and loses nothing a school pushes
 
   it('sheds renditions while the node is short of CPU and gives them back once it is not', () => {
     assert.ok(run.sheddingSeen, `no rendition was shed: renditions kept ${run.results.map((result) => result.minRenditionsKept).join(', ')}`);
-    assert.ok(run.restoredAfterShedding, 'the shed renditions never all came back after the hogs stopped');
+    const timeline = run.samples.map((sample) => `${sample.atSeconds.toFixed(0)}s idle ${sample.nodeIdle.toFixed(2)} kept ${sample.lessons.map((lesson) => lesson.renditionsKept).join('/')}`);
+    assert.ok(run.restoredAfterShedding, `the shed renditions never all came back after the hogs stopped: ${timeline.join('; ')}`);
   });
 
-  it('keeps a Chromium viewer playing throughout, with no error shown', () => {
+  it('keeps a Chromium viewer on the shed rendition playing throughout, with no error shown', () => {
     assert.deepEqual(viewer.errors, []);
+    assert.ok(viewer.pinned, 'the viewer never got the 480p rendition to hold');
     const positions = viewer.positions.filter((position) => position.currentTime > 0);
     assert.ok(positions.length > 0, 'the viewer never started playing');
+    // While 480p was shed the viewer saw a lower rung's (or the source's) picture, then 480p again.
+    assert.ok(positions.some((position) => position.height !== 480), `the picture never changed: ${positions.map((position) => position.height).join(',')}`);
+    assert.equal(positions.at(-1)?.height, 480, 'the viewer did not get 480p back');
     // Never frozen: within any 12 s of the push after playback started, the position moved.
     for (const position of positions) {
       const later = positions.find((other) => other.atSeconds >= position.atSeconds + 12);

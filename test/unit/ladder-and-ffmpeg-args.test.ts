@@ -61,6 +61,8 @@ test("a rendition is one scaled encode with its own audio, keyframes on the sour
   assert.deepEqual(valuesOf(outputOptions, '-map'), ['0:v:0', '0:a:0']);
   assert.deepEqual(valuesOf(outputOptions, '-c:v'), ['libx264']);
   assert.deepEqual(valuesOf(outputOptions, '-c:a'), ['aac']);
+  // Holes and jumps in the source's audio are filled with silence, as video is with repeated frames.
+  assert.deepEqual(valuesOf(outputOptions, '-af'), ['aresample=async=1:first_pts=0']);
   assert.deepEqual(valuesOf(outputOptions, '-pix_fmt'), ['yuv420p']);
   assert.deepEqual(valuesOf(outputOptions, '-b:v'), [`${rendition.videoKbps}k`]);
   assert.deepEqual(valuesOf(outputOptions, '-maxrate'), [`${rendition.maxKbps}k`]);

@@ -30,9 +30,9 @@ test('a ladder that keeps up is left alone', () => {
 test('falling behind sheds the highest encoded rung first, the lowest last', () => {
   const behind = state({ running: [{ name: '720p', lagSeconds: 1, draining: false }, { name: '480p', lagSeconds: 1, draining: false }, { name: '360p', lagSeconds: 9, draining: false }] });
   assert.deepEqual(decideShedding(behind, policy), { shed: '720p' });
-  const next = state({ running: [{ name: '720p', lagSeconds: 9, draining: true }, { name: '480p', lagSeconds: 7, draining: false }, { name: '360p', lagSeconds: 9, draining: false }], shed: new Map([['720p', now + 20_000]]) });
+  const next = state({ running: [{ name: '720p', lagSeconds: 9, draining: true }, { name: '480p', lagSeconds: 7, draining: false }, { name: '360p', lagSeconds: 9, draining: false }], shed: new Map([['720p', { until: now + 20_000, probeAt: now + 40_000 }]]) });
   assert.deepEqual(decideShedding(next, policy), { shed: '480p' });
-  const last = state({ running: [{ name: '360p', lagSeconds: 9, draining: false }], shed: new Map([['720p', now], ['480p', now]]) });
+  const last = state({ running: [{ name: '360p', lagSeconds: 9, draining: false }], shed: new Map([['720p', { until: now, probeAt: now }], ['480p', { until: now, probeAt: now }]]) });
   assert.deepEqual(decideShedding(last, policy), { shed: '360p' });
 });
 
@@ -48,12 +48,14 @@ test('after a change the next waits until its effect can show', () => {
 });
 
 test('a shed rung comes back, the lowest first, only when all keep up, the node has CPU to spare and its back-off has passed', () => {
-  const shed = new Map([['720p', now - 1], ['480p', now - 1]]);
+  const shed = new Map([['720p', { until: now - 1, probeAt: now + 20_000 }], ['480p', { until: now - 1, probeAt: now + 20_000 }]]);
   const calm = state({ running: [{ name: '360p', lagSeconds: 0.3, draining: false }], shed });
   assert.deepEqual(decideShedding(calm, policy), { restore: '480p' });
   assert.equal(decideShedding({ ...calm, nodeIdle: 0.1 }, policy), undefined, 'the node is still busy');
   assert.equal(decideShedding({ ...calm, running: [{ name: '360p', lagSeconds: 3, draining: false }] }, policy), undefined, 'still behind');
-  assert.equal(decideShedding({ ...calm, shed: new Map([['480p', now + 5000]]) }, policy), undefined, 'back-off not over');
+  assert.equal(decideShedding({ ...calm, shed: new Map([['480p', { until: now + 5000, probeAt: now + 25_000 }]]) }, policy), undefined, 'back-off not over');
+  // A node that is never idle still gets a probe after a second back-off.
+  assert.deepEqual(decideShedding({ ...calm, nodeIdle: 0.05, shed: new Map([['480p', { until: now - 20_000, probeAt: now - 1 }]]) }, policy), { restore: '480p' });
   // A draining rung still behind holds the return back too: its CPU is not free yet.
   assert.equal(decideShedding({ ...calm, running: [...calm.running, { name: '720p', lagSeconds: 8, draining: true }] }, policy), undefined);
 });
