@@ -107,6 +107,9 @@ exposeTestHooks({
   },
 });
 
+/** The protected lesson's current playback token, once the catalog gave one: quality reports carry it. */
+let playbackToken: (() => string) | undefined;
+
 // Live and time-shift viewing is reported to the tier the page plays through (issue 7's quality
 // figures); replays are not live lessons, which the tiers count by.
 if (lessonId !== null && !isReplay) {
@@ -120,6 +123,7 @@ if (lessonId !== null && !isReplay) {
     hls: () => hls,
     place: () => place,
     playRequestedAt,
+    token: () => playbackToken?.(),
   });
   player.on('error', () => reporter.noteError());
 }
@@ -147,6 +151,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   if (answer === 'refused') return status.show('sign-in-needed');
   // Renewed before it expires, for as long as the page plays; every hook reads the current one.
   const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
+  playbackToken = token;
   const delivery = await chooseDelivery(document, lessonId, lesson);
   let createHls: HlsFactory = httpHlsFactory(deliveryStats);
   if (delivery.mode === 'p2p') {

@@ -18,7 +18,19 @@ export type HttpServerOptions = {
   fastPath?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** Express's `trust proxy` (config `http.trustProxy`); off unless a proxy is in front. */
   trustProxy?: boolean | number | string;
+  /** Bounds on a slow client (tests use short ones); `httpTimeouts` by default. */
+  timeouts?: Partial<HttpTimeouts>;
 };
+
+/**
+ * How long a client may take to send a request's headers, and the whole request with its body,
+ * before the server answers 408 and closes the connection, so slow senders cannot hold sockets and
+ * parsers open. The whole request allows the largest upload (a 50 MB courseware file) at about
+ * 3.5 Mbit/s; every other body is a few kilobytes. Checked every `checkIntervalMs`.
+ */
+export type HttpTimeouts = { headersMs: number; requestMs: number; checkIntervalMs: number };
+
+export const httpTimeouts: HttpTimeouts = { headersMs: 10_000, requestMs: 120_000, checkIntervalMs: 2_000 };
 
 /** `server` is there for what is not a request: WebSocket upgrades (the P2P tracker at /tracker). */
 export type HttpServer = { port: number; server: Server; close(): Promise<void> };
@@ -58,7 +70,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
 
   const { fastPath } = options;
-  const server = createServer(fastPath ? (request, response) => fastPath(request, response) || void app(request, response) : app);
+  const timeouts = { ...httpTimeouts, ...options.timeouts };
+  const serverOptions = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkIntervalMs };
+  const server = createServer(serverOptions, fastPath ? (request, response) => fastPath(request, response) || void app(request, response) : app);
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, options.port, options.host, 'http.port');
   options.log.info('http listening', { host: options.host, port });

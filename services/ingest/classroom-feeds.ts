@@ -68,6 +68,9 @@ export function createClassroomFeeds(classroomId: string, options: ClassroomFeed
       if (emptied) return `classroom ${classroomId}'s encoders have just left; publish again`;
       if (feeds.has(kind)) return `classroom ${classroomId} is already publishing on its ${kind} key`;
       const feed: ClassroomFeed = { kind, publisher, source: createSourceFeed(publisher), meter: meterEncoder(publisher, classroomId), closed: false };
+      // An encoder joining a classroom already pushing stands by: what it sent before it carries the
+      // lesson is not the lesson, so it keeps no backlog (source-feed.ts).
+      if (feeds.size > 0) feed.source.dropBacklog();
       feeds.set(kind, feed);
       publisher.onClose(() => {
         feed.closed = true;

@@ -34,6 +34,8 @@ export type RenditionsOptions = {
   stallSeconds: number;
   /** A new run number of the lesson for each process (lessons.ts beginRun). */
   beginRun(): number;
+  /** A rendition's ffmpeg died or froze and is started again (the lesson's restarts metric). */
+  onRestart(): void;
   log: Logger;
 };
 
@@ -70,6 +72,8 @@ type RunningRendition = {
   cpuSeconds: number;
   lastMovedAt: number;
   frozen: boolean;
+  /** Its lag at the last few checks, oldest first: falling means it is catching up. */
+  lags: number[];
 };
 
 /** A rendition whose ffmpeg fails more often than this in a minute is shed (for the longest back-off) rather than restarted. */
@@ -77,6 +81,8 @@ const maxRestartsPerMinute = 5;
 /** Renditions yield the CPU to the source copy and the node process. */
 const renditionNiceness = 10;
 const checkMs = 1000;
+/** Checks over which a rendition's lag must have fallen for it to count as catching up. */
+const lagChecksKept = 4;
 
 export function createLessonRenditions(options: RenditionsOptions): LessonRenditions {
   const { log, packager, ladder } = options;
@@ -116,6 +122,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       cpuSeconds: 0,
       lastMovedAt: Date.now(),
       frozen: false,
+      lags: [],
     };
     running.set(rendition.name, entry);
     const startedAt = feed!.anchor.wallMs + (attachment.fromFlvMs - feed!.anchor.flvMs);
@@ -152,6 +159,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
         running.delete(rendition.name);
         if (entry.frozen) runLog.error('rendition ffmpeg frozen: killed and started again', { stderr: exit.stderrTail });
         else if (!exit.expected) runLog.error('rendition ffmpeg exited', { error: exit.error, stderr: exit.stderrTail });
+        if (!exit.expected) options.onRestart();
         if (!exit.expected && wanted(rendition.name) && tooManyRestarts(rendition.name)) {
           runLog.error('rendition ffmpeg keeps failing: shed for now', { backoffSeconds: policy.maxBackoffSeconds });
           shed.set(rendition.name, { until: Date.now() + policy.maxBackoffSeconds * 1000, probeAt: Date.now() + 2 * policy.maxBackoffSeconds * 1000 });
@@ -187,8 +195,10 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     for (const [index, rendition] of ladder.entries()) {
       let from: string | undefined;
       if (running.has(rendition.name)) from = undefined;
-      // The top is the source itself until the source is found unfit to serve (then it is encoded).
-      else if (index === 0 && (!fitness || fitness.fit)) from = sourceRenditionName;
+      // The top is the source itself once the source is found fit to serve; until it is judged the
+      // top waits (a first long segment would fix a long target duration for the whole lesson).
+      else if (index === 0 && fitness?.fit) from = sourceRenditionName;
+      else if (index === 0 && !fitness) from = undefined;
       else from = ladder.slice(index + 1).find((lower) => running.has(lower.name))?.name ?? sourceRenditionName;
       if (links.has(rendition.name) && links.get(rendition.name) === from) continue;
       links.set(rendition.name, from);
@@ -219,6 +229,10 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
         fitness = judgeSource(first, ladder[0]!, options.segmentSeconds);
         if (fitness.fit) log.info('source fit to serve: the top rendition is the source as sent', { rendition: ladder[0]!.name });
         else log.warn('source not fit to serve as it is: the top rendition is encoded too', { reason: fitness.reason, advice: fitness.advice });
+        // An encoded top starts where the run did (the feed kept it all until now), so it misses
+        // nothing; it is behind at first and catches up (never taken for a node short of CPU).
+        reconcile('backlog');
+        feed.source.dropBacklog();
       }
     }
     for (const entry of running.values()) {
@@ -235,12 +249,17 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     const decision = decideShedding(
       {
         encoded: encoded(),
-        running: [...running.values()].map((entry) => ({
-          name: entry.name,
-          lagSeconds: lagOf(entry),
-          draining: entry.endMs !== undefined,
-          stalled: now - entry.lastMovedAt > stalledSeconds * 1000,
-        })),
+        running: [...running.values()].map((entry) => {
+          const lagSeconds = lagOf(entry);
+          entry.lags = [...entry.lags, lagSeconds].slice(-lagChecksKept);
+          return {
+            name: entry.name,
+            lagSeconds,
+            draining: entry.endMs !== undefined,
+            stalled: now - entry.lastMovedAt > stalledSeconds * 1000,
+            catchingUp: entry.lags.length === lagChecksKept && lagSeconds < entry.lags[0]!,
+          };
+        }),
         shed,
         lastChangeAt,
         nodeIdle: nodeIdleShare(),

@@ -24,7 +24,11 @@ export type Lesson = {
   state: LessonState;
   startedAt: number;
   endedAt?: number;
-  /** Encoder runs so far; each reconnect or transcoder restart starts a new one. */
+  /** Wall-clock time the first media this node carried for the lesson arrived (its first keyframe): its recording starts there. */
+  mediaStartedAt?: number;
+  /** Encoder runs after the first (reconnects, switches) and rendition ffmpegs started again after dying or freezing. */
+  restarts: number;
+  /** Run numbers taken so far: every ffmpeg of the lesson (source copy or rendition) takes its own. */
   runs: number;
   /** Run numbers taken before this node carried the lesson (a takeover: takeover-numbering.ts); 0 otherwise. */
   runsBefore: number;
@@ -159,6 +163,7 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
       runsBefore: plan.takeover?.runsBefore ?? 0,
       ...(plan.takeover ? { firstSequence: plan.takeover.firstSequence } : {}),
       ...start,
+      restarts: 0,
       idle: Promise.resolve(),
       catalogWrites: Promise.resolve(),
     };

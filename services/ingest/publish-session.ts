@@ -173,6 +173,7 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
     audioKbps: config.transcode.audioBitrateKbps,
     stallSeconds: config.ingest.transcoderStallSeconds,
     beginRun: () => context.lessons.beginRun(lesson),
+    onRestart: () => void lesson.restarts++,
     log,
   });
   return lesson.packager;
@@ -239,15 +240,21 @@ async function carryWhileFed(
     }
     const source = feed.ready;
     const packager = await preparePackaging(lesson, source, context, log);
-    const run = context.lessons.beginRun(lesson);
     const runStartedAt = Date.now();
     // Attached before anything is awaited, so the copy starts where the renditions do; the first run
     // takes what the encoder sent while the lesson was opened too (source-feed.ts's backlog).
     const input = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
-    const attachment = feed.source.attach(input, 'backlog');
+    // Only the session's first run: a backup encoder standing by has no backlog to give (classroom-feeds.ts).
+    const from = started ? 'gop' : 'backlog';
+    const attachment = feed.source.attach(input, from);
     const anchor = { wallMs: attachment.fromWallMs, flvMs: attachment.fromFlvMs };
-    lesson.renditions!.attach(feed.source, anchor, 'backlog');
-    feed.source.dropBacklog();
+    // Before beginRun, which tells the catalog the lesson is live and opens its recording from here.
+    lesson.mediaStartedAt ??= anchor.wallMs;
+    const run = context.lessons.beginRun(lesson);
+    if (started) lesson.restarts++;
+    // The renditions drop the feed's backlog once they have judged the source (lesson-renditions.ts).
+    lesson.renditions!.attach(feed.source, anchor, from);
+    for (const other of feeds.list()) if (other !== feed) other.source.dropBacklog();
     await packager.startRun(run, { track: sourceRenditionName, startedAt: anchor.wallMs });
     const copy = startFfmpeg(
       buildCopyArgs({
@@ -284,6 +291,8 @@ async function carryWhileFed(
     started = true;
 
     const progress = watchProgress(copy, () => (feed.source.lastTimestamp() - anchor.flvMs) / 1000);
+    /** The school hears once per run whether its stream can be served as sent, and what to change if not. */
+    let adviceTold = false;
     const ended = await superviseRun(copy, (): RunEnd['next'] | 'frozen' | undefined => {
       const now = Date.now();
       const diskProblem = diskProblemOf(context.disk, packager);
@@ -303,6 +312,11 @@ async function carryWhileFed(
       const choice = switchFrom(feeds.health(now, policy), feed.kind, now, policy);
       if (choice) return choice;
       if (feed.closed) return 'gone';
+      const fitness = lesson.renditions!.fitness();
+      if (fitness && !adviceTold) {
+        adviceTold = true;
+        encoder.update({ advice: fitness.fit ? null : fitness.advice });
+      }
       if (isFrozen(progress.now(), now, frozenSeconds)) return 'frozen';
       return undefined;
     });

@@ -12,6 +12,9 @@
 // mirrored below (its 3-byte chunk stream id formula, extended timestamps on type 3 chunks, a clock
 // past 2^32 skipping the message).
 //
+// It also refuses the RTMP play command, which node-media-server would answer with a broadcast's
+// FLV to anyone who names its stream key; Classcast serves viewers over HLS only.
+//
 // The guard walks every byte with the same state machine and, before the byte at which
 // node-media-server would reserve a message buffer, forwards everything before it, so that any
 // publish command earlier in the same read has been handled (and `isPublisher` is current) when the
@@ -44,8 +47,13 @@ const typeSetChunkSize = 1;
 const mediaTypes = new Set([8, 9, 15, 18]); // audio, video, AMF3 data, AMF0 data
 const typeAudio = 8;
 const typeVideo = 9;
-/** Payload bytes kept from the start of a message: a Set Chunk Size value, a video tag's header. */
-const headBytes = 5;
+const typeAmf3Command = 17;
+const typeAmf0Command = 20;
+/**
+ * Payload bytes kept from the start of a message: a Set Chunk Size value, a video tag's header, a
+ * command's name up to 'play' (a type 17 marker byte, an AMF0 long string's 5-byte header, 4 letters).
+ */
+const headBytes = 10;
 
 type ChunkStream = {
   format: number;
@@ -188,6 +196,8 @@ export function createChunkGuard(limits: ChunkGuardLimits): ChunkGuard {
   }
 
   function judgeMessageEnd(stream: ChunkStream): RtmpRefusalReason | null {
+    // Judged before its last byte reaches node-media-server, which acts on whole messages only.
+    if ((stream.type === typeAmf0Command || stream.type === typeAmf3Command) && isPlayCommand(stream.head, stream.length, stream.type)) return 'play-refused';
     if (stream.type === typeSetChunkSize) {
       const size = stream.head.readUInt32BE(0);
       if (size === 0 || size > maxChunkSize) return 'bad-chunk-size';
@@ -240,4 +250,20 @@ function isKeyframe(head: Buffer, length: number): boolean {
     return (fourCc === 'av01' || fourCc === 'vp09' || fourCc === 'hvc1') && (packetType === 1 || packetType === 3);
   }
   return (head[0]! & 0x0f) === 7 && head[1] !== 0;
+}
+
+/**
+ * Whether node-media-server would read this command message as 'play': its name is the first AMF0
+ * value (after one marker byte in a type 17 message), a string, XML document or long string, whose
+ * text node-media-server cuts at the end of the message when its length says more.
+ */
+function isPlayCommand(head: Buffer, length: number, type: number): boolean {
+  const offset = type === typeAmf3Command ? 1 : 0;
+  const marker = head[offset];
+  if (marker !== 0x02 && marker !== 0x0f && marker !== 0x0c) return false;
+  const start = offset + (marker === 0x0c ? 5 : 3);
+  if (length < start) return false; // node-media-server fails to read the name: 'malformed'
+  const declared = marker === 0x0c ? head.readUInt32BE(offset + 1) : head.readUInt16BE(offset + 1);
+  const end = Math.min(start + declared, length);
+  return end - start === 4 && head.toString('latin1', start, end) === 'play';
 }

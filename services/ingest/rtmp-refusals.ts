@@ -3,10 +3,14 @@
 // a handle on the server (rtmpRefusalTotals).
 
 export const rtmpRefusalReasons = [
-  /** A new connection while the node already holds maxConnections. */
+  /** A new connection while the node already holds maxConnections, none of them pending (rtmp-admission.ts). */
   'node-connections',
   /** A new connection while its address already holds maxConnectionsPerIp. */
   'ip-connections',
+  /** A new connection while its address already holds maxHandshakesPerIp connections that have not published. */
+  'ip-handshakes',
+  /** A connection that had not published yet, closed to make room for a new one on a full node. */
+  'handshake-evicted',
   /** A publish while the node already carries maxPublishers. */
   'node-publishers',
   /** A publish while its address already carries maxPublishersPerIp. */
@@ -15,8 +19,10 @@ export const rtmpRefusalReasons = [
   'publish-refused',
   /** A publish for a classroom the catalog assigns to another ingest node that is up (classroom-assignment.ts). */
   'assigned-elsewhere',
-  /** Not publishing or playing within handshakeTimeoutSeconds of connecting. */
+  /** Not publishing within handshakeTimeoutSeconds of connecting. */
   'handshake-timeout',
+  /** An RTMP play command: nothing in Classcast plays over RTMP (viewers watch HLS), so none is served. */
+  'play-refused',
   /** Nothing received for idleTimeoutSeconds. */
   'idle-timeout',
   /** The first byte was not RTMP version 3. */

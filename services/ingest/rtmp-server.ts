@@ -2,9 +2,10 @@
 // not node-media-server's process.exit), silences its forced debug logging, decides who may
 // publish, and hands each accepted publisher to Classcast as a stream of FLV tags. Owning the socket
 // also lets it meet hostile clients before node-media-server sees a byte: connection and publisher
-// caps, handshake and idle timeouts, a chunk-level guard on message sizes (rtmp-chunk-guard.ts), and
-// a catch around node-media-server's parser so one bad client never takes the process down. Nothing
-// else in Classcast imports node-media-server.
+// caps that keep room for encoders however many half-open connections arrive (rtmp-admission.ts),
+// handshake and idle timeouts, a chunk-level guard on message sizes that also refuses RTMP play
+// (rtmp-chunk-guard.ts), and a catch around node-media-server's parser so one bad client never takes
+// the process down. Nothing else in Classcast imports node-media-server.
 import { createServer, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import Context from 'node-media-server/src/core/context.js';
@@ -13,7 +14,7 @@ import NodeRtmpServer from 'node-media-server/src/server/rtmp_server.js';
 import type { NmsSession, NmsSubscriber } from 'node-media-server/src/session/rtmp_session.js';
 import { listen } from '../core/port-check.ts';
 import type { Logger } from '../core/log.ts';
-import { clientAddress, createRtmpAdmission } from './rtmp-admission.ts';
+import { clientAddress, createRtmpAdmission, type AdmittedConnection } from './rtmp-admission.ts';
 import { createChunkGuard } from './rtmp-chunk-guard.ts';
 import { defaultRtmpLimits, type RtmpLimits } from './rtmp-limits.ts';
 import { createRefusalCounter, type RtmpRefusalCounts, type RtmpRefusalReason } from './rtmp-refusals.ts';
@@ -48,14 +49,16 @@ export type RtmpServer = {
   port: number;
   /** Connections refused or closed for hostile or broken input, by reason, since start. */
   refusals(): RtmpRefusalCounts;
-  /** Open connections and accepted publishers now. */
-  load(): { connections: number; publishers: number };
+  /** Open connections, those of them not publishing yet, and accepted publishers now. */
+  load(): { connections: number; pending: number; publishers: number };
   close(): Promise<void>;
 };
 
 /** What the adapter knows of one admitted socket. */
 type Connection = {
   address: string;
+  /** Its hold on the connection caps: pending until its publish is accepted. */
+  admitted: AdmittedConnection;
   /** Holds a publisher slot (taken at prePublish, given back when the socket closes). */
   publishSlot: boolean;
   /** An accepted publisher: may send media, up to maxMessageBytes a message. */
@@ -83,16 +86,25 @@ export async function startRtmpServer(options: RtmpServerOptions): Promise<RtmpS
     socket.destroy();
   };
 
+  // Nothing in Classcast plays over RTMP (viewers watch HLS at /live/<lesson>/...), and a play names
+  // a stream key, so every attempt is refused and logged with who made it.
+  const refusePlay = (socket: Socket) => {
+    if (socket.destroyed) return;
+    log.warn('rtmp play refused', { remoteAddress: socket.remoteAddress, reason: 'RTMP play is not served; watch the lesson over HLS (/live/<lesson>/master.m3u8)' });
+    closeFor(socket, 'play-refused');
+  };
+
   const server = createServer((socket) => {
+    socket.on('error', () => {}); // A reset from a refused or evicted client is expected, not a fault.
     const address = clientAddress(socket.remoteAddress);
-    const overCap = admission.connect(address);
-    if (overCap) {
-      socket.on('error', () => {}); // A reset from a refused client is expected, not a fault.
-      closeFor(socket, overCap);
+    const verdict = admission.connect(address, () => closeFor(socket, 'handshake-evicted'));
+    if ('refused' in verdict) {
+      closeFor(socket, verdict.refused);
       return;
     }
     const connection: Connection = {
       address,
+      admitted: verdict.admitted,
       publishSlot: false,
       publisher: false,
       handshakeTimer: setTimeout(() => closeFor(socket, 'handshake-timeout'), limits.handshakeTimeoutSeconds * 1000).unref(),
@@ -103,7 +115,7 @@ export async function startRtmpServer(options: RtmpServerOptions): Promise<RtmpS
       clearTimeout(connection.handshakeTimer);
       clearTimeout(connection.idleTimer);
       connections.delete(socket);
-      admission.disconnect(address);
+      connection.admitted.release();
       if (connection.publishSlot) admission.unpublish(address);
     });
 
@@ -131,7 +143,8 @@ export async function startRtmpServer(options: RtmpServerOptions): Promise<RtmpS
     socket.on('data', (data: Buffer) => {
       connection.idleTimer.refresh();
       const refusal = guard.scan(data, { forward, isPublisher: () => connection.publisher });
-      if (refusal) closeFor(socket, refusal);
+      if (refusal === 'play-refused') refusePlay(socket);
+      else if (refusal) closeFor(socket, refusal);
     });
   });
 
@@ -161,17 +174,18 @@ export async function startRtmpServer(options: RtmpServerOptions): Promise<RtmpS
       return;
     }
     connection.publisher = true;
+    connection.admitted.established();
     clearTimeout(connection.handshakeTimer);
     options.onPublish(publisherFor(session, log));
   };
-  // An RTMP player is past its handshake too; it keeps sending acknowledgements, so idling still applies.
-  const onPostPlay = (session: NmsSession) => {
-    const connection = connections.get(session.socket);
-    if (connection) clearTimeout(connection.handshakeTimer);
+  // The chunk guard refuses play commands before node-media-server reads them; this catches any it
+  // would read that the guard does not recognise, before a byte of media is sent.
+  const onPrePlay = (session: NmsSession) => {
+    if (connections.has(session.socket)) refusePlay(session.socket);
   };
   Context.eventEmitter.on('prePublish', onPrePublish);
   Context.eventEmitter.on('postPublish', onPostPublish);
-  Context.eventEmitter.on('postPlay', onPostPlay);
+  Context.eventEmitter.on('prePlay', onPrePlay);
 
   let port: number;
   try {
@@ -179,7 +193,7 @@ export async function startRtmpServer(options: RtmpServerOptions): Promise<RtmpS
   } catch (error) {
     Context.eventEmitter.off('prePublish', onPrePublish);
     Context.eventEmitter.off('postPublish', onPostPublish);
-    Context.eventEmitter.off('postPlay', onPostPlay);
+    Context.eventEmitter.off('prePlay', onPrePlay);
     throw error;
   }
   log.info('rtmp listening', { host: options.host, port, ...limits });
@@ -191,7 +205,7 @@ export async function startRtmpServer(options: RtmpServerOptions): Promise<RtmpS
     close: async () => {
       Context.eventEmitter.off('prePublish', onPrePublish);
       Context.eventEmitter.off('postPublish', onPostPublish);
-      Context.eventEmitter.off('postPlay', onPostPlay);
+      Context.eventEmitter.off('prePlay', onPrePlay);
       for (const socket of connections.keys()) socket.destroy();
       await new Promise<void>((done) => server.close(() => done()));
     },

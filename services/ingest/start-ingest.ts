@@ -2,6 +2,7 @@
 // directory. Stream keys and lessons come from the catalog. Composes the parts; the behaviour lives
 // in the files it imports.
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../core/config/schema.ts';
 import { findMediaTool } from '../core/ffmpeg-binary.ts';
 import type { Logger } from '../core/log.ts';
@@ -13,7 +14,7 @@ import { abandonLesson, endLessonHere, markLive, markTakenOver } from '../catalo
 import { finishRecordings, openDefaultRecording } from '../catalog/ingest/recording-lifecycle.ts';
 import { createClassroomFeeds, type ClassroomFeeds } from './classroom-feeds.ts';
 import { startDiskGuard, type DiskGuardOptions, type DiskState } from './disk-guard.ts';
-import { createLessonRegistry, type LessonRegistry } from './lessons.ts';
+import { createLessonRegistry, type Lesson, type LessonRegistry } from './lessons.ts';
 import { continueOrphanedLessons } from './orphaned-lessons.ts';
 import { runPublishSession } from './publish-session.ts';
 import { createRefusalCounter } from './rtmp-refusals.ts';
@@ -56,7 +57,7 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
       live: async (lesson) => {
         // A lesson taken over from a node that went down has runs numbered before this node's.
         await (lesson.runsBefore > 0 ? markTakenOver(db, lesson.id, node) : markLive(db, lesson.id, node));
-        await openDefaultRecording(db, lesson.id);
+        await openDefaultRecording(db, lesson.id, lesson.mediaStartedAt === undefined ? undefined : new Date(lesson.mediaStartedAt));
       },
       ended: async (lesson) => {
         // Another node may have continued it while this one was taken for down: then it goes on there.
@@ -150,7 +151,35 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
       disk.close();
       await rtmp.close();
       await Promise.all(sessions);
-      await lessons.endAll();
+      await leaveLessons(lessons, log);
     },
   };
+}
+
+/**
+ * Shutdown (a restart, or the node going away) leaves the lessons this node carries live, as a
+ * crash would: their playlists get no #EXT-X-ENDLIST, their sessions and recordings stay open, so
+ * the next start adopts them (orphaned-lessons.ts) and their classrooms continue them within the
+ * grace period; a node that does not come back has them ended by the node its classrooms move to
+ * (takeOverLesson). Every lesson's encoder is gone by now, so each waits in its grace period:
+ * resume() stops that timer (the lesson is not continued: the process is stopping) and its packager
+ * stops watching. A lesson whose grace period ran out just before finishes ending, replays and all.
+ */
+async function leaveLessons(lessons: LessonRegistry, log: Logger): Promise<void> {
+  // Every rendition first writes what it holds (a slow one's backlog is part of the lesson).
+  await Promise.all(lessons.list().map((lesson) => lesson.renditions?.settled()));
+  const left = new Set<Lesson>();
+  for (const lesson of lessons.list()) {
+    if (lesson.state !== 'reconnecting') continue;
+    const waiting = lessons.resume(lesson.classroomId);
+    if (!waiting) continue;
+    waiting.packager?.close();
+    left.add(waiting);
+    log.info('lesson left live for the next start of this node', { lesson: waiting.id, classroom: waiting.classroomId });
+  }
+  // Ends already under way: the registry marks each ended once its playlists are complete, and
+  // queues its catalog write (the replays) at the same moment.
+  const ending = lessons.list().filter((lesson) => lesson.state !== 'ended' && !left.has(lesson));
+  while (ending.some((lesson) => lesson.state !== 'ended')) await sleep(50);
+  await Promise.all(lessons.list().map((lesson) => lesson.catalogWrites));
 }

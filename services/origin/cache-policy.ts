@@ -1,6 +1,11 @@
 // Cache-Control and Content-Type for everything under /live and /vod, chosen so any HTTP cache or
 // CDN can stand in for a relay: segments never change, live playlists (the sliding window and the
 // time-shift list) change every segment, a replay never changes, misses are retried quickly.
+// A protected lesson's files (those that need a playback token) are `private`: a generic shared
+// cache (a CDN, a proxy) would hand them to anyone, so only a tier that checks tokens itself keeps
+// them (our relays cache them by kind, whatever this says: services/relay/object-store.ts).
+import type { NextFunction, Request, Response } from 'express';
+import { protectedHeader } from './playback-guard.ts';
 
 export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment';
 
@@ -48,3 +53,24 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
 export const replayCacheControl = 'public, max-age=31536000, immutable';
 
 export const notFoundCacheControl = 'public, max-age=1';
+
+/** The same freshness, for a protected lesson's file: no shared cache may keep it. */
+export function privateCacheControl(cacheControl: string): string {
+  return cacheControl.replace(/^public\b/, 'private');
+}
+
+/**
+ * Middleware for the /live and /vod routes: a response marked protected (X-Classcast-Protected)
+ * goes out with its Cache-Control made private, whichever route set it, just before the headers
+ * are written.
+ */
+export function privateWhenProtected(request: Request, response: Response, next: NextFunction): void {
+  if (!request.path.startsWith('/live/') && !request.path.startsWith('/vod/')) return next();
+  const writeHead = response.writeHead;
+  response.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
+    const cacheControl = this.getHeader('cache-control');
+    if (this.getHeader(protectedHeader) === '1' && typeof cacheControl === 'string') this.setHeader('Cache-Control', privateCacheControl(cacheControl));
+    return writeHead.apply(this, args);
+  } as Response['writeHead'];
+  next();
+}

@@ -5,6 +5,20 @@ import { Router, type Request, type Response } from 'express';
 import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from './cache-policy.ts';
 import { isMediaRequestError, parseMediaRequest, type MediaRequest, type MediaSpace } from './media-request.ts';
+import { tokenHeader } from './playback-guard.ts';
+
+/**
+ * The answer to a CORS preflight (OPTIONS with Access-Control-Request-*): a player on another
+ * origin that sends a header outside the CORS safelist (Range, or the playback token as a header
+ * instead of `?token=`) asks first, and without these its GET is never sent. Max-Age spares a
+ * preflight per segment: browsers cap it (Chromium at 2 hours), so asking for longer gains nothing.
+ */
+export const preflightHeaders: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+  'Access-Control-Allow-Headers': `Range, ${tokenHeader}`,
+  'Access-Control-Max-Age': '7200',
+};
 
 export type MediaHandler = (request: Request, response: Response, media: MediaRequest) => void | Promise<void>;
 
@@ -27,6 +41,11 @@ export function mediaRoutes(handle: MediaHandler, onRequest: () => void = () => 
     return handle(request, response, media);
   };
   for (const space of spaces) {
+    // Any path of the two shapes, refused ones too: the GET that follows gets the refusal, readable.
+    router.options([`/${space}/:id/:file`, `/${space}/:id/:rendition/:file`], (_request, response) => {
+      onRequest();
+      response.status(204).set(preflightHeaders).end();
+    });
     router.get(`/${space}/:id/:file`, (request, response) => route(request, response, [request.params.id, request.params.file], space));
     router.get(`/${space}/:id/:rendition/:file`, (request, response) =>
       route(request, response, [request.params.id, request.params.rendition, request.params.file], space),

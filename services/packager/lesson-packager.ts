@@ -288,14 +288,18 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       const own = rung === 0 ? track.segments : track.segments.filter((segment) => segment.initUri.endsWith(`-${track.rendition.name}.mp4`));
       const needed = advertisedBandwidth({ rateControl: track.rendition, audioKbps: options.hasAudio ? options.audioKbps : 0, segmentSeconds: options.segmentSeconds, segments: own });
       const advertised = track.advertised;
-      if (!advertised || needed.bandwidth > advertised.bandwidth || needed.averageBandwidth > advertised.averageBandwidth) {
-        // Room above what was needed, so a master is not rewritten for every slightly bigger segment.
-        track.advertised = { bandwidth: Math.round(needed.bandwidth * 1.1), averageBandwidth: Math.round(needed.averageBandwidth * 1.1) };
+      if (!advertised) track.advertised = needed;
+      else if (needed.bandwidth > advertised.bandwidth || needed.averageBandwidth > advertised.averageBandwidth) {
+        // A segment needed more than the master says: room above it, so the master is not rewritten
+        // for every slightly bigger segment (each rewrite splits the P2P swarms: swarm-hashes.ts).
+        track.advertised = {
+          bandwidth: Math.max(advertised.bandwidth, Math.round(needed.bandwidth * 1.1)),
+          averageBandwidth: Math.max(advertised.averageBandwidth, Math.round(needed.averageBandwidth * 1.1)),
+        };
       }
     }
     const variants = (playlistName: string) =>
       ladder.map(({ rendition, codecs, advertised }) => ({
-        name: rendition.name,
         width: rendition.width,
         height: rendition.height,
         fps: rendition.fps,

@@ -1,6 +1,7 @@
 // Writes the lesson's master (multivariant) playlist: one variant per rendition, best first.
+// Only attributes RFC 8216 defines for EXT-X-STREAM-INF (§4.3.4.2): NAME belongs to EXT-X-MEDIA,
+// and players label a variant from its RESOLUTION (player/src/quality-labels.ts: "720p").
 export type VariantEntry = {
-  name: string;
   width: number;
   height: number;
   fps: number;
@@ -18,7 +19,7 @@ export function writeMasterPlaylist(variants: readonly VariantEntry[]): string {
   for (const variant of ordered) {
     lines.push(
       `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(variant.bandwidth)},AVERAGE-BANDWIDTH=${Math.round(variant.averageBandwidth)},` +
-        `RESOLUTION=${variant.width}x${variant.height},FRAME-RATE=${variant.fps.toFixed(3)},CODECS="${variant.codecs}",NAME="${variant.name}"`,
+        `RESOLUTION=${variant.width}x${variant.height},FRAME-RATE=${variant.fps.toFixed(3)},CODECS="${variant.codecs}"`,
       variant.uri,
     );
   }

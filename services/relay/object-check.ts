@@ -6,6 +6,36 @@ import { parsePlaylist } from '../core/parse-playlist.ts';
 
 export type CheckResult = { ok: true; mediaSequence?: number } | { ok: false; reason: string };
 
+/**
+ * The largest object of each kind the relay takes from upstream (config `relay.maxPlaylistKb`,
+ * `maxInitKb`, `maxSegmentMb`). The relay holds an object in memory until it is complete, so
+ * without a bound a broken or hostile upstream sending a valid box header and then gigabytes fills
+ * the relay's memory and its disk cache. Playlists include the time-shift list and the hash lists,
+ * which grow with the lesson: a four-hour lesson in 1 s segments stays well under 4 MiB.
+ */
+export type ObjectSizeLimits = { playlistBytes: number; initBytes: number; segmentBytes: number };
+
+export const defaultObjectSizeLimits: ObjectSizeLimits = { playlistBytes: 4 * 1024 ** 2, initBytes: 1024 ** 2, segmentBytes: 64 * 1024 ** 2 };
+
+export function maxBytesFor(kind: MediaFileKind, limits: ObjectSizeLimits): number {
+  switch (kind) {
+    case 'init':
+      return limits.initBytes;
+    case 'segment':
+      return limits.segmentBytes;
+    case 'master':
+    case 'media-playlist':
+    case 'hash-list':
+      return limits.playlistBytes;
+  }
+}
+
+/** Refuses a size over the bound: the declared Content-Length before any byte, or the bytes so far. */
+export function checkSize(kind: MediaFileKind, bytes: number, limits: ObjectSizeLimits): CheckResult {
+  const max = maxBytesFor(kind, limits);
+  return bytes > max ? { ok: false, reason: `${kind} larger than the relay's bound of ${max} bytes (${bytes} bytes)` } : { ok: true };
+}
+
 /** ISO BMFF box types a CMAF init or media segment may start with. */
 const firstBoxes = new Set(['ftyp', 'styp', 'moof', 'sidx', 'prft', 'emsg']);
 

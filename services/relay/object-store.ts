@@ -1,16 +1,17 @@
 // Where the relay gets an object from: memory, then disk, then one shared upstream fetch. Objects
-// are checked before they are cached or passed on; a playlist that fails its check (or cannot be
-// fetched) is answered with the last good copy, so viewers keep what they had.
+// are checked before they are cached or passed on, and bounded in size by kind (an object over its
+// bound is cut off, refused and never cached: object-check.ts); a playlist that fails its check (or
+// cannot be fetched) is answered with the last good copy, so viewers keep what they had.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../core/log.ts';
-import { contentTypeFor, type MediaFileKind } from '../origin/cache-policy.ts';
+import { contentTypeFor, privateCacheControl, type MediaFileKind } from '../origin/cache-policy.ts';
 import type { DiskCache } from './disk-cache.ts';
 import { createFlight, type Flight } from './flight.ts';
 import { createLessonUpstreams } from './lesson-upstreams.ts';
-import { checkObject } from './object-check.ts';
+import { checkObject, checkSize, defaultObjectSizeLimits, type ObjectSizeLimits } from './object-check.ts';
 import type { RelayStats } from './relay-stats.ts';
-import { fetchFromUpstreams, ObjectRejectedError, type FetchLimits, type UpstreamHeaders } from './upstream-fetch.ts';
+import { fetchFromUpstreams, ObjectRejectedError, ObjectTooLargeError, type FetchLimits, type UpstreamHeaders } from './upstream-fetch.ts';
 import type { Upstreams } from './upstreams.ts';
 
 /** `etag` is computed once when the object is stored: hashing a segment per response was most of the relay's CPU. */
@@ -40,6 +41,8 @@ export type ObjectStoreOptions = {
   stats: RelayStats;
   log: Logger;
   upstreamHeaders?: (path: string) => Record<string, string>;
+  /** The largest object of each kind taken from upstream; bigger ones are cut off, refused and not cached. */
+  sizeLimits?: ObjectSizeLimits;
 };
 
 /**
@@ -55,6 +58,7 @@ const streamedKinds = new Set<MediaFileKind>(['segment', 'init']);
 
 export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
   const { stats, log } = options;
+  const sizeLimits = options.sizeLimits ?? defaultObjectSizeLimits;
   const memory = new LRUCache<string, CachedObject>({ maxSize: options.memoryBytes, sizeCalculation: (entry) => Math.max(1, entry.body.length) });
   const flights = new Map<string, Flight>();
   const lastMediaSequence = new Map<string, number>();
@@ -68,13 +72,23 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     let headers: UpstreamHeaders | undefined;
     let held: Buffer[] = [];
     let checked = false;
+    // Bytes of the object so far, across a cut body continued from another upstream.
+    let size = 0;
+    const bound = (bytes: number) => {
+      const verdict = checkSize(kind, bytes, sizeLimits);
+      if (!verdict.ok) throw new ObjectTooLargeError(verdict.reason);
+    };
     const sink = {
       onHeaders(value: UpstreamHeaders) {
+        if (value.contentLength !== undefined) bound(value.contentLength);
         headers = value;
         held = [];
         checked = false;
+        size = 0;
       },
       onChunk(chunk: Buffer) {
+        size += chunk.length;
+        bound(size);
         if (!streamed || checked) {
           if (streamed) flight.chunk(chunk);
           else held.push(chunk);
@@ -134,7 +148,10 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
       const body = await options.disk.get(diskKey(path, isProtected));
       if (!body) return undefined;
       const fromDisk = {
-        headers: { contentType: contentTypeFor(kind), cacheControl: immutableCacheControl, ...(isProtected ? { protected: true } : {}) },
+        // A protected lesson's object stays private downstream, as the origin sent it (cache-policy.ts).
+        headers: isProtected
+          ? { contentType: contentTypeFor(kind), cacheControl: privateCacheControl(immutableCacheControl), protected: true }
+          : { contentType: contentTypeFor(kind), cacheControl: immutableCacheControl },
         body,
         etag: etagOf(body),
         expiresAt: Number.POSITIVE_INFINITY,

@@ -13,11 +13,13 @@ export type RelayStats = {
   upstreamNotFound: number;
   /** Objects refused as broken (bad status, truncated, not a playlist, sequence going back). */
   rejected: number;
+  /** Objects refused for exceeding the size bound of their kind (their fetch is cut off). */
+  oversized: number;
   prefetched: number;
   /** Requests for a protected lesson's objects refused for want of a good playback token. */
   refused: number;
 };
 
 export function createRelayStats(): RelayStats {
-  return { requests: 0, hits: 0, misses: 0, joined: 0, bytesToViewers: 0, bytesFromUpstream: 0, upstreamRequests: 0, upstreamFailures: 0, upstreamNotFound: 0, rejected: 0, prefetched: 0, refused: 0 };
+  return { requests: 0, hits: 0, misses: 0, joined: 0, bytesToViewers: 0, bytesFromUpstream: 0, upstreamRequests: 0, upstreamFailures: 0, upstreamNotFound: 0, rejected: 0, oversized: 0, prefetched: 0, refused: 0 };
 }

@@ -46,6 +46,7 @@ export function startRelay(config: Config, log: Logger, playback: PlaybackSettin
     stats,
     log,
     upstreamHeaders: (path) => upstreamTokenHeader(guard, path),
+    sizeLimits: { playlistBytes: settings.maxPlaylistKb * 1024, initBytes: settings.maxInitKb * 1024, segmentBytes: settings.maxSegmentMb * 1024 * 1024 },
   });
   const prefetcher = createPrefetcher(store, { idleMs: settings.prefetchIdleSeconds * 1000, stats, log });
   log.info('relay ready', { upstreams: upstreams.states().map((state) => state.url), diskCacheObjects: disk.count() });

@@ -29,6 +29,14 @@ export class ObjectRejectedError extends Error {
 }
 
 /**
+ * Thrown by a sink that saw the object exceed the relay's size bound (object-check.ts): the fetch
+ * stops at once and no other upstream is asked, since the object is refused whoever sends it.
+ */
+export class ObjectTooLargeError extends Error {
+  override name = 'ObjectTooLargeError';
+}
+
+/**
  * `requestHeaders` go with every upstream request (the relay's own playback token); `carriers`
  * puts the upstream that carries the object's lesson first and learns from who answers.
  */
@@ -100,6 +108,12 @@ export async function fetchFromUpstreams(
       carriers?.answered(path, upstream.url, notFound.length > 0);
       return { status: 'ok', upstream: upstream.url };
     } catch (error) {
+      if (error instanceof ObjectTooLargeError) {
+        controller.abort(); // Stops the upstream sending the rest.
+        stats.oversized++;
+        log.warn('upstream object too large', { upstream: upstream.url, path, reason: error.message, receivedBytes: received });
+        throw error;
+      }
       // Nothing of a rejected object was passed on, so the next upstream starts it from the beginning.
       if (error instanceof ObjectRejectedError) received = 0;
       const reason = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? 'aborted') : (error as Error).message;

@@ -39,6 +39,7 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
       log: log.child({ part: 'dashboard' }),
       node: config.node.id,
       settings: config.alarms,
+      nodeDownSeconds: config.ingest.nodeDownSeconds,
       metrics: [
         { tier: 'ingest', url: () => `${loopback}:${role?.httpPort ?? 0}/metrics` },
         { tier: 'relay', url: () => `${loopback}:${relayPort}/metrics` },

@@ -13,6 +13,7 @@ import type { Database } from '../catalog/db/database.ts';
 import { alarmMetricsPath } from '../stats/alarm-metrics.ts';
 import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
 import { configuredTiers } from '../stats/dashboard-tiers.ts';
+import { playbackSettingsFrom } from '../core/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
 import { startRetentionSweeper, type RetentionSweeper } from '../catalog/recordings/retention-sweep.ts';
 
@@ -37,6 +38,7 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
       log: options.log.child({ part: 'dashboard' }),
       node: options.config.node.id,
       settings: options.config.alarms,
+      nodeDownSeconds: options.config.ingest.nodeDownSeconds,
       metrics: configuredTiers(options.config.dashboard),
       scrapeTimeoutMs: options.config.dashboard.scrapeTimeoutSeconds * 1000,
     });
@@ -54,7 +56,7 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
   // The configured relays win: a province names the city relays its viewers play through.
   const mediaUrls = options.config.web.mediaUrls;
   const mediaBase = mediaUrls.length > 0 ? () => mediaUrls : options.mediaBase;
-  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p)];
+  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets })];
 }
 
 /**

@@ -25,6 +25,7 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
     log: log.child({ part: 'dashboard' }),
     node: config.node.id,
     settings: config.alarms,
+    nodeDownSeconds: config.ingest.nodeDownSeconds,
     metrics: configuredTiers(config.dashboard),
     scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
   });

@@ -2,8 +2,8 @@
 // lesson list at /api/v1/ingest/lessons), stream keys and lessons from the catalog, the P2P
 // tracker at /tracker for viewers who play straight from the origin, /metrics, and the player
 // reports of those viewers at /api/v1/qoe. Its heartbeat in the catalog tells encoders and other
-// nodes it is up (services/catalog/ingest/node-heartbeat.ts).
-import type { Router } from 'express';
+// nodes it is up, and how loaded (services/catalog/ingest/node-heartbeat.ts, ingest/node-load.ts).
+import { Router as ExpressRouter, type Request, type Router } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
@@ -11,8 +11,10 @@ import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-se
 import type { Database } from '../catalog/db/database.ts';
 import { openDatabase } from '../catalog/db/open-database.ts';
 import { startNodeHeartbeat, type NodeHeartbeat } from '../catalog/ingest/node-heartbeat.ts';
+import { ingestLoad } from '../ingest/node-load.ts';
 import { startIngest, type Ingest } from '../ingest/start-ingest.ts';
 import { lessonsApi } from '../origin/lessons-api.ts';
+import { privateWhenProtected } from '../origin/cache-policy.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
 import { createPlaybackGuard } from '../origin/playback-guard.ts';
 import { vodRoutes } from '../origin/vod-routes.ts';
@@ -25,6 +27,10 @@ import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
 import { qoeService, type QoeOptions } from '../stats/qoe-routes.ts';
 import { registerTrackerMetrics } from '../stats/tracker-metrics.ts';
+import { lessonLabel } from '../stats/lesson-label.ts';
+import { createLessonFetchers, type LessonFetchers } from '../stats/lesson-fetchers.ts';
+import { readSessionToken } from '../catalog/auth/session-cookie.ts';
+import { findSessionAccount } from '../catalog/auth/sessions.ts';
 import type { RunningRole } from './running-role.ts';
 
 export type IngestRole = RunningRole & { ingest: Ingest; db: Database; tracker?: Tracker; httpPort: number };
@@ -64,12 +70,20 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   registerTrackerMetrics(metrics, () => tracker);
   const egress = createEgressMeter();
   registerOriginMetrics(metrics, egress.totals);
+  const fetchers = createLessonFetchers();
   const qoe = qoeService({
     register: metrics,
     node: config.node.id,
     log: log.child({ part: 'qoe' }),
     // Ended lessons the node still lists are replayed from here too.
     knownLesson: (id) => ingest.lessons.get(id) !== undefined,
+    playback,
+    lessonProtected: (id) => ingest.lessons.get(id)?.protected ?? false,
+    labelOf: (id) => {
+      const lesson = ingest.lessons.get(id);
+      return lesson ? lessonLabel(lesson) : id;
+    },
+    fetchers,
     db,
     ...(options.qoeLimits ? { limits: options.qoeLimits } : {}),
   });
@@ -79,7 +93,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(metrics), qoe.router, egress.router, liveRoutes(ingest.liveDir, lessonFor, guard), vodRoutes(ingest.vodDir, guard), lessonsApi(() => ingest.lessons.list()), ...(options.routers ?? [])],
+      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard), vodRoutes(ingest.vodDir, guard), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
       health: () => ({
         role: 'ingest',
         node: config.node.id,
@@ -103,7 +117,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
         rtmpUrl: withNodeId(config.ingest.rtmpUrl ?? `rtmp://127.0.0.1:${ingest.rtmpPort}/live`, config.node.id),
         httpUrl: withNodeId(config.ingest.httpUrl ?? `http://127.0.0.1:${http.port}`, config.node.id),
       },
-      { heartbeatSeconds: config.ingest.heartbeatSeconds, log },
+      { heartbeatSeconds: config.ingest.heartbeatSeconds, log, load: () => ingestLoad(() => ingest.lessons.list()) },
     );
   } catch (error) {
     await ingest.close();
@@ -140,4 +154,21 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
  */
 function withNodeId(url: string, nodeId: string): string {
   return url.replaceAll('{node}', nodeId);
+}
+
+/** In front of /live and /vod: who fetched each lesson (for the quality reports), and protected files leave `private` (cache-policy.ts). */
+function mediaRequests(fetchers: LessonFetchers): Router {
+  const router = ExpressRouter();
+  router.use((request, _response, next) => {
+    fetchers.note(request.originalUrl, request.socket.remoteAddress);
+    next();
+  });
+  router.use(privateWhenProtected);
+  return router;
+}
+
+/** Whether the request comes from an operator signed in to the catalog (who may see every lesson). */
+async function isOperator(db: Database, request: Request): Promise<boolean> {
+  const token = readSessionToken(request);
+  return token ? (await findSessionAccount(db, token))?.role === 'operator' : false;
 }

@@ -14,6 +14,8 @@ import { metricsRoute } from '../stats/metrics-route.ts';
 import { qoeService, type QoeOptions } from '../stats/qoe-routes.ts';
 import { registerRelayMetrics } from '../stats/relay-metrics.ts';
 import { registerTrackerMetrics } from '../stats/tracker-metrics.ts';
+import { protectedPlaceholder } from '../stats/lesson-label.ts';
+import { createLessonFetchers } from '../stats/lesson-fetchers.ts';
 import type { RunningRole } from './running-role.ts';
 
 export type RelayRole = RunningRole & { relay: Relay; tracker?: Tracker; httpPort: number };
@@ -36,6 +38,8 @@ export async function startRelayRole(config: Config, log: Logger, options: Relay
   const relay = startRelay(config, log, playback);
   // A lesson counts as viewed here for as long as the tracker keeps an idle peer, and a little more.
   const viewed = createViewedLessons(relay.store, 10 * 60 * 1000);
+  const fetchers = createLessonFetchers();
+  const viewedLesson = (id: string) => [...viewed.lessons()].find((lesson) => lesson.scope === 'live' && lesson.lessonId === id);
   let tracker: Tracker | undefined;
   const metrics = createMetricsRegistry('relay', config.node.id);
   registerRelayMetrics(metrics, relay);
@@ -45,7 +49,12 @@ export async function startRelayRole(config: Config, log: Logger, options: Relay
     node: config.node.id,
     log: log.child({ part: 'qoe' }),
     // The lessons viewers play through this relay; reports of any other would only add series.
-    knownLesson: (id) => [...viewed.lessons()].some((lesson) => lesson.lessonId === id),
+    knownLesson: (id) => viewedLesson(id) !== undefined,
+    playback,
+    lessonProtected: (id) => viewedLesson(id)?.protected ?? true,
+    // A relay knows a lesson's protection from its master playlist, not its classroom.
+    labelOf: (id) => (viewedLesson(id)?.protected === false ? id : protectedPlaceholder),
+    fetchers,
     ...(options.db ? { db: options.db } : {}),
     ...(options.qoeLimits ? { limits: options.qoeLimits } : {}),
   });
@@ -57,6 +66,7 @@ export async function startRelayRole(config: Config, log: Logger, options: Relay
     routers: [metricsRoute(metrics), qoe.router, relay.router],
     fastPath: (request, response) => {
       viewed.note(request.url);
+      fetchers.note(request.url, request.socket.remoteAddress);
       return relay.fastPath(request, response);
     },
     health: () => ({ role: 'relay', node: config.node.id, ...relay.health(), ...(tracker ? { tracker: tracker.stats() } : {}) }),

@@ -22,12 +22,12 @@ export function alarmMetrics(node: string, active: () => ActiveAlarm[]): Registr
   });
   new Gauge({
     name: 'classcast_lesson_without_encoder',
-    help: 'Lessons that should be live by the timetable (past their start plus the grace) with no encoder: 1 each.',
+    help: 'Lessons that should be live by the timetable (past their start plus the grace) with no encoder: 1 each (a lesson that is not public by its classroom, protected:<classroom>).',
     labelNames: ['lesson'],
     registers: [register],
     collect() {
       this.reset();
-      for (const alarm of active()) if (alarm.kind === 'no-encoder' && alarm.lessonId) this.set({ lesson: alarm.lessonId }, 1);
+      for (const alarm of active()) if (alarm.kind === 'no-encoder' && alarm.lessonId) this.set({ lesson: alarm.lessonLabel ?? alarm.lessonId }, 1);
     },
   });
   return register;

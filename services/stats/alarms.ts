@@ -1,14 +1,17 @@
 // What is wrong on the platform now, from the same facts the dashboard shows: a lesson the timetable
 // says should be live with no encoder, a live stream that stalled (encoder gone, no data, transcoder
 // stuck) or fell far below its own norm, a relay whose upstream is down, an ingest disk filling up,
-// a tier whose /metrics the dashboard cannot read.
+// an ingest node shedding renditions for want of CPU for over a minute, a tier whose /metrics the
+// dashboard cannot read.
 // Pure evaluation: facts and times in, the list of alarms out; alarm-runner.ts keeps the state
 // (raised, cleared), logs and calls the webhook. An alarm's id names its cause, so the same cause
 // keeps the same id from one evaluation to the next.
 import type { DiskState } from '../ingest/disk-guard.ts';
+import type { IngestNodeFigures } from './dashboard-catalog.ts';
 import type { CatalogLesson } from './dashboard-figures.ts';
+import { figureOf, lessonLabel } from './lesson-label.ts';
 
-export type AlarmKind = 'no-encoder' | 'stream-stalled' | 'stream-degraded' | 'relay-upstream-down' | 'disk' | 'tier-unreachable';
+export type AlarmKind = 'no-encoder' | 'stream-stalled' | 'stream-degraded' | 'relay-upstream-down' | 'disk' | 'ingest-shedding' | 'tier-unreachable';
 export type Severity = 'warning' | 'critical';
 
 export type Alarm = {
@@ -19,6 +22,8 @@ export type Alarm = {
   subject: string;
   message: string;
   lessonId?: string;
+  /** How /metrics/alarms names the lesson: its id, or its classroom when it is not public (lesson-label.ts). */
+  lessonLabel?: string;
   node?: string;
 };
 
@@ -42,9 +47,17 @@ export type AlarmInput = {
   packagerLag: ReadonlyMap<string, number>;
   relays: ReadonlyArray<{ node: string; upstreams: ReadonlyArray<{ url: string; up: boolean }> }>;
   disks: ReadonlyArray<{ node: string; state: DiskState }>;
+  /** The ingest nodes of the catalog with their reported load (none given: no shedding alarm). */
+  ingestNodes?: ReadonlyArray<Pick<IngestNodeFigures, 'node' | 'up' | 'renditionsShed' | 'sheddingSince'>>;
   /** The tiers whose /metrics the dashboard reads, and whether the last read worked. */
   tiers?: ReadonlyArray<{ tier: string; url: string; ok: boolean; error?: string }>;
 };
+
+/**
+ * A node shedding renditions longer than this is short of CPU for good, not for a burst (shedding
+ * gives renditions back as soon as the CPU allows): the alarm says so.
+ */
+export const sheddingAlarmSeconds = 60;
 
 /** The median of the values, or null with fewer than `atLeast` of them. */
 export function median(values: readonly number[], atLeast = 3): number | null {
@@ -62,18 +75,18 @@ export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alar
       const late = lesson.startsAt + settings.lateStartMinutes * 60_000;
       if (input.at > late && (lesson.endsAt === null || input.at < lesson.endsAt)) {
         const minutes = Math.floor((input.at - lesson.startsAt) / 60_000);
-        alarms.push({ id: `no-encoder:${lesson.id}`, kind: 'no-encoder', severity: 'critical', subject, lessonId: lesson.id, message: `should be live since ${minutes} min by the timetable, and no encoder is pushing (classroom ${lesson.classroomId})` });
+        alarms.push({ id: `no-encoder:${lesson.id}`, kind: 'no-encoder', severity: 'critical', subject, lessonId: lesson.id, lessonLabel: lessonLabel({ id: lesson.id, classroomId: lesson.classroomId, protected: lesson.protected ?? false }), message: `should be live since ${minutes} min by the timetable, and no encoder is pushing (classroom ${lesson.classroomId})` });
       }
       continue;
     }
     if (lesson.state !== 'live') continue;
     const stalled = stallReason(input, lesson, settings);
     if (stalled) {
-      alarms.push({ id: `stream-stalled:${lesson.id}`, kind: 'stream-stalled', severity: 'critical', subject, lessonId: lesson.id, message: stalled });
+      alarms.push({ id: `stream-stalled:${lesson.id}`, kind: 'stream-stalled', severity: 'critical', subject, lessonId: lesson.id, lessonLabel: lessonLabel({ id: lesson.id, classroomId: lesson.classroomId, protected: lesson.protected ?? false }), message: stalled });
       continue;
     }
     const degraded = degradedReason(lesson, input.norms.get(lesson.id), settings);
-    if (degraded) alarms.push({ id: `stream-degraded:${lesson.id}`, kind: 'stream-degraded', severity: 'warning', subject, lessonId: lesson.id, message: degraded });
+    if (degraded) alarms.push({ id: `stream-degraded:${lesson.id}`, kind: 'stream-degraded', severity: 'warning', subject, lessonId: lesson.id, lessonLabel: lessonLabel({ id: lesson.id, classroomId: lesson.classroomId, protected: lesson.protected ?? false }), message: degraded });
   }
   for (const relay of input.relays) {
     const down = relay.upstreams.filter((upstream) => !upstream.up);
@@ -95,6 +108,20 @@ export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alar
       alarms.push({ ...base, severity: 'warning', message: `disk filling up: ${gibibytes(state.freeBytes)} free, publishes stop under ${gibibytes(state.minFreeBytes)}` });
     }
   }
+  for (const { node, up, renditionsShed, sheddingSince } of input.ingestNodes ?? []) {
+    // A down node's last report is stale: the down node is another matter (its classrooms move).
+    if (!up || sheddingSince === null || renditionsShed === 0) continue;
+    const shedding = input.at - sheddingSince;
+    if (shedding <= sheddingAlarmSeconds * 1000) continue;
+    alarms.push({
+      id: `ingest-shedding:${node}`,
+      kind: 'ingest-shedding',
+      severity: 'warning',
+      subject: `ingest ${node}`,
+      node,
+      message: `sheds ${renditionsShed} rendition${renditionsShed === 1 ? '' : 's'} for want of CPU since ${Math.floor(shedding / 60_000)} min: viewers lose lower qualities; new classrooms go to other nodes first (add an ingest node if it lasts)`,
+    });
+  }
   for (const tier of input.tiers ?? []) {
     if (tier.ok) continue;
     alarms.push({
@@ -115,7 +142,8 @@ function stallReason(input: AlarmInput, lesson: CatalogLesson, settings: AlarmSe
   const silent = (input.at - encoder.updatedAt) / 1000;
   if (silent > settings.stallSeconds) return `no data from the encoder for ${Math.round(silent)} s while connected`;
   if (encoder.bitrateKbps === 0) return 'the encoder is connected but sends nothing';
-  const lag = input.packagerLag.get(lesson.id);
+  // By lesson id, or by classroom for a lesson that is not public (lesson-label.ts).
+  const lag = figureOf(input.packagerLag, lesson);
   if (lag !== undefined && lag > settings.stallSeconds) return `no new segment for ${Math.round(lag)} s: the transcoder is stuck`;
   return undefined;
 }

@@ -1,8 +1,10 @@
 // What the dashboard reads from the catalog, which every catalog process has whatever else runs
 // beside it: lessons that are live or should be by the timetable, with their place and their
 // classroom's encoder status (written by the ingest nodes); the names behind the city and school ids
-// of the viewer metrics; and the finished viewing sessions of the last hours.
+// of the viewer metrics; the finished viewing sessions of the last hours; and the ingest nodes with
+// the load their heartbeats report (renditions shed, and since when).
 import type { Queryable } from '../catalog/db/database.ts';
+import { listIngestNodes } from '../catalog/ingest/ingest-nodes.ts';
 import type { CatalogLesson } from './dashboard-figures.ts';
 
 type LessonRow = {
@@ -23,12 +25,13 @@ type LessonRow = {
   height: number | null;
   updated_at: Date | null;
   ingest_node: string | null;
+  visibility: string;
 };
 
 /** Live lessons, and scheduled ones whose time has come and not gone (at `at`). */
 export async function dashboardLessons(db: Queryable, at: number): Promise<CatalogLesson[]> {
   const rows = await db.query<LessonRow>(
-    `select l.id, l.title, l.state, l.starts_at, l.ends_at, l.classroom_id, s.city_id, ci.name as city_name, c.school_id, s.name as school_name,
+    `select l.id, l.title, l.state, l.starts_at, l.ends_at, l.classroom_id, l.visibility, s.city_id, ci.name as city_name, c.school_id, s.name as school_name,
             e.connected, e.bitrate_kbps, e.fps, e.width, e.height, e.updated_at, e.ingest_node
      from lessons l
      join classrooms c on c.id = l.classroom_id
@@ -47,6 +50,7 @@ export async function dashboardLessons(db: Queryable, at: number): Promise<Catal
     startsAt: row.starts_at.getTime(),
     endsAt: row.ends_at?.getTime() ?? null,
     classroomId: row.classroom_id,
+    protected: row.visibility !== 'public',
     cityId: row.city_id,
     cityName: row.city_name,
     schoolId: row.school_id,
@@ -55,6 +59,31 @@ export async function dashboardLessons(db: Queryable, at: number): Promise<Catal
       row.connected === null || row.updated_at === null
         ? null
         : { connected: row.connected, bitrateKbps: numberOrNull(row.bitrate_kbps), fps: numberOrNull(row.fps), width: row.width, height: row.height, updatedAt: row.updated_at.getTime(), ingestNode: row.ingest_node ?? '' },
+  }));
+}
+
+/** An ingest node as its last heartbeat described it (services/catalog/ingest/ingest-nodes.ts). */
+export type IngestNodeFigures = {
+  node: string;
+  up: boolean;
+  classrooms: number;
+  /** Busy share of its CPU, 0 to 1 (null: not reported yet). */
+  cpuBusy: number | null;
+  renditionsShed: number;
+  /** When its current spell of shedding began, on the dashboard's clock (null: it sheds nothing). */
+  sheddingSince: number | null;
+};
+
+/** Every ingest node the catalog knows, up or down (`downSeconds`: ingest.nodeDownSeconds), by id; times taken at `at`. */
+export async function dashboardIngestNodes(db: Queryable, at: number, downSeconds: number): Promise<IngestNodeFigures[]> {
+  return (await listIngestNodes(db, downSeconds)).map((node) => ({
+    node: node.id,
+    up: node.up,
+    classrooms: node.classrooms,
+    cpuBusy: node.cpuBusy,
+    renditionsShed: node.renditionsShed,
+    // Measured on the database's clock as an age, so the catalog's and the database's clocks need not agree.
+    sheddingSince: node.sheddingSeconds === null ? null : at - node.sheddingSeconds * 1000,
   }));
 }
 

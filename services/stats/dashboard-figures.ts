@@ -4,6 +4,7 @@
 // earlier counter snapshots (rates and quality are differences over a window, as Prometheus'
 // rate() would take them), and gets back the figures of now and the values of one history point.
 import type { MetricSample } from './prom-text.ts';
+import { figureOf, protectedLessonLabel } from './lesson-label.ts';
 
 /** A lesson as the catalog knows it, with its place and its classroom's encoder status (null: none reported). */
 export type CatalogLesson = {
@@ -13,6 +14,8 @@ export type CatalogLesson = {
   startsAt: number;
   endsAt: number | null;
   classroomId: string;
+  /** Not public (school or protected visibility): metrics label it by classroom (lesson-label.ts). */
+  protected?: boolean;
   cityId: number | null;
   cityName: string | null;
   schoolId: number | null;
@@ -146,7 +149,8 @@ export function dashboardNow(input: NowInput): DashboardNow {
   const ingest = ingestHealth(at, lessons, samples);
   if (!samples) return { at, viewers: null, bandwidth: null, quality: null, ingest };
 
-  const titles = new Map(lessons.map((lesson) => [lesson.id, lesson.title]));
+  // A lesson that is not public is labelled by its classroom on the ingest (lesson-label.ts).
+  const titles = new Map(lessons.flatMap((lesson) => [[lesson.id, lesson.title] as const, ...(lesson.state === 'live' ? [[protectedLessonLabel(lesson.classroomId), lesson.title] as const] : [])]));
   const byLesson = new Map<string, number>();
   const byCity = new Map<string, number>();
   const bySchool = new Map<string, number>();
@@ -222,9 +226,9 @@ export function ingestHealth(at: number, lessons: readonly CatalogLesson[], samp
         width: encoder?.width ?? null,
         height: encoder?.height ?? null,
         statusAgeSeconds: encoder ? Math.max(0, (at - encoder.updatedAt) / 1000) : null,
-        keyframeIntervalSeconds: keyframeInterval.get(lesson.id) ?? null,
-        transcoderSpeed: speed.get(lesson.id) ?? null,
-        droppedFrames: dropped.get(lesson.id) ?? null,
+        keyframeIntervalSeconds: figureOf(keyframeInterval, lesson) ?? null,
+        transcoderSpeed: figureOf(speed, lesson) ?? null,
+        droppedFrames: figureOf(dropped, lesson) ?? null,
       };
     });
 }

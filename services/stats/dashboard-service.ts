@@ -1,6 +1,7 @@
 // The operator dashboard's engine in a catalog process: every `checkSeconds` it reads the tiers'
 // /metrics that this process can reach (in `all`, its own ingest and city relay; for a catalog on
-// its own, the tiers its configuration lists, dashboard-tiers.ts) and the catalog,
+// its own, the tiers its configuration lists, dashboard-tiers.ts) and the catalog (lessons, ingest
+// nodes' load),
 // works out the figures of now, evaluates the alarms (raised and cleared through the runner) and,
 // every 10 s, keeps a history point. Where nothing ticks it (a catalog whose role did not start it),
 // asking for a snapshot ticks once, so the page still shows fresh figures.
@@ -10,7 +11,7 @@ import type { DiskState } from '../ingest/disk-guard.ts';
 import { alarmMetrics } from './alarm-metrics.ts';
 import { createAlarmRunner, type ActiveAlarm } from './alarm-runner.ts';
 import { evaluateAlarms, median, type AlarmSettings, type StreamNorm } from './alarms.ts';
-import { dashboardLessons, finishedSessions, placeNames, type SessionBucket } from './dashboard-catalog.ts';
+import { dashboardIngestNodes, dashboardLessons, finishedSessions, placeNames, type IngestNodeFigures, type SessionBucket } from './dashboard-catalog.ts';
 import { counterTotals, dashboardNow, historyPoint, type CounterSnapshot, type DashboardNow } from './dashboard-figures.ts';
 import { createHistory, type HistorySettings, type HistoryWindow } from './history.ts';
 import type { MetricSample } from './prom-text.ts';
@@ -24,6 +25,8 @@ export type DashboardOptions = {
   /** This catalog node's id (named in webhook calls). */
   node: string;
   settings: DashboardSettings;
+  /** ingest.nodeDownSeconds: an ingest node whose heartbeat is older is down (its load is stale). */
+  nodeDownSeconds: number;
   /** The tiers' /metrics this process reads; none for a catalog on its own that lists none. */
   metrics?: MetricsSource[];
   /** How long a tier may take to answer before it counts as unreachable (default 3 s). */
@@ -45,6 +48,8 @@ export type DashboardSnapshot = {
   sessions: SessionBucket[];
   alarms: ActiveAlarm[];
   tiers: TierState[];
+  /** The ingest nodes of the catalog with their load (renditions shed, and since when), by id. */
+  ingestNodes: IngestNodeFigures[];
   /** Figures this process cannot show because it reads no tier's /metrics (docs/dashboard.md). */
   needsMetrics: string[];
 };
@@ -80,6 +85,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   let latest: DashboardNow | null = null;
   const names = new Map<string, string>();
   let tiers: TierState[] = [];
+  let ingestNodes: IngestNodeFigures[] = [];
   let sessions: { at: number; buckets: SessionBucket[] } | undefined;
   let lastTickAt = 0;
   let ticking: Promise<void> | undefined;
@@ -96,6 +102,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     tiers = scrapes.map((scrape) => ({ tier: scrape.source.tier, url: scrape.source.url(), ok: scrape.ok, ...(scrape.ok ? {} : { error: scrape.error }) }));
     const samples: MetricSample[] | undefined = sources.length === 0 ? undefined : scrapes.flatMap((scrape) => (scrape.ok ? scrape.samples : []));
     const lessons = await dashboardLessons(db, at);
+    const nodes = await dashboardIngestNodes(db, at, options.nodeDownSeconds);
     const viewerLabels = (label: 'city' | 'school') => [...new Set((samples ?? []).filter((sample) => sample.name === 'classcast_viewers').map((sample) => Number(sample.labels[label])).filter(Number.isInteger))];
     const places = await placeNames(db, viewerLabels('city'), viewerLabels('school'));
     const snapshot = counterTotals(at, samples ?? []);
@@ -110,10 +117,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     }
     const packagerLag = new Map((samples ?? []).filter((sample) => sample.name === 'classcast_packager_lag_seconds' && sample.labels.lesson).map((sample) => [sample.labels.lesson!, sample.value]));
     const relays = now.bandwidth?.relays ?? [];
-    runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [], tiers }, settings), at);
+    runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [], tiers, ingestNodes: nodes }, settings), at);
     if (history.add(at, historyPoint(now))) nameSeries(names, now);
     if (!sessions || at - sessions.at >= sessionsReadMs) sessions = { at, buckets: await finishedSessions(db, at - keptHistoryMs, sessionBucketSeconds) };
     latest = now;
+    ingestNodes = nodes;
     lastTickAt = at;
   };
 
@@ -157,6 +165,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         sessions: sessions?.buckets.filter((bucket) => bucket.at >= clock() - minutes * 60_000) ?? [],
         alarms: runner.active(),
         tiers,
+        ingestNodes,
         needsMetrics: sources.length === 0 ? figuresNeedingMetrics : [],
       };
     },

@@ -1,14 +1,16 @@
 // An ingest node's figures per live lesson, read when scraped, from this process's memory: what the
 // encoder sends (bitrate, fps, keyframe interval, picture size, as encoder-meter.ts measures it),
-// how its transcoder keeps up (ffmpeg's speed, frames dropped and duplicated, from transcoder.ts),
+// how its transcoder keeps up (ffmpeg's speed, frames dropped and duplicated, from transcoder.ts;
+// renditions shed for want of CPU),
 // how often the lesson's encoder run restarted (reconnects and transcoder restarts), and what the
 // packager published (segments per rendition, their durations, the age of the newest one). Only
 // lessons this node carries and that have not ended get a `lesson` label, so the series end with
-// the lesson.
+// the lesson. A lesson that is not public is labelled by its classroom instead (lesson-label.ts).
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Lesson } from '../ingest/lessons.ts';
 import { rtmpRefusalReasons, rtmpRefusalTotals } from '../ingest/rtmp-refusals.ts';
 import { encoderFigures, lessonTranscoding, type EncoderFigures } from '../ingest/live-figures.ts';
+import { lessonLabel } from './lesson-label.ts';
 
 export type IngestMetricsSource = {
   lessons: () => Lesson[];
@@ -27,7 +29,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
         this.reset();
         for (const lesson of liveLessons()) {
           const value = encoderFigures(lesson.classroomId)?.[field];
-          if (value !== null && value !== undefined) this.set({ lesson: lesson.id }, value);
+          if (value !== null && value !== undefined) this.set({ lesson: lessonLabel(lesson) }, value);
         }
       },
     });
@@ -46,7 +48,20 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
       this.reset();
       for (const lesson of liveLessons()) {
         const speed = lessonTranscoding(lesson.dir)?.speed;
-        if (speed !== null && speed !== undefined) this.set({ lesson: lesson.id }, speed);
+        if (speed !== null && speed !== undefined) this.set({ lesson: lessonLabel(lesson) }, speed);
+      }
+    },
+  });
+  new Gauge({
+    name: 'classcast_ingest_renditions_shed',
+    help: "Renditions of the lesson's ladder shed now because the node is short of CPU (rendition-shedding.ts); 0 when the whole ladder is encoded.",
+    labelNames: ['lesson'],
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const lesson of liveLessons()) {
+        const transcoding = lessonTranscoding(lesson.dir);
+        if (transcoding) this.set({ lesson: lessonLabel(lesson) }, transcoding.renditionsShed);
       }
     },
   });
@@ -60,7 +75,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
         this.reset();
         for (const lesson of liveLessons()) {
           const transcoding = lessonTranscoding(lesson.dir);
-          if (transcoding) this.inc({ lesson: lesson.id }, transcoding[field]);
+          if (transcoding) this.inc({ lesson: lessonLabel(lesson) }, transcoding[field]);
         }
       },
     });
@@ -95,7 +110,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     registers: [register],
     collect() {
       this.reset();
-      for (const lesson of liveLessons()) this.inc({ lesson: lesson.id }, Math.max(0, lesson.runs - lesson.runsBefore - 1));
+      for (const lesson of liveLessons()) this.inc({ lesson: lessonLabel(lesson) }, lesson.restarts);
     },
   });
   new Counter({
@@ -108,7 +123,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
       for (const lesson of liveLessons()) {
         const packager = lesson.packager;
         if (!packager) continue;
-        for (const rendition of packager.renditions()) this.inc({ lesson: lesson.id, rendition }, packager.segments(rendition).length);
+        for (const rendition of packager.renditions()) this.inc({ lesson: lessonLabel(lesson), rendition }, packager.segments(rendition).length);
       }
     },
   });
@@ -122,7 +137,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
       const now = Date.now();
       for (const lesson of liveLessons()) {
         const last = lesson.packager?.lastSegmentAt() ?? 0;
-        if (last > 0) this.set({ lesson: lesson.id }, (now - last) / 1000);
+        if (last > 0) this.set({ lesson: lessonLabel(lesson) }, (now - last) / 1000);
       }
     },
   });

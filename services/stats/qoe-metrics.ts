@@ -2,25 +2,34 @@
 // bitrate are read from the sessions when scraped; totals (watch and stall time, stalls, bytes by
 // source, errors) and startup times are added as reports arrive. Every series is per lesson (and
 // the lesson's city and school on the viewer count); a lesson's series go when its last viewer has.
+// The `lesson` label is what `labelOf` makes of the lesson id: a lesson that is not public never
+// appears by id (lesson-label.ts), and lessons sharing a placeholder add up in it.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { lessonFigures, type Place, type QoeState, type ReportEffect } from './qoe-aggregate.ts';
 
 /** A viewer counts as watching while it reported within this time (a page reports every 10 s). */
 export const viewerActiveMs = 30_000;
 
-export type ReportOutcome = 'accepted' | 'invalid' | 'limited' | 'unknown_lesson';
+/** `forged`: no good viewer session, or a protected lesson's report without a good playback token. */
+export type ReportOutcome = 'accepted' | 'invalid' | 'limited' | 'unknown_lesson' | 'forged';
 
 export type QoeMetrics = {
   added(lessonId: string, effect: ReportEffect): void;
   outcome(outcome: ReportOutcome): void;
   sessionsFinished(count: number): void;
-  /** Drops a lesson's series (its last viewer has gone). */
-  forget(lessonId: string): void;
+  /** Drops a label's series (the last viewer of its lessons has gone). */
+  forget(label: string): void;
 };
 
 const placeLabel = (id: number | null | undefined) => (id === null || id === undefined ? 'unknown' : String(id));
 
-export function registerQoeMetrics(register: Registry, state: QoeState, places: ReadonlyMap<string, Place>, now: () => number = Date.now): QoeMetrics {
+export function registerQoeMetrics(
+  register: Registry,
+  state: QoeState,
+  places: ReadonlyMap<string, Place>,
+  now: () => number = Date.now,
+  labelOf: (lessonId: string) => string = (lessonId) => lessonId,
+): QoeMetrics {
   new Gauge({
     name: 'classcast_viewers',
     help: 'Viewers watching now (reported within the last 30 s), by lesson and the lesson city and school (catalog ids).',
@@ -30,7 +39,7 @@ export function registerQoeMetrics(register: Registry, state: QoeState, places: 
       this.reset();
       for (const figures of lessonFigures(state, now(), viewerActiveMs)) {
         const place = places.get(figures.lessonId);
-        this.set({ lesson: figures.lessonId, city: placeLabel(place?.cityId), school: placeLabel(place?.schoolId) }, figures.viewers);
+        this.inc({ lesson: labelOf(figures.lessonId), city: placeLabel(place?.cityId), school: placeLabel(place?.schoolId) }, figures.viewers);
       }
     },
   });
@@ -41,7 +50,7 @@ export function registerQoeMetrics(register: Registry, state: QoeState, places: 
     registers: [register],
     collect() {
       this.reset();
-      for (const figures of lessonFigures(state, now(), viewerActiveMs)) if (figures.fluency !== null) this.set({ lesson: figures.lessonId }, figures.fluency);
+      for (const figures of lessonFigures(state, now(), viewerActiveMs)) if (figures.fluency !== null) this.set({ lesson: labelOf(figures.lessonId) }, figures.fluency);
     },
   });
   new Gauge({
@@ -51,7 +60,7 @@ export function registerQoeMetrics(register: Registry, state: QoeState, places: 
     registers: [register],
     collect() {
       this.reset();
-      for (const figures of lessonFigures(state, now(), viewerActiveMs)) if (figures.bitrateKbps !== null) this.set({ lesson: figures.lessonId }, figures.bitrateKbps);
+      for (const figures of lessonFigures(state, now(), viewerActiveMs)) if (figures.bitrateKbps !== null) this.set({ lesson: labelOf(figures.lessonId) }, figures.bitrateKbps);
     },
   });
   const startup = new Histogram({
@@ -74,24 +83,24 @@ export function registerQoeMetrics(register: Registry, state: QoeState, places: 
 
   return {
     added(lessonId, { added, startupMs }) {
-      const lesson = { lesson: lessonId };
+      const lesson = { lesson: labelOf(lessonId) };
       playing.inc(lesson, added.playingSeconds);
       stalled.inc(lesson, added.stalledSeconds);
       stalls.inc(lesson, added.stallCount);
       errors.inc(lesson, added.errors);
       uploaded.inc(lesson, added.p2pBytesUp);
-      received.inc({ lesson: lessonId, source: 'http' }, added.httpBytes);
-      received.inc({ lesson: lessonId, source: 'p2p' }, added.p2pBytesDown);
+      received.inc({ ...lesson, source: 'http' }, added.httpBytes);
+      received.inc({ ...lesson, source: 'p2p' }, added.p2pBytesDown);
       if (startupMs !== null) startup.observe(lesson, startupMs / 1000);
     },
     outcome: (outcome) => reports.inc({ outcome }),
     sessionsFinished: (count) => finished.inc(count),
-    forget(lessonId) {
-      const lesson = { lesson: lessonId };
+    forget(label) {
+      const lesson = { lesson: label };
       for (const metric of perLesson) metric.remove(lesson);
       startup.remove(lesson);
-      received.remove({ lesson: lessonId, source: 'http' });
-      received.remove({ lesson: lessonId, source: 'p2p' });
+      received.remove({ ...lesson, source: 'http' });
+      received.remove({ ...lesson, source: 'p2p' });
     },
   };
 }

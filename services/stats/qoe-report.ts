@@ -2,6 +2,8 @@
 // validation: strict, every number bounded, every string shaped, so a report can neither carry a
 // surprise field nor put an arbitrary string into a metric label. Counts are cumulative since the
 // page loaded; the viewer id is random per page load and only keys the rate limit and the session.
+// It comes signed with the page (`session`, services/core/viewer-session.ts), and a protected
+// lesson's report carries the viewer's playback token: qoe-routes.ts checks both.
 import { z } from 'zod';
 
 const count = (max: number) => z.number().int().min(0).max(max);
@@ -13,6 +15,10 @@ const placeId = z.number().int().min(1).max(2_147_483_647).nullable();
 export const qoeReportSchema = z
   .object({
     viewerId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected 8 to 64 letters, digits, _ or -'),
+    /** The signed viewer session the watch page was drawn with; '' from a page that had none. */
+    session: z.string().regex(/^(vs1\.[a-f0-9]{32}\.\d{1,12}\.[A-Za-z0-9_-]{43})?$/, 'expected the viewer session of the watch page').default(''),
+    /** The lesson's playback token (protected lessons). */
+    token: z.string().regex(/^[A-Za-z0-9._-]{1,400}$/, 'expected a playback token').optional(),
     lessonId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,95}$/, 'expected a lesson id'),
     /** The lesson's city and school as the page knows them (from the catalog); null when it does not. */
     cityId: placeId.default(null),

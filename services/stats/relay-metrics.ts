@@ -18,6 +18,7 @@ const counters: Array<[keyof RelayStats, string, string]> = [
   ['upstreamFailures', 'classcast_relay_upstream_failures_total', 'Upstream fetches that failed or stalled.'],
   ['upstreamNotFound', 'classcast_relay_upstream_not_found_total', 'Upstream 404s after which the relay asked its next upstream (the lesson may be carried by another).'],
   ['rejected', 'classcast_relay_rejected_objects_total', 'Objects refused as broken (bad status, truncated, sequence going back).'],
+  ['oversized', 'classcast_relay_oversized_objects_total', 'Objects refused and not cached for exceeding the size bound of their kind (relay.maxPlaylistKb, maxInitKb, maxSegmentMb).'],
   ['prefetched', 'classcast_relay_prefetched_total', 'Segments fetched ahead of viewers.'],
   ['refused', 'classcast_relay_refused_playback_total', 'Requests for protected lessons refused for want of a good playback token.'],
 ];

@@ -4,12 +4,20 @@
 import { LRUCache } from 'lru-cache';
 import { createTokenBucket, type RateLimit, type TokenBucket } from '../tracker/announce-limits.ts';
 
-export type ReportLimitSettings = { perViewer: RateLimit; perIp: RateLimit; maxKeys: number };
+/**
+ * `viewersPerIp`: distinct viewer ids one address may report as within `viewerWindowMs` (a whole
+ * school's pages behind NAT, not the thousand a script makes up); `maxIps`: addresses whose viewer
+ * ids are remembered at once, a bound on that memory (viewersPerIp each).
+ */
+export type ReportLimitSettings = { perViewer: RateLimit; perIp: RateLimit; maxKeys: number; viewersPerIp: number; viewerWindowMs: number; maxIps: number };
 
 export const defaultReportLimits: ReportLimitSettings = {
   perViewer: { burst: 5, perSecond: 0.5 },
   perIp: { burst: 500, perSecond: 100 },
   maxKeys: 100_000,
+  viewersPerIp: 300,
+  viewerWindowMs: 60_000,
+  maxIps: 5_000,
 };
 
 export type KeyedLimiter = { take(key: string, now: number): boolean };
@@ -24,6 +32,33 @@ export function createKeyedLimiter(limit: RateLimit, maxKeys: number): KeyedLimi
         buckets.set(key, bucket);
       }
       return bucket.take(now);
+    },
+  };
+}
+
+export type DistinctLimiter = {
+  /** Whether `member` may report from `key`: already seen there lately, or room for one more. */
+  admit(key: string, member: string, now: number): boolean;
+};
+
+/** At most `maxPerKey` distinct members per key seen within `windowMs`; members silent longer make room. */
+export function createDistinctLimiter(maxPerKey: number, windowMs: number, maxKeys: number): DistinctLimiter {
+  const seen = new LRUCache<string, Map<string, number>>({ max: maxKeys });
+  return {
+    admit(key, member, now) {
+      let members = seen.get(key);
+      if (!members) {
+        members = new Map();
+        seen.set(key, members);
+      }
+      if (!members.has(member) && members.size >= maxPerKey) {
+        for (const [other, lastAt] of members) if (now - lastAt > windowMs) members.delete(other);
+        if (members.size >= maxPerKey) return false;
+      }
+      // Re-inserted so the map stays in order of last report.
+      members.delete(member);
+      members.set(member, now);
+      return true;
     },
   };
 }

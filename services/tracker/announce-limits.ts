@@ -1,39 +1,57 @@
-// How much one client may ask of the tracker: announces (and answers, which travel as announces)
-// per connection and per IP address from token buckets, a cap on peer ids per connection (a page
-// announces one per stream it plays; a flood makes up new ones), and a cap on connections per IP
-// address. Per-IP state lives only while that address has a connection open, so it stays bounded.
-// Times are passed in, so the arithmetic is tested without waiting.
+// How much one client may ask of the tracker, counted before a message is read: messages (announces,
+// and answers, which travel as announces) and their bytes per connection and per IP address from
+// token buckets, so a client pays for a big message as for many small ones; a cap on peer ids per
+// connection (a page announces one per stream it plays; a flood makes up new ones); and a cap on
+// connections per IP address. Per-IP state lives only while that address has a connection open, so
+// it stays bounded. Times are passed in, so the arithmetic is tested without waiting.
 
 export type RateLimit = { burst: number; perSecond: number };
 
 export type AnnounceLimitSettings = {
+  /** Messages per connection. */
   perConnection: RateLimit;
-  /** Generous: a school's students often share one address behind NAT. */
+  /** Messages per address. Generous: a school's students often share one address behind NAT. */
   perIp: RateLimit;
+  /** Bytes of messages per connection; its burst must hold the largest message. Absent: not limited. */
+  bytesPerConnection?: RateLimit;
+  /** Bytes of messages per address. Absent: not limited. */
+  bytesPerIp?: RateLimit;
   connectionsPerIp: number;
   peerIdsPerConnection: number;
 };
 
-export type TokenBucket = { take(now: number): boolean };
+export type TokenBucket = { take(now: number, tokens?: number): boolean };
 
 export function createTokenBucket(limit: RateLimit, now: number): TokenBucket {
   let tokens = limit.burst;
   let at = now;
   return {
-    take(time) {
+    take(time, cost = 1) {
       tokens = Math.min(limit.burst, tokens + ((time - at) / 1000) * limit.perSecond);
       at = time;
-      if (tokens < 1) return false;
-      tokens -= 1;
+      if (tokens < cost) return false;
+      tokens -= cost;
       return true;
     },
   };
 }
 
-/** Why a message was not let through: over a rate, or one peer id too many on this connection. */
-export type LimitVerdict = 'ok' | 'rate' | 'peer-ids';
+const unlimited: TokenBucket = { take: () => true };
 
-export type ConnectionLimits = { admit(peerId: string | undefined, now: number): LimitVerdict; close(): void };
+/**
+ * Why a message was not let through: one message too many for now, on the connection or its address
+ * (`rate`); more bytes than the connection's budget (`bytes`: more than any real page sends); or
+ * than its address's, shared by everyone behind it (`address-bytes`).
+ */
+export type LimitVerdict = 'ok' | 'rate' | 'bytes' | 'address-bytes';
+
+export type ConnectionLimits = {
+  /** A message of `bytes` arriving at `now`, before it is read: within the connection's and its address's rates? */
+  admit(bytes: number, now: number): LimitVerdict;
+  /** Whether the connection may announce as `peerId`: one it used already, or a new one under the cap. */
+  admitPeerId(peerId: string): boolean;
+  close(): void;
+};
 
 export type AnnounceLimits = {
   /** Whether another connection from `ip` is allowed now (checked before the WebSocket handshake). */
@@ -44,29 +62,37 @@ export type AnnounceLimits = {
   addresses(): number;
 };
 
+type AddressBuckets = { connections: number; messages: TokenBucket; bytes: TokenBucket };
+
 export function createAnnounceLimits(settings: AnnounceLimitSettings): AnnounceLimits {
-  const byIp = new Map<string, { connections: number; bucket: TokenBucket }>();
+  const byIp = new Map<string, AddressBuckets>();
+  const bytesBucket = (limit: RateLimit | undefined, now: number) => (limit ? createTokenBucket(limit, now) : unlimited);
   return {
     hasRoom: (ip) => (byIp.get(ip)?.connections ?? 0) < settings.connectionsPerIp,
     open(ip, now) {
       let address = byIp.get(ip);
       if (!address) {
-        address = { connections: 0, bucket: createTokenBucket(settings.perIp, now) };
+        address = { connections: 0, messages: createTokenBucket(settings.perIp, now), bytes: bytesBucket(settings.bytesPerIp, now) };
         byIp.set(ip, address);
       }
       address.connections++;
-      const ipBucket = address.bucket;
-      const bucket = createTokenBucket(settings.perConnection, now);
+      const shared = address;
+      const messages = createTokenBucket(settings.perConnection, now);
+      const bytes = bytesBucket(settings.bytesPerConnection, now);
       const peerIds = new Set<string>();
       let closed = false;
       return {
-        admit(peerId, time) {
-          if (peerId !== undefined && !peerIds.has(peerId)) {
-            if (peerIds.size >= settings.peerIdsPerConnection) return 'peer-ids';
-            peerIds.add(peerId);
-          }
-          // The connection's own bucket first, so one noisy page does not drain its school's share.
-          return bucket.take(time) && ipBucket.take(time) ? 'ok' : 'rate';
+        admit(size, time) {
+          // The connection's own buckets first, so one noisy page does not drain its school's share.
+          if (!messages.take(time) || !shared.messages.take(time)) return 'rate';
+          if (!bytes.take(time, size)) return 'bytes';
+          return shared.bytes.take(time, size) ? 'ok' : 'address-bytes';
+        },
+        admitPeerId(peerId) {
+          if (peerIds.has(peerId)) return true;
+          if (peerIds.size >= settings.peerIdsPerConnection) return false;
+          peerIds.add(peerId);
+          return true;
         },
         close() {
           if (closed) return;

@@ -40,7 +40,10 @@ function rendition(source: Pick<Source, 'width' | 'height'>, height: number, fps
   // Frames above 30 per second cost about half as much again as the first 30.
   const effectiveFps = fps <= 30 ? fps : 30 + (fps - 30) / 2;
   const videoKbps = roundTo50((width * height * effectiveFps * bitsPerPixel) / 1000);
-  return { name: `${height}p`, width, height, fps, videoKbps, maxKbps: roundTo50(videoKbps * 1.2), bufferKbps: roundTo50(videoKbps * 2) };
+  // A VBV buffer of one second at maxrate: a segment can then carry at most maxrate + bufsize / its
+  // length, the bound the master playlist's BANDWIDTH must cover (advertised-bandwidth.ts).
+  const maxKbps = roundTo50(videoKbps * 1.2);
+  return { name: `${height}p`, width, height, fps, videoKbps, maxKbps, bufferKbps: maxKbps };
 }
 
 function even(value: number): number {

@@ -24,6 +24,8 @@ export type RenditionRun = {
   draining: boolean;
   /** Neither its output nor its CPU time has moved for a few seconds: maybe frozen, which says nothing of the node's CPU. */
   stalled?: boolean;
+  /** Its lag has fallen over the last few seconds: behind because it started behind (a backlog), and gaining. */
+  catchingUp?: boolean;
 };
 
 export type SheddingState = {
@@ -69,7 +71,7 @@ export function decideShedding(state: SheddingState, policy: SheddingPolicy): Sh
   const working = state.running.filter((run) => !run.draining);
   // Behind while still using CPU: the node is short of it. A process that stopped moving altogether
   // is left to the frozen check, not taken for a busy node.
-  if (working.some((run) => run.lagSeconds > policy.shedLagSeconds && !run.stalled)) {
+  if (working.some((run) => run.lagSeconds > policy.shedLagSeconds && !run.stalled && !run.catchingUp)) {
     // Highest rung first; the draining ones are already on their way out.
     const next = state.encoded.find((name) => working.some((run) => run.name === name));
     return next === undefined ? undefined : { shed: next };

@@ -2,13 +2,15 @@
 // (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson> (and its
 // replay and time-shift forms, replay-pages.ts), and the player's bundled assets at /assets. Pages
 // are static shells; they read everything else from the JSON API, except what the watch page needs
-// before it asks anything: where media, the P2P tracker and ICE servers are. Each page carries a
+// before it asks anything: where media, the P2P tracker and ICE servers are, and a signed viewer
+// session its quality reports are made under (viewer-session.ts). Each page carries a
 // Content-Security-Policy naming exactly what it may reach (page-csp.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import type { P2pConfig } from '../core/config/schema.ts';
 import { isSafePathPart } from '../core/media-path.ts';
+import { newViewerSession, type ViewerSessionSigner } from './viewer-session-meta.ts';
 import { sendError } from '../core/http-errors.ts';
 import { pageBundles, type PageBundle } from '../../player/page-bundles.ts';
 import { dashboardStyles } from '../../player/src/dashboard/dashboard-styles.ts';
@@ -37,7 +39,8 @@ const pageStyles: Partial<Record<PageBundle, string[]>> = { dashboard: [dashboar
 /** Peer-to-peer as the platform allows it; a lesson may still turn it off (the page asks the API). */
 const p2pByDefault: P2pConfig = { enabled: true, iceServers: [] };
 
-export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfig = p2pByDefault): Router {
+/** `viewerSessions`: the playback secrets to sign each watch page's viewer session with; none: no reports are accepted from its viewers. */
+export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfig = p2pByDefault, viewerSessions?: ViewerSessionSigner): Router {
   const router = Router();
   const page = (name: string) => readFileSync(`${playerDir}pages/${name}`, 'utf8');
   const shell = page('app.html');
@@ -59,13 +62,14 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
       ['classcast-relays', relaysMetaContent(relays)],
       ['classcast-tracker', tracker],
       ['classcast-ice-servers', JSON.stringify(p2p.iceServers)],
+      ['classcast-viewer', newViewerSession(viewerSessions)],
     ];
     const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPage);
     const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy }).type('html').send(html);
   });
-  router.use(replayPageRoutes(mediaBase));
+  router.use(replayPageRoutes(mediaBase, viewerSessions));
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));
   return router;
 }

@@ -13,15 +13,17 @@ import { sendError } from '../core/http-errors.ts';
 import { timeShiftMasterName } from '../packager/lesson-packager.ts';
 import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
 import { pageContentSecurityPolicy } from './page-csp.ts';
+import { newViewerSession, type ViewerSessionSigner } from './viewer-session-meta.ts';
 
 const watchPagePath = fileURLToPath(new URL('../../player/pages/watch.html', import.meta.url));
 const mediaBaseMeta = '<meta name="classcast-media-base" content="">';
 const relaysMeta = '<meta name="classcast-relays" content="">';
+const viewerMeta = '<meta name="classcast-viewer" content="">';
 
-export function replayPageRoutes(mediaBase: MediaBase = () => undefined): Router {
+export function replayPageRoutes(mediaBase: MediaBase = () => undefined, viewerSessions?: ViewerSessionSigner): Router {
   const router = Router();
   const watchPage = readFileSync(watchPagePath, 'utf8');
-  for (const meta of [mediaBaseMeta, relaysMeta]) if (!watchPage.includes(meta)) throw new Error(`${watchPagePath} has no ${meta} to fill in`);
+  for (const meta of [mediaBaseMeta, relaysMeta, viewerMeta]) if (!watchPage.includes(meta)) throw new Error(`${watchPagePath} has no ${meta} to fill in`);
   const send = (response: Response, masterUrl: string, bases: readonly string[]) =>
     response
       .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: bases }) })
@@ -29,7 +31,8 @@ export function replayPageRoutes(mediaBase: MediaBase = () => undefined): Router
       .send(
         watchPage
           .replace(mediaBaseMeta, `${mediaBaseMeta}\n    <meta name="classcast-master-url" content="${escapeAttribute(masterUrl)}">`)
-          .replace(relaysMeta, `<meta name="classcast-relays" content="${escapeAttribute(relaysMetaContent(pageRelays(bases, () => '')))}">`),
+          .replace(relaysMeta, `<meta name="classcast-relays" content="${escapeAttribute(relaysMetaContent(pageRelays(bases, () => '')))}">`)
+          .replace(viewerMeta, `<meta name="classcast-viewer" content="${escapeAttribute(newViewerSession(viewerSessions))}">`),
       );
 
   router.get('/replay/:recording', (request, response) => {

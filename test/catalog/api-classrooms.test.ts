@@ -2,6 +2,8 @@
 // generation and rotation, encoder status from the table ingest writes, and the refusals.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { reportEncoder } from '../../services/catalog/ingest/encoder-status.ts';
+import { createLogger } from '../../services/core/log.ts';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
 import { startFixture, type Fixture } from './api-fixtures.ts';
 
@@ -30,6 +32,24 @@ for (const database of await catalogDatabaseUrls()) {
       assert.equal((await f.catalog.api('get', `/schools/${school.id}`)).body.classroomCount, 1);
     });
 
+    test("ad-hoc lessons' default visibility: the school's (public unless set), overridden by the classroom's, null following the school again", async () => {
+      const school = await f.school();
+      assert.equal((await f.catalog.api('get', `/schools/${school.id}`)).body.defaultVisibility, 'public');
+      const changedSchool = await f.catalog.api('patch', `/schools/${school.id}`, { token: school.tokens.school_admin, body: { defaultVisibility: 'school' } });
+      assert.equal(changedSchool.status, 200);
+      assert.equal(changedSchool.body.defaultVisibility, 'school');
+      const created = await f.catalog.api('post', '/classrooms', { token: school.tokens.school_admin, body: { id: f.unique('room'), schoolId: school.id, name: 'Private room', defaultVisibility: 'protected' } });
+      assert.equal(created.status, 201);
+      assert.equal(created.body.defaultVisibility, 'protected');
+      const following = await f.catalog.api('patch', `/classrooms/${created.body.id}`, { token: school.tokens.school_admin, body: { defaultVisibility: null } });
+      assert.equal(following.body.defaultVisibility, null);
+      const renamed = await f.catalog.api('patch', `/classrooms/${created.body.id}`, { token: school.tokens.school_admin, body: { name: 'Renamed room' } });
+      assert.equal(renamed.body.defaultVisibility, null, 'a change that does not name it keeps it');
+      const wrong = await f.catalog.api('patch', `/classrooms/${created.body.id}`, { token: school.tokens.school_admin, body: { defaultVisibility: 'secret' } });
+      assert.equal(wrong.status, 400);
+      assert.match(wrong.body.error.message, /^defaultVisibility: /);
+    });
+
     test('keys given are kept; backupKey null means none; equal or reused keys are refused', async () => {
       const school = await f.school();
       const id = f.unique('room');
@@ -41,12 +61,18 @@ for (const database of await catalogDatabaseUrls()) {
       assert.equal(reused.status, 409);
       assert.match(reused.body.error.message, /^backupKey: /);
       assert.doesNotMatch(reused.body.error.message, /primary`?$/, 'the key itself is not echoed');
-      const same = await f.catalog.api('post', '/classrooms', { token: f.operator, body: { id: f.unique('room'), schoolId: school.id, name: 'Same', primaryKey: 'abcdefgh12', backupKey: 'abcdefgh12' } });
+      const same = await f.catalog.api('post', '/classrooms', { token: f.operator, body: { id: f.unique('room'), schoolId: school.id, name: 'Same', primaryKey: 'abcdefgh12abcdefgh', backupKey: 'abcdefgh12abcdefgh' } });
       assert.equal(same.status, 400);
       assert.match(same.body.error.message, /^backupKey: /);
       const short = await f.catalog.api('post', '/classrooms', { token: f.operator, body: { id: f.unique('room'), schoolId: school.id, name: 'Short', primaryKey: 'abc' } });
       assert.equal(short.status, 400);
       assert.match(short.body.error.message, /^primaryKey: /);
+      // Keys of 8 to 15 characters were accepted once; a new key must be too long to guess.
+      for (const field of ['primaryKey', 'backupKey']) {
+        const guessable = await f.catalog.api('post', '/classrooms', { token: f.operator, body: { id: f.unique('room'), schoolId: school.id, name: 'Guessable', [field]: 'abcdefghij12345' } });
+        assert.equal(guessable.status, 400, field);
+        assert.match(guessable.body.error.message, new RegExp(`^${field}: a new stream key is at least 16 characters`));
+      }
     });
 
     test('classroom ids follow the slug rule; duplicates are 409', async () => {
@@ -124,8 +150,27 @@ for (const database of await catalogDatabaseUrls()) {
       );
       const read = await f.catalog.api('get', `/classrooms/${room.id}`, { token: school.tokens.teacher });
       const { updatedAt, ...encoder } = read.body.encoder;
-      assert.deepEqual(encoder, { connected: true, ingestNode: 'province-1', lessonId: null, keyKind: 'primary', bitrateKbps: 2500.5, fps: 30, width: 1280, height: 720, remoteAddress: '10.0.0.7' });
+      assert.deepEqual(encoder, { connected: true, ingestNode: 'province-1', lessonId: null, keyKind: 'primary', bitrateKbps: 2500.5, fps: 30, width: 1280, height: 720, remoteAddress: '10.0.0.7', advice: null });
       assert.ok(!Number.isNaN(Date.parse(updatedAt)));
+    });
+
+    test("advice on a source unfit to serve as sent, from the ingest's encoder reporter, reaches the school's staff; kept after the disconnect, cleared by the next connection", async () => {
+      const school = await f.school();
+      const room = await f.classroom(school.id);
+      const advice = 'keyframe interval 8.3 s: set 2 s in your encoder (OBS: Output > Keyframe Interval = 2)';
+      const initial = { classroomId: room.id, ingestNode: 'province-1', lessonId: null, remoteAddress: '10.0.0.7', keyKind: 'primary' as const, width: 1280, height: 720 };
+      const log = createLogger({ role: 'test' });
+      const reporter = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30 }), log);
+      reporter.update({ advice });
+      await reporter.disconnected();
+      const read = await f.catalog.api('get', `/classrooms/${room.id}`, { token: school.tokens.teacher });
+      assert.equal(read.status, 200);
+      assert.deepEqual([read.body.encoder.connected, read.body.encoder.advice], [false, advice], 'what to fix before the next lesson');
+      const listed = await f.catalog.api('get', `/classrooms?schoolId=${school.id}`, { token: school.tokens.school_admin });
+      assert.equal(listed.body.items.find((item: { id: string }) => item.id === room.id)?.encoder.advice, advice);
+      const next = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30 }), log);
+      await next.disconnected();
+      assert.equal((await f.catalog.api('get', `/classrooms/${room.id}`, { token: school.tokens.teacher })).body.encoder.advice, null, 'not judged yet: the encoder may have been fixed');
     });
 
     test('rename, move between schools (operators only), delete', async () => {

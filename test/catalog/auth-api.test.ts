@@ -156,6 +156,15 @@ for (const database of await catalogDatabaseUrls()) {
       assert.deepEqual((await catalog.api('get', '/setup/status')).body, { needsSetup: true });
     });
 
+    it('refuses a trivial password and one that is the username (400, saying what to choose) without using the token up', async () => {
+      for (const password of [' '.repeat(10), '\0'.repeat(10), '1234567890', 'province-admin']) {
+        const refused = await catalog.api('post', '/setup', { body: { token: setupToken, username: 'province-admin', password, displayName: 'Province Admin' } });
+        assert.equal(refused.status, 400, JSON.stringify(password));
+        assert.match(refused.body.error.message, /^password: this password is too easy to guess.*: choose a passphrase of four or more words/);
+      }
+      assert.deepEqual((await catalog.api('get', '/setup/status')).body, { needsSetup: true });
+    });
+
     it('creates the first operator with the right token, signs it in, and refuses a second use', async () => {
       const created = await catalog.api('post', '/setup', { body: { token: setupToken, username: 'province-admin', password: 'a good long password', displayName: 'Province Admin' } });
       assert.equal(created.status, 201, JSON.stringify(created.body));

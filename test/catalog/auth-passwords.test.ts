@@ -1,8 +1,10 @@
-// Password hashing: the stored format, verification, and refusal of bad passwords and bad hashes.
+// Password hashing: the stored format, verification, and refusal of bad passwords (too short, too
+// long, too easy to guess) and bad hashes.
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../../services/catalog/api/api-error.ts';
-import { hashPassword, verifyPassword } from '../../services/catalog/auth/passwords.ts';
+import { hashPassword, passwordProblem, verifyPassword } from '../../services/catalog/auth/passwords.ts';
 
 describe('passwords', () => {
   it('hashes to scrypt$N$r$p$salt$hash with a 16-byte salt and a 64-byte key, and verifies', async () => {
@@ -58,6 +60,21 @@ describe('passwords', () => {
     await assert.rejects(hashPassword('nine char'), (error: unknown) => error instanceof ApiError && error.status === 400 && /password: a password is at least 10 characters/.test(error.message));
     await assert.rejects(hashPassword('x'.repeat(201)), (error: unknown) => error instanceof ApiError && /at most 200 characters/.test(error.message));
     assert.equal(await verifyPassword('ten chars!', await hashPassword('ten chars!')), true);
-    assert.equal(await verifyPassword('y'.repeat(200), await hashPassword('y'.repeat(200))), true);
+    const longest = randomBytes(150).toString('base64');
+    assert.equal(longest.length, 200);
+    assert.equal(await verifyPassword(longest, await hashPassword(longest)), true);
+  });
+
+  it('refuses common and trivial passwords of any length, and one built from the username, saying what to choose instead', async () => {
+    const refused = (password: string, userInputs: string[] = []) =>
+      assert.rejects(
+        hashPassword(password, userInputs),
+        (error: unknown) => error instanceof ApiError && error.status === 400 && /^password: this password is too easy to guess/.test(error.message) && /passphrase of four or more words/.test(error.message),
+        JSON.stringify(password),
+      );
+    for (const password of [' '.repeat(10), '\0'.repeat(10), '1234567890', 'password1234', 'qwertyuiop', 'y'.repeat(200)]) await refused(password);
+    await refused('olga-the-operator', ['olga-the-operator', 'Olga']);
+    await refused('Olga-the-operator-1', ['olga-the-operator', 'Olga']);
+    assert.equal(passwordProblem('violet kettle marches sideways', ['olga-the-operator', 'Olga']), undefined);
   });
 });

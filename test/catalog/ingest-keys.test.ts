@@ -48,5 +48,26 @@ for (const { name, url } of await catalogDatabaseUrls()) {
         keys.close();
       }
     });
+
+    test('a key stored before keys had to be 16 characters keeps working and is reported at start', async () => {
+      const db = await openDatabase({ databaseUrl: url, dataDir: tmpdir() }, log);
+      await db.query("insert into classrooms (id, name, primary_key, backup_key) values ('old-room', 'Old', 'abcd1234', 'old-room-backup-key'), ('new-room', 'New', 'new-room-primary-key', null)");
+      logLines.length = 0;
+      const keys = await openKeyDirectory(db, { refreshSeconds: 0.2, log });
+      try {
+        assert.deepEqual(keys.classroomFor('abcd1234'), { classroomId: 'old-room', keyKind: 'primary' });
+        const reports = logLines.filter((line) => line.includes('stream keys shorter than'));
+        assert.equal(reports.length, 1, logLines.join('\n'));
+        const report = JSON.parse(reports[0]!);
+        assert.equal(report.level, 'warn');
+        assert.deepEqual(report.classrooms, ['old-room']);
+        assert.equal(reports[0]!.includes('abcd1234'), false, 'the key itself is not logged');
+        await keys.refreshNow();
+        assert.equal(logLines.filter((line) => line.includes('stream keys shorter than')).length, 1, 'reported again only when it changes');
+      } finally {
+        keys.close();
+        await db.close();
+      }
+    });
   });
 }

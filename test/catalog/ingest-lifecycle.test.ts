@@ -1,13 +1,16 @@
 // The catalog side of ingest, on PGlite and on a real PostgreSQL: which lesson a publish takes
-// (a scheduled lesson's window with its early margin, else an ad-hoc lesson), the live/ended/abandon
-// transitions with their lesson_sessions rows, and classrooms created from the configuration.
+// (a scheduled lesson's window with its early margin, even once it ended; else an ad-hoc lesson
+// with its classroom's or school's default visibility), the live/ended/abandon transitions with
+// their lesson_sessions rows, and classrooms created from the configuration.
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../services/catalog/db/database.ts';
 import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { ensureClassrooms } from '../../services/catalog/ingest/ensure-classrooms.ts';
-import { abandonLesson, lessonForPublish, markEnded, markLive, orphanedLessons } from '../../services/catalog/ingest/lesson-lifecycle.ts';
+import { abandonLesson, endLessonHere, lessonForPublish, markEnded, markLive, markTakenOver, orphanedLessons } from '../../services/catalog/ingest/lesson-lifecycle.ts';
+import { openDefaultRecording } from '../../services/catalog/ingest/recording-lifecycle.ts';
+import { listTimetable } from '../../services/catalog/queries/timetable.ts';
 import { createLogger, setLogSink } from '../../services/core/log.ts';
 import { catalogDatabaseUrls, stopTestPostgres } from '../helpers/databases.ts';
 
@@ -145,6 +148,84 @@ for (const { name, url } of await catalogDatabaseUrls()) {
       assert.ok(!(await orphanedLessons(db, 'node-b')).some((orphan) => orphan.id === aired.id), 'and only its own');
       await markEnded(db, aired.id);
       assert.ok(!(await orphanedLessons(db, 'node-a')).some((orphan) => orphan.id === aired.id), 'an ended lesson is nobody\'s orphan');
+    });
+
+    test('a protected lesson that ended (encoder away past the grace period, or its node stopped) continues as itself when its classroom pushes again inside its window', async () => {
+      const room = await classroom();
+      const now = new Date();
+      const id = `${room}-secret`;
+      await schedule(room, id, new Date(now.getTime() - minutes(5)), new Date(now.getTime() + minutes(40)));
+      await db.query("update lessons set visibility = 'protected' where id = $1", [id]);
+      // The next lesson's early window is open too: the one whose time it is goes on.
+      await schedule(room, `${room}-next`, new Date(now.getTime() + minutes(10)), new Date(now.getTime() + minutes(60)));
+      const first = await lessonForPublish(db, room, now, 15, adHoc);
+      assert.deepEqual([first.id, first.visibility], [id, 'protected']);
+      await markLive(db, id, 'node-a');
+      const firstRecording = await openDefaultRecording(db, id);
+      assert.equal(await endLessonHere(db, id, 'node-a'), true);
+      const endedAt = (await lessonRow(id))!.ended_at!;
+
+      const later = new Date(now.getTime() + minutes(2));
+      await assert.rejects(lessonForPublish(db, room, later, 15, adHoc), /replay is still being written/, 'not while its replay is written from its folder');
+      assert.equal((await lessonRow(id))?.state, 'ended');
+      await db.query("update recordings set state = 'ready' where id = $1", [firstRecording]);
+
+      const again = await lessonForPublish(db, room, later, 15, adHoc);
+      assert.equal(again.id, id, 'the same lesson, not an ad-hoc one');
+      assert.deepEqual([again.adHoc, again.visibility, again.latencyMode], [false, 'protected', 'low']);
+      assert.ok('takeover' in again && again.continued, 'it goes live again numbered after what it published');
+      assert.ok(again.takeover.runsBefore > 0 && again.takeover.firstSequence > again.takeover.runsBefore, JSON.stringify(again.takeover));
+      const row = await lessonRow(id);
+      assert.deepEqual([row?.state, row?.ended_at], ['live', null]);
+      assert.equal((await db.query("select 1 from lessons where classroom_id = $1 and ad_hoc", [room])).length, 0, 'no ad-hoc lesson was opened');
+      const anonymous = await listTimetable(db, { kind: 'public' }, { classroomId: room, state: 'live' }, { limit: 100, offset: 0 });
+      assert.deepEqual(anonymous.items, [], 'nothing live of the classroom is on the anonymous timetable');
+
+      // The ingest then carries it as a lesson continued with takeover numbering: a new session and a new recording.
+      await markTakenOver(db, id, 'node-a');
+      const secondRecording = await openDefaultRecording(db, id);
+      assert.ok(secondRecording && secondRecording !== firstRecording);
+      const sessions = await db.query<{ ended_at: Date | null }>('select ended_at from lesson_sessions where lesson_id = $1 order by id', [id]);
+      assert.deepEqual(sessions.map((session) => session.ended_at === null), [false, true]);
+      assert.equal((await db.query<{ state: string }>('select state from recordings where id = $1', [firstRecording]))[0]?.state, 'ready', 'the first replay stays');
+      assert.equal(await endLessonHere(db, id, 'node-a'), true);
+      const ended = await lessonRow(id);
+      assert.equal(ended?.state, 'ended');
+      assert.ok(ended!.ended_at!.getTime() >= endedAt.getTime());
+    });
+
+    test('a continued lesson whose publish produced nothing is ended again, as it was', async () => {
+      const room = await classroom();
+      const now = new Date();
+      const id = `${room}-again`;
+      await schedule(room, id, new Date(now.getTime() - minutes(5)), new Date(now.getTime() + minutes(40)));
+      await lessonForPublish(db, room, now, 15, adHoc);
+      await markLive(db, id, 'node-a');
+      await endLessonHere(db, id, 'node-a');
+      const endedAt = (await lessonRow(id))!.ended_at!;
+      const again = await lessonForPublish(db, room, new Date(now.getTime() + minutes(1)), 15, adHoc);
+      assert.equal(again.id, id);
+      await abandonLesson(db, id);
+      const row = await lessonRow(id);
+      assert.deepEqual([row?.state, row?.ended_at?.getTime()], ['ended', endedAt.getTime()]);
+      assert.ok(!(await orphanedLessons(db, 'node-a')).some((orphan) => orphan.id === id));
+      const afterWindow = await lessonForPublish(db, room, new Date(now.getTime() + minutes(41)), 15, adHoc);
+      assert.equal(afterWindow.adHoc, true, 'after its window a publish opens an ad-hoc lesson');
+    });
+
+    test("an ad-hoc lesson takes its classroom's default visibility, else its school's, never a fixed one", async () => {
+      const [city] = await db.query<{ id: number }>("insert into cities (province_id, name) select id, $1 from provinces limit 1 returning id", [`City ${++serial}`]);
+      const [school] = await db.query<{ id: number }>("insert into schools (city_id, name, default_visibility) values ($1, $2, 'school') returning id", [city!.id, `School ${serial}`]);
+      const room = await classroom();
+      await db.query('update classrooms set school_id = $2 where id = $1', [room, school!.id]);
+      const fromSchool = await lessonForPublish(db, room, new Date(), 15, adHoc);
+      assert.deepEqual([fromSchool.adHoc, fromSchool.visibility], [true, 'school']);
+      assert.equal((await db.query<{ visibility: string }>('select visibility from lessons where id = $1', [fromSchool.id]))[0]?.visibility, 'school');
+      await db.query("update classrooms set default_visibility = 'protected' where id = $1", [room]);
+      const fromClassroom = await lessonForPublish(db, room, new Date(Date.now() + 1000), 15, adHoc);
+      assert.deepEqual([fromClassroom.adHoc, fromClassroom.visibility], [true, 'protected']);
+      const anonymous = await listTimetable(db, { kind: 'public' }, { classroomId: room }, { limit: 100, offset: 0 });
+      assert.deepEqual(anonymous.items, [], 'neither is on the anonymous timetable');
     });
 
     test('configured classrooms are created when missing; an existing classroom keeps the catalog\'s key', async () => {

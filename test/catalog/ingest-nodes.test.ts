@@ -1,13 +1,15 @@
 // Ingest nodes in the catalog, on PGlite and on a real PostgreSQL: heartbeats and the up/down
-// bound, which node each classroom is assigned (least loaded, sticky while its node is up, moved
+// bound, the load each heartbeat reports (busy CPU share, renditions shed and since when), which
+// node each classroom is assigned (least loaded, sticky while its node is up, moved
 // when it is down, freed when its node leaves cleanly), whether a node may carry a publish, the
 // takeover of a live lesson from a node that went down, and POST /api/v1/ingest/assignment.
 // A node is made "down" by ageing its heartbeat row in the database, as time would.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { Database } from '../../services/catalog/db/database.ts';
+import { advertisedIngest } from '../../services/catalog/ingest/advertised-rtmp.ts';
 import { admitClassroom, assignClassroom } from '../../services/catalog/ingest/classroom-assignment.ts';
-import { joinIngestNodes, leaveIngestNodes, listIngestNodes } from '../../services/catalog/ingest/ingest-nodes.ts';
+import { heartbeatIngestNode, joinIngestNodes, leaveIngestNodes, listIngestNodes } from '../../services/catalog/ingest/ingest-nodes.ts';
 import { endLessonHere, markLive, markTakenOver, takeOverLesson } from '../../services/catalog/ingest/lesson-lifecycle.ts';
 import { startNodeHeartbeat } from '../../services/catalog/ingest/node-heartbeat.ts';
 import { openDefaultRecording } from '../../services/catalog/ingest/recording-lifecycle.ts';
@@ -50,7 +52,10 @@ for (const { name, url } of await catalogDatabaseUrls()) {
     test('a heartbeat keeps a node up; a node that stops beating is down; a clean close removes it', async () => {
       const beat = await startNodeHeartbeat(db, node('beat-1'), { heartbeatSeconds: 0.1, log });
       const state = async () => (await listIngestNodes(db, downSeconds)).find((each) => each.id === 'beat-1');
-      assert.deepEqual({ ...(await state()), startedAt: undefined, seenAt: undefined }, { ...node('beat-1'), up: true, classrooms: 0, startedAt: undefined, seenAt: undefined });
+      assert.deepEqual(
+        { ...(await state()), startedAt: undefined, seenAt: undefined },
+        { ...node('beat-1'), up: true, classrooms: 0, cpuBusy: null, renditionsShed: 0, sheddingSeconds: null, startedAt: undefined, seenAt: undefined },
+      );
       await age('beat-1', 60);
       assert.equal((await state())?.up, false, 'a heartbeat a minute old is past the 6 s bound');
       await waitFor('the next heartbeat', async () => (await state())?.up === true, 5000, 50);
@@ -68,6 +73,53 @@ for (const { name, url } of await catalogDatabaseUrls()) {
       assert.deepEqual(listed.map((each) => [each.id, each.classrooms]), [['node-a', 2], ['node-b', 1]]);
       const answer = await assignClassroom(db, rooms[0]!, downSeconds);
       assert.deepEqual(answer, { classroomId: rooms[0], node: node('node-a') });
+    });
+
+    test('each heartbeat writes the load the ingest role reads; shedding_since keeps the start of a spell of shedding', async () => {
+      let load = { cpuBusy: 0.25, renditionsShed: 0 };
+      const beat = await startNodeHeartbeat(db, node('beat-2'), { heartbeatSeconds: 0.1, log, load: () => load });
+      const state = async () => (await listIngestNodes(db, downSeconds)).find((each) => each.id === 'beat-2')!;
+      assert.deepEqual([(await state()).cpuBusy, (await state()).renditionsShed, (await state()).sheddingSeconds], [0.25, 0, null], 'written when the node joins');
+      load = { cpuBusy: 0.95, renditionsShed: 2 };
+      await waitFor('the shedding reported', async () => (await state()).renditionsShed === 2, 5000, 50);
+      assert.ok(Math.abs((await state()).cpuBusy! - 0.95) < 1e-6);
+      await db.query("update ingest_nodes set shedding_since = now() - interval '90 seconds' where id = 'beat-2'");
+      load = { cpuBusy: 0.9, renditionsShed: 1 };
+      await waitFor('one rendition back', async () => (await state()).renditionsShed === 1, 5000, 50);
+      assert.ok((await state()).sheddingSeconds! >= 90, 'still the same spell: since 90 s ago');
+      load = { cpuBusy: 0.4, renditionsShed: 0 };
+      await waitFor('nothing shed', async () => (await state()).renditionsShed === 0, 5000, 50);
+      assert.equal((await state()).sheddingSeconds, null);
+      await beat.close();
+      // A beat without a load (an older node) leaves the last one as it was.
+      await joinIngestNodes(db, node('old-1'), { cpuBusy: 0.5, renditionsShed: 3 });
+      await heartbeatIngestNode(db, node('old-1'));
+      const old = (await listIngestNodes(db, downSeconds)).find((each) => each.id === 'old-1')!;
+      assert.deepEqual([old.cpuBusy, old.renditionsShed, old.sheddingSeconds !== null], [0.5, 3, true]);
+    });
+
+    test('a classroom goes to the least loaded up node: one shedding renditions last, then by busy CPU in steps of 0.1, then by classrooms', async () => {
+      const nodes = ['node-a', 'node-b', 'node-c'];
+      for (const id of nodes) await joinIngestNodes(db, node(id));
+      // node-a is the busiest yet carries no classroom; node-b sheds; node-c is idle with two classrooms.
+      await heartbeatIngestNode(db, node('node-a'), { cpuBusy: 0.85, renditionsShed: 0 });
+      await heartbeatIngestNode(db, node('node-b'), { cpuBusy: 0.2, renditionsShed: 1 });
+      await heartbeatIngestNode(db, node('node-c'), { cpuBusy: 0.1, renditionsShed: 0 });
+      for (const room of [await classroom(), await classroom()]) await db.query("update classrooms set ingest_node = 'node-c' where id = $1", [room]);
+      assert.equal(await assign(await classroom()), 'node-c', 'the idle node, though it carries the most classrooms');
+      await heartbeatIngestNode(db, node('node-c'), { cpuBusy: 0.97, renditionsShed: 0 });
+      assert.equal(await assign(await classroom()), 'node-a', 'a busy node before one that sheds, however idle that one looks');
+      await heartbeatIngestNode(db, node('node-a'), { cpuBusy: 0.95, renditionsShed: 2 });
+      await heartbeatIngestNode(db, node('node-c'), { cpuBusy: 0.99, renditionsShed: 3 });
+      assert.equal(await assign(await classroom()), 'node-b', 'all shed: the least busy of them');
+      // About as busy (0.42 and 0.38 both count as 0.4): the classroom count decides.
+      await heartbeatIngestNode(db, node('node-a'), { cpuBusy: 0.42, renditionsShed: 0 });
+      await heartbeatIngestNode(db, node('node-c'), { cpuBusy: 0.38, renditionsShed: 0 });
+      assert.equal(await assign(await classroom()), 'node-a', 'fewer classrooms than node-c');
+      // The school page advertises the node the assignment would name, by the same order.
+      const waiting = await classroom();
+      assert.equal((await advertisedIngest(db, [waiting], downSeconds)).get(waiting)?.node?.id, 'node-a');
+      assert.equal(await assign(waiting), 'node-a');
     });
 
     test('the assignment sticks while its node is up, moves when it is down, and a clean leave frees it', async () => {

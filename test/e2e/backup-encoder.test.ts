@@ -74,7 +74,9 @@ describe("a classroom's backup encoder", () => {
   let watcher: Promise<void> = Promise.resolve();
 
   const push = (key: string) => {
-    const encoder = pushTestPattern(ingest.rtmpUrl(key), { width: 640, height: 360, fps, audio: true });
+    // Within the 360p rung's rate (fit to serve as sent): the lesson's one rendition is the source
+    // copy itself, so its segments carry the encoder runs' own numbers.
+    const encoder = pushTestPattern(ingest.rtmpUrl(key), { width: 640, height: 360, fps, audio: true, videoKbps: 700 });
     encoders.add(encoder);
     return encoder;
   };

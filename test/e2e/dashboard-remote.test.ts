@@ -14,6 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { freePort } from '../../services/core/port-check.ts';
+import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
+import { signViewerSession } from '../../services/core/viewer-session.ts';
 import { startCatalogRole } from '../../services/roles/catalog.ts';
 import type { RunningRole } from '../../services/roles/running-role.ts';
 import type { DashboardSnapshot } from '../../services/stats/dashboard-service.ts';
@@ -97,7 +99,10 @@ describe('a standalone catalog reads the tiers it is told of', { timeout: 180_00
       return playlist && playlist.segments.length >= 2 ? playlist : undefined;
     }, 40_000);
     for (const segment of media.segments) await (await fetch(`${relay.baseUrl}/live/${lessonId}/360p/${segment.uri}`)).arrayBuffer();
-    const report = { viewerId: 'viewer-remote-1', lessonId, cityId: null, schoolId: null, event: 'periodic', startupMs: 900, playingSeconds: 10, stalledSeconds: 0, stallCount: 0, currentRendition: '360p', bitrateKbps: 800, httpBytes: 1_000_000, p2pBytesDown: 0, p2pBytesUp: 0, errors: 0 };
+    // The watch page's viewer session, signed with the tiers' secret (this process's own).
+    const viewerId = 'a1'.repeat(16);
+    const session = signViewerSession(playbackSettingsFrom(resolveConfig([])).secrets, viewerId, Math.floor(Date.now() / 1000) + 3600);
+    const report = { viewerId, session, lessonId, cityId: null, schoolId: null, event: 'periodic', startupMs: 900, playingSeconds: 10, stalledSeconds: 0, stallCount: 0, currentRendition: '360p', bitrateKbps: 800, httpBytes: 1_000_000, p2pBytesDown: 0, p2pBytesUp: 0, errors: 0 };
     const posted = await fetch(`${relay.baseUrl}/api/v1/qoe`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(report) });
     assert.equal(posted.status, 204);
   });

@@ -16,7 +16,7 @@ import { fetchBytes, fetchText, pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const key = 'room-9-disk-key';
+const key = 'room-9-disk-full-key';
 const diskBytes = 32 * 1024 * 1024;
 
 function tryMount(dir: string): string | undefined {

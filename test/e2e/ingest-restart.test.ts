@@ -2,7 +2,8 @@
 // recording. Every segment listed before the kill is still listed after, under the same name and
 // sequence number; media sequences never go backwards; a discontinuity separates the runs; every
 // listed segment is whole (its bytes match the hash list); and the replay made when the lesson ends
-// holds segments from both sides of the crash. The ingest runs as a real child process
+// holds segments from both sides of the crash. A clean stop (SIGINT) then leaves the lesson live as
+// the kill did, for the next start to adopt. The ingest runs as a real child process
 // (`classcast ingest`) over a throwaway PostgreSQL, which outlives it as a real catalog would.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -162,10 +163,22 @@ describe('an ingest killed mid-lesson and started again', () => {
       await second.stop();
     }
 
-    // A clean stop ends the lesson: its recording becomes a replay holding both sides of the crash.
+    // A clean stop leaves the lesson as the kill did: live, its recording open, its playlists not ended.
     child!.kill('SIGINT');
     await new Promise((resolve) => child!.once('exit', resolve));
-    const recordings = await db.query<{ id: string; state: string; segment_count: number }>('select id, state, segment_count from recordings where lesson_id = $1', [lessonId]);
+    const stillLive = await db.query<{ state: string }>('select state from lessons where id = $1', [lessonId]);
+    assert.equal(stillLive[0]?.state, 'live', 'a clean stop does not end the lesson');
+    assert.deepEqual((await db.query<{ state: string }>('select state from recordings where lesson_id = $1', [lessonId])).map((row) => row.state), ['recording']);
+    assert.doesNotMatch(readFileSync(join(dataDir, 'live', lessonId, renditionNames[0]!, 'index.m3u8'), 'utf8'), /#EXT-X-ENDLIST/);
+
+    // Started again with a short grace period, the node adopts the lesson and, with no encoder back,
+    // ends it: its recording becomes a replay holding both sides of the crash.
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('"reconnectGraceSeconds":60', '"reconnectGraceSeconds":2'));
+    await startIngest();
+    const recordings = await waitFor('the recording made into a replay', async () => {
+      const rows = await db.query<{ id: string; state: string; segment_count: number }>('select id, state, segment_count from recordings where lesson_id = $1', [lessonId]);
+      return rows.every((row) => row.state !== 'recording') ? rows : undefined;
+    }, 30_000);
     assert.deepEqual(recordings.map((row) => [row.id, row.state]), [[recordingsBefore[0]!.id, 'ready']], 'the same recording, made into a replay');
     const replay = parsePlaylist(readFileSync(join(dataDir, 'vod', recordings[0]!.id, renditionNames[0]!, 'index.m3u8'), 'utf8'));
     const replayUris = new Set(replay.segments.map((segment) => segment.uri));

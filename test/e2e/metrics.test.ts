@@ -5,6 +5,10 @@
 // and a finished viewing session is stored with the lesson's city and school.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { resolveConfig } from '../../services/core/config/load.ts';
+import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
+import { signViewerSession } from '../../services/core/viewer-session.ts';
 import { fetchBytes, fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
@@ -35,8 +39,12 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
   return samples.find((sample) => sample.name === name && Object.entries(labels).every(([label, wanted]) => sample.labels[label] === wanted))?.value;
 }
 
-const report = (fields: Record<string, unknown>) => ({
-  viewerId: 'viewer-metrics-1',
+/**
+ * A report as a watch page sends it: `viewer` names the page (any text), made into its 32-hex viewer
+ * id and signed as the page's viewer session with the tiers' secret (this process's own).
+ */
+const report = ({ viewerId: viewer = 'viewer-metrics-1', ...fields }: Record<string, unknown>) => ({
+  ...signedViewer(String(viewer)),
   lessonId: '',
   cityId: null,
   schoolId: null,
@@ -53,6 +61,12 @@ const report = (fields: Record<string, unknown>) => ({
   errors: 0,
   ...fields,
 });
+
+function signedViewer(name: string): { viewerId: string; session: string } {
+  const viewerId = createHash('sha256').update(name).digest('hex').slice(0, 32);
+  const secrets = playbackSettingsFrom(resolveConfig([])).secrets;
+  return { viewerId, session: signViewerSession(secrets, viewerId, Math.floor(Date.now() / 1000) + 3600) };
+}
 
 const post = (baseUrl: string, body: unknown, contentType = 'application/json') =>
   fetch(`${baseUrl}/api/v1/qoe`, { method: 'POST', headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -161,12 +175,11 @@ describe('metrics on ingest and relay after a real push and a real viewer', () =
     assert.equal(value(samples, 'classcast_packager_segment_duration_seconds_bucket', { rendition: '720p', le: '1' }), 0, '2 s segments are not under 1 s');
   });
 
-  it('refuses malformed and oversized reports with 400 naming what is wrong', async () => {
+  it('refuses malformed reports with 400 naming what is wrong, and oversized ones with 413', async () => {
     const cases: Array<[string | Record<string, unknown>, RegExp]> = [
       [report({ lessonId, stalledSeconds: -3 }), /stalledSeconds/],
       [report({ lessonId, httpBytes: 'lots' }), /httpBytes/],
       [report({ lessonId, viewer: 'extra' }), /unknown field viewer/],
-      [report({ lessonId, padding: 'x'.repeat(5000) }), /larger than 4096 bytes/],
       ['{"viewerId": ', /not JSON/],
     ];
     for (const [body, message] of cases) {
@@ -175,6 +188,9 @@ describe('metrics on ingest and relay after a real push and a real viewer', () =
       assert.equal(response.status, 400, answer.error.message);
       assert.match(answer.error.message, message);
     }
+    const oversized = await post(relay.baseUrl, report({ lessonId, padding: 'x'.repeat(5000) }));
+    assert.equal(oversized.status, 413);
+    assert.match(((await oversized.json()) as { error: { message: string } }).error.message, /larger than 4096 bytes/);
   });
 
   it("limits a flood from one viewer with 429", async () => {

@@ -12,7 +12,7 @@ import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
 
-const key = 'p2p-room-secret';
+const key = 'p2p-room-secret-key';
 const mediaBytes = (stats: ViewerStats) => stats.httpBytes + stats.p2pBytesDown;
 const share = (stats: ViewerStats) => (mediaBytes(stats) === 0 ? 0 : stats.p2pBytesDown / mediaBytes(stats));
 const describeViewer = (name: string, s: ViewerStats) =>

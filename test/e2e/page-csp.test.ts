@@ -25,7 +25,7 @@ import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { waitForPlayback } from '../helpers/watch-page.ts';
 
-const key = 'csp-room-key';
+const key = 'csp-room-stream-key';
 const playback: PlaybackSettings = { secrets: ['csp-playback-secret-0123456789abcdefghijk'], tokenTtlSeconds: 600 };
 
 declare global {

@@ -52,6 +52,9 @@ describe('an encoder that reconnects within the grace period continues the same 
     const page = await openWatchPage(browser, `${ingest.baseUrl}/watch/${lessonId}`);
     try {
       await waitForPlayback(page, 3);
+      // Every ffmpeg of the lesson takes its own run number, which names its segments: the 480p
+      // encoder's before the drop, and another one's after.
+      const firstRun = (await fetchPlaylist(playlistUrl)).segments[0]!.uri.split('-')[0]!;
       // A hard drop, as when a classroom's network goes: the encoder is killed, not stopped politely.
       first.kill();
       await first.exited;
@@ -62,9 +65,9 @@ describe('an encoder that reconnects within the grace period continues the same 
       try {
         const resumed = await waitFor('a discontinuity in the playlist', async () => {
           const playlist = await fetchPlaylist(playlistUrl);
-          return playlist.segments.some((segment) => segment.discontinuity && segment.uri.startsWith('r2-')) ? playlist : undefined;
+          return playlist.segments.some((segment) => segment.discontinuity && !segment.uri.startsWith(`${firstRun}-`)) ? playlist : undefined;
         }, 30_000);
-        assert.ok(resumed.segments.some((segment) => segment.uri.startsWith('r1-')), 'the window still holds the first run');
+        assert.ok(resumed.segments.some((segment) => segment.uri.startsWith(`${firstRun}-`)), 'the window still holds the first run');
         const lessons = await listLessons();
         assert.deepEqual(lessons.map((lesson) => lesson.id), [lessonId], 'the same lesson, not a new one');
         assert.deepEqual(readdirSync(join(ingest.dataDir, 'live')), [lessonId]);
@@ -88,7 +91,7 @@ describe('an encoder that reconnects within the grace period continues the same 
     }
     const allUris = new Set(seen.flatMap((version) => version.uris));
     const runs = new Set([...allUris].map((uri) => uri.split('-')[0]));
-    assert.deepEqual([...runs].sort(), ['r1', 'r2']);
+    assert.equal(runs.size, 2, `one run before the drop and one after: ${[...runs].join(', ')}`);
     assert.ok(seen.some((version) => version.discontinuities === 1));
   });
 

@@ -1,8 +1,8 @@
 // Hostile bytes on the RTMP port while a real lesson streams: random bytes, broken handshakes,
 // malformed chunks (huge lengths, absurd chunk sizes, too many chunk streams), bad AMF in connect
-// and publish, media without a publish, connections that send nothing and a slowloris. The process
-// must stay up, memory within a bound, the lesson and its viewer unaffected, and a new publish work
-// afterwards. Bounded: about 25 s of fuzzing, at most 500 fuzz connections, shipped default limits.
+// and publish, media without a publish, RTMP play (refused), connections that send nothing and a
+// slowloris. The process must stay up, memory within a bound, the lesson and its viewer unaffected,
+// and a new publish work afterwards. Bounded: about 25 s of fuzzing, at most 500 fuzz connections, shipped default limits.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -65,7 +65,7 @@ function fuzzCases(port: number): Array<(random: () => number) => Buffer> {
     // Memory amplification: many chunk streams, each announcing a big message and sending a chunk of it.
     () => Buffer.concat([handshake(), ...Array.from({ length: 32 }, (_, index) => Buffer.concat([messageHeader({ chunkStream: 3 + index, type: 20, length: 60 * 1024 + index }), randomBytes(128)]))]),
     () => Buffer.concat([handshake(), ...Array.from({ length: 60 }, (_, index) => Buffer.from([0xc0 | (2 + index)]))]),
-    // Media from a connection that never published, and into someone else's stream path.
+    // Media from a connection that never published, and a play of the live lesson's key (refused) followed by media.
     () => Buffer.concat([handshake(), chunked({ chunkStream: 6, type: 9, streamId: 1, payload: videoTag(true, 50_000) })]),
     () => Buffer.concat([handshake(), connect({ app: 'live', tcUrl: `rtmp://127.0.0.1:${port}/live` }), chunked({ chunkStream: 8, type: 20, streamId: 1, payload: amf0('play', 4, null, lessonKey) }), chunked({ chunkStream: 6, type: 9, streamId: 1, payload: videoTag(true, 30_000) })]),
     // Publishing: an unknown key, and the live classroom's own key a second time.
@@ -137,7 +137,7 @@ describe('fuzzing the RTMP port while a lesson streams', () => {
     const random = prng(seed);
 
     // Connections that send nothing, a slowloris trickling a handshake a byte a second, and an RTMP
-    // player that goes quiet after starting to play (past the handshake, so only idling ends it).
+    // player (refused at once: nothing plays over RTMP; it was the one client that idled out).
     const silent = await Promise.all(Array.from({ length: 40 }, (_, index) => openRaw(port, `127.0.1.${1 + (index % 4)}`)));
     const slow = await Promise.all(Array.from({ length: 5 }, () => openRaw(port, '127.0.2.1')));
     const trickle = handshake();
@@ -162,10 +162,11 @@ describe('fuzzing the RTMP port while a lesson streams', () => {
       }),
     );
 
-    // The silent and slow clients are closed by the handshake timeout, the quiet player by idling.
+    // The silent and slow clients are closed by the handshake timeout, the player at once.
     const quietClients: RawClient[] = [...silent, ...slow];
     await waitFor('the silent and slow connections to be closed', () => quietClients.every((client) => client.isClosed()), (defaultRtmpLimits.handshakeTimeoutSeconds + 20) * 1000);
-    await waitFor('the quiet player to be closed', () => player.isClosed(), (defaultRtmpLimits.idleTimeoutSeconds + 20) * 1000);
+    assert.ok(player.isClosed(), 'the RTMP player was closed');
+    assert.equal(player.received().includes('NetStream.Play.Start'), false, 'the RTMP play was not answered');
     clearInterval(slowloris);
     clearInterval(sampler);
     const refusals = delta(refusalsBefore, rtmpRefusalTotals());
@@ -175,11 +176,12 @@ describe('fuzzing the RTMP port while a lesson streams', () => {
     assert.ok(connections >= 100, `only ${connections} fuzz connections were made`);
     assert.ok(rssPeak - rssBaseline < rssGrowthBound, `RSS grew ${((rssPeak - rssBaseline) / mib).toFixed(1)} MiB (bound ${rssGrowthBound / mib} MiB), seed ${seed}`);
     assert.ok((refusals['handshake-timeout'] ?? 0) >= silent.length + slow.length, 'every silent and slow connection was closed by the handshake timeout');
-    assert.ok((refusals['idle-timeout'] ?? 0) >= 1, 'the quiet player was closed by the idle timeout');
-    for (const reason of ['bad-handshake', 'message-too-large', 'bad-chunk-size', 'reassembly-budget', 'too-many-chunk-streams', 'media-before-publish', 'publish-refused', 'malformed'] as const) {
+    for (const reason of ['play-refused', 'bad-handshake', 'message-too-large', 'bad-chunk-size', 'reassembly-budget', 'too-many-chunk-streams', 'media-before-publish', 'publish-refused', 'malformed'] as const) {
       assert.ok((refusals[reason] ?? 0) > 0, `no connection was refused for ${reason} (seed ${seed})`);
     }
-    assert.ok(segmentsDuring >= 5, `the lesson produced only ${segmentsDuring} segments during the storm`);
+    // The storm may be over before five segments' time (500 connections go fast, and the handshake
+    // timeout is 5 s): the lesson keeps producing them, and its viewer got every one it asked for.
+    await waitFor('the lesson to keep producing segments', () => viewer!.segmentsSeen() >= segmentsBefore + 5, 60_000);
     assert.deepEqual(viewer.failures(), [], 'the viewer never failed to fetch a playlist or segment');
 
     // A classroom that starts publishing after the storm goes live as usual.

@@ -143,6 +143,8 @@ describe('signed playback of a protected lesson', { timeout: 120_000 }, () => {
         const response = await get(base, path, token);
         assert.equal(response.status, 200, `${base}${path}`);
         assert.equal(response.headers.get('x-classcast-protected'), '1', `${base}${path} says it is protected`);
+        // Private: a generic shared cache must not keep what only a token opens (our relays do, checking tokens).
+        assert.match(response.headers.get('cache-control') ?? '', /^private, max-age=\d+/, `${base}${path} is private`);
         await response.arrayBuffer();
       }
     }

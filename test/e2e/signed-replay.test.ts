@@ -21,6 +21,8 @@ import type { PlaybackSettings } from '../../services/core/playback-settings.ts'
 import { signPlaybackToken, type PlaybackScope } from '../../services/core/playback-token.ts';
 import { createPlaybackGuard } from '../../services/origin/playback-guard.ts';
 import { vodRoutes } from '../../services/origin/vod-routes.ts';
+import { privateWhenProtected } from '../../services/origin/cache-policy.ts';
+import { Router } from 'express';
 import { writeReplay } from '../../services/replay/replay-writer.ts';
 import { pageRoutes } from '../../services/web/pages.ts';
 import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
@@ -92,7 +94,7 @@ describe('signed playback of a protected replay', { timeout: 180_000 }, () => {
     const vodDir = join(ingest.dataDir, 'guarded-vod');
     await writeReplay({ lessonDir: join(ingest.ingest.liveDir, lessonId), vodDir, recordingId, range: { startedAt: Date.now() - 3_600_000, endedAt: Date.now() }, protected: true });
     // The origin's replay routes with their guard, beside the catalog API and the pages, as a node serves them.
-    origin = await startHttpServer({ host: '127.0.0.1', port: 0, log, routers: [vodRoutes(vodDir, createPlaybackGuard(playback)), api, pageRoutes(() => relay.baseUrl)], health: () => ({}) });
+    origin = await startHttpServer({ host: '127.0.0.1', port: 0, log, routers: [privateMediaRouter(), vodRoutes(vodDir, createPlaybackGuard(playback)), api, pageRoutes(() => relay.baseUrl)], health: () => ({}) });
     originUrl = `http://127.0.0.1:${origin.port}`;
     relay = await startTestRelay([originUrl], {}, undefined, { playback: { ...playback, city: cityId } });
 
@@ -148,7 +150,8 @@ describe('signed playback of a protected replay', { timeout: 180_000 }, () => {
         const response = await get(base, path, token);
         assert.equal(response.status, 200, `${base}${path}`);
         assert.equal(response.headers.get('x-classcast-protected'), '1', `${base}${path} says it is protected`);
-        assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+        // Private: a generic shared cache must not keep what only a token opens (our relays do, checking tokens).
+        assert.equal(response.headers.get('cache-control'), 'private, max-age=31536000, immutable');
         await response.arrayBuffer();
       }
     }
@@ -236,3 +239,10 @@ describe('signed playback of a protected replay', { timeout: 180_000 }, () => {
     }
   });
 });
+
+/** As the ingest role mounts it in front of /live and /vod: protected files leave private. */
+function privateMediaRouter(): Router {
+  const router = Router();
+  router.use(privateWhenProtected);
+  return router;
+}

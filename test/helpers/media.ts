@@ -56,7 +56,7 @@ export async function probeSegment(init: Buffer, segment: Buffer): Promise<Segme
   }
 }
 
-export function pushTestPattern(rtmpUrl: string, options: { width?: number; height?: number; fps?: number; audio?: boolean; durationSeconds?: number } = {}): DemoEncoder {
+export function pushTestPattern(rtmpUrl: string, options: { width?: number; height?: number; fps?: number; audio?: boolean; durationSeconds?: number; videoKbps?: number } = {}): DemoEncoder {
   return startDemoEncoder({
     ffmpegPath: findMediaTool('ffmpeg', process.env.FFMPEG_PATH),
     rtmpUrl,
@@ -64,7 +64,7 @@ export function pushTestPattern(rtmpUrl: string, options: { width?: number; heig
     height: options.height ?? 720,
     fps: options.fps ?? 30,
     audio: options.audio ?? true,
-    videoKbps: 2000,
+    videoKbps: options.videoKbps ?? 2000,
     ...(options.durationSeconds ? { durationSeconds: options.durationSeconds } : {}),
   });
 }

@@ -61,7 +61,7 @@ export async function writeRecordedLesson(lessonDir: string, seconds: number): P
   await writeFile(
     join(lessonDir, masterPlaylistName),
     writeMasterPlaylist([
-      { name: rendition, width: 320, height: 180, fps: 25, bandwidth: 400_000, averageBandwidth: 300_000, codecs: 'avc1.42c01e,mp4a.40.2', uri: `${rendition}/${mediaPlaylistName}` },
+      { width: 320, height: 180, fps: 25, bandwidth: 400_000, averageBandwidth: 300_000, codecs: 'avc1.42c01e,mp4a.40.2', uri: `${rendition}/${mediaPlaylistName}` },
     ]),
   );
   return { segmentCount: segments.length };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Config, ConfigInput } from '../../services/core/config/schema.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
+import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
 import { startIngestRole, type IngestRole, type IngestRoleOptions } from '../../services/roles/ingest.ts';
 import { pageRoutes, type MediaBase } from '../../services/web/pages.ts';
 
@@ -22,7 +23,9 @@ export async function startTestIngest(overrides: Partial<ConfigInput> = {}, medi
       values: { dataDir, databaseUrl: 'memory://', http: { host: '127.0.0.1', port: 0 }, rtmp: { host: '127.0.0.1', port: 0 }, demo: { enabled: false }, ...overrides },
     },
   ]);
-  const role = await startIngestRole(config, createLogger({ role: 'ingest', node: 'test' }), { ...options, routers: [pageRoutes(mediaBase), ...(options.routers ?? [])] });
+  // Watch pages signed with the tiers' secrets, so their quality reports are taken (viewer-session.ts).
+  const viewerSessions = { secrets: (options.playback ?? playbackSettingsFrom(config)).secrets };
+  const role = await startIngestRole(config, createLogger({ role: 'ingest', node: 'test' }), { ...options, routers: [pageRoutes(mediaBase, undefined, viewerSessions), ...(options.routers ?? [])] });
   return {
     ...role,
     config,

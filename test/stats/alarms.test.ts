@@ -2,7 +2,7 @@
 // disks at a moment, which alarms hold. Times are passed in; nothing runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateAlarms, median, type AlarmInput, type AlarmSettings } from '../../services/stats/alarms.ts';
+import { evaluateAlarms, median, sheddingAlarmSeconds, type AlarmInput, type AlarmSettings } from '../../services/stats/alarms.ts';
 import type { CatalogLesson, EncoderState } from '../../services/stats/dashboard-figures.ts';
 
 const minute = 60_000;
@@ -96,6 +96,22 @@ test('a disk: critical when the guard says so, a warning when free space nears i
   const full = evaluateAlarms(input({ disks: disk({ ok: false, alarm: 'full', reason: '0.5 GiB free', freeBytes: 0.5e9 }) }), settings);
   assert.equal(full[0]!.severity, 'critical');
   assert.match(full[0]!.message, /0\.5 GiB free: new publishes are refused/);
+});
+
+test('an ingest node shedding renditions for more than a minute is a warning; a shorter spell, a down node or none shed is no alarm', () => {
+  const at = t0 + 10 * minute;
+  const node = (fields: object) => ({ node: 'province-2', up: true, renditionsShed: 2, sheddingSince: at - 90_000, ...fields });
+  const alarms = evaluateAlarms(input({ at, ingestNodes: [node({})] }), settings);
+  assert.deepEqual(alarms.map((alarm) => [alarm.id, alarm.kind, alarm.severity, alarm.node, alarm.subject]), [['ingest-shedding:province-2', 'ingest-shedding', 'warning', 'province-2', 'ingest province-2']]);
+  assert.match(alarms[0]!.message, /sheds 2 renditions for want of CPU since 1 min/);
+  assert.match(evaluateAlarms(input({ at, ingestNodes: [node({ renditionsShed: 1, sheddingSince: at - 5 * minute })] }), settings)[0]!.message, /sheds 1 rendition for want of CPU since 5 min/);
+  assert.equal(sheddingAlarmSeconds, 60);
+  assert.deepEqual(ids({ at, ingestNodes: [node({ sheddingSince: at - 60_000 })] }), [], 'a minute exactly is not more than a minute');
+  assert.deepEqual(ids({ at, ingestNodes: [node({ sheddingSince: at - 60_001 })] }), ['ingest-shedding:province-2']);
+  assert.deepEqual(ids({ at, ingestNodes: [node({ sheddingSince: at - 20_000 })] }), [], 'a burst');
+  assert.deepEqual(ids({ at, ingestNodes: [node({ renditionsShed: 0, sheddingSince: null })] }), [], 'nothing shed');
+  assert.deepEqual(ids({ at, ingestNodes: [node({ up: false })] }), [], "a down node's report is stale");
+  assert.deepEqual(ids({ at, ingestNodes: [node({ node: 'province-1', renditionsShed: 0, sheddingSince: null }), node({})] }), ['ingest-shedding:province-2'], 'only the node that sheds');
 });
 
 test('critical alarms come first', () => {

@@ -7,6 +7,7 @@ import { parseQoeReport, type QoeReport } from '../../services/stats/qoe-report.
 
 const base: QoeReport = {
   viewerId: 'viewer-0001',
+  session: '',
   lessonId: 'room-101-20250101-080000',
   cityId: 3,
   schoolId: 7,

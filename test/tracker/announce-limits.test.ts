@@ -13,6 +13,15 @@ test('a token bucket gives its burst, then its rate, never more than its burst',
   assert.equal(takeMany(() => bucket.take(1_000_000), 20), 5);
 });
 
+test('a token bucket takes a cost of several tokens only when it holds them all', () => {
+  const bucket = createTokenBucket({ burst: 100, perSecond: 10 }, 0);
+  assert.equal(bucket.take(0, 60), true);
+  assert.equal(bucket.take(0, 60), false);
+  assert.equal(bucket.take(0, 40), true);
+  assert.equal(bucket.take(2000, 21), false);
+  assert.equal(bucket.take(2000, 20), true);
+});
+
 test('connections are limited alone and together per address, and capped in number', () => {
   const limits = createAnnounceLimits({
     perConnection: { burst: 3, perSecond: 0 },
@@ -24,14 +33,14 @@ test('connections are limited alone and together per address, and capped in numb
   const second = limits.open('10.0.0.1', 0);
   assert.equal(limits.hasRoom('10.0.0.1'), false);
   assert.equal(limits.hasRoom('10.0.0.2'), true);
-  assert.deepEqual(Array.from({ length: 4 }, () => first.admit('peer-a', 0)), ['ok', 'ok', 'ok', 'rate']);
+  assert.deepEqual(Array.from({ length: 4 }, () => first.admit(200, 0)), ['ok', 'ok', 'ok', 'rate']);
   // The address had 5: the first connection took 3, so the second gets 2 though its own bucket holds 3.
-  assert.deepEqual(Array.from({ length: 3 }, () => second.admit('peer-b', 0)), ['ok', 'ok', 'rate']);
+  assert.deepEqual(Array.from({ length: 3 }, () => second.admit(200, 0)), ['ok', 'ok', 'rate']);
   const other = limits.open('10.0.0.2', 0);
-  assert.equal(other.admit('peer-c', 0), 'ok');
-  assert.equal(other.admit('peer-d', 0), 'ok');
-  assert.equal(other.admit('peer-e', 0), 'peer-ids');
-  assert.equal(other.admit('peer-c', 0), 'ok');
+  assert.equal(other.admitPeerId('peer-c'), true);
+  assert.equal(other.admitPeerId('peer-d'), true);
+  assert.equal(other.admitPeerId('peer-e'), false);
+  assert.equal(other.admitPeerId('peer-c'), true);
   assert.equal(limits.addresses(), 2);
   first.close();
   first.close();
@@ -39,4 +48,25 @@ test('connections are limited alone and together per address, and capped in numb
   second.close();
   other.close();
   assert.equal(limits.addresses(), 0);
+});
+
+test('bytes are limited per connection and per address, beside the message count', () => {
+  const limits = createAnnounceLimits({
+    perConnection: { burst: 100, perSecond: 0 },
+    perIp: { burst: 100, perSecond: 0 },
+    bytesPerConnection: { burst: 100_000, perSecond: 10_000 },
+    bytesPerIp: { burst: 150_000, perSecond: 0 },
+    connectionsPerIp: 10,
+    peerIdsPerConnection: 2,
+  });
+  const first = limits.open('10.0.0.1', 0);
+  const second = limits.open('10.0.0.1', 0);
+  assert.deepEqual(Array.from({ length: 3 }, () => first.admit(40_000, 0)), ['ok', 'ok', 'bytes']);
+  // Small messages still fit what the connection has left.
+  assert.equal(first.admit(10_000, 0), 'ok');
+  // The address had 150,000: 90,000 went to the first connection, so the second gets 60,000.
+  assert.deepEqual([second.admit(50_000, 0), second.admit(20_000, 0), second.admit(10_000, 0)], ['ok', 'address-bytes', 'ok']);
+  assert.equal(first.admit(10_000, 1000), 'address-bytes', 'the connection refilled, its address did not');
+  first.close();
+  second.close();
 });

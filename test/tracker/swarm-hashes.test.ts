@@ -9,8 +9,8 @@ import { writeMasterPlaylist } from '../../services/packager/master-playlist.ts'
 import { expectedInfoHashes, liveSwarmId, recordingSwarmId, variantFacts } from '../../services/tracker/swarm-hashes.ts';
 
 const master = writeMasterPlaylist([
-  { name: '720p', width: 1280, height: 720, fps: 30, bandwidth: 3_128_000, averageBandwidth: 2_600_000, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/live.m3u8' },
-  { name: '360p', width: 640, height: 360, fps: 29.97, bandwidth: 864_000, averageBandwidth: 700_000, codecs: 'avc1.42c01e,mp4a.40.2', uri: '360p/live.m3u8' },
+  { width: 1280, height: 720, fps: 30, bandwidth: 3_128_000, averageBandwidth: 2_600_000, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/live.m3u8' },
+  { width: 640, height: 360, fps: 29.97, bandwidth: 864_000, averageBandwidth: 700_000, codecs: 'avc1.42c01e,mp4a.40.2', uri: '360p/live.m3u8' },
 ]);
 
 /** What p2p-media-loader-hlsjs 2.3.1 passes generateStreamShortId for an hls.js level (segment-manager.js). */

@@ -13,8 +13,8 @@ import { expectedInfoHashes, liveSwarmId } from '../../services/tracker/swarm-ha
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 
 export const lessonMaster = writeMasterPlaylist([
-  { name: '720p', width: 1280, height: 720, fps: 30, bandwidth: 3_128_000, averageBandwidth: 2_600_000, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/live.m3u8' },
-  { name: '360p', width: 640, height: 360, fps: 30, bandwidth: 864_000, averageBandwidth: 700_000, codecs: 'avc1.42c01e,mp4a.40.2', uri: '360p/live.m3u8' },
+  { width: 1280, height: 720, fps: 30, bandwidth: 3_128_000, averageBandwidth: 2_600_000, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/live.m3u8' },
+  { width: 640, height: 360, fps: 30, bandwidth: 864_000, averageBandwidth: 700_000, codecs: 'avc1.42c01e,mp4a.40.2', uri: '360p/live.m3u8' },
 ]);
 
 /** The two info hashes viewers of lesson L1 announce. */

@@ -45,7 +45,7 @@ test('environment overrides the file and flags override the environment', () => 
   const dir = mkdtempSync(join(tmpdir(), 'classcast-config-'));
   const file = join(dir, 'c.yml');
   writeFileSync(file, 'http:\n  port: 9000\nrtmp:\n  port: 1940\ndataDir: /srv/file\n');
-  const commandLine = parseCommandLine(['ingest', '--config', file, '--rtmp-port', '1950', '--classroom', 'room-1:abcdefgh12', '--classroom', 'room-2:zyxwvuts98', '--no-demo']);
+  const commandLine = parseCommandLine(['ingest', '--config', file, '--rtmp-port', '1950', '--classroom', 'room-1:abcdefgh12abcdefgh', '--classroom', 'room-2:zyxwvuts98zyxwvuts', '--no-demo']);
   const config = loadConfig(commandLine, { CLASSCAST_HTTP_PORT: '9100', CLASSCAST_RTMP_PORT: '1945', CLASSCAST_DATA_DIR: '/srv/env', DATABASE_URL: 'postgres://u@h/db' });
   assert.equal(commandLine.role, 'ingest');
   assert.equal(config.http.port, 9100);
@@ -53,8 +53,8 @@ test('environment overrides the file and flags override the environment', () => 
   assert.equal(config.dataDir, '/srv/env');
   assert.equal(config.databaseUrl, 'postgres://u@h/db');
   assert.equal(config.demo.enabled, false);
-  assert.deepEqual(config.classrooms, [{ id: 'room-1', key: 'abcdefgh12' }, { id: 'room-2', key: 'zyxwvuts98' }]);
-  assert.deepEqual(loadConfig(parseCommandLine(['all']), { CLASSCAST_CLASSROOMS: 'a-1:abcdefgh12, b-2:zyxwvuts98' }).classrooms.map((c) => c.id), ['a-1', 'b-2']);
+  assert.deepEqual(config.classrooms, [{ id: 'room-1', key: 'abcdefgh12abcdefgh' }, { id: 'room-2', key: 'zyxwvuts98zyxwvuts' }]);
+  assert.deepEqual(loadConfig(parseCommandLine(['all']), { CLASSCAST_CLASSROOMS: 'a-1:abcdefgh12abcdefgh, b-2:zyxwvuts98zyxwvuts' }).classrooms.map((c) => c.id), ['a-1', 'b-2']);
 });
 
 test('invalid configuration names the option and where it came from', () => {
@@ -63,8 +63,11 @@ test('invalid configuration names the option and where it came from', () => {
   fails(['all', '--http-port', 'eighty'], {}, /command-line flags.*http\.port.*"eighty"/s);
   fails(['all'], { CLASSCAST_RTMP_PORT: '70000' }, /environment.*rtmp\.port.*70000/s);
   fails(['all', '--latency-mode', 'fast'], {}, /ingest\.latencyMode/);
-  fails(['all', '--classroom', 'Room 1:abcdefgh12'], {}, /classrooms\.0\.id/);
+  fails(['all', '--classroom', 'Room 1:abcdefgh12abcdefgh'], {}, /classrooms\.0\.id/);
   fails(['all', '--classroom', 'room-1:short'], {}, /classrooms\.0\.key/);
+  // 8 to 15 characters were accepted once; a new key must be too long to guess.
+  fails(['all', '--classroom', 'room-1:abcdefgh12'], {}, /classrooms\.0\.key.*at least 16 characters/s);
+  fails(['all'], { CLASSCAST_CLASSROOMS: 'room-1:abcdefghijklmno' }, /classrooms\.0\.key.*at least 16 characters/s);
   fails(['all', '--classroom', 'nokey'], {}, /not ID:KEY/);
   fails(['all'], { DATABASE_URL: 'not a url' }, /databaseUrl/);
   assert.throws(() => parseCommandLine(['all', '--bogus']), /bogus/);

@@ -75,8 +75,8 @@ test('an ended lesson gets ENDLIST; the target duration covers the longest segme
 
 test('the master playlist lists variants best first with bandwidth, resolution and codecs', () => {
   const text = writeMasterPlaylist([
-    { name: '360p', width: 640, height: 360, fps: 30, bandwidth: 800_000, averageBandwidth: 700_000, codecs: 'avc1.64001e,mp4a.40.2', uri: '360p/index.m3u8' },
-    { name: '720p', width: 1280, height: 720, fps: 30, bandwidth: 3_000_000, averageBandwidth: 2_500_000, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/index.m3u8' },
+    { width: 640, height: 360, fps: 30, bandwidth: 800_000, averageBandwidth: 700_000, codecs: 'avc1.64001e,mp4a.40.2', uri: '360p/index.m3u8' },
+    { width: 1280, height: 720, fps: 30, bandwidth: 3_000_000, averageBandwidth: 2_500_000, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/index.m3u8' },
   ]);
   const parsed = parsePlaylist(text);
   assert.equal(parsed.playlists?.length, 2);

@@ -41,6 +41,12 @@ test('a rung that stopped moving altogether is not taken for a busy node (the fr
   assert.equal(decideShedding(stopped, policy), undefined);
 });
 
+test('a rung behind only because it started behind, and gaining, is not taken for a busy node', () => {
+  const gaining = state({ running: [{ name: '720p', lagSeconds: 8, draining: false, catchingUp: true }, { name: '360p', lagSeconds: 0.2, draining: false }] });
+  assert.equal(decideShedding(gaining, policy), undefined);
+  assert.deepEqual(decideShedding(state({ running: [{ name: '720p', lagSeconds: 8, draining: false, catchingUp: false }] }), policy), { shed: '720p' });
+});
+
 test('after a change the next waits until its effect can show', () => {
   const behind = state({ running: [{ name: '480p', lagSeconds: 9, draining: false }], lastChangeAt: now - 3000 });
   assert.equal(decideShedding(behind, policy), undefined);

@@ -91,3 +91,31 @@ test('media between keyframes is bounded by maxGopBytes', () => {
   // Before the first keyframe node-media-server caches nothing, so nothing is counted.
   assert.equal(run(Buffer.concat([session, setChunkSize(4096), ...inter])).refusal, null);
 });
+
+test('an RTMP play command is refused before its last byte reaches node-media-server, in every form it reads as play', () => {
+  const connect = Buffer.concat([handshake(), command('connect', 1, { app: 'live', tcUrl: 'rtmp://127.0.0.1:1935/live' }), command('createStream', 2, null)]);
+  const play = (payload: Buffer, type = 20) => chunked({ chunkStream: 8, type, streamId: 1, payload });
+  const longString = (text: string, declared = text.length) => {
+    const header = Buffer.alloc(5);
+    header[0] = 0x0c;
+    header.writeUInt32BE(declared, 1);
+    return Buffer.concat([header, Buffer.from(text, 'latin1')]);
+  };
+  const forms = {
+    'AMF0 string': play(amf0('play', 4, null, 'room-101-key')),
+    'AMF3 command (type 17, one marker byte)': play(Buffer.concat([Buffer.from([0]), amf0('play', 4, null, 'room-101-key')]), 17),
+    'AMF0 long string': play(Buffer.concat([longString('play'), amf0(4, null, 'room-101-key')])),
+    'a name whose length runs past the message': play(Buffer.from([0x02, 0x01, 0x00, ...Buffer.from('play')])),
+  };
+  for (const [form, message] of Object.entries(forms)) {
+    const input = Buffer.concat([connect, message]);
+    for (const step of [input.length, 1, 100]) {
+      const { refusal, forwarded } = run(input, { step, publisherAfter: Infinity });
+      assert.equal(refusal, 'play-refused', `${form}, step ${step}`);
+      assert.ok(forwarded.length < input.length && forwarded.equals(input.subarray(0, forwarded.length)), `${form}, step ${step}: the play command's last byte was forwarded`);
+    }
+  }
+  // A publisher may not play either; other commands and names that merely start with 'play' pass.
+  assert.equal(run(Buffer.concat([session, forms['AMF0 string']])).refusal, 'play-refused');
+  for (const name of ['playlist', 'pla', 'FCPublish']) assert.equal(run(Buffer.concat([connect, play(amf0(name, 5, null))]), { publisherAfter: Infinity }).refusal, null, name);
+});

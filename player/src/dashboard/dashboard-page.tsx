@@ -1,6 +1,7 @@
 // /dashboard, for operators: the platform now and over the last hours, read from GET
 // /api/v1/dashboard every 5 s: alarms first, then concurrency (by lesson, city, school), bandwidth
-// per tier and P2P offload, viewing quality, and the health of every live classroom's encoder.
+// per tier and P2P offload, viewing quality, the health of every live classroom's encoder, and the
+// ingest nodes' load (renditions shed).
 import { useState } from 'preact/hooks';
 import type { DashboardSnapshot } from '../../../services/stats/dashboard-service.ts';
 import type { Concurrency, DashboardNow } from '../../../services/stats/dashboard-figures.ts';
@@ -8,6 +9,7 @@ import { PageFrame } from '../shared/page-frame.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
 import { bitsPerSecond, clockTime, count, decimal, kbps, percent, seconds } from './dashboard-format.ts';
 import { dashboardStyles } from './dashboard-styles.ts';
+import { IngestNodesTable } from './ingest-nodes-table.tsx';
 import { IngestTable } from './ingest-table.tsx';
 import { LineChart, type ChartSeries } from './line-chart.tsx';
 
@@ -132,6 +134,8 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
             <LineChart title="Input bitrate by classroom" times={times} series={linesOf('ingest.', '.kbps')} format={kbps} />
           </div>
         )}
+        <h3>Ingest nodes</h3>
+        <IngestNodesTable nodes={snapshot.ingestNodes} at={now?.at ?? Date.now()} />
       </section>
 
       <section class="dashboard-section" aria-label="Finished viewing sessions">

@@ -2,11 +2,18 @@
 // every 10 s, and once more when the page goes away (sendBeacon, which outlives the page). The
 // server aggregates the reports into its metrics and keeps finished sessions for the operators.
 // The viewer id is random per page load and identifies nobody; it only ties the reports together.
+// The server drew the page with it, signed (the `classcast-viewer` meta tag), and each report
+// carries that session, and the playback token of a protected lesson, so the tiers count only
+// viewers who loaded a page (and may watch), not ids anyone can make up.
 import { createPlaybackClock, type PlaybackEvent } from './playback-clock.ts';
 
 /** What the server accepts (services/stats/qoe-report.ts checks it); counts are since the page loaded. */
 export type QoeReportBody = {
   viewerId: string;
+  /** The signed viewer session the page was drawn with ('' when it had none). */
+  session: string;
+  /** The lesson's playback token, for a lesson that needs one. */
+  token?: string;
   lessonId: string;
   cityId: number | null;
   schoolId: number | null;
@@ -40,6 +47,10 @@ export type QoeReporterOptions = {
   /** performance.now() when the page asked to play, if before the reporter started. */
   playRequestedAt?: number;
   intervalMs?: number;
+  /** The signed viewer session; by default the page's `classcast-viewer` meta tag. */
+  session?: string;
+  /** The playback token to send now, for a protected lesson (it is renewed while the page plays). */
+  token?: () => string | undefined;
 };
 
 export type QoeReporter = {
@@ -54,7 +65,8 @@ export type QoeReporter = {
 const videoEvents: PlaybackEvent[] = ['play', 'playing', 'waiting', 'pause', 'ended', 'seeking'];
 
 export function startQoeReporter(options: QoeReporterOptions): QoeReporter {
-  const viewerId = randomViewerId();
+  const session = options.session ?? document.querySelector('meta[name="classcast-viewer"]')?.getAttribute('content') ?? '';
+  const viewerId = viewerIdOf(session) ?? randomViewerId();
   // Read at each send: reports follow the viewer to another relay when the page moves there.
   const endpoint = () => `${options.mediaBase().replace(/\/$/, '')}/api/v1/qoe`;
   const clock = createPlaybackClock(options.playRequestedAt ?? (options.video.paused ? undefined : performance.now()));
@@ -74,8 +86,11 @@ export function startQoeReporter(options: QoeReporterOptions): QoeReporter {
     const bytes = options.bytes();
     const playing = currentLevel(options.hls?.() ?? null);
     const place = options.place?.() ?? { cityId: null, schoolId: null };
+    const token = options.token?.();
     return {
       viewerId,
+      session,
+      ...(token ? { token } : {}),
       lessonId: options.lessonId,
       cityId: place.cityId,
       schoolId: place.schoolId,
@@ -123,6 +138,12 @@ function currentLevel(hls: HlsLevels | null): { name: string; bitrate: number } 
   if (!level) return null;
   const fromUrl = level.url?.[0] ? /([A-Za-z0-9_.-]{1,32})\/[^/]*\.m3u8/.exec(level.url[0])?.[1] : undefined;
   return { name: level.name && /^[A-Za-z0-9_.-]{1,32}$/.test(level.name) ? level.name : (fromUrl ?? `${level.height}p`), bitrate: level.bitrate };
+}
+
+/** The viewer id a session (`vs1.<id>.<expiry>.<signature>`) was signed for. */
+function viewerIdOf(session: string): string | undefined {
+  const id = session.split('.')[1];
+  return id && /^[a-f0-9]{32}$/.test(id) ? id : undefined;
 }
 
 function randomViewerId(): string {

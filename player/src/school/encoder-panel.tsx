@@ -1,9 +1,11 @@
-// Whether a classroom's encoder is pushing, and how well: bitrate, frame rate, picture size.
+// Whether a classroom's encoder is pushing, and how well: bitrate, frame rate, picture size, and a
+// warning with the fix when its source cannot be served as it is sent (wrong keyframe interval...).
 import type { EncoderStatus } from '../shared/catalog-types.ts';
-import { encoderFigures } from './encoder-figures.ts';
+import { encoderAdvice, encoderFigures } from './encoder-figures.ts';
 
 export function EncoderPanel({ encoder }: { encoder: EncoderStatus | null }) {
   const figures = encoderFigures(encoder);
+  const advice = encoderAdvice(encoder);
   return (
     <div class="encoder" data-encoder={figures.connected ? 'connected' : 'disconnected'}>
       <span class={figures.connected ? 'badge badge-live' : 'badge badge-ended'}>{figures.connected ? 'Encoder connected' : 'No encoder'}</span>
@@ -28,6 +30,11 @@ export function EncoderPanel({ encoder }: { encoder: EncoderStatus | null }) {
             </div>
           )}
         </dl>
+      )}
+      {advice && (
+        <p class="encoder-advice" role="alert">
+          {advice}
+        </p>
       )}
       {figures.connected && encoder?.lessonId && (
         <a class="encoder-lesson" href={`/watch/${encodeURIComponent(encoder.lessonId)}`}>

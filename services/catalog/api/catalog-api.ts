@@ -42,6 +42,6 @@ export function catalogRoutes(): RouteSpec[] {
 
 export function catalogApi(context: CatalogContext): Router {
   // A caller that runs no dashboard of its own (tests, tools) gets one that reads on request.
-  const full: CatalogContext = { ...context, dashboard: context.dashboard ?? createDashboard({ db: context.db, log: context.log, node: context.config.node.id, settings: context.config.alarms }) };
+  const full: CatalogContext = { ...context, dashboard: context.dashboard ?? createDashboard({ db: context.db, log: context.log, node: context.config.node.id, settings: context.config.alarms, nodeDownSeconds: context.config.ingest.nodeDownSeconds }) };
   return mountRoutes(catalogRoutes(), full, createAccountResolver(full));
 }

@@ -1,7 +1,7 @@
 // The zod schemas of the resource fields in bodies and query strings, and the path-id parsers, so a
 // rule (and its message) is written once for every route that takes the field.
 import { z } from 'zod';
-import { latencyModes } from '../../core/config/schema.ts';
+import { latencyModes, newStreamKeyMinLength } from '../../core/config/schema.ts';
 import { lessonStates, visibilities } from '../queries/lessons.ts';
 import { notFound } from './api-error.ts';
 
@@ -19,7 +19,13 @@ export const shortTextField = nameField;
 export const descriptionField = z.string().trim().max(5000, 'at most 5000 characters');
 export const idField = z.number().int().positive().max(maxId);
 export const classroomIdField = z.string().regex(classroomIdPattern, 'lowercase letters, digits and "-", starting with a letter or digit, at most 63 characters');
+/** A key as stored: keys from before newStreamKeyField (8 characters and more) still name their classroom. */
 export const streamKeyField = z.string().regex(streamKeyPattern, 'a stream key is 8 to 128 letters, digits, "_" or "-"');
+/** A key given to a classroom now (generated ones are 32 characters, stream-keys.ts). */
+export const newStreamKeyField = streamKeyField.min(
+  newStreamKeyMinLength,
+  `a new stream key is at least ${newStreamKeyMinLength} characters, so it cannot be guessed; leave it out to have one generated`,
+);
 export const latencyModeField = z.enum(latencyModes);
 export const visibilityField = z.enum(visibilities);
 export const lessonStateField = z.enum(lessonStates);

@@ -17,6 +17,7 @@ export const schoolSchema = z.object({
   name: z.string(),
   classroomCount: z.number().int(),
   recordLessons: z.boolean().describe("whether the school's lessons are recorded by default"),
+  defaultVisibility: z.enum(visibilities).describe("the visibility its classrooms' ad-hoc lessons take, unless the classroom has its own"),
 });
 
 export const encoderSchema = z.object({
@@ -29,6 +30,7 @@ export const encoderSchema = z.object({
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
   remoteAddress: z.string().nullable(),
+  advice: z.string().nullable().describe('why the source is not served as it is sent (only recorded), with the fix for the encoder in words; null: fit, or not judged yet'),
   updatedAt: time,
 });
 
@@ -37,6 +39,7 @@ export const classroomSchema = z.object({
   schoolId: id.nullable(),
   schoolName: z.string().nullable(),
   name: z.string(),
+  defaultVisibility: z.enum(visibilities).nullable().describe("the visibility its ad-hoc lessons take; null: its school's defaultVisibility"),
   rtmpUrl: z.string().describe('the encoder pushes to <rtmpUrl>/<key>: the ingest node the assignment API would name now, or the catalog host when no ingest node is known'),
   ingestNode: z.string().nullable().describe('the ingest node the classroom is assigned to, up or not (null: none yet)'),
   primaryKey: z.string().optional().describe('only for operators and the school admins'),

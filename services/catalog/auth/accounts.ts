@@ -41,7 +41,7 @@ export async function createAccount(db: Queryable, input: NewAccount): Promise<A
   if (!roles.includes(input.role)) throw new ApiError(400, `role: one of ${roles.join(', ')}`);
   const schoolId = input.schoolId ?? null;
   await checkSchool(db, input.role, schoolId);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, [input.username, displayName]);
   try {
     const row = await queryOne<AccountRow>(
       db,
@@ -114,7 +114,7 @@ export async function updateAccount(db: Queryable, id: number, changes: AccountC
     sets.push(`${column} = $${params.length}`);
   };
   if (changes.displayName !== undefined) set('display_name', checkDisplayName(changes.displayName));
-  if (changes.password !== undefined) set('password_hash', await hashPassword(changes.password));
+  if (changes.password !== undefined) set('password_hash', await hashPassword(changes.password, [current.username, changes.displayName ?? current.displayName]));
   if (changes.role !== undefined || changes.schoolId !== undefined) {
     set('role', role);
     set('school_id', schoolId);

@@ -1,11 +1,12 @@
 // Which ingest node carries each classroom (classrooms.ingest_node). A classroom keeps its node
-// while that node is up (so reconnects land where the lesson is); otherwise it goes to the up node
-// with the fewest classrooms (ties by id). Encoders ask before each (re)connect (POST
+// while that node is up (so reconnects land where the lesson is); otherwise it goes to the least
+// loaded up node (ingest-nodes.ts leastLoadedOrderSql: not shedding renditions, then the least busy
+// CPU in steps of 0.1, then the fewest classrooms, then by id). Encoders ask before each (re)connect (POST
 // /api/v1/ingest/assignment), and a node admits a publish only for a classroom it is assigned,
 // that nobody is assigned, or whose node is down (it then takes the classroom). Both run in one
 // transaction with the classroom's row locked, so two callers never assign one classroom twice.
 import { queryOne, type Database, type Queryable } from '../db/database.ts';
-import { ingestNodeOf, nodeIsUpSql, type IngestNode, type IngestNodeRow } from './ingest-nodes.ts';
+import { ingestNodeOf, leastLoadedOrderSql, nodeIsUpSql, type IngestNode, type IngestNodeRow } from './ingest-nodes.ts';
 
 export type Assignment = { classroomId: string; node: IngestNode } | { classroomId: string; node: undefined };
 
@@ -26,11 +27,13 @@ export async function assignClassroom(db: Database, classroomId: string, downSec
       const current = await upNode(tx, assigned, downSeconds);
       if (current) return { classroomId, node: current };
     }
+    // Load first, count after: a node short of CPU takes new classrooms last, whatever its count,
+    // and the count settles nodes about as busy (see leastLoadedOrderSql for why).
     const least = await queryOne<IngestNodeRow>(
       tx,
       `select n.id, n.rtmp_url, n.http_url from ingest_nodes n
         where ${nodeIsUpSql('n', '$1')}
-        order by (select count(*) from classrooms c where c.ingest_node = n.id), n.id
+        order by ${leastLoadedOrderSql('n', '(select count(*) from classrooms c where c.ingest_node = n.id)')}
         limit 1`,
       [downSeconds],
     );

@@ -16,17 +16,22 @@ export type EncoderStatus = {
   fps: number | null;
   width: number | null;
   height: number | null;
+  /**
+   * Why the source cannot be served as it is sent, with the fix in words (source-fitness.ts), for
+   * the school page; null while it is fit or not yet judged.
+   */
+  advice: string | null;
 };
 
 export async function writeEncoderStatus(db: Queryable, status: EncoderStatus): Promise<void> {
   await db.query(
-    `insert into encoder_status (classroom_id, ingest_node, lesson_id, connected, remote_address, key_kind, bitrate_kbps, fps, width, height, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+    `insert into encoder_status (classroom_id, ingest_node, lesson_id, connected, remote_address, key_kind, bitrate_kbps, fps, width, height, advice, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
      on conflict (classroom_id) do update set
        ingest_node = excluded.ingest_node, lesson_id = excluded.lesson_id, connected = excluded.connected,
        remote_address = excluded.remote_address, key_kind = excluded.key_kind, bitrate_kbps = excluded.bitrate_kbps,
-       fps = excluded.fps, width = excluded.width, height = excluded.height, updated_at = now()`,
-    [status.classroomId, status.ingestNode, status.lessonId, status.connected, status.remoteAddress, status.keyKind, status.bitrateKbps, status.fps, status.width, status.height],
+       fps = excluded.fps, width = excluded.width, height = excluded.height, advice = excluded.advice, updated_at = now()`,
+    [status.classroomId, status.ingestNode, status.lessonId, status.connected, status.remoteAddress, status.keyKind, status.bitrateKbps, status.fps, status.width, status.height, status.advice],
   );
 }
 
@@ -40,10 +45,11 @@ export type EncoderSample = { bitrateKbps: number; fps: number };
 
 export type EncoderReporter = {
   /**
-   * Adds facts learnt later (the lesson, the picture size) and writes them at once; the key kind and
-   * address change when a classroom's lesson moves between its primary and backup encoders.
+   * Adds facts learnt later (the lesson, the picture size, the advice on a source unfit to serve as
+   * sent) and writes them at once; the key kind and address change when a classroom's lesson moves
+   * between its primary and backup encoders.
    */
-  update(fields: Partial<Pick<EncoderStatus, 'lessonId' | 'width' | 'height' | 'keyKind' | 'remoteAddress'>>): void;
+  update(fields: Partial<Pick<EncoderStatus, 'lessonId' | 'width' | 'height' | 'keyKind' | 'remoteAddress' | 'advice'>>): void;
   /** Writes the disconnect and stops reporting; resolves when the write is done. Safe to call again. */
   disconnected(): Promise<void>;
 };
@@ -56,11 +62,12 @@ export const encoderReportSeconds = 5;
  */
 export function reportEncoder(
   db: Queryable,
-  initial: Omit<EncoderStatus, 'connected' | 'bitrateKbps' | 'fps'>,
+  initial: Omit<EncoderStatus, 'connected' | 'bitrateKbps' | 'fps' | 'advice'>,
   sample: () => EncoderSample,
   log: Logger,
 ): EncoderReporter {
-  let status: EncoderStatus = { ...initial, connected: true, bitrateKbps: null, fps: null };
+  // No advice until the source is judged (update): a new connection may bring a fixed encoder.
+  let status: EncoderStatus = { ...initial, connected: true, bitrateKbps: null, fps: null, advice: null };
   let queue = Promise.resolve();
   let failing = false;
   let gone: Promise<void> | undefined;

@@ -3,7 +3,10 @@
 // reloaded when the catalog's 'classrooms' change counter moves, so a new or rotated key works within
 // catalog.keyRefreshSeconds without a restart. Keys are compared in constant time against every
 // entry, so response timing tells an attacker nothing about how much of a guessed key was right.
+// Keys shorter than new keys may be (stored before that rule) keep working, and are reported: at
+// start, and whenever the set of classrooms holding one changes.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { newStreamKeyMinLength } from '../../core/config/schema.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Queryable } from '../db/database.ts';
 
@@ -27,6 +30,7 @@ export async function openKeyDirectory(db: Queryable, options: { refreshSeconds:
   let loadedVersion: string | undefined;
   let failing = false;
   let inFlight: Promise<void> | undefined;
+  let shortKeysReported = '';
 
   const readVersion = async () =>
     (await db.query<{ version: string }>("select version::text as version from catalog_versions where name = 'classrooms'"))[0]?.version ?? '0';
@@ -38,6 +42,17 @@ export async function openKeyDirectory(db: Queryable, options: { refreshSeconds:
       ...(row.backup_key ? [{ classroomId: row.id, keyKind: 'backup' as const, digest: digest(row.backup_key) }] : []),
     ]);
     loadedVersion = version;
+    const shortKeyed = rows.filter((row) => row.primary_key.length < newStreamKeyMinLength || (row.backup_key !== null && row.backup_key.length < newStreamKeyMinLength)).map((row) => row.id);
+    if (shortKeyed.join(' ') !== shortKeysReported) {
+      shortKeysReported = shortKeyed.join(' ');
+      if (shortKeyed.length > 0) {
+        options.log.warn('classrooms with stream keys shorter than new keys may be; they still work, rotate them', {
+          count: shortKeyed.length,
+          classrooms: shortKeyed.slice(0, 20),
+          hint: `a short key can be guessed: rotate each one (POST /api/v1/classrooms/<id>/rotate-key, or the school page) and update its encoder; new keys are at least ${newStreamKeyMinLength} characters`,
+        });
+      }
+    }
   };
 
   // One refresh at a time: a slow database must not pile up polls.

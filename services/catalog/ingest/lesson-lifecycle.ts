@@ -1,17 +1,29 @@
 // A lesson's life in the catalog as ingest drives it: scheduled -> live -> ended. A publish inside a
-// scheduled lesson's window (opened early by catalog.earlyStartMinutes) takes that lesson; a publish
-// outside every window opens an ad-hoc lesson. Taking a lesson sets it live at once, inside a
-// transaction that locks the row, so two ingest nodes can never both carry it; a publish that then
-// produces no media gives it back (abandonLesson).
+// scheduled lesson's window (opened early by catalog.earlyStartMinutes) takes that lesson, even one
+// that ended already (its encoder stayed away past the grace period, or its node stopped): it goes
+// live again as the same lesson, with its own visibility, and numbered above everything it
+// published before. A publish outside every window opens an ad-hoc lesson, with its classroom's (or
+// school's) default visibility. Taking a lesson sets it live at once, inside a transaction that
+// locks the row, so two ingest nodes can never both carry it; a publish that then produces no media
+// gives it back (abandonLesson).
 import type { LatencyMode } from '../../core/config/schema.ts';
 import { newLessonId } from '../../ingest/lessons.ts';
+import { takeoverNumbering, type TakeoverNumbering } from '../../ingest/takeover-numbering.ts';
+import { segmentSecondsFor } from '../../transcode/ladder.ts';
 import { queryOne, type Database, type Queryable } from '../db/database.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
 import { nodeIsUpSql } from './ingest-nodes.ts';
-import type { Visibility } from '../queries/lessons.ts';
+import { adHocVisibilitySql, type Visibility } from '../queries/lessons.ts';
 
 /** `visibility` goes with the lesson to the ingest node, whose origin then guards its files without the catalog. */
 export type PublishLesson = { id: string; latencyMode: LatencyMode; title: string; adHoc: boolean; visibility: Visibility };
+
+/**
+ * A scheduled lesson that had ended and goes live again. `takeover` is where its numbering starts
+ * (takeover-numbering.ts): above anything it published before, on this node or another, so no
+ * segment name or media sequence of the ended lesson is used again.
+ */
+export type ContinuedLesson = PublishLesson & { continued: true; takeover: TakeoverNumbering };
 
 export type AdHocOptions = {
   latencyMode: LatencyMode;
@@ -22,29 +34,57 @@ export type AdHocOptions = {
 /** Ad-hoc ids are made from the start second; two nodes racing for one id retry with the next suffix. */
 const adHocAttempts = 3;
 
-export async function lessonForPublish(db: Database, classroomId: string, now: Date, earlyMinutes: number, adHoc: AdHocOptions): Promise<PublishLesson> {
-  const scheduled = await db.transaction(async (tx) => {
+/**
+ * How long after a lesson ended its replays may still be being written from its folder: a publish
+ * in its window waits that out (it is refused, and the encoder tries again) rather than write into
+ * the folder meanwhile. Past it, a replay left unwritten (its node stopped while writing) is not
+ * waited for.
+ */
+const replayWritingSeconds = 600;
+
+export async function lessonForPublish(db: Database, classroomId: string, now: Date, earlyMinutes: number, adHoc: AdHocOptions): Promise<PublishLesson | ContinuedLesson> {
+  type Row = { id: string; latency_mode: LatencyMode; title: string; visibility: Visibility; state: 'scheduled' | 'ended'; live_seconds: number | string | null; writing_replays: boolean };
+  const scheduled = await db.transaction(async (tx): Promise<PublishLesson | ContinuedLesson | undefined> => {
+    // The lesson whose scheduled time holds `now` first (one that ended early goes on), then the
+    // earliest whose early window has opened.
     const row = (
-      await tx.query<{ id: string; latency_mode: LatencyMode; title: string; visibility: Visibility }>(
-        `select id, latency_mode, title, visibility from lessons
-          where classroom_id = $1 and state = 'scheduled'
+      await tx.query<Row>(
+        `select id, latency_mode, title, visibility, state,
+                extract(epoch from $2::timestamptz - went_live_at)::float8 as live_seconds,
+                exists (select 1 from recordings r where r.lesson_id = l.id and r.state = 'recording' and r.ended_at is not null
+                         and r.ended_at > $2::timestamptz - make_interval(secs => $4)) as writing_replays
+           from lessons l
+          where classroom_id = $1 and not ad_hoc
+            and (state = 'scheduled' or (state = 'ended' and went_live_at is not null))
             and starts_at - make_interval(secs => $3) <= $2 and ends_at > $2
-          order by starts_at
+          order by starts_at <= $2 desc, starts_at
           limit 1
           for update`,
-        [classroomId, now, earlyMinutes * 60],
+        [classroomId, now, earlyMinutes * 60, replayWritingSeconds],
       )
     )[0];
     if (!row) return undefined;
-    await tx.query("update lessons set state = 'live', updated_at = now() where id = $1", [row.id]);
-    return { id: row.id, latencyMode: row.latency_mode, title: row.title, adHoc: false, visibility: row.visibility };
+    const lesson = { id: row.id, latencyMode: row.latency_mode, title: row.title, adHoc: false, visibility: row.visibility };
+    if (row.state === 'scheduled') {
+      await tx.query("update lessons set state = 'live', updated_at = now() where id = $1", [row.id]);
+      return lesson;
+    }
+    if (row.writing_replays) throw new Error(`lesson ${row.id} ended moments ago and its replay is still being written; the encoder's next try continues it`);
+    await tx.query("update lessons set state = 'live', ended_at = null, updated_at = now() where id = $1", [row.id]);
+    return { ...lesson, continued: true, takeover: takeoverNumbering(Number(row.live_seconds ?? 0), segmentSecondsFor[row.latency_mode]) };
   });
   return scheduled ?? openAdHocLesson(db, classroomId, now, adHoc);
 }
 
 async function openAdHocLesson(db: Queryable, classroomId: string, now: Date, options: AdHocOptions): Promise<PublishLesson> {
-  const classroom = (await db.query<{ name: string }>('select name from classrooms where id = $1', [classroomId]))[0];
+  const classroom = (
+    await db.query<{ name: string; visibility: Visibility }>(
+      `select r.name, ${adHocVisibilitySql} as visibility from classrooms r left join schools s on s.id = r.school_id where r.id = $1`,
+      [classroomId],
+    )
+  )[0];
   if (!classroom) throw new Error(`classroom ${classroomId} is not in the catalog`);
+  const { visibility } = classroom;
   const title = `${classroom.name} (unscheduled)`;
   for (let attempt = 1; ; attempt++) {
     const existing = new Set(
@@ -53,11 +93,11 @@ async function openAdHocLesson(db: Queryable, classroomId: string, now: Date, op
     const id = newLessonId(classroomId, (candidate) => existing.has(candidate) || (options.taken?.(candidate) ?? false), now);
     try {
       await db.query(
-        `insert into lessons (id, classroom_id, title, starts_at, latency_mode, state, ad_hoc)
-         values ($1, $2, $3, $4, $5, 'live', true)`,
-        [id, classroomId, title, now, options.latencyMode],
+        `insert into lessons (id, classroom_id, title, starts_at, latency_mode, visibility, state, ad_hoc)
+         values ($1, $2, $3, $4, $5, $6, 'live', true)`,
+        [id, classroomId, title, now, options.latencyMode, visibility],
       );
-      return { id, latencyMode: options.latencyMode, title, adHoc: true, visibility: 'public' };
+      return { id, latencyMode: options.latencyMode, title, adHoc: true, visibility };
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= adHocAttempts) throw error;
     }
@@ -176,12 +216,20 @@ export async function takeOverLesson(db: Database, classroomId: string, node: st
 
 /**
  * A publish took the lesson but never produced media (no keyframe, wrong codec, gone at once): a
- * scheduled lesson goes back to the timetable, an ad-hoc one disappears. A lesson that went live
- * is left alone.
+ * scheduled lesson goes back to the timetable, an ad-hoc one disappears, and an ended lesson the
+ * publish was to continue (lessonForPublish) is ended again, as it was. A lesson still carried
+ * somewhere (an open session) is left alone.
  */
 export async function abandonLesson(db: Queryable, lessonId: string): Promise<void> {
   await db.query("delete from lessons where id = $1 and ad_hoc and went_live_at is null", [lessonId]);
   await db.query("update lessons set state = 'scheduled', updated_at = now() where id = $1 and state = 'live' and went_live_at is null", [lessonId]);
+  await db.query(
+    `update lessons l set state = 'ended', updated_at = now(),
+            ended_at = coalesce((select max(s.ended_at) from lesson_sessions s where s.lesson_id = l.id), now())
+      where l.id = $1 and l.state = 'live' and l.went_live_at is not null
+        and not exists (select 1 from lesson_sessions s where s.lesson_id = l.id and s.ended_at is null)`,
+    [lessonId],
+  );
 }
 
 export type OrphanedLesson = { id: string; classroomId: string; title: string; latencyMode: LatencyMode; visibility: Visibility; wentLiveAt: Date | null };

@@ -1,22 +1,30 @@
 // Keeps this ingest node's row in the catalog fresh while it runs (ingest-nodes.ts): written once at
 // start (a failure there fails the start, as the catalog is needed anyway), then every
-// heartbeatSeconds; a failed beat is logged once until one succeeds again. Closing stops the beats
-// and removes the row, so the node's classrooms move at once.
+// heartbeatSeconds; a failed beat is logged once until one succeeds again. Each write carries the
+// node's load from the `load` callback the ingest role passes in (so the catalog imports nothing of
+// the ingest). Closing stops the beats and removes the row, so the node's classrooms move at once.
 import type { Logger } from '../../core/log.ts';
 import type { Database } from '../db/database.ts';
-import { heartbeatIngestNode, joinIngestNodes, leaveIngestNodes, type IngestNode } from './ingest-nodes.ts';
+import { heartbeatIngestNode, joinIngestNodes, leaveIngestNodes, type IngestNode, type NodeLoad } from './ingest-nodes.ts';
 
 export type NodeHeartbeat = { close(): Promise<void> };
 
-export async function startNodeHeartbeat(db: Database, node: IngestNode, options: { heartbeatSeconds: number; log: Logger }): Promise<NodeHeartbeat> {
+export type NodeHeartbeatOptions = {
+  heartbeatSeconds: number;
+  log: Logger;
+  /** The node's load now, read at each beat; without it the node reports none (it counts as idle). */
+  load?: () => NodeLoad;
+};
+
+export async function startNodeHeartbeat(db: Database, node: IngestNode, options: NodeHeartbeatOptions): Promise<NodeHeartbeat> {
   const { log } = options;
-  await joinIngestNodes(db, node);
+  await joinIngestNodes(db, node, options.load?.());
   log.info('ingest node joined the catalog', { ...node, heartbeatSeconds: options.heartbeatSeconds });
   let failing = false;
   let beating: Promise<void> = Promise.resolve();
   const beat = async () => {
     try {
-      await heartbeatIngestNode(db, node);
+      await heartbeatIngestNode(db, node, options.load?.());
       if (failing) log.info('ingest node heartbeat written again');
       failing = false;
     } catch (error) {

@@ -11,7 +11,8 @@ import { recordEffectiveSql } from '../queries/lessons.ts';
 import { deleteRecordingRow, markRecordingFailed, markRecordingReady, openRecording, recordingsToFinish } from '../queries/recordings.ts';
 
 /** Opens the lesson's default recording and returns its id; undefined when the lesson's recording switch is off. */
-export async function openDefaultRecording(db: Queryable, lessonId: string): Promise<string | undefined> {
+/** `mediaFrom`: when the lesson's first media arrived at the ingest (its recording starts there, not when the catalog heard). */
+export async function openDefaultRecording(db: Queryable, lessonId: string, mediaFrom?: Date): Promise<string | undefined> {
   const lesson = (
     await db.query<{ starts_at: Date | string; ad_hoc: boolean; record_effective: boolean }>(
       `select l.starts_at, l.ad_hoc, ${recordEffectiveSql} as record_effective
@@ -21,7 +22,7 @@ export async function openDefaultRecording(db: Queryable, lessonId: string): Pro
   )[0];
   if (!lesson) throw new Error(`lesson ${lessonId} is not in the catalog`);
   if (!lesson.record_effective) return undefined;
-  return openRecording(db, lessonId, { manual: false, ...(lesson.ad_hoc ? {} : { startsAt: new Date(lesson.starts_at) }) });
+  return openRecording(db, lessonId, { manual: false, ...(lesson.ad_hoc ? {} : { startsAt: new Date(lesson.starts_at) }), ...(mediaFrom ? { from: mediaFrom } : {}) });
 }
 
 export type FinishOptions = { lessonId: string; lessonDir: string; vodDir: string; log: Logger };

@@ -2,6 +2,7 @@
 // key (a second encoder taking over); ingest reads them to authorise publishes, and writes
 // encoder_status, which is joined in here for the school's status page.
 import { queryOne, type Queryable } from '../db/database.ts';
+import type { Visibility } from './lessons.ts';
 import { conditions, iso, listPage, numberOrNull, type Listed, type PageWindow } from './sql-helpers.ts';
 
 export type EncoderStatus = {
@@ -14,15 +15,21 @@ export type EncoderStatus = {
   width: number | null;
   height: number | null;
   remoteAddress: string | null;
+  /** Why the source is not served as it is sent, with the fix in words (null: fit, or not judged yet). */
+  advice: string | null;
   updatedAt: string;
 };
 
-/** The stored classroom; the route decides whether the caller sees the keys. */
+/**
+ * The stored classroom; the route decides whether the caller sees the keys. `defaultVisibility`: the
+ * visibility its ad-hoc lessons take; null follows its school's.
+ */
 export type ClassroomRecord = {
   id: string;
   schoolId: number | null;
   schoolName: string | null;
   name: string;
+  defaultVisibility: Visibility | null;
   primaryKey: string;
   backupKey: string | null;
   keysRotatedAt: string;
@@ -37,6 +44,7 @@ type ClassroomRow = {
   school_id: number | null;
   school_name: string | null;
   name: string;
+  default_visibility: Visibility | null;
   primary_key: string;
   backup_key: string | null;
   keys_rotated_at: Date;
@@ -49,11 +57,12 @@ type ClassroomRow = {
   fps: number | null;
   width: number | null;
   height: number | null;
+  advice: string | null;
   status_updated_at: Date | null;
 };
 
-const select = `select r.id, r.school_id, s.name as school_name, r.name, r.primary_key, r.backup_key, r.keys_rotated_at,
-  e.ingest_node, e.lesson_id, e.connected, e.remote_address, e.key_kind, e.bitrate_kbps, e.fps, e.width, e.height,
+const select = `select r.id, r.school_id, s.name as school_name, r.name, r.default_visibility, r.primary_key, r.backup_key, r.keys_rotated_at,
+  e.ingest_node, e.lesson_id, e.connected, e.remote_address, e.key_kind, e.bitrate_kbps, e.fps, e.width, e.height, e.advice,
   e.updated_at as status_updated_at`;
 const from = 'from classrooms r left join schools s on s.id = r.school_id left join encoder_status e on e.classroom_id = r.id';
 
@@ -63,6 +72,7 @@ function toClassroom(row: ClassroomRow): ClassroomRecord {
     schoolId: row.school_id,
     schoolName: row.school_name,
     name: row.name,
+    defaultVisibility: row.default_visibility,
     primaryKey: row.primary_key,
     backupKey: row.backup_key,
     keysRotatedAt: iso(row.keys_rotated_at)!,
@@ -79,6 +89,7 @@ function toClassroom(row: ClassroomRow): ClassroomRecord {
             width: row.width,
             height: row.height,
             remoteAddress: row.remote_address,
+            advice: row.advice,
             updatedAt: iso(row.status_updated_at)!,
           },
   };
@@ -97,23 +108,29 @@ export async function getClassroom(db: Queryable, id: string): Promise<Classroom
 
 export async function createClassroom(
   db: Queryable,
-  input: { id: string; schoolId: number; name: string; primaryKey: string; backupKey: string | null },
+  input: { id: string; schoolId: number; name: string; primaryKey: string; backupKey: string | null; defaultVisibility?: Visibility | null | undefined },
 ): Promise<ClassroomRecord> {
-  await db.query('insert into classrooms (id, school_id, name, primary_key, backup_key) values ($1, $2, $3, $4, $5)', [
+  await db.query('insert into classrooms (id, school_id, name, primary_key, backup_key, default_visibility) values ($1, $2, $3, $4, $5, $6)', [
     input.id,
     input.schoolId,
     input.name,
     input.primaryKey,
     input.backupKey,
+    input.defaultVisibility ?? null,
   ]);
   return (await getClassroom(db, input.id))!;
 }
 
-export async function updateClassroom(db: Queryable, id: string, changes: { name?: string | undefined; schoolId?: number | undefined }): Promise<ClassroomRecord | undefined> {
+export type ClassroomChanges = { name?: string | undefined; schoolId?: number | undefined; defaultVisibility?: Visibility | null | undefined };
+
+/** Changes what is given; `defaultVisibility: null` goes back to following the school's. */
+export async function updateClassroom(db: Queryable, id: string, changes: ClassroomChanges): Promise<ClassroomRecord | undefined> {
   const row = await queryOne<{ id: string }>(
     db,
-    'update classrooms set name = coalesce($2, name), school_id = coalesce($3, school_id), updated_at = now() where id = $1 returning id',
-    [id, changes.name ?? null, changes.schoolId ?? null],
+    `update classrooms set name = coalesce($2, name), school_id = coalesce($3, school_id),
+       default_visibility = case when $4 then $5::text else default_visibility end, updated_at = now()
+      where id = $1 returning id`,
+    [id, changes.name ?? null, changes.schoolId ?? null, changes.defaultVisibility !== undefined, changes.defaultVisibility ?? null],
   );
   return row && getClassroom(db, row.id);
 }

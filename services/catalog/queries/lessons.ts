@@ -109,6 +109,13 @@ type LessonRow = {
 /** The effective recording switch of lesson `l` (its school joined as `s`); recording-lifecycle.ts applies the same rule. */
 export const recordEffectiveSql = 'coalesce(l.record, s.record_lessons, true)';
 
+/**
+ * The visibility an ad-hoc lesson in classroom `r` (its school joined as `s`) takes: the classroom's
+ * default, else the school's; a classroom in no school without a default of its own is public
+ * (009_default_visibility.sql).
+ */
+export const adHocVisibilitySql = "coalesce(r.default_visibility, s.default_visibility, 'public')";
+
 const select = `select l.id, l.title, l.course_id, c.title as course_title, c.subject, c.grade,
   case when c.id is null then null else ${teacherNameSql} end as teacher_name, c.teacher_account_id,
   l.classroom_id, r.name as classroom_name, r.school_id, s.name as school_name, s.city_id, ci.name as city_name,

@@ -132,12 +132,16 @@ export async function runningRecording(db: Queryable, lessonId: string): Promise
  * Opens a recording of the lesson from `startsAt` (or now); returns its id. Ids are the lesson's id
  * and a number never used again, so a replay's immutable URLs are never reused for other media.
  */
-export async function openRecording(db: Queryable, lessonId: string, options: { manual: boolean; startsAt?: Date }): Promise<string> {
+/**
+ * `startsAt`: not before this (a scheduled lesson's start); `from`: when the recorded media begins,
+ * if not now (the ingest's first keyframe, which may be seconds before the catalog hears of it).
+ */
+export async function openRecording(db: Queryable, lessonId: string, options: { manual: boolean; startsAt?: Date; from?: Date }): Promise<string> {
   const [row] = await db.query<{ number: string | number }>("select nextval('recording_numbers') as number");
   const id = `${lessonId}-rec${Number(row!.number)}`;
   await db.query(
-    `insert into recordings (id, lesson_id, started_at, storage_path, manual) values ($1, $2, greatest(now(), $3::timestamptz), $4, $5)`,
-    [id, lessonId, options.startsAt ?? null, `vod/${id}`, options.manual],
+    `insert into recordings (id, lesson_id, started_at, storage_path, manual) values ($1, $2, greatest(coalesce($6::timestamptz, now()), $3::timestamptz), $4, $5)`,
+    [id, lessonId, options.startsAt ?? null, `vod/${id}`, options.manual, options.from ?? null],
   );
   return id;
 }

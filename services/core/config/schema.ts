@@ -7,9 +7,15 @@ export const latencyModes = ['low', 'normal', 'high'] as const;
 export type LatencyMode = (typeof latencyModes)[number];
 
 const port = z.number().int().min(0).max(65535);
+/** The shortest stream key a classroom may be given now: 64^16 = 2^96 keys, hopeless to guess. */
+export const newStreamKeyMinLength = 16;
+// A configured key (classrooms: [...], --classroom ID:KEY) is a new key to the catalog, so it must be
+// as hard to guess as a generated one; keys stored before this rule (8 and more) keep working there.
 const streamKey = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{8,128}$/, 'a stream key is 8 to 128 letters, digits, "_" or "-"');
+  .regex(/^[A-Za-z0-9_-]*$/, 'a stream key is letters, digits, "_" or "-"')
+  .min(newStreamKeyMinLength, `a stream key is at least ${newStreamKeyMinLength} characters, so it cannot be guessed; make one with \`openssl rand -hex 16\`, or create the classroom at /admin and let the catalog generate its key`)
+  .max(128, 'a stream key is at most 128 characters');
 const classroomId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a classroom id is lowercase letters, digits and "-", starting with a letter or digit');
@@ -49,9 +55,10 @@ export const configSchema = z
         port: port.default(1935),
         maxConnections: z.number().int().min(1).max(100_000).default(400),
         maxConnectionsPerIp: z.number().int().min(1).max(100_000).default(100),
+        maxHandshakesPerIp: z.number().int().min(1).max(100_000).default(40),
         maxPublishers: z.number().int().min(1).max(10_000).default(50),
         maxPublishersPerIp: z.number().int().min(1).max(10_000).default(40),
-        handshakeTimeoutSeconds: z.number().min(1).max(300).default(10),
+        handshakeTimeoutSeconds: z.number().min(1).max(300).default(5),
         idleTimeoutSeconds: z.number().min(1).max(3600).default(30),
         maxMessageBytes: z.number().int().min(65_536).max(16 * 1024 ** 2).default(8 * 1024 ** 2),
         maxGopBytes: z.number().int().min(65_536).max(1024 ** 3).default(32 * 1024 ** 2),
@@ -66,7 +73,7 @@ export const configSchema = z
         reconnectGraceSeconds: z.number().min(0).max(3600).default(60),
         liveWindowSegments: z.number().int().min(3).max(60).default(6),
         encoderIdleSeconds: z.number().min(1).max(120).default(10),
-        transcoderStallSeconds: z.number().min(2).max(120).default(12),
+        transcoderStallSeconds: z.number().min(2).max(120).default(20),
         diskMinFreeBytes: z.number().int().min(0).default(1024 ** 3),
         diskMinFreePercent: z.number().min(0).max(99).default(5),
         diskCheckSeconds: z.number().min(1).max(600).default(5),
@@ -89,7 +96,7 @@ export const configSchema = z
         reconnectGraceSeconds: 60,
         liveWindowSegments: 6,
         encoderIdleSeconds: 10,
-        transcoderStallSeconds: 12,
+        transcoderStallSeconds: 20,
         diskMinFreeBytes: 1024 ** 3,
         diskMinFreePercent: 5,
         diskCheckSeconds: 5,
@@ -115,6 +122,9 @@ export const configSchema = z
         stallTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
         upstreamRetrySeconds: z.number().min(1).max(3600).default(10),
         prefetchIdleSeconds: z.number().min(1).max(3600).default(30),
+        maxPlaylistKb: z.number().int().min(16).max(1_048_576).default(4096),
+        maxInitKb: z.number().int().min(16).max(1_048_576).default(1024),
+        maxSegmentMb: z.number().int().min(1).max(4096).default(64),
         port: port.default(8081),
       })
       .strict()
@@ -126,6 +136,9 @@ export const configSchema = z
         stallTimeoutMs: 2000,
         upstreamRetrySeconds: 10,
         prefetchIdleSeconds: 30,
+        maxPlaylistKb: 4096,
+        maxInitKb: 1024,
+        maxSegmentMb: 64,
         port: 8081,
       }),
     catalog: z

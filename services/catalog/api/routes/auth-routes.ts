@@ -1,6 +1,7 @@
 // Signing in and out, who am I, and the first-run setup that creates the province's first operator.
 // A failed login says the same thing, after the same work, whether the username exists or not, so
 // neither the answer nor its timing tells an attacker which usernames are real.
+import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Account } from '../../auth/account.ts';
@@ -24,9 +25,15 @@ const throttleFor = (context: CatalogContext): LoginThrottle => {
   return throttle;
 };
 
-/** Verified against when the username is unknown, so that answer costs one scrypt like a real one. */
+const throttledBecause = {
+  address: 'too many sign-in attempts from this address',
+  username: 'too many wrong passwords for this username from this address',
+  'username-everywhere': 'too many wrong passwords for this username lately',
+} as const;
+
+/** Verified against when the username is unknown, so that answer costs one scrypt like a real one; random, so no password matches it. */
 let dummyHash: Promise<string> | undefined;
-const getDummyHash = () => (dummyHash ??= hashPassword('not a password anyone has'));
+const getDummyHash = () => (dummyHash ??= hashPassword(randomBytes(24).toString('base64url')));
 
 const signedInResponse = z.object({ account: accountResponse, token: z.string(), expiresAt: z.string() });
 
@@ -49,21 +56,21 @@ export const authRoutes: RouteSpec[] = [
     response: signedInResponse,
     async handler({ body, context, request, response }) {
       const throttle = throttleFor(context);
-      const verdict = throttle.check(request.ip ?? request.socket.remoteAddress ?? 'unknown', body.username, Date.now());
+      const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+      const verdict = throttle.check(address, body.username, Date.now());
       if (!verdict.ok) {
         response.set('Retry-After', String(verdict.retryAfterSeconds));
-        const why = verdict.reason === 'username' ? 'too many wrong passwords for this username' : 'too many sign-in attempts from this address';
-        throw new ApiError(429, `${why}; try again in ${verdict.retryAfterSeconds} s`, 'wait, then sign in again; an operator can reset a forgotten password');
+        throw new ApiError(429, `${throttledBecause[verdict.reason]}; try again in ${verdict.retryAfterSeconds} s`, 'wait, then sign in again; an operator can reset a forgotten password');
       }
       // Awaited on every login, so only the first login in a process pays for making it, whoever signs in.
       const dummy = await getDummyHash();
       const found = await findAccountByUsername(context.db, body.username);
       const matches = await verifyPassword(body.password, found?.passwordHash ?? dummy);
       if (!found || !matches || found.account.disabled) {
-        throttle.failed(body.username, Date.now());
+        throttle.failed(address, body.username, Date.now());
         throw wrongLogin();
       }
-      throttle.succeeded(body.username);
+      throttle.succeeded(address, body.username);
       await purgeExpiredSessions(context.db);
       const { disabled: _disabled, ...account } = found.account;
       return { body: await signIn(account, context, request, response) };

@@ -16,9 +16,10 @@ import {
   updateClassroom,
   type ClassroomRecord,
 } from '../../queries/classrooms.ts';
+import { visibilities } from '../../queries/lessons.ts';
 import { getSchool } from '../../queries/schools.ts';
 import { ApiError, forbidden, notFound } from '../api-error.ts';
-import { classroomIdField, classroomIdPattern, idField, idQuery, nameField, pathSlug, streamKeyField } from '../fields.ts';
+import { classroomIdField, classroomIdPattern, idField, idQuery, nameField, newStreamKeyField, pathSlug } from '../fields.ts';
 import { page, pageSchema, paginationQuery } from '../pagination.ts';
 import { managesSchool, mayManageClassroom, maySeeClassroom, maySeeClassroomKeys } from '../permissions.ts';
 import { classroomSchema, deletedSchema } from '../resource-schemas.ts';
@@ -29,10 +30,22 @@ const staff = ['operator', 'school_admin', 'teacher'] as const;
 const managers = ['operator', 'school_admin'] as const;
 
 const listQuery = paginationQuery.extend({ schoolId: idQuery.optional() });
+const defaultVisibilityField = z
+  .enum(visibilities)
+  .nullable()
+  .optional()
+  .describe("the visibility the classroom's ad-hoc lessons take; null (the default): its school's defaultVisibility");
 const createBody = z
-  .object({ id: classroomIdField, schoolId: idField, name: nameField, primaryKey: streamKeyField.optional(), backupKey: streamKeyField.nullable().optional() })
+  .object({
+    id: classroomIdField,
+    schoolId: idField,
+    name: nameField,
+    primaryKey: newStreamKeyField.optional(),
+    backupKey: newStreamKeyField.nullable().optional(),
+    defaultVisibility: defaultVisibilityField,
+  })
   .strict();
-const changeBody = z.object({ name: nameField.optional(), schoolId: idField.optional() }).strict();
+const changeBody = z.object({ name: nameField.optional(), schoolId: idField.optional(), defaultVisibility: defaultVisibilityField }).strict();
 const rotateBody = z.object({ which: z.enum(['primary', 'backup']) }).strict();
 
 /**
@@ -127,7 +140,7 @@ export const classroomsRoutes: RouteSpec[] = [
       if (backupKey !== null && backupKey === primaryKey) throw new ApiError(400, 'backupKey: must differ from primaryKey');
       if (body.primaryKey) await requireUnusedKey(context.db, 'primaryKey', body.primaryKey, body.id);
       if (body.backupKey) await requireUnusedKey(context.db, 'backupKey', body.backupKey, body.id);
-      const classroom = await createClassroom(context.db, { id: body.id, schoolId: body.schoolId, name: body.name, primaryKey, backupKey });
+      const classroom = await createClassroom(context.db, { id: body.id, schoolId: body.schoolId, name: body.name, primaryKey, backupKey, defaultVisibility: body.defaultVisibility });
       return { status: 201, body: await view(classroom, account, context, request) };
     },
   }),
@@ -147,7 +160,7 @@ export const classroomsRoutes: RouteSpec[] = [
   route<undefined, z.infer<typeof changeBody>>({
     method: 'patch',
     path: '/classrooms/:id',
-    summary: 'Rename a classroom, or place it in another school (operators)',
+    summary: "Rename a classroom, set its ad-hoc lessons' default visibility, or place it in another school (operators)",
     tag: 'classrooms',
     access: managers,
     body: changeBody,

@@ -13,6 +13,7 @@ const dashboardSchema = z.object({
   sessions: z.array(z.record(z.string(), z.unknown())),
   alarms: z.array(z.record(z.string(), z.unknown())),
   tiers: z.array(z.record(z.string(), z.unknown())),
+  ingestNodes: z.array(z.record(z.string(), z.unknown())).describe('ingest nodes with the load of their last heartbeat: CPU busy share, classrooms, renditions shed and since when'),
   needsMetrics: z.array(z.string()),
 });
 

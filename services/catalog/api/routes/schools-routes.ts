@@ -1,6 +1,7 @@
 // /schools: anyone reads them; operators create, move and delete them; a school admin may rename their own.
 import { z } from 'zod';
 import { getCity } from '../../queries/cities.ts';
+import { visibilities } from '../../queries/lessons.ts';
 import { createSchool, deleteSchool, getSchool, listSchools, schoolDependents, updateSchool } from '../../queries/schools.ts';
 import type { Queryable } from '../../db/database.ts';
 import { ApiError, forbidden, notFound } from '../api-error.ts';
@@ -12,13 +13,18 @@ import { route, type RouteSpec } from '../route-spec.ts';
 
 const listQuery = paginationQuery.extend({ cityId: idQuery.optional() });
 const recordLessonsField = z.boolean().optional().describe("whether the school's lessons are recorded by default (default true); a lesson's own record overrides it");
-const createBody = z.object({ cityId: idField, name: nameField, recordLessons: recordLessonsField }).strict();
+const defaultVisibilityField = z
+  .enum(visibilities)
+  .optional()
+  .describe("the visibility its classrooms' ad-hoc lessons take (default public); a classroom's own defaultVisibility overrides it");
+const createBody = z.object({ cityId: idField, name: nameField, recordLessons: recordLessonsField, defaultVisibility: defaultVisibilityField }).strict();
 const changeBody = z
   .object({
     cityId: idField.optional(),
     name: nameField.optional(),
     recordingRetentionDays: z.number().int().min(1).max(36500).nullable().optional().describe("days its lessons' recordings are kept unless pinned; null: the platform default (operators only)"),
     recordLessons: recordLessonsField,
+    defaultVisibility: defaultVisibilityField,
   })
   .strict();
 const schoolResponse = schoolSchema.extend({ recordingRetentionDays: z.number().int().nullable() });
@@ -69,7 +75,7 @@ export const schoolsRoutes: RouteSpec[] = [
   route<undefined, z.infer<typeof changeBody>>({
     method: 'patch',
     path: '/schools/:id',
-    summary: "Rename a school or switch its default recording (its admins may), move it to another city or set how long its recordings are kept (operators)",
+    summary: "Rename a school, switch its default recording or set its ad-hoc lessons' default visibility (its admins may), move it to another city or set how long its recordings are kept (operators)",
     tag: 'schools',
     access: ['operator', 'school_admin'],
     body: changeBody,
