@@ -208,8 +208,10 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     if (running.size === 0 && !feed) {
       clearInterval(timer);
       timer = undefined;
-      wakeSettled?.();
+      // Once the links just asked for are made: nothing writes into the lesson's folder after this.
+      const wake = wakeSettled;
       wakeSettled = undefined;
+      if (wake) void packager.idle().then(wake);
     } else if (!timer) {
       settledPromise = new Promise((resolve) => (wakeSettled = resolve));
       timer = setInterval(check, checkMs);

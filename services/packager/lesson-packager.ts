@@ -113,6 +113,8 @@ export type LessonPackager = {
    * already has), or, with undefined, only its own runs' segments.
    */
   linkTrack(track: string, from: string | undefined): Promise<void>;
+  /** Settles once every scan and link asked for so far is done. */
+  idle(): Promise<void>;
   /** Marks the playlists complete (#EXT-X-ENDLIST). */
   end(): Promise<void>;
   /** Why the last scan failed (a full disk: ENOSPC), or undefined once a scan succeeds. */
@@ -381,6 +383,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
         await publishChanged();
       });
     },
+    idle: () => serially(async () => {}),
     async end() {
       clearInterval(timer);
       await scanning;
