@@ -67,6 +67,12 @@ type RunningRendition = {
   startMs: number;
   /** The source's timestamp when its input ended; undefined while it is fed. */
   endMs?: number;
+  /**
+   * Ended while its encoder still pushes (shed, or restarted with other keyframes): it finishes what
+   * it holds, but its playlist takes a lower rung's segments at once, so its viewers never wait on a
+   * process that is behind. (At the end of a publish the rendition keeps its own: nothing newer exists.)
+   */
+  replaced?: boolean;
   detachInput?: () => void;
   mediaSeconds: number;
   cpuSeconds: number;
@@ -175,12 +181,19 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     return recent.length > maxRestartsPerMinute;
   };
 
-  const drain = (entry: RunningRendition) => {
+  const drain = (entry: RunningRendition, replaced: boolean) => {
     if (entry.endMs !== undefined) return;
+    entry.replaced = replaced;
     entry.endMs = feed?.source.lastTimestamp() ?? entry.startMs + entry.mediaSeconds * 1000;
     entry.detachInput?.();
     entry.detachInput = undefined;
     void entry.ffmpeg?.finish();
+  };
+
+  /** Its playlist takes its own process's segments: one runs for it and has not been replaced. */
+  const ownFed = (name: string) => {
+    const entry = running.get(name);
+    return entry !== undefined && !entry.replaced;
   };
 
   /** Starts and drains processes to match what is wanted, then points each rendition's playlist at its feed. */
@@ -190,16 +203,16 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       if (wanted(rendition.name) && !entry) start(rendition, from);
       // Not wanted, or started on the source's keyframes before they were found too far apart: it
       // finishes what it holds (and starts again, forcing its own, if still wanted).
-      else if (entry && (!wanted(rendition.name) || entry.keyframes !== keyframes())) drain(entry);
+      else if (entry && (!wanted(rendition.name) || entry.keyframes !== keyframes())) drain(entry, feed !== undefined);
     }
     for (const [index, rendition] of ladder.entries()) {
       let from: string | undefined;
-      if (running.has(rendition.name)) from = undefined;
+      if (ownFed(rendition.name)) from = undefined;
       // The top is the source itself once the source is found fit to serve; until it is judged the
       // top waits (a first long segment would fix a long target duration for the whole lesson).
       else if (index === 0 && fitness?.fit) from = sourceRenditionName;
       else if (index === 0 && !fitness) from = undefined;
-      else from = ladder.slice(index + 1).find((lower) => running.has(lower.name))?.name ?? sourceRenditionName;
+      else from = ladder.slice(index + 1).find((lower) => ownFed(lower.name))?.name ?? sourceRenditionName;
       if (links.has(rendition.name) && links.get(rendition.name) === from) continue;
       links.set(rendition.name, from);
       void packager.linkTrack(rendition.name, from);
@@ -293,7 +306,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       reconcile(from);
     },
     detach() {
-      for (const entry of running.values()) drain(entry);
+      for (const entry of running.values()) drain(entry, false);
       feed = undefined;
       reconcile();
     },

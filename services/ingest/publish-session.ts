@@ -248,10 +248,11 @@ async function carryWhileFed(
     const from = started ? 'gop' : 'backlog';
     const attachment = feed.source.attach(input, from);
     const anchor = { wallMs: attachment.fromWallMs, flvMs: attachment.fromFlvMs };
+    // Any run after the lesson's first (a switch, a reconnect, a restart) counts in its restarts metric.
+    if (lesson.mediaStartedAt !== undefined) lesson.restarts++;
     // Before beginRun, which tells the catalog the lesson is live and opens its recording from here.
     lesson.mediaStartedAt ??= anchor.wallMs;
     const run = context.lessons.beginRun(lesson);
-    if (started) lesson.restarts++;
     // The renditions drop the feed's backlog once they have judged the source (lesson-renditions.ts).
     lesson.renditions!.attach(feed.source, anchor, from);
     for (const other of feeds.list()) if (other !== feed) other.source.dropBacklog();

@@ -294,10 +294,9 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       else if (needed.bandwidth > advertised.bandwidth || needed.averageBandwidth > advertised.averageBandwidth) {
         // A segment needed more than the master says: room above it, so the master is not rewritten
         // for every slightly bigger segment (each rewrite splits the P2P swarms: swarm-hashes.ts).
-        track.advertised = {
-          bandwidth: Math.max(advertised.bandwidth, Math.round(needed.bandwidth * 1.1)),
-          averageBandwidth: Math.max(advertised.averageBandwidth, Math.round(needed.averageBandwidth * 1.1)),
-        };
+        // Each figure on its own: BANDWIDTH is part of the P2P swarm id, so it moves only when a segment's peak needs it.
+        const raised = (now: number, need: number) => (need > now ? Math.round(need * 1.1) : now);
+        track.advertised = { bandwidth: raised(advertised.bandwidth, needed.bandwidth), averageBandwidth: raised(advertised.averageBandwidth, needed.averageBandwidth) };
       }
     }
     const variants = (playlistName: string) =>
@@ -317,6 +316,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     await writeFileAtomic(join(options.lessonDir, masterPlaylistName), text);
     masterText = text;
     if (first) log.info('lesson playable', { renditions: ladder.map((track) => track.rendition.name) });
+    else log.info('master playlist rewritten: a segment needed more bandwidth than it said', { bandwidths: ladder.map((track) => track.advertised!.bandwidth) });
   }
 
   /** The state of a run that a process that died left, from its run file and what it already published. */

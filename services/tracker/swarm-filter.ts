@@ -2,7 +2,8 @@
 // and still replayable), as the role reports them. A hash not in the allowed set rebuilds it (a
 // lesson that just started is accepted at its first announce), but at most once per `missRefreshMs`,
 // so a flood of made-up hashes costs a set lookup each; the set is also rebuilt every `refreshMs` so
-// lessons that are gone drop out. A lesson's hashes are only recomputed when its master changes.
+// lessons that are gone drop out. A lesson's hashes are only recomputed when its master changes,
+// and those of its earlier masters stay allowed while the lesson is known.
 import { expectedInfoHashes } from './swarm-hashes.ts';
 
 /**
@@ -21,6 +22,9 @@ export type SwarmFilter = {
 
 export type SwarmFilterTimes = { refreshMs: number; missRefreshMs: number };
 
+/** Hashes kept per swarm across master versions: a ladder of 4 rewritten a few times. */
+const maxHashesPerSwarm = 32;
+
 export function createSwarmFilter(knownSwarms: () => Iterable<KnownSwarm>, times: SwarmFilterTimes): SwarmFilter {
   const hashesBySwarm = new Map<string, { masterPlaylist: string; hashes: string[] }>();
   let allowed = new Set<string>();
@@ -35,7 +39,11 @@ export function createSwarmFilter(knownSwarms: () => Iterable<KnownSwarm>, times
       seen.add(swarmId);
       let entry = hashesBySwarm.get(swarmId);
       if (!entry || entry.masterPlaylist !== masterPlaylist) {
-        entry = { masterPlaylist, hashes: hashesOf(swarmId, masterPlaylist) };
+        // A master rewritten while live (a segment needed more BANDWIDTH than it said: the packager's
+        // publishMaster) changes the swarms of new viewers; those who loaded the earlier one keep
+        // theirs, so its hashes stay allowed too (a few versions at most).
+        const hashes = [...new Set([...hashesOf(swarmId, masterPlaylist), ...(entry?.hashes ?? [])])].slice(0, maxHashesPerSwarm);
+        entry = { masterPlaylist, hashes };
         hashesBySwarm.set(swarmId, entry);
       }
       for (const hash of entry.hashes) {

@@ -45,6 +45,10 @@ export const segmenterSegmentPattern = /^(\d+)\.m4s$/;
 const inputOptions = [
   // Warnings and errors only, so the lines kept for a failure report are the ones that explain it.
   '-loglevel', 'level+warning',
+  // The source's own timestamps in every output: the copy and each rendition of a run then place
+  // the same frame at the same instant, wherever each process started (without it each starts at
+  // 0, and a B-frame source's copy sits two frames off its renditions: a gap at every switch).
+  '-copyts',
   '-f', 'flv',
   // Our FLV starts at a keyframe with its codec headers, so a short probe is enough; a long one
   // only delays the lesson's first segment. (No -fflags nobuffer: with a B-frame source it holds
@@ -94,7 +98,7 @@ export function buildRenditionArgs(job: RenditionJob): FfmpegInvocation {
  * the video is filled with repeated frames, so no segment lacks audio for its video's time.
  */
 function audioEncode(audioKbps: number): string[] {
-  return ['-af', 'aresample=async=1:first_pts=0', '-c:a', 'aac', '-b:a', `${audioKbps}k`, '-ar', '48000', '-ac', '2'];
+  return ['-af', 'aresample=async=1', '-c:a', 'aac', '-b:a', `${audioKbps}k`, '-ar', '48000', '-ac', '2'];
 }
 
 function hlsOptions(job: SegmenterJob): string[] {

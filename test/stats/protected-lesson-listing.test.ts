@@ -22,7 +22,8 @@ const lesson = (id: string, title: string, classroomId: string, isProtected: boo
   startedAt: Date.now(),
   runs: 2,
   runsBefore: 0,
-  restarts: 0,
+  // One encoder reconnect so far: the restarts metric has a value to label.
+  restarts: 1,
   idle: Promise.resolve(),
   catalogWrites: Promise.resolve(),
 });

@@ -65,15 +65,15 @@ test('P2P takes its share off the home viewers\' HTTP bytes, and nothing off the
 
 test('node counts round up, and headroom is spare capacity on top', () => {
   const small = { ingestNodeCores: 2, headroom: 0 };
-  // 3 lessons keep up on 2 cores: 9 lessons are 3 nodes, 10 are 4.
-  assert.equal(plan({ ...small, classrooms: 9 }).ingest.nodes, 3);
-  assert.equal(plan({ ...small, classrooms: 10 }).ingest.nodes, 4);
-  assert.equal(plan({ ...small, classrooms: 10 }).ingest.cores, 7);
-  assert.equal(plan({ ...small, classrooms: 10 }).ingest.lessonsPerNode, 3);
-  // 25 % headroom on an 8-core node: 12 lessons of capacity, 9 planned (12 / 1.25 = 9.6, rounded down).
-  assert.equal(plan({ classrooms: 2000 }).ingest.lessonsPerNode, 9);
-  assert.equal(plan({ classrooms: 2000 }).ingest.nodes, Math.ceil(2000 / 9));
-  assert.throws(() => plan({ ingestNodeCores: 0.5 }), /holds no lesson/);
+  // 6 lessons keep the full ladder on 2 cores: 12 lessons are 2 nodes, 13 are 3.
+  assert.equal(plan({ ...small, classrooms: 12 }).ingest.nodes, 2);
+  assert.equal(plan({ ...small, classrooms: 13 }).ingest.nodes, 3);
+  assert.equal(plan({ ...small, classrooms: 13 }).ingest.cores, 5);
+  assert.equal(plan({ ...small, classrooms: 13 }).ingest.lessonsPerNode, 6);
+  // 25 % headroom on an 8-core node: 24 lessons of capacity, 19 planned (24 / 1.25 = 19.2, rounded down).
+  assert.equal(plan({ classrooms: 2000 }).ingest.lessonsPerNode, 19);
+  assert.equal(plan({ classrooms: 2000 }).ingest.nodes, Math.ceil(2000 / 19));
+  assert.throws(() => plan({ ingestNodeCores: 0.25 }), /holds no lesson/);
 
   // Relay processes: the request rate one process held in the viewers benchmark.
   const capacity = relayProcessCapacity(measuredFigures);
@@ -106,8 +106,8 @@ test('every measured figure is the one its benchmark page reports', () => {
   const benchmarks = readFileSync(`${root}docs/benchmarks.md`, 'utf8');
   // The numbers each figure is computed from, as the page prints them.
   for (const text of [
-    '| 3 | 155 % | 10 of 10',
-    'realtime factor was 2.82x',
+    '| 6 | 195 % | 10 of 10',
+    '3.92x (15.3 s for 60 s',
     '| 3,200 | 1,736 ms',
     'polling the playlist every second',
     'with 2 s segments',
@@ -117,7 +117,7 @@ test('every measured figure is the one its benchmark page reports', () => {
   ]) {
     assert.ok(benchmarks.includes(text), `docs/benchmarks.md no longer says '${text}': update scripts/capacity/measured-figures.ts`);
   }
-  assert.equal(measuredFigures.transcodeLessonsPerCore.value, 3 / 2);
+  assert.equal(measuredFigures.transcodeLessonsPerCore.value, 6 / 2);
   assert.equal(measuredFigures.relayViewersPerProcess.value, 3200);
   assert.equal(measuredFigures.p2pShare.value, 0.817);
   for (const figure of Object.values(measuredFigures)) {
@@ -135,7 +135,7 @@ test('the script prints the plan the model computes, and refuses a bad flag', ()
 
   const table = run([]);
   assert.equal(table.status, 0, table.stderr);
-  assert.match(table.stdout, /ingest: nodes of 8 cores \(9 lessons each\)\s+223/);
+  assert.match(table.stdout, /ingest: nodes of 8 cores \(19 lessons each\)\s+106/);
   assert.match(table.stdout, /Sensitivity to the P2P share/);
   assert.match(table.stdout, /^70 %/m);
   // The measured share keeps its decimal, in the heading and in its own row.

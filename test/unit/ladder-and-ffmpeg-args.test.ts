@@ -39,6 +39,8 @@ function valuesOf(args: string[], flag: string): string[] {
 test('the source copy remuxes without re-encoding video, keeps AAC as sent, and cuts CMAF segments into its run folder', () => {
   const { inputOptions, outputOptions, output } = buildCopyArgs({ segmentSeconds: 2, lessonDir: '/data/live/room-1-x', run: 4, audio: 'copy', audioKbps: 96 });
   assert.deepEqual(valuesOf(inputOptions, '-f'), ['flv']);
+  // The source's timestamps kept, so the copy and the renditions of a run line up frame for frame.
+  assert.ok(inputOptions.includes('-copyts'));
   assert.deepEqual(valuesOf(outputOptions, '-map'), ['0:v:0', '0:a:0']);
   assert.deepEqual(valuesOf(outputOptions, '-c:v'), ['copy']);
   assert.deepEqual(valuesOf(outputOptions, '-c:a'), ['copy']);
@@ -62,7 +64,7 @@ test("a rendition is one scaled encode with its own audio, keyframes on the sour
   assert.deepEqual(valuesOf(outputOptions, '-c:v'), ['libx264']);
   assert.deepEqual(valuesOf(outputOptions, '-c:a'), ['aac']);
   // Holes and jumps in the source's audio are filled with silence, as video is with repeated frames.
-  assert.deepEqual(valuesOf(outputOptions, '-af'), ['aresample=async=1:first_pts=0']);
+  assert.deepEqual(valuesOf(outputOptions, '-af'), ['aresample=async=1']);
   assert.deepEqual(valuesOf(outputOptions, '-pix_fmt'), ['yuv420p']);
   assert.deepEqual(valuesOf(outputOptions, '-b:v'), [`${rendition.videoKbps}k`]);
   assert.deepEqual(valuesOf(outputOptions, '-maxrate'), [`${rendition.maxKbps}k`]);
