@@ -47,6 +47,8 @@ export const liveHashListName = 'hashes-live.json';
 /** Published names carry the run, so a reconnect never reuses a name a cache may hold. */
 export const publishedSegmentName = (run: number, index: number) => `r${run}-${index}.m4s`;
 export const publishedInitName = (run: number, rendition: string) => `init-r${run}-${rendition}.mp4`;
+/** Segments the advertised bandwidth is measured over, newest first: enough for a rising average, bounded over a long lesson. */
+const measuredSegments = 100;
 /** Beside a run's segmenter files: which track the run feeds and when its first frame was. */
 const runFileName = 'run.json';
 
@@ -287,7 +289,9 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       // The top rung counts every segment (it may be the source itself, at the school's own rate);
       // a lower one its own segments: those a shed rung borrows come from a lower rung, or from the
       // source only while every rung is shed (a while the master cannot describe, and need not).
-      const own = rung === 0 ? track.segments : track.segments.filter((segment) => segment.initUri.endsWith(`-${track.rendition.name}.mp4`));
+      // The newest segments only: every segment is among them once, and the figures never fall.
+      const newest = track.segments.slice(-measuredSegments);
+      const own = rung === 0 ? newest : newest.filter((segment) => segment.initUri.endsWith(`-${track.rendition.name}.mp4`));
       const needed = advertisedBandwidth({ rateControl: track.rendition, audioKbps: options.hasAudio ? options.audioKbps : 0, segmentSeconds: options.segmentSeconds, segments: own });
       const advertised = track.advertised;
       if (!advertised) track.advertised = needed;

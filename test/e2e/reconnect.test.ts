@@ -49,12 +49,14 @@ describe('an encoder that reconnects within the grace period continues the same 
       }
     })();
 
+    let firstRunSeen: string | undefined;
     const page = await openWatchPage(browser, `${ingest.baseUrl}/watch/${lessonId}`);
     try {
       await waitForPlayback(page, 3);
       // Every ffmpeg of the lesson takes its own run number, which names its segments: the 480p
       // encoder's before the drop, and another one's after.
       const firstRun = (await fetchPlaylist(playlistUrl)).segments[0]!.uri.split('-')[0]!;
+      firstRunSeen = firstRun;
       // A hard drop, as when a classroom's network goes: the encoder is killed, not stopped politely.
       first.kill();
       await first.exited;
@@ -90,8 +92,10 @@ describe('an encoder that reconnects within the grace period continues the same 
       assert.ok(seen[index]!.mediaSequence >= seen[index - 1]!.mediaSequence, `media sequence went from ${seen[index - 1]!.mediaSequence} to ${seen[index]!.mediaSequence}`);
     }
     const allUris = new Set(seen.flatMap((version) => version.uris));
+    // The 480p encoder's run before the drop and a new one after; between them the rendition may
+    // carry a few of another track's segments (lesson-renditions.ts), each run after a discontinuity.
     const runs = new Set([...allUris].map((uri) => uri.split('-')[0]));
-    assert.equal(runs.size, 2, `one run before the drop and one after: ${[...runs].join(', ')}`);
+    assert.ok(runs.size >= 2 && runs.has(firstRunSeen!), `runs seen: ${[...runs].join(', ')}`);
     assert.ok(seen.some((version) => version.discontinuities === 1));
   });
 
