@@ -80,6 +80,7 @@ type RunningRendition = {
   frozen: boolean;
   /** Its lag at the last few checks, oldest first: falling means it is catching up. */
   lags: number[];
+  startedAtMs: number;
 };
 
 /** A rendition whose ffmpeg fails more often than this in a minute is shed (for the longest back-off) rather than restarted. */
@@ -89,6 +90,8 @@ const renditionNiceness = 10;
 const checkMs = 1000;
 /** Checks over which a rendition's lag must have fallen for it to count as catching up. */
 const lagChecksKept = 4;
+/** A rendition's ffmpeg is not taken for a sign of a busy node in its first seconds. */
+const warmUpMs = 10_000;
 
 export function createLessonRenditions(options: RenditionsOptions): LessonRenditions {
   const { log, packager, ladder } = options;
@@ -127,6 +130,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       mediaSeconds: 0,
       cpuSeconds: 0,
       lastMovedAt: Date.now(),
+      startedAtMs: Date.now(),
       frozen: false,
       lags: [],
     };
@@ -272,7 +276,9 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
             lagSeconds,
             draining: entry.endMs !== undefined,
             stalled: now - entry.lastMovedAt > stalledSeconds * 1000,
-            catchingUp: entry.lags.length === lagChecksKept && lagSeconds < entry.lags[0]!,
+            // A process just started (many at once when a lesson, or a node, starts) is judged only
+            // once it has had time to warm up: its first seconds say nothing of the node's CPU.
+            catchingUp: now - entry.startedAtMs < warmUpMs || (entry.lags.length === lagChecksKept && lagSeconds < entry.lags[0]!),
           };
         }),
         shed,
