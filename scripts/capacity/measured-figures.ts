@@ -43,21 +43,22 @@ export function defaultLadder(): LadderRung[] {
 
 export const measuredFigures: MeasuredFigures = {
   transcodeLessonsPerCore: {
-    value: 6 / 2,
+    value: 4 / 2,
     unit: 'lessons per core',
     source:
-      'docs/benchmarks.md "Transcode", lessons per 2-core node with the full ladder (source copied as the top rendition): 6 lessons of 720p30 keep up with flat lag and no rendition shed, 8 shed one each (node --import tsx scripts/bench/transcode.ts)',
+      'docs/benchmarks.md "Transcode", lessons per 2-core node with the full ladder (source copied as the top rendition): 4 lessons of 720p30 keep up with none shed in all three runs of 2026-12-07, 6 in the run where the machine was fastest (node --import tsx scripts/bench/transcode.ts)',
   },
   transcodeCoresPerLesson: {
-    value: 1.95 / 6,
+    value: 1.41 / 4,
     unit: 'cores per lesson',
-    source: 'docs/benchmarks.md "Transcode": 6 lessons used 195 % CPU (node + ffmpeg) on the 2-core machine (scripts/bench/transcode.ts)',
+    source: 'docs/benchmarks.md "Transcode": 4 lessons used 141 % CPU (node + ffmpeg) on the 2-core machine in the last run (scripts/bench/transcode.ts)',
   },
   transcodeRealtimeFactor: {
-    value: 3.92,
+    value: 2.97,
     unit: 'x real time',
-    source: 'docs/benchmarks.md "Transcode", 2026-12-07: the bare full-ladder re-encode flat out, 3.92x (scripts/bench/transcode.ts)',
+    source: 'docs/benchmarks.md "Transcode", last run of 2026-12-07: the bare full-ladder re-encode flat out, 2.97x (3.48x and 3.92x in the two runs before) (scripts/bench/transcode.ts)',
   },
+
 
   relayViewersPerProcess: {
     value: 3200,
