@@ -74,9 +74,6 @@ type RunningRendition = {
    */
   replaced?: boolean;
   detachInput?: () => void;
-  mediaSeconds: number;
-  cpuSeconds: number;
-  lastMovedAt: number;
   frozen: boolean;
   /** Its lag at the last few checks, oldest first: falling means it is catching up. */
   lags: number[];
@@ -127,9 +124,6 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       keyframes: keyframes(),
       startMs: attachment.fromFlvMs,
       detachInput: attachment.detach,
-      mediaSeconds: 0,
-      cpuSeconds: 0,
-      lastMovedAt: Date.now(),
       startedAtMs: Date.now(),
       frozen: false,
       lags: [],
@@ -152,12 +146,6 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
         });
         const ffmpeg = startFfmpeg(invocation, options.ffmpegPath, runLog, { figuresOf: options.lessonDir, niceness: renditionNiceness, input });
         entry.ffmpeg = ffmpeg;
-        ffmpeg.onProgress((progress) => {
-          if (progress.mediaSeconds !== null && progress.mediaSeconds > entry.mediaSeconds) {
-            entry.mediaSeconds = progress.mediaSeconds;
-            entry.lastMovedAt = Date.now();
-          }
-        });
         // Drained while the run's folder was made: it writes what it was given and stops.
         if (entry.endMs !== undefined) void ffmpeg.finish();
         return ffmpeg.exited;
@@ -188,7 +176,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
   const drain = (entry: RunningRendition, replaced: boolean) => {
     if (entry.endMs !== undefined) return;
     entry.replaced = replaced;
-    entry.endMs = feed?.source.lastTimestamp() ?? entry.startMs + entry.mediaSeconds * 1000;
+    entry.endMs = feed?.source.lastTimestamp() ?? entry.startMs + movementOf(entry).mediaSeconds * 1000;
     entry.detachInput?.();
     entry.detachInput = undefined;
     void entry.ffmpeg?.finish();
@@ -235,9 +223,12 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     }
   };
 
-  const lagOf = (entry: RunningRendition) => {
+  /** What the process has written and when it last moved; before its ffmpeg starts, nothing since the run began. */
+  const movementOf = (entry: RunningRendition) => entry.ffmpeg?.movement() ?? { mediaSeconds: 0, lastMovedAt: entry.startedAtMs };
+
+  const lagOf = (entry: RunningRendition, mediaSeconds: number) => {
     const sourceMs = entry.endMs ?? feed?.source.lastTimestamp() ?? entry.startMs;
-    return Math.max(0, (sourceMs - entry.startMs) / 1000 - entry.mediaSeconds);
+    return Math.max(0, (sourceMs - entry.startMs) / 1000 - mediaSeconds);
   };
 
   const check = () => {
@@ -254,13 +245,9 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
         feed.source.dropBacklog();
       }
     }
-    for (const entry of running.values()) {
-      const cpu = entry.ffmpeg?.cpuSeconds();
-      if (cpu !== undefined && cpu > entry.cpuSeconds) {
-        entry.cpuSeconds = cpu;
-        entry.lastMovedAt = now;
-      }
-      if (!entry.frozen && entry.ffmpeg && isFrozen({ pendingSeconds: lagOf(entry), lastMovedAt: entry.lastMovedAt }, now, frozenSeconds)) {
+    const moved = new Map([...running.values()].map((entry) => [entry, movementOf(entry)]));
+    for (const [entry, { mediaSeconds, lastMovedAt }] of moved) {
+      if (!entry.frozen && entry.ffmpeg && isFrozen({ pendingSeconds: lagOf(entry, mediaSeconds), lastMovedAt }, now, frozenSeconds)) {
         entry.frozen = true;
         entry.ffmpeg.kill();
       }
@@ -268,14 +255,14 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     const decision = decideShedding(
       {
         encoded: encoded(),
-        running: [...running.values()].map((entry) => {
-          const lagSeconds = lagOf(entry);
+        running: [...moved].map(([entry, { mediaSeconds, lastMovedAt }]) => {
+          const lagSeconds = lagOf(entry, mediaSeconds);
           entry.lags = [...entry.lags, lagSeconds].slice(-lagChecksKept);
           return {
             name: entry.name,
             lagSeconds,
             draining: entry.endMs !== undefined,
-            stalled: now - entry.lastMovedAt > stalledSeconds * 1000,
+            stalled: now - lastMovedAt > stalledSeconds * 1000,
             // A process just started (many at once when a lesson, or a node, starts) is judged only
             // once it has had time to warm up: its first seconds say nothing of the node's CPU.
             catchingUp: now - entry.startedAtMs < warmUpMs || (entry.lags.length === lagChecksKept && lagSeconds < entry.lags[0]!),
@@ -293,7 +280,8 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       backoffs.set(decision.shed, { backoffSeconds, restoredAt: backoffs.get(decision.shed)?.restoredAt ?? 0 });
       shed.set(decision.shed, { until: now + backoffSeconds * 1000, probeAt: now + 2 * backoffSeconds * 1000 });
       lastChangeAt = now;
-      const lag = lagOf(running.get(decision.shed)!);
+      const shedEntry = running.get(decision.shed)!;
+      const lag = lagOf(shedEntry, moved.get(shedEntry)!.mediaSeconds);
       log.warn('rendition shed: the node is short of CPU', { rendition: decision.shed, lagSeconds: Math.round(lag * 10) / 10, backoffSeconds });
     } else if (decision && 'restore' in decision) {
       shed.delete(decision.restore);

@@ -291,7 +291,6 @@ async function carryWhileFed(
     switched = undefined;
     started = true;
 
-    const progress = watchProgress(copy, () => (feed.source.lastTimestamp() - anchor.flvMs) / 1000);
     /** The school hears once per run whether its stream can be served as sent, and what to change if not. */
     let adviceTold = false;
     const ended = await superviseRun(copy, (): RunEnd['next'] | 'frozen' | undefined => {
@@ -318,7 +317,9 @@ async function carryWhileFed(
         adviceTold = true;
         encoder.update({ advice: fitness.fit ? null : fitness.advice });
       }
-      if (isFrozen(progress.now(), now, frozenSeconds)) return 'frozen';
+      const moved = copy.movement();
+      const pendingSeconds = (feed.source.lastTimestamp() - anchor.flvMs) / 1000 - moved.mediaSeconds;
+      if (isFrozen({ pendingSeconds, lastMovedAt: moved.lastMovedAt }, now, frozenSeconds)) return 'frozen';
       return undefined;
     });
     attachment.detach();
@@ -351,29 +352,6 @@ async function carryWhileFed(
     if (restarts.length > maxRestartsPerMinute) throw new Error(`ffmpeg failed ${restarts.length} times in a minute; giving up on this publish`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-}
-
-/** When the copy last made progress (media written or CPU used), and how much source waits for it. */
-function watchProgress(copy: FfmpegProcess, sourceSeconds: () => number): { now(): { pendingSeconds: number; lastMovedAt: number } } {
-  let mediaSeconds = 0;
-  let cpuSeconds = 0;
-  let lastMovedAt = Date.now();
-  copy.onProgress((progress) => {
-    if (progress.mediaSeconds !== null && progress.mediaSeconds > mediaSeconds) {
-      mediaSeconds = progress.mediaSeconds;
-      lastMovedAt = Date.now();
-    }
-  });
-  return {
-    now() {
-      const cpu = copy.cpuSeconds();
-      if (cpu !== undefined && cpu > cpuSeconds) {
-        cpuSeconds = cpu;
-        lastMovedAt = Date.now();
-      }
-      return { pendingSeconds: sourceSeconds() - mediaSeconds, lastMovedAt };
-    },
-  };
 }
 
 /** Why the run must stop writing (the disk is in alarm, or the packager's last write failed for want of disk), or undefined. */

@@ -1,8 +1,8 @@
 // Runs one ffmpeg (a source copy or one rendition of a lesson run) through fluent-ffmpeg. FLV goes
 // in on stdin; when ffmpeg exits for any reason other than our finish, the caller is told with its
 // last stderr lines. ffmpeg's progress (speed, media time written, dropped and duplicated frames)
-// comes on its stdout every few seconds: listeners get each report, and the lesson's figures for
-// /metrics are kept in memory under its directory (live-figures.ts).
+// comes on its stdout every few seconds: `movement` says how far it has got and when it last moved,
+// and the lesson's figures for /metrics are kept in memory under its directory (live-figures.ts).
 //
 // A slow ffmpeg is never killed: `finish` ends its input and waits, however long it takes to write
 // what it holds. Only `kill` (a frozen process, rendition-watch.ts) throws work away. Renditions run
@@ -14,7 +14,7 @@ import { setPriority } from 'node:os';
 import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import type { Logger } from '../core/log.ts';
-import { trackTranscoderRun, type TranscoderProgress } from '../ingest/live-figures.ts';
+import { trackTranscoderRun } from '../ingest/live-figures.ts';
 import { progressOptions, type FfmpegInvocation } from './ffmpeg-args.ts';
 import { knowsStatsPeriod } from './ffmpeg-features.ts';
 import { progressReader } from './ffmpeg-progress.ts';
@@ -29,10 +29,11 @@ export type FfmpegProcess = {
   finish(): Promise<FfmpegExit>;
   /** Kills ffmpeg at once (a frozen process); what it held is lost. */
   kill(): void;
-  /** Each progress report, as it comes. */
-  onProgress(listener: (progress: TranscoderProgress) => void): void;
-  /** CPU seconds the process has used so far (from /proc), or undefined where that cannot be read. */
-  cpuSeconds(): number | undefined;
+  /**
+   * Media seconds written so far, and when the process last moved: wrote more media or used more
+   * CPU (read from /proc now). A slow process moves; a frozen one does not (rendition-shedding.ts isFrozen).
+   */
+  movement(): { mediaSeconds: number; lastMovedAt: number };
 };
 
 export type FfmpegProcessOptions = {
@@ -53,13 +54,18 @@ const clockTicks = 100;
 export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, log: Logger, options: FfmpegProcessOptions = {}): FfmpegProcess {
   const input = options.input ?? new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
   const stderrTail: string[] = [];
-  const listeners: Array<(progress: TranscoderProgress) => void> = [];
   let finishing = false;
   let pid: number | undefined;
+  let mediaSeconds = 0;
+  let cpuSeconds = 0;
+  let lastMovedAt = Date.now();
   const figures = options.figuresOf === undefined ? undefined : trackTranscoderRun(options.figuresOf);
   const readProgress = progressReader((progress) => {
+    if (progress.mediaSeconds !== null && progress.mediaSeconds > mediaSeconds) {
+      mediaSeconds = progress.mediaSeconds;
+      lastMovedAt = Date.now();
+    }
     figures?.report(progress);
-    for (const listener of listeners) listener(progress);
   });
 
   // Spread the options: given one array, fluent-ffmpeg splits any item holding exactly one space.
@@ -113,8 +119,14 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
       if (!input.writableEnded) input.end();
       return exited;
     },
-    onProgress: (listener) => void listeners.push(listener),
-    cpuSeconds: () => (pid === undefined ? undefined : cpuSecondsOf(pid)),
+    movement() {
+      const cpu = pid === undefined ? undefined : cpuSecondsOf(pid);
+      if (cpu !== undefined && cpu > cpuSeconds) {
+        cpuSeconds = cpu;
+        lastMovedAt = Date.now();
+      }
+      return { mediaSeconds, lastMovedAt };
+    },
   };
 }
 
