@@ -56,7 +56,7 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
   // The configured relays win: a province names the city relays its viewers play through.
   const mediaUrls = options.config.web.mediaUrls;
   const mediaBase = mediaUrls.length > 0 ? () => mediaUrls : options.mediaBase;
-  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets })];
+  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets }, options.config.web)];
 }
 
 /**

@@ -1,15 +1,8 @@
 // The watch page's small "Delivery" panel: how much of the lesson came from other viewers and how
 // much over HTTP, with peers and refused segments. A <details> element, so it opens and closes
 // without script and works with a thumb, a keyboard and a screen reader.
+import { t } from '../i18n/i18n.ts';
 import { formatBytes, p2pShare, rejectedSegments, type DeliveryStats } from './delivery-stats.ts';
-
-const httpOnlyExplanations: Record<string, string> = {
-  'platform-off': 'peer-to-peer is off on this platform',
-  'lesson-off': 'peer-to-peer is off for this lesson',
-  'low-latency': 'peer-to-peer is off in low latency mode',
-  'no-webrtc': 'this browser cannot connect to other viewers',
-  'engine-not-loaded': 'the peer-to-peer part of the player did not load',
-};
 
 export function showStatsPanel(panel: HTMLDetailsElement, stats: DeliveryStats, everyMs = 1000): void {
   const summary = panel.querySelector('summary');
@@ -17,21 +10,21 @@ export function showStatsPanel(panel: HTMLDetailsElement, stats: DeliveryStats, 
   if (!summary || !list) return;
   panel.hidden = false;
   const update = () => {
-    const share = Math.round(p2pShare(stats) * 100);
-    summary.textContent = stats.mode === 'p2p' ? `Delivery · ${share} % from other viewers` : 'Delivery · HTTP';
+    const share = Math.round(p2pShare(stats) * 100) / 100;
+    summary.textContent = stats.mode === 'p2p' ? t('watch.deliveryP2p', { share }) : t('watch.deliveryHttp');
     if (!panel.open) return;
     const rows: Array<[string, string]> =
       stats.mode === 'p2p'
         ? [
-            ['From other viewers', `${formatBytes(stats.p2pBytesDown)} (${share} %)`],
-            ['Over HTTP', formatBytes(stats.httpBytes)],
-            ['Sent to other viewers', formatBytes(stats.p2pBytesUp)],
-            ['Peers', String(stats.peers)],
-            ['Refused segments', String(rejectedSegments(stats))],
+            [t('watch.fromViewers'), t('watch.fromViewersValue', { bytes: formatBytes(stats.p2pBytesDown), share })],
+            [t('watch.overHttp'), formatBytes(stats.httpBytes)],
+            [t('watch.sentToViewers'), formatBytes(stats.p2pBytesUp)],
+            [t('watch.peers'), String(stats.peers)],
+            [t('watch.refused'), String(rejectedSegments(stats))],
           ]
         : [
-            ['Over HTTP', formatBytes(stats.httpBytes)],
-            ['Peer-to-peer', httpOnlyExplanations[stats.httpOnlyReason ?? ''] ?? 'off'],
+            [t('watch.overHttp'), formatBytes(stats.httpBytes)],
+            [t('watch.p2p'), t('watch.p2pOff', { reason: stats.httpOnlyReason ?? 'off' })],
           ];
     list.replaceChildren(
       ...rows.flatMap(([term, value]) => {

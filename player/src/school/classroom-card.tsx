@@ -5,6 +5,7 @@ import { api } from '../shared/api-client.ts';
 import { CopyButton } from '../shared/copy-button.tsx';
 import { FormError, useSubmit } from '../shared/forms.tsx';
 import { lessonTimeRange } from '../shared/lesson-times.ts';
+import { t } from '../i18n/i18n.ts';
 import { EncoderPanel } from './encoder-panel.tsx';
 import { StreamKey } from './stream-key.tsx';
 
@@ -13,7 +14,7 @@ type Props = { classroom: Classroom; lessons: Lesson[]; onChanged(): void };
 export function ClassroomCard({ classroom, lessons, onChanged }: Props) {
   const rotation = useSubmit();
   const rotate = (which: 'primary' | 'backup') => {
-    const warning = `Make a new ${which} key for ${classroom.name}? Within seconds the old key stops working for new connections, so paste the new key into the encoder.`;
+    const warning = t('school.confirmRotate', { which, classroom: classroom.name });
     if (!confirm(warning)) return;
     void rotation.run(async () => {
       await api.post(`/classrooms/${encodeURIComponent(classroom.id)}/rotate-key`, { which });
@@ -29,8 +30,8 @@ export function ClassroomCard({ classroom, lessons, onChanged }: Props) {
       <EncoderPanel encoder={classroom.encoder} />
       <div class="stream-field">
         <span class="field-label">
-          RTMP URL
-          {classroom.ingestNode !== null && <span class="muted" data-ingest-node> · assigned to {classroom.ingestNode}</span>}
+          {t('school.rtmpUrl')}
+          {classroom.ingestNode !== null && <span class="muted" data-ingest-node>{t('school.assignedTo', { node: classroom.ingestNode })}</span>}
         </span>
         <code class="stream-value" data-rtmp-url>
           {classroom.rtmpUrl}
@@ -39,30 +40,30 @@ export function ClassroomCard({ classroom, lessons, onChanged }: Props) {
           <CopyButton text={classroom.rtmpUrl} />
         </span>
       </div>
-      {classroom.primaryKey !== undefined && <StreamKey label="Stream key" value={classroom.primaryKey} kind="primary" />}
-      {classroom.backupKey && <StreamKey label="Backup key" value={classroom.backupKey} kind="backup" />}
+      {classroom.primaryKey !== undefined && <StreamKey label={t('school.streamKey')} value={classroom.primaryKey} kind="primary" />}
+      {classroom.backupKey && <StreamKey label={t('school.backupKey')} value={classroom.backupKey} kind="backup" />}
       {classroom.primaryKey !== undefined && (
         <div class="classroom-actions">
           <button type="button" class="button" disabled={rotation.busy} onClick={() => rotate('primary')}>
-            Rotate key
+            {t('school.rotate')}
           </button>
           {classroom.backupKey && (
             <button type="button" class="button" disabled={rotation.busy} onClick={() => rotate('backup')}>
-              Rotate backup key
+              {t('school.rotateBackup')}
             </button>
           )}
         </div>
       )}
       <FormError message={rotation.error} />
-      <h3>Next lessons</h3>
+      <h3>{t('school.nextLessons')}</h3>
       {lessons.length === 0 ? (
-        <p class="empty">No lessons scheduled.</p>
+        <p class="empty">{t('school.noLessons')}</p>
       ) : (
         <ul class="plain-list">
           {lessons.map((lesson) => (
             <li key={lesson.id}>
               <a href={lesson.watchUrl}>{lesson.title}</a> <span class="muted">{lessonTimeRange(lesson.startsAt, lesson.endsAt, new Date())}</span>
-              {lesson.state === 'live' && <span class="badge badge-live">Live</span>}
+              {lesson.state === 'live' && <span class="badge badge-live">{t('lesson.live')}</span>}
             </li>
           ))}
         </ul>

@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { Account, Classroom, Lesson, ListPage, School } from '../shared/catalog-types.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
+import { i18n, t } from '../i18n/i18n.ts';
 import { useApiData } from '../shared/use-api-data.ts';
 import { ClassroomCard } from './classroom-card.tsx';
 import { RecordingSwitch } from './recording-switch.tsx';
@@ -11,7 +12,7 @@ import { RecordingSwitch } from './recording-switch.tsx';
 const refreshMs = 5000;
 
 export function SchoolPage() {
-  return <PageFrame title="School" allow={['operator', 'school_admin']}>{(account) => account && <SchoolView account={account} />}</PageFrame>;
+  return <PageFrame title={t('page.school')} allow={['operator', 'school_admin']}>{(account) => account && <SchoolView account={account} />}</PageFrame>;
 }
 
 function SchoolView({ account }: { account: Account }) {
@@ -25,7 +26,7 @@ function SchoolView({ account }: { account: Account }) {
     <>
       {account.role === 'operator' ? <SchoolPicker value={picked} onPick={pick} /> : schoolId && <SchoolName schoolId={schoolId} />}
       {schoolId && <RecordingSwitch schoolId={schoolId} />}
-      {schoolId ? <Classrooms schoolId={schoolId} /> : account.role !== 'operator' && <p class="notice">Your account belongs to no school.</p>}
+      {schoolId ? <Classrooms schoolId={schoolId} /> : account.role !== 'operator' && <p class="notice">{t('school.noSchool')}</p>}
     </>
   );
 }
@@ -35,12 +36,12 @@ function SchoolPicker({ value, onPick }: { value: string; onPick(id: string): vo
   return (
     <div class="toolbar">
       <label class="field">
-        <span class="field-label">School</span>
+        <span class="field-label">{t('field.school')}</span>
         <select name="school" value={value} onChange={(event) => onPick(event.currentTarget.value)}>
-          <option value="">Choose a school…</option>
-          {schools.data?.items.map((school) => (
+          <option value="">{t('school.choose')}</option>
+          {sortedByName(schools.data?.items ?? []).map((school) => (
             <option key={school.id} value={String(school.id)}>
-              {`${school.name} (${school.cityName})`}
+              {t('school.option', { school: school.name, city: school.cityName })}
             </option>
           ))}
         </select>
@@ -66,10 +67,10 @@ function Classrooms({ schoolId }: { schoolId: string }) {
   return (
     <>
       {classrooms.error && <p class="form-error" role="alert">{classrooms.error}</p>}
-      {!classrooms.data && !classrooms.error && <p class="muted">Loading the classrooms…</p>}
-      {classrooms.data?.items.length === 0 && <p class="notice">This school has no classrooms yet. An operator adds them on the Admin page.</p>}
+      {!classrooms.data && !classrooms.error && <p class="muted">{t('school.loadingClassrooms')}</p>}
+      {classrooms.data?.items.length === 0 && <p class="notice">{t('school.noClassrooms')}</p>}
       <div class="classrooms">
-        {classrooms.data?.items.map((classroom) => (
+        {sortedByName(classrooms.data?.items ?? []).map((classroom) => (
           <ClassroomCard
             key={classroom.id}
             classroom={classroom}
@@ -80,4 +81,9 @@ function Classrooms({ schoolId }: { schoolId: string }) {
       </div>
     </>
   );
+}
+
+/** By name as a reader of the page's language sorts them (pinyin order on a Chinese page). */
+function sortedByName<T extends { name: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => i18n().compare(a.name, b.name));
 }

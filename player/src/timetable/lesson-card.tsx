@@ -2,11 +2,13 @@
 // linking to the watch page; ended ones with their replay (watch it, get its MP4) once a recording
 // is ready, greyed and not a link while they have none.
 import type { TimetableLesson } from '../../../services/catalog/queries/timetable.ts';
+import { t } from '../i18n/i18n.ts';
+import { gradeLabel } from '../shared/grade-label.ts';
 import { lessonTimeRange, relativeTime } from '../shared/lesson-times.ts';
 import { ReplayActions } from './replay-actions.tsx';
 
 export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson; now: Date; signedIn: boolean }) {
-  const course = [lesson.subject, lesson.grade && `grade ${lesson.grade}`, lesson.teacherName].filter(Boolean).join(' · ');
+  const course = [lesson.subject, lesson.grade && gradeLabel(lesson.grade), lesson.teacherName].filter(Boolean).join(' · ');
   const place = [lesson.schoolName, lesson.cityName, lesson.classroomName].filter(Boolean).join(' · ');
   const body = (
     <>
@@ -42,7 +44,7 @@ export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson;
 }
 
 function StateBadge({ lesson, now }: { lesson: TimetableLesson; now: Date }) {
-  if (lesson.state === 'live') return <span class="badge badge-live">Live</span>;
-  if (lesson.state === 'ended') return <span class="badge badge-ended">Ended</span>;
-  return <span class="badge badge-scheduled">{`Starts ${relativeTime(new Date(lesson.startsAt), now)}`}</span>;
+  if (lesson.state === 'live') return <span class="badge badge-live">{t('lesson.live')}</span>;
+  if (lesson.state === 'ended') return <span class="badge badge-ended">{t('lesson.ended')}</span>;
+  return <span class="badge badge-scheduled">{t('lesson.starts', { when: relativeTime(new Date(lesson.startsAt), now) })}</span>;
 }

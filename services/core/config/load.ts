@@ -25,6 +25,8 @@ export const environmentOptions: Record<string, { path: string[]; kind: 'string'
   CLASSCAST_RELAY_PORT: { path: ['relay', 'port'], kind: 'number' },
   CLASSCAST_PLAYBACK_SECRETS: { path: ['playback', 'secrets'], kind: 'list' },
   CLASSCAST_CITY: { path: ['playback', 'city'], kind: 'string' },
+  CLASSCAST_DEFAULT_LOCALE: { path: ['web', 'defaultLocale'], kind: 'string' },
+  CLASSCAST_TIME_ZONE: { path: ['web', 'timeZone'], kind: 'string' },
   DATABASE_URL: { path: ['databaseUrl'], kind: 'string' },
   FFMPEG_PATH: { path: ['ffmpegPath'], kind: 'string' },
 };
