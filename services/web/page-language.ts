@@ -1,5 +1,5 @@
 // The language a page is drawn in and the words of its static HTML. The page shells
-// (player/pages/*.html) carry {{lang}}, {{timeZone}} and {{t:message.key}} placeholders; each is
+// (player/pages/*.html) carry {{lang}}, {{timeZone}} and {{t:<message key>}} placeholders; each is
 // filled once per language at start-up, and each request gets the shell of its language: the
 // choice remembered in the browser's cookie (the switcher's, or the signed-in account's, which
 // the pages copy there), else the browser's Accept-Language when it names a language we have,

@@ -2,7 +2,17 @@
 // much over HTTP, with peers and refused segments. A <details> element, so it opens and closes
 // without script and works with a thumb, a keyboard and a screen reader.
 import { t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/messages/catalogs.ts';
 import { formatBytes, p2pShare, rejectedSegments, type DeliveryStats } from './delivery-stats.ts';
+
+/** Why this viewer plays over HTTP only, by the reason delivery-stats.ts records. */
+const httpOnlyExplanations: Record<string, MessageKey> = {
+  'platform-off': 'watch.p2pOff.platform-off',
+  'lesson-off': 'watch.p2pOff.lesson-off',
+  'low-latency': 'watch.p2pOff.low-latency',
+  'no-webrtc': 'watch.p2pOff.no-webrtc',
+  'engine-not-loaded': 'watch.p2pOff.engine-not-loaded',
+};
 
 export function showStatsPanel(panel: HTMLDetailsElement, stats: DeliveryStats, everyMs = 1000): void {
   const summary = panel.querySelector('summary');
@@ -24,7 +34,7 @@ export function showStatsPanel(panel: HTMLDetailsElement, stats: DeliveryStats, 
           ]
         : [
             [t('watch.overHttp'), formatBytes(stats.httpBytes)],
-            [t('watch.p2p'), t('watch.p2pOff', { reason: stats.httpOnlyReason ?? 'off' })],
+            [t('watch.p2p'), t(httpOnlyExplanations[stats.httpOnlyReason ?? ''] ?? 'watch.p2pOff')],
           ];
     list.replaceChildren(
       ...rows.flatMap(([term, value]) => {
