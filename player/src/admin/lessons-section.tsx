@@ -4,6 +4,7 @@
 import type { Classroom, Course, LatencyMode, Lesson, Visibility } from '../shared/catalog-types.ts';
 import { i18n, t } from '../i18n/i18n.ts';
 import { Field } from '../shared/forms.tsx';
+import { lessonTitle } from '../shared/lesson-title.ts';
 import { defaultLessonTimes, fromDateTimeLocal, lessonTimeRange, toDateTimeLocal } from '../shared/lesson-times.ts';
 import { CrudSection, OptionsSelect, type CrudConfig } from './crud-section.tsx';
 
@@ -29,7 +30,7 @@ const config: CrudConfig<Lesson, Form> = {
   path: '/lessons',
   nameOf: (lesson) => lesson.title,
   columns: [
-    { label: () => t('field.title'), value: (lesson) => (lesson.state === 'ended' ? lesson.title : <a href={lesson.watchUrl}>{lesson.title}</a>) },
+    { label: () => t('field.title'), value: (lesson) => (lesson.state === 'ended' ? lessonTitle(lesson) : <a href={lesson.watchUrl}>{lessonTitle(lesson)}</a>) },
     { label: () => t('field.when'), value: (lesson) => lessonTimeRange(lesson.startsAt, lesson.endsAt, new Date()) },
     { label: () => t('field.classroom'), value: (lesson) => `${lesson.classroomName}${lesson.schoolName ? ` · ${lesson.schoolName}` : ''}` },
     { label: () => t('field.state'), value: (lesson) => <span class={`badge badge-${lesson.state}`}>{t('lessons.state', { state: lesson.state })}</span> },

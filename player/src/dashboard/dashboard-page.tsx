@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import type { DashboardSnapshot } from '../../../services/stats/dashboard-service.ts';
 import type { Concurrency, DashboardNow } from '../../../services/stats/dashboard-figures.ts';
-import { t } from '../i18n/i18n.ts';
+import { i18n, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/messages/catalogs.ts';
 import type { Alarm, AlarmReason } from '../../../services/stats/alarms.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
@@ -72,7 +72,7 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
       <Alarms snapshot={snapshot} />
       {snapshot.needsMetrics.length > 0 && (
         <p class="notice">
-          {t('dashboard.needsMetrics', { missing: snapshot.needsMetrics.map(figureName).join('; ') })}
+          {t('dashboard.needsMetrics', { missing: i18n().list(snapshot.needsMetrics.map(figureName)) })}
         </p>
       )}
       {snapshot.tiers.filter((tier) => !tier.ok).map((tier) => (

@@ -18,6 +18,8 @@ export type Translator = {
   /** "2026-11-22": the calendar day of `at` in the province's zone (for comparing days). */
   calendarDay(at: Date | number): string;
   number(value: number, options?: Intl.NumberFormatOptions): string;
+  /** "a, b and c" / "a、b和c". */
+  list(items: readonly string[]): string;
   /** Sorts names the way a reader of this language expects (pinyin order for Chinese). */
   compare(a: string, b: string): number;
 };
@@ -48,6 +50,7 @@ export function createTranslator(locale: Locale, timeZone: string): Translator {
   );
   const dayFormat = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone });
   const collator = new Intl.Collator(intlLocale, { numeric: true });
+  const listFormat = new Intl.ListFormat(intlLocale, { type: 'conjunction' });
   return {
     locale,
     timeZone,
@@ -62,6 +65,7 @@ export function createTranslator(locale: Locale, timeZone: string): Translator {
     clock: (at, withSeconds = false) => clockFormats[withSeconds ? 1 : 0]!.format(at),
     calendarDay: (at) => dayFormat.format(at),
     number: (value, options) => new Intl.NumberFormat(intlLocale, options).format(value),
+    list: (items) => listFormat.format(items),
     compare: (a, b) => collator.compare(a, b),
   };
 }

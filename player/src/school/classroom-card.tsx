@@ -5,6 +5,7 @@ import { api } from '../shared/api-client.ts';
 import { CopyButton } from '../shared/copy-button.tsx';
 import { FormError, useSubmit } from '../shared/forms.tsx';
 import { lessonTimeRange } from '../shared/lesson-times.ts';
+import { lessonTitle } from '../shared/lesson-title.ts';
 import { t } from '../i18n/i18n.ts';
 import { EncoderPanel } from './encoder-panel.tsx';
 import { StreamKey } from './stream-key.tsx';
@@ -62,7 +63,7 @@ export function ClassroomCard({ classroom, lessons, onChanged }: Props) {
         <ul class="plain-list">
           {lessons.map((lesson) => (
             <li key={lesson.id}>
-              <a href={lesson.watchUrl}>{lesson.title}</a> <span class="muted">{lessonTimeRange(lesson.startsAt, lesson.endsAt, new Date())}</span>
+              <a href={lesson.watchUrl}>{lessonTitle(lesson)}</a> <span class="muted">{lessonTimeRange(lesson.startsAt, lesson.endsAt, new Date())}</span>
               {lesson.state === 'live' && <span class="badge badge-live">{t('lesson.live')}</span>}
             </li>
           ))}

@@ -4,6 +4,7 @@
 import type { TimetableLesson } from '../../../services/catalog/queries/timetable.ts';
 import { t } from '../i18n/i18n.ts';
 import { gradeLabel } from '../shared/grade-label.ts';
+import { lessonTitle } from '../shared/lesson-title.ts';
 import { lessonTimeRange, relativeTime } from '../shared/lesson-times.ts';
 import { ReplayActions } from './replay-actions.tsx';
 
@@ -16,7 +17,7 @@ export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson;
         <StateBadge lesson={lesson} now={now} />
         <span class="lesson-when">{lessonTimeRange(lesson.startsAt, lesson.endsAt, now)}</span>
       </span>
-      <span class="lesson-title">{lesson.title}</span>
+      <span class="lesson-title">{lessonTitle(lesson)}</span>
       {course && <span class="lesson-detail">{course}</span>}
       {place && <span class="lesson-detail">{place}</span>}
     </>

@@ -94,6 +94,7 @@ export const en = {
   'lesson.ended': 'Ended',
   'lesson.starts': 'Starts {when}',
   'lesson.heading': 'Lesson {id}',
+  'lesson.adHoc': '{classroom} (unscheduled)',
 
   'replay.watch': 'Watch replay',
   'replay.watchPart': 'Watch replay, part {part, number}',

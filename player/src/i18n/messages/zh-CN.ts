@@ -94,6 +94,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'lesson.ended': '已结束',
   'lesson.starts': '{when}开始',
   'lesson.heading': '课程 {id}',
+  'lesson.adHoc': '{classroom}（临时直播）',
 
   'replay.watch': '观看回放',
   'replay.watchPart': '观看回放（第 {part, number} 段）',
