@@ -72,14 +72,16 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
     await createThroughForm(admin, 'classrooms', 'classroom', async (form) => {
       await form.locator('select[name="schoolId"]').selectOption({ label: 'North High School (Riverton)' });
       await form.locator('input[name="name"]').fill('Room 101');
-      await form.locator('input[name="id"]').fill('north-room-101');
-    }, 'north-room-101');
+    }, 'Room 101');
+    // The classroom's id is made from its name (nobody types one), and shown for encoders and addresses.
+    const classroomId = (await admin.locator('.data-table tr', { hasText: 'Room 101' }).getAttribute('data-id')) ?? '';
+    assert.match(classroomId, /^room-101-[a-z2-9]{4}$/);
     await createThroughForm(admin, 'lessons', 'lesson', async (form) => {
       await form.locator('select[name="classroomId"]').selectOption({ label: 'Room 101 (North High School)' });
       await form.locator('input[name="title"]').fill('Linear equations');
     }, 'Linear equations');
     const lessonId = await admin.locator('.data-table tr', { hasText: 'Linear equations' }).getAttribute('data-id');
-    assert.ok(lessonId?.startsWith('north-room-101-'), `lesson id ${lessonId}`);
+    assert.ok(lessonId?.startsWith(`${classroomId}-`), `lesson id ${lessonId}`);
     await saveShot(admin, 'journey-1-admin-lessons');
 
     // The school page (same browser, so signed in) gives the RTMP URL and, once "Show" is pressed, the key.
@@ -87,7 +89,7 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
     school.on('pageerror', (error) => process.stderr.write(`[school page error] ${error.message}\n`));
     await school.goto(`${base}/school`);
     await school.locator('select[name="school"]').selectOption({ label: 'North High School (Riverton)' });
-    const classroom = school.locator('[data-classroom="north-room-101"]');
+    const classroom = school.locator(`[data-classroom="${classroomId}"]`);
     await classroom.waitFor();
     assert.equal(await classroom.locator('[data-key="primary"]').textContent(), '•'.repeat(16), 'the key is hidden until shown');
     await classroom.getByRole('button', { name: 'Show' }).first().click();

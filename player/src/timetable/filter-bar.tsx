@@ -1,6 +1,6 @@
 // The timetable's filters: today or this week, city, school, grade, subject, and a search box.
 // The choices come from GET /timetable/facets.
-import { t } from '../i18n/i18n.ts';
+import { i18n, t } from '../i18n/i18n.ts';
 import type { TimetableFacets } from '../shared/catalog-types.ts';
 import { gradeLabel } from '../shared/grade-label.ts';
 import { schoolsInCity, timetableRanges, type TimetableFilters } from './timetable-filters.ts';
@@ -11,7 +11,10 @@ const rangeLabels = { today: () => t('timetable.today'), week: () => t('timetabl
 
 export function FilterBar({ filters, facets, onChange }: Props) {
   const set = (change: Partial<TimetableFilters>) => onChange({ ...filters, ...change });
-  const schools = schoolsInCity(facets?.schools ?? [], filters.cityId);
+  // In the order a reader of the page's language expects (pinyin order on a Chinese page).
+  const byName = <T extends { name: string }>(items: readonly T[]) => [...items].sort((a, b) => i18n().compare(a.name, b.name));
+  const sorted = (values: readonly string[]) => [...values].sort(i18n().compare);
+  const schools = byName(schoolsInCity(facets?.schools ?? [], filters.cityId));
   return (
     <form class="filter-bar" role="search" onSubmit={(event) => event.preventDefault()}>
       <div class="segmented" role="group" aria-label={t('timetable.when')}>
@@ -32,7 +35,7 @@ export function FilterBar({ filters, facets, onChange }: Props) {
       />
       <select aria-label={t('timetable.city')} value={filters.cityId} onChange={(event) => set({ cityId: event.currentTarget.value, schoolId: '' })}>
         <option value="">{t('timetable.allCities')}</option>
-        {facets?.cities.map((city) => (
+        {byName(facets?.cities ?? []).map((city) => (
           <option key={city.id} value={String(city.id)}>
             {city.name}
           </option>
@@ -48,7 +51,7 @@ export function FilterBar({ filters, facets, onChange }: Props) {
       </select>
       <select aria-label={t('timetable.grade')} value={filters.grade} onChange={(event) => set({ grade: event.currentTarget.value })}>
         <option value="">{t('timetable.allGrades')}</option>
-        {facets?.grades.map((grade) => (
+        {sorted(facets?.grades ?? []).map((grade) => (
           <option key={grade} value={grade}>
             {gradeLabel(grade)}
           </option>
@@ -56,7 +59,7 @@ export function FilterBar({ filters, facets, onChange }: Props) {
       </select>
       <select aria-label={t('timetable.subject')} value={filters.subject} onChange={(event) => set({ subject: event.currentTarget.value })}>
         <option value="">{t('timetable.allSubjects')}</option>
-        {facets?.subjects.map((subject) => (
+        {sorted(facets?.subjects ?? []).map((subject) => (
           <option key={subject} value={subject}>
             {subject}
           </option>
