@@ -15,7 +15,7 @@ const config: CrudConfig<Classroom, Form> = {
   columns: [
     { label: () => t('field.name'), value: (classroom) => classroom.name },
     { label: () => t('field.school'), value: (classroom) => (classroom.schoolId ? <a href={`/school?school=${classroom.schoolId}`}>{classroom.schoolName}</a> : t('value.none')) },
-    { label: () => t('field.encoder'), value: (classroom) => (classroom.encoder?.connected ? <span class="badge badge-connected">{t('classrooms.connected')}</span> : t('value.off')) },
+    { label: () => t('field.encoder'), value: (classroom) => (classroom.encoder?.connected ? <span class="badge badge-connected">{t('classrooms.connected')}</span> : t('classrooms.disconnected')) },
     { label: () => t('field.id'), value: (classroom) => <code title={t('classrooms.idNote')}>{classroom.id}</code> },
   ],
   blank: () => ({ schoolId: '', name: '' }),

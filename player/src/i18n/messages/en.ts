@@ -190,6 +190,7 @@ export const en = {
   'schools.recordOn': 'Record its lessons',
   'schools.recordOff': 'Don’t record its lessons',
   'classrooms.connected': 'Connected',
+  'classrooms.disconnected': 'off',
   'classrooms.idNote': 'Made from the name; used in addresses and by encoders.',
   'courses.subjectExample': 'Mathematics',
   'courses.gradeExample': '9',

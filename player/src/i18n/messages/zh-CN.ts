@@ -190,6 +190,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'schools.recordOn': '录制该校课程',
   'schools.recordOff': '不录制该校课程',
   'classrooms.connected': '已连接',
+  'classrooms.disconnected': '未连接',
   'classrooms.idNote': '由名称自动生成，用于网址和编码器。',
   'courses.subjectExample': '数学',
   'courses.gradeExample': '高一',
