@@ -1,17 +1,19 @@
 // The language a page is drawn in and the words of its static HTML. The page shells
 // (player/pages/*.html) carry {{lang}}, {{timeZone}} and {{t:<message key>}} placeholders; each is
-// filled once per language at start-up, and each request gets the shell of its language: the
+// filled once per language and time zone (an operator may change the zone while the platform runs),
+// and each request gets the shell of its language: the
 // choice remembered in the browser's cookie (the switcher's, or the signed-in account's, which
 // the pages copy there), else the browser's Accept-Language when it names a language we have,
 // else the platform's web.defaultLocale.
 import type { Request } from 'express';
-import { chooseLocale, locales, type Locale } from '../../player/src/i18n/locales.ts';
+import { chooseLocale, type Locale } from '../../player/src/i18n/locales.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 import { createTranslator, type Translator } from '../../player/src/i18n/translate.ts';
 
-export type PageLanguage = { defaultLocale: Locale; timeZone: string };
+/** `timeZone`: the province's, now (province-time-zone.ts). */
+export type PageLanguage = { defaultLocale: Locale; timeZone(): string };
 
-export const defaultPageLanguage: PageLanguage = { defaultLocale: 'zh-CN', timeZone: 'Asia/Shanghai' };
+export const defaultPageLanguage: PageLanguage = { defaultLocale: 'zh-CN', timeZone: () => 'Asia/Shanghai' };
 
 /** The page's language for this request. */
 export function requestLocale(request: Request, language: PageLanguage): Locale {
@@ -23,9 +25,16 @@ export function languageHeaders(locale: Locale): Record<string, string> {
   return { 'Content-Language': locale, Vary: 'Cookie, Accept-Language' };
 }
 
-/** `shell` filled in for every language: its lang, time zone and words. */
-export function localizedShells(shell: string, language: PageLanguage, extra: (translator: Translator) => Record<string, string> = () => ({})): Record<Locale, string> {
-  return Object.fromEntries(locales.map((locale) => [locale, localizeShell(shell, createTranslator(locale, language.timeZone), extra)])) as Record<Locale, string>;
+/** `shell` filled in for a language and the province's current time zone (each made once, then kept). */
+export function localizedShells(shell: string, language: PageLanguage, extra: (translator: Translator) => Record<string, string> = () => ({})): (locale: Locale) => string {
+  const made = new Map<string, string>();
+  return (locale) => {
+    const zone = language.timeZone();
+    const key = `${locale} ${zone}`;
+    let html = made.get(key);
+    if (html === undefined) made.set(key, (html = localizeShell(shell, createTranslator(locale, zone), extra)));
+    return html;
+  };
 }
 
 function localizeShell(shell: string, translator: Translator, extra: (translator: Translator) => Record<string, string>): string {

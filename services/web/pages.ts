@@ -57,7 +57,7 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
     const policy = pageContentSecurityPolicy({ inlineStyles: pageStyles[bundle] ?? [] });
     router.get(path, (request, response) => {
       const locale = requestLocale(request, language);
-      response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(shells[locale]);
+      response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(shells(locale));
     });
   }
   router.get('/watch/:lesson', (request, response) => {
@@ -75,7 +75,7 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
       ['classcast-viewer', newViewerSession(viewerSessions)],
     ];
     const locale = requestLocale(request, language);
-    const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages[locale]);
+    const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages(locale));
     const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);

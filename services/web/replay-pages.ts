@@ -32,7 +32,7 @@ export function replayPageRoutes(mediaBase: MediaBase = () => undefined, viewerS
       .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: bases }), ...languageHeaders(locale) })
       .type('html')
       .send(
-        watchPages[locale]
+        watchPages(locale)
           .replace(mediaBaseMeta, `${mediaBaseMeta}\n    <meta name="classcast-master-url" content="${escapeAttribute(masterUrl)}">`)
           .replace(relaysMeta, `<meta name="classcast-relays" content="${escapeAttribute(relaysMetaContent(pageRelays(bases, () => '')))}">`)
           .replace(viewerMeta, `<meta name="classcast-viewer" content="${escapeAttribute(newViewerSession(viewerSessions))}">`),

@@ -10,6 +10,7 @@ import { ClassroomsSection } from './classrooms-section.tsx';
 import { CoursesSection } from './courses-section.tsx';
 import { LessonsSection } from './lessons-section.tsx';
 import { SchoolsSection } from './schools-section.tsx';
+import { SettingsSection } from './settings-section.tsx';
 
 const tabs: Array<{ id: string; label: () => string; section: FunctionComponent }> = [
   { id: 'cities', label: () => t('admin.cities'), section: CitiesSection },
@@ -19,6 +20,7 @@ const tabs: Array<{ id: string; label: () => string; section: FunctionComponent 
   { id: 'lessons', label: () => t('admin.lessons'), section: LessonsSection },
   { id: 'accounts', label: () => t('admin.accounts'), section: AccountsSection },
   { id: 'audit', label: () => t('admin.audit'), section: AuditSection },
+  { id: 'settings', label: () => t('admin.settings'), section: SettingsSection },
 ];
 
 export function AdminPage() {

@@ -9,7 +9,7 @@ import { roleName } from '../shared/role-links.ts';
 
 type Filters = { accountId: string; resource: string; since: string; until: string };
 
-const resources = ['accounts', 'auth', 'cities', 'schools', 'classrooms', 'courses', 'lessons', 'recordings'];
+const resources = ['accounts', 'auth', 'cities', 'schools', 'classrooms', 'courses', 'lessons', 'recordings', 'settings'];
 const pageSize = 50;
 
 function auditPath(filters: Filters, offset: number): string {

@@ -10,6 +10,7 @@ import type { PlaybackSettings } from '../../core/playback-settings.ts';
 import type { Database } from '../db/database.ts';
 import type { Account, Role } from '../auth/account.ts';
 import type { Dashboard } from '../../stats/dashboard-service.ts';
+import type { TimeZoneSource } from '../queries/province-time-zone.ts';
 
 /** 'public': anyone, signed in or not. 'signed-in': any account. A list: only those roles. */
 export type Access = 'public' | 'signed-in' | readonly Role[];
@@ -24,6 +25,8 @@ export type CatalogContext = {
   dashboard?: Dashboard;
   /** Signed playback secrets for the tokens the catalog issues; by default the configuration's (playback-settings.ts). */
   playback?: PlaybackSettings;
+  /** The pages' view of the province's time zone, told at once when an operator changes it here. */
+  timeZone?: TimeZoneSource;
 };
 
 export type HandlerInput<Q, B> = {

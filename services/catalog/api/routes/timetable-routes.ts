@@ -3,6 +3,7 @@
 // the province's (web.timeZone; see queries/timetable.ts).
 import { z } from 'zod';
 import { listTimetable, timetableFacets, timetableRanges } from '../../queries/timetable.ts';
+import { provinceTimeZone } from '../../queries/province-time-zone.ts';
 import { ApiError } from '../api-error.ts';
 import { idQuery, lessonStateField, textQuery, timeQuery } from '../fields.ts';
 import { page, pageSchema, paginationQuery } from '../pagination.ts';
@@ -34,7 +35,7 @@ export const timetableRoutes: RouteSpec[] = [
     async handler({ query, account, context }) {
       const { limit, offset, ...filter } = query;
       if (filter.from && filter.to && filter.to.getTime() <= filter.from.getTime()) throw new ApiError(400, 'to: must be after from', 'fix the query string');
-      return { body: page(await listTimetable(context.db, lessonScope(account), filter, { limit, offset }, new Date(), context.config.web.timeZone), query) };
+      return { body: page(await listTimetable(context.db, lessonScope(account), filter, { limit, offset }, new Date(), await provinceTimeZone(context.db, context.config.web.timeZone)), query) };
     },
   }),
   route({
