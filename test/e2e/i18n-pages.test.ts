@@ -143,6 +143,29 @@ describe('pages in Chinese and in English', { timeout: 240_000 }, () => {
     }
   });
 
+  it('Chinese names are searched, and sorted in pinyin order on a Chinese page', async () => {
+    const found = await catalog.api('get', `/timetable?q=${encodeURIComponent('函数')}`);
+    assert.deepEqual(found.body.items.map((lesson: { id: string }) => lesson.id), [lessonId]);
+    // Code-point order would be 广州, 成都, 杭州, 示范市; pinyin order is chéng, guǎng, háng, shì.
+    for (const name of ['杭州', '广州', '成都']) await catalog.api('post', '/cities', { token: operator, body: { name } });
+    const context = await contextFor('zh-CN');
+    try {
+      const page = await open(context, '/', `[data-lesson="${lessonId}"]`);
+      await page.locator('select[aria-label="城市"] option', { hasText: '杭州' }).waitFor({ state: 'attached' });
+      const cities = await page.locator('select[aria-label="城市"] option').allTextContents();
+      assert.deepEqual(cities, ['全部城市', '成都', '广州', '杭州', '示范市']);
+      await page.locator('input[name="q"]').fill('函数');
+      await page.waitForURL(/q=%E5%87%BD%E6%95%B0/);
+      await page.locator(`[data-lesson="${lessonId}"]`).waitFor();
+      const admin = await open(context, '/admin#cities', 'tr[data-id]');
+      await admin.locator('tr[data-id]', { hasText: '杭州' }).waitFor();
+      const rows = await admin.locator('tbody tr td:first-child').allTextContents();
+      assert.deepEqual(rows, ['成都', '广州', '杭州', '示范市']);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the switcher changes the language, the browser remembers it, and so does a signed-in account', async () => {
     const context = await contextFor('zh-CN');
     try {

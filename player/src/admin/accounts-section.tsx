@@ -13,6 +13,7 @@ const config: CrudConfig<Account, Form> = {
   noun: 'account',
   path: '/accounts',
   nameOf: (account) => account.displayName,
+  sortByName: true,
   columns: [
     { label: () => t('field.username'), value: (account) => account.username },
     { label: () => t('field.name'), value: (account) => account.displayName },

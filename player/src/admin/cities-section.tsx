@@ -10,6 +10,7 @@ const config: CrudConfig<City, Form> = {
   noun: 'city',
   path: '/cities',
   nameOf: (city) => city.name,
+  sortByName: true,
   columns: [
     { label: () => t('field.name'), value: (city) => city.name },
     { label: () => t('field.schools'), value: (city) => city.schoolCount },

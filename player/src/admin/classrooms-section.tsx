@@ -12,6 +12,7 @@ const config: CrudConfig<Classroom, Form> = {
   noun: 'classroom',
   path: '/classrooms',
   nameOf: (classroom) => classroom.name,
+  sortByName: true,
   columns: [
     { label: () => t('field.name'), value: (classroom) => classroom.name },
     { label: () => t('field.school'), value: (classroom) => (classroom.schoolId ? <a href={`/school?school=${classroom.schoolId}`}>{classroom.schoolName}</a> : t('value.none')) },

@@ -11,6 +11,7 @@ const config: CrudConfig<Course, Form> = {
   noun: 'course',
   path: '/courses',
   nameOf: (course) => course.title,
+  sortByName: true,
   columns: [
     { label: () => t('field.title'), value: (course) => course.title },
     { label: () => t('field.subject'), value: (course) => course.subject },

@@ -16,6 +16,8 @@ export type CrudConfig<T extends { id: string | number }, F> = {
   noun: 'city' | 'school' | 'classroom' | 'course' | 'lesson' | 'account';
   /** How an entry is named in "Edit …" (its name; its id by default). */
   nameOf?(item: T): string;
+  /** List the entries by `nameOf` in the page's collation (pinyin order on a Chinese page) instead of the API's order. */
+  sortByName?: boolean;
   /** The collection's path under /api/v1, e.g. '/cities'. */
   path: string;
   columns: Array<Column<T>>;
@@ -84,7 +86,7 @@ export function CrudSection<T extends { id: string | number }, F>({ config }: { 
       </form>
       {list.error && <p class="form-error" role="alert">{list.error}</p>}
       <FormError message={removal.error} />
-      {list.data && <ResourceTable items={list.data.items} total={list.data.total} columns={config.columns} onEdit={startEdit} onDelete={remove} />}
+      {list.data && <ResourceTable items={config.sortByName && config.nameOf ? sortedOptions(list.data.items, config.nameOf) : list.data.items} total={list.data.total} columns={config.columns} onEdit={startEdit} onDelete={remove} />}
     </div>
   );
 }

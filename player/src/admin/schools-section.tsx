@@ -10,6 +10,7 @@ const config: CrudConfig<School, Form> = {
   noun: 'school',
   path: '/schools',
   nameOf: (school) => school.name,
+  sortByName: true,
   columns: [
     { label: () => t('field.name'), value: (school) => <a href={`/school?school=${school.id}`}>{school.name}</a> },
     { label: () => t('field.city'), value: (school) => school.cityName },

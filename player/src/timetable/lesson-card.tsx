@@ -47,5 +47,8 @@ export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson;
 function StateBadge({ lesson, now }: { lesson: TimetableLesson; now: Date }) {
   if (lesson.state === 'live') return <span class="badge badge-live">{t('lesson.live')}</span>;
   if (lesson.state === 'ended') return <span class="badge badge-ended">{t('lesson.ended')}</span>;
-  return <span class="badge badge-scheduled">{t('lesson.starts', { when: relativeTime(new Date(lesson.startsAt), now) })}</span>;
+  const startsAt = new Date(lesson.startsAt);
+  const when = relativeTime(startsAt, now);
+  // A lesson past its start that is not live yet is late, not "starting 5 min ago".
+  return <span class="badge badge-scheduled">{startsAt.getTime() < now.getTime() - 60_000 ? t('lesson.late', { when }) : t('lesson.starts', { when })}</span>;
 }

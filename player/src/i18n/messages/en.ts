@@ -93,6 +93,7 @@ export const en = {
   'lesson.live': 'Live',
   'lesson.ended': 'Ended',
   'lesson.starts': 'Starts {when}',
+  'lesson.late': 'Due {when}',
   'lesson.heading': 'Lesson {id}',
   'lesson.adHoc': '{classroom} (unscheduled)',
 
