@@ -3,7 +3,7 @@
 // The page then reloads in the new language. A page whose account chose another language than the
 // one it was drawn in takes the account's (followAccountLocale).
 import { i18n } from './i18n.ts';
-import { isLocale, localeCookie, type Locale } from './locales.ts';
+import { isLocale, localeCookie, localeFromCookieHeader, type Locale } from './locales.ts';
 
 const cookieSeconds = 365 * 24 * 3600;
 
@@ -23,7 +23,8 @@ export async function chooseLanguage(locale: Locale): Promise<void> {
 export function followAccountLocale(accountLocale: string | null | undefined): void {
   if (!isLocale(accountLocale) || accountLocale === i18n().locale) return;
   rememberLocale(accountLocale);
-  location.reload();
+  // A browser that keeps no cookies would be drawn in the old language again: no reload loop.
+  if (localeFromCookieHeader(document.cookie) === accountLocale) location.reload();
 }
 
 export function rememberLocale(locale: Locale): void {

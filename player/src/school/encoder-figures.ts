@@ -2,6 +2,7 @@
 // warning when the source cannot be served as it is sent. Pure.
 import { t } from '../i18n/i18n.ts';
 import type { EncoderStatus } from '../shared/catalog-types.ts';
+import { adviceInWords } from './encoder-advice-words.ts';
 
 export type EncoderFigures = { connected: boolean; bitrate: string; fps: string; resolution: string };
 
@@ -22,7 +23,7 @@ export function encoderFigures(encoder: EncoderStatus | null): EncoderFigures {
  */
 export function encoderAdvice(encoder: EncoderStatus | null): string | null {
   if (!encoder?.advice) return null;
-  return t('encoder.advice', { connected: encoder.connected ? 'yes' : 'no', advice: encoder.advice });
+  return t('encoder.advice', { connected: encoder.connected ? 'yes' : 'no', advice: adviceInWords(encoder.advice) });
 }
 
 export function formatBitrate(kbps: number): string {

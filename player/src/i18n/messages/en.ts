@@ -133,6 +133,8 @@ export const en = {
   'encoder.key': 'Key',
   'encoder.keyKind': '{kind, select, backup {backup} other {primary}}',
   'encoder.watch': 'Watch the live lesson',
+  'encoder.adviceKeyframes': 'keyframe interval {seconds, number, ::.0} s: set {target, number} s in your encoder (OBS: Output > Keyframe Interval = {target, number})',
+  'encoder.adviceBitrate': 'bitrate {mbps, number, ::.0} Mb/s: set at most {max, number, ::.0} Mb/s (CBR) in your encoder',
   'encoder.advice': '{connected, select, yes {Your stream is} other {Your last stream was}} recorded as sent, but it cannot be served to viewers as it is: {advice}',
 
   'unit.fps': '{fps, number, ::.#} fps',

@@ -133,6 +133,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'encoder.key': '密钥',
   'encoder.keyKind': '{kind, select, backup {备用} other {主}}',
   'encoder.watch': '观看直播',
+  'encoder.adviceKeyframes': '关键帧间隔为 {seconds, number, ::.0} 秒：请在编码器中设为 {target, number} 秒（OBS：设置 > 输出 > 关键帧间隔 = {target, number}）',
+  'encoder.adviceBitrate': '码率为 {mbps, number, ::.0} Mb/s：请在编码器中设为不超过 {max, number, ::.0} Mb/s（CBR）',
   'encoder.advice': '{connected, select, yes {您的推流} other {您上一次的推流}}已按原样录制，但无法直接提供给观众观看：{advice}',
 
   'unit.fps': '{fps, number, ::.#} 帧/秒',
