@@ -2,9 +2,11 @@
 // `{"error": {"status", "message", "hint"}}` in English (its logs and scripts read them too);
 // anything else (a proxy's HTML page, a dropped connection) still becomes a sentence, never
 // "[object Object]". On an English page the server's own words are shown; on a Chinese page the
-// status says what happened in Chinese, with the server's words kept only where they name the field
-// or value at fault (400, 409, 422). Pure, so it is tested without a browser.
+// server's fixed sentences are said in Chinese (server-words.ts), and otherwise the status says what
+// happened in Chinese, with the server's words kept only where they name the field or value at fault
+// (400, 409, 422). Pure, so it is tested without a browser.
 import { i18n, t } from '../i18n/i18n.ts';
+import { serverWords } from './server-words.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -36,8 +38,10 @@ export function networkError(cause: unknown): ApiRequestError {
 /** "message — hint", as shown next to a form, in the page's language. */
 export function describeError(error: unknown): string {
   if (!(error instanceof ApiRequestError)) return error instanceof Error ? error.message : String(error);
-  const serverWords = error.hint ? `${error.message} — ${error.hint}` : error.message;
-  if (!error.fromServer || i18n().locale === 'en') return serverWords;
+  const inServerWords = error.hint ? `${error.message} — ${error.hint}` : error.message;
+  if (!error.fromServer || i18n().locale === 'en') return inServerWords;
+  const known = serverWords[error.message];
+  if (known) return t(known);
   if (error.status === 409) return t('error.conflict', { detail: error.message });
   if (error.status === 400 || error.status === 422) return t('error.badRequest', { detail: error.message });
   return fallbackMessage(error.status);
