@@ -4,7 +4,8 @@ import { useState } from 'preact/hooks';
 import type { AuditEntry, ListPage, Role } from '../shared/catalog-types.ts';
 import { Field } from '../shared/forms.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
-import { t } from '../i18n/i18n.ts';
+import { i18n, t } from '../i18n/i18n.ts';
+import { instantOfWallClock } from '../i18n/zoned-time.ts';
 import { roleName } from '../shared/role-links.ts';
 
 type Filters = { accountId: string; resource: string; since: string; until: string };
@@ -16,10 +17,20 @@ function auditPath(filters: Filters, offset: number): string {
   const query = new URLSearchParams({ limit: String(pageSize), offset: String(offset) });
   if (/^\d+$/.test(filters.accountId.trim())) query.set('accountId', filters.accountId.trim());
   if (filters.resource) query.set('resource', filters.resource);
-  if (filters.since) query.set('since', filters.since);
-  // A day picked as "until" includes that day.
-  if (filters.until) query.set('until', new Date(Date.parse(filters.until) + 86_400_000).toISOString().slice(0, 10));
+  // Days are the province's: from its midnight, and a day picked as "until" includes that day.
+  const since = provinceMidnight(filters.since, 0);
+  const until = provinceMidnight(filters.until, 1);
+  if (since) query.set('since', since);
+  if (until) query.set('until', until);
   return `/audit?${query.toString()}`;
+}
+
+/** The ISO time of midnight of `day` ("2026-11-22") plus `days`, in the province's zone; null for no day. */
+function provinceMidnight(day: string, days: number): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return null;
+  const [year, month, date] = match.slice(1).map(Number) as [number, number, number];
+  return instantOfWallClock({ year, month, day: date + days, hour: 0, minute: 0, second: 0 }, i18n().timeZone).toISOString();
 }
 
 export function AuditSection() {
