@@ -2,6 +2,16 @@
 // values and the timetable's days: which instant "2026-11-22 00:00 in Asia/Shanghai" is. Pure, and
 // shared by the pages and the catalog API (its `today` and `week` ranges).
 
+/** Whether Intl knows `zone` (an IANA name such as Asia/Shanghai). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export type WallClock = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
 /** The wall clock of `timeZone` at `at`. */

@@ -4,18 +4,9 @@
 // operator's change reaches every catalog process within that), and at once in the process that
 // made the change.
 import type { Queryable } from '../db/database.ts';
+import { isTimeZone } from '../../../player/src/i18n/zoned-time.ts';
 
 const settingName = 'time_zone';
-
-/** Whether Intl knows `zone` (an IANA name such as Asia/Shanghai). */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function provinceTimeZone(db: Queryable, configured: string): Promise<string> {
   const row = (await db.query<{ value: string }>('select value from platform_settings where name = $1', [settingName]))[0];

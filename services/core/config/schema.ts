@@ -3,16 +3,7 @@
 import { z } from 'zod';
 import { playbackSettingsSchema } from '../playback-settings.ts';
 import { locales } from '../../../player/src/i18n/locales.ts';
-
-/** Whether Intl knows `zone` (an IANA name such as Asia/Shanghai). */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isTimeZone } from '../../../player/src/i18n/zoned-time.ts';
 
 export const latencyModes = ['low', 'normal', 'high'] as const;
 export type LatencyMode = (typeof latencyModes)[number];

@@ -2,7 +2,8 @@
 // province's time zone (the pages' times, the timetable's days). Anyone reads them.
 import { z } from 'zod';
 import { locales } from '../../../../player/src/i18n/locales.ts';
-import { isTimeZone, provinceTimeZone, setProvinceTimeZone } from '../../queries/province-time-zone.ts';
+import { provinceTimeZone, setProvinceTimeZone } from '../../queries/province-time-zone.ts';
+import { isTimeZone } from '../../../../player/src/i18n/zoned-time.ts';
 import { route, type CatalogContext, type RouteSpec } from '../route-spec.ts';
 
 const settingsSchema = z.object({
