@@ -4,6 +4,7 @@
 // phone the table scrolls sideways.
 import type { IngestHealth } from '../../../services/stats/dashboard-figures.ts';
 import { t } from '../i18n/i18n.ts';
+import { lessonTitle } from '../shared/lesson-title.ts';
 import { count, decimal, kbps, unknown } from './dashboard-format.ts';
 
 export function IngestTable({ rows }: { rows: IngestHealth[] }) {
@@ -28,8 +29,8 @@ export function IngestTable({ rows }: { rows: IngestHealth[] }) {
           {rows.map((row) => (
             <tr key={row.lessonId} data-ingest={row.lessonId} data-connected={String(row.connected)}>
               <td>
-                <strong>{row.title}</strong>
-                <div class="muted">{row.schoolName ? `${row.schoolName} · ${row.classroomId}` : row.classroomId}</div>
+                <strong>{lessonTitle({ title: row.title, adHoc: row.adHoc, classroomName: row.classroomName ?? '' })}</strong>
+                <div class="muted">{[row.schoolName, row.classroomName ?? row.classroomId].filter(Boolean).join(' · ')}</div>
               </td>
               <td>{row.connected ? <span class="badge badge-connected">{t('dashboard.connected')}</span> : <span class="badge">{t('dashboard.disconnected')}</span>}</td>
               <td data-cell="bitrate">{kbps(row.bitrateKbps)}</td>
