@@ -104,7 +104,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'lesson.live': '直播中',
   'lesson.ended': '已结束',
   'lesson.starts': '{when}开始',
-  'lesson.late': '应于{when}开始',
+  'lesson.late': '应于 {when}开始',
   'lesson.heading': '课程 {id}',
   'lesson.adHoc': '{classroom}（临时直播）',
 
