@@ -91,6 +91,7 @@ describe('pages in Chinese and in English', { timeout: 240_000 }, () => {
     { name: 'admin-classrooms', path: '/admin#classrooms', ready: `tr[data-id="${classroomId}"]` },
     { name: 'admin-lessons', path: '/admin#lessons', ready: `tr[data-id="${lessonId}"]` },
     { name: 'admin-audit', path: '/admin#audit', ready: 'tr[data-id]' },
+    { name: 'admin-settings', path: '/admin#settings', ready: 'form[data-form="settings"] select[name="timeZone"]' },
     { name: 'dashboard', path: '/dashboard', ready: '.tiles' },
     // Nothing is pushed: the player says it waits for the lesson (or that the replay is missing).
     { name: 'watch', path: `/watch/${lessonId}`, ready: ['#lesson-detail:not([hidden])', playerNotice] },
