@@ -6,7 +6,7 @@
 // the pages copy there), else the browser's Accept-Language when it names a language we have,
 // else the platform's web.defaultLocale.
 import type { Request } from 'express';
-import { chooseLocale, type Locale } from '../../player/src/i18n/locales.ts';
+import { chooseLocale, locales, type Locale } from '../../player/src/i18n/locales.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 import { createTranslator, type Translator } from '../../player/src/i18n/translate.ts';
 
@@ -28,13 +28,16 @@ export function languageHeaders(locale: Locale): Record<string, string> {
 /** `shell` filled in for a language and the province's current time zone (each made once, then kept). */
 export function localizedShells(shell: string, language: PageLanguage, extra: (translator: Translator) => Record<string, string> = () => ({})): (locale: Locale) => string {
   const made = new Map<string, string>();
-  return (locale) => {
+  const shellFor = (locale: Locale) => {
     const zone = language.timeZone();
     const key = `${locale} ${zone}`;
     let html = made.get(key);
     if (html === undefined) made.set(key, (html = localizeShell(shell, createTranslator(locale, zone), extra)));
     return html;
   };
+  // Made now, so a shell naming a placeholder or message nothing fills in stops start-up, not a request.
+  for (const locale of locales) shellFor(locale);
+  return shellFor;
 }
 
 function localizeShell(shell: string, translator: Translator, extra: (translator: Translator) => Record<string, string>): string {
