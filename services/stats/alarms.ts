@@ -160,7 +160,7 @@ export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alar
       kind: 'tier-unreachable',
       severity: 'critical',
       subject: `${tier.tier} ${tier.url}`,
-      ...said(`its /metrics cannot be read (${tier.error ?? 'no answer'}): the tier may be down, and the dashboard misses its figures`, 'tier-unreachable', { error: tier.error ?? 'no answer' }),
+      ...said(`its /metrics cannot be read (${tier.error ?? 'no answer'}): the tier may be down, and the dashboard misses its figures`, 'tier-unreachable', { error: tier.error ?? 'no answer', tier: tier.tier, url: tier.url }),
     });
   }
   const rank = (alarm: Alarm) => (alarm.severity === 'critical' ? 0 : 1);

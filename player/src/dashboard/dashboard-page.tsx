@@ -77,7 +77,7 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
       )}
       {snapshot.tiers.filter((tier) => !tier.ok).map((tier) => (
         <p key={tier.url} class="form-error" role="alert">
-          {t('dashboard.tierFailed', { tier: tier.tier, url: tier.url, error: tier.error })}
+          {t('dashboard.tierFailed', { tier: t('dashboard.tierName', { tier: tier.tier }), url: tier.url, error: tier.error })}
         </p>
       ))}
       {now && <Tiles now={now} />}
@@ -241,6 +241,8 @@ function alarmMessage(alarm: Alarm): string {
 
 /** A lesson's title (with its school) as it is; a relay, disk or ingest node named in the page's language. */
 function alarmSubject(alarm: Alarm): string {
+  const { tier, url } = alarm.text.facts;
+  if (alarm.kind === 'tier-unreachable' && typeof tier === 'string' && typeof url === 'string') return t('alarm.subject.tier', { tier: t('dashboard.tierName', { tier }), url });
   if (!alarm.node) return alarm.subject;
   if (alarm.kind === 'relay-upstream-down') return t('alarm.subject.relay', { node: alarm.node });
   if (alarm.kind === 'disk') return t('alarm.subject.disk', { node: alarm.node });
