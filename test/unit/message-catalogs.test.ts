@@ -1,8 +1,8 @@
 // The pages' message catalogs against the code that uses them, read from the source (no browser):
 // both catalogs have the same keys with the same arguments, every key the code names exists and
 // every key exists because the code names it, and no text a person sees is written into a page
-// instead of a catalog (JSX text, the labels and placeholders of JSX elements, the static HTML of
-// the page shells).
+// instead of a catalog (JSX text, the labels and placeholders of JSX elements, text the player's
+// DOM-built parts set on elements and controls, the static HTML of the page shells).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -81,10 +81,21 @@ const readAttributes = new Set(['label', 'title', 'placeholder', 'aria-label', '
 
 test('no page writes text a person reads outside the catalogs', () => {
   const written: string[] = [];
-  for (const path of codeFiles.filter((file) => file.endsWith('.tsx'))) {
+  const hasWords = (node: ts.Node | undefined) => node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && /\p{L}{2}/u.test(node.text);
+  for (const path of codeFiles.filter((file) => file.startsWith(join(root, 'player')))) {
     const text = readFileSync(path, 'utf8');
-    const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+    const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, path.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
     const visit = (node: ts.Node) => {
+      // The DOM-built parts (the player's buttons, the delivery panel): text set on an element or a control.
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && /\.(textContent|innerText|title)$/.test(node.left.getText()) && hasWords(node.right)) {
+        written.push(`${relative(root, path)}: ${node.getText()}`);
+      }
+      if (ts.isCallExpression(node) && /\b(controlText|confirm|alert)$/.test(node.expression.getText()) && hasWords(node.arguments[0])) written.push(`${relative(root, path)}: ${node.getText()}`);
+      if (ts.isCallExpression(node) && /\bsetAttribute$/.test(node.expression.getText())) {
+        const [name, value] = node.arguments;
+        if (name && ts.isStringLiteral(name) && readAttributes.has(name.text) && hasWords(value)) written.push(`${relative(root, path)}: ${node.getText()}`);
+      }
+      if (ts.isPropertyAssignment(node) && node.name.getText() === 'textContent' && hasWords(node.initializer)) written.push(`${relative(root, path)}: ${node.getText()}`);
       if (ts.isJsxText(node) && /\p{L}/u.test(node.text)) written.push(`${relative(root, path)}: "${node.text.trim()}"`);
       if (ts.isJsxAttribute(node) && readAttributes.has(node.name.getText()) && node.initializer && ts.isStringLiteral(node.initializer) && /\p{L}/u.test(node.initializer.text)) {
         written.push(`${relative(root, path)}: ${node.name.getText()}="${node.initializer.text}"`);
