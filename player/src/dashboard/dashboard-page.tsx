@@ -60,7 +60,7 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
   const linesOf = (prefix: string, suffix = '', limit = linesPerChart): ChartSeries[] =>
     Object.entries(series)
       .filter(([key]) => key.startsWith(prefix) && key.endsWith(suffix))
-      .map(([key, values]) => ({ label: snapshot.names[key] ?? key.slice(prefix.length, key.length - suffix.length), values, last: [...values].reverse().find((value) => value !== null) ?? 0 }))
+      .map(([key, values]) => ({ label: key.endsWith('.unknown') ? t('dashboard.unknownPlace') : (snapshot.names[key] ?? key.slice(prefix.length, key.length - suffix.length)), values, last: [...values].reverse().find((value) => value !== null) ?? 0 }))
       .sort((a, b) => b.last - a.last)
       .slice(0, limit)
       .map(({ label, values }) => ({ label, values }));
@@ -181,7 +181,7 @@ function Ranking({ title, entries, figure }: { title: string; entries: Concurren
         <ul class="ranking">
           {entries.slice(0, 10).map((entry) => (
             <li key={entry.id} data-concurrency={figure} data-id={entry.id} data-viewers={entry.viewers}>
-              <span>{entry.name}</span>
+              <span>{entry.id === 'unknown' ? t('dashboard.unknownPlace') : entry.name}</span>
               <strong>{count(entry.viewers)}</strong>
               <span class="ranking-bar" style={{ width: `${top > 0 ? (entry.viewers / top) * 100 : 0}%` }} />
             </li>

@@ -274,6 +274,7 @@ export const en = {
   'dashboard.nowByCity': 'Now by city',
   'dashboard.nowBySchool': 'Now by school',
   'dashboard.nobody': 'Nobody is watching.',
+  'dashboard.unknownPlace': 'Unknown',
   'dashboard.bandwidth': 'Bandwidth',
   'dashboard.bandwidthOffload': 'Bandwidth and P2P offload',
   'dashboard.bandwidthPerTier': 'Bandwidth per tier',

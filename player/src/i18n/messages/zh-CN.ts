@@ -274,6 +274,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'dashboard.nowByCity': '当前各城市',
   'dashboard.nowBySchool': '当前各学校',
   'dashboard.nobody': '目前没有人观看。',
+  'dashboard.unknownPlace': '未知',
   'dashboard.bandwidth': '带宽',
   'dashboard.bandwidthOffload': '带宽与点对点分流',
   'dashboard.bandwidthPerTier': '各层级带宽',
