@@ -13,8 +13,8 @@
 //   (rendition-feeds.ts decides which). So a rendition never stops growing: a viewer on it gets a
 //   lower (or the source) picture for a while after a discontinuity, never a stall.
 // Every segment has a place in the lesson's time (its program date time, from the run's start plus
-// the media before it), and a track only takes a segment that starts where it has got to (within a
-// quarter of a segment), so its own late segments and a fallback's never overlap.
+// the media before it), and a track only takes a segment that carries on from where it has got to
+// (segment-placement.ts), so its own late segments and a fallback's never overlap.
 //
 // A lesson whose ingest died mid-lesson is continued from what its folder holds (restored-lesson.ts):
 // the segments already published keep their names and numbers, and what a dead run's segmenter
@@ -32,6 +32,7 @@ import { codecsFromInitSegment } from './codec-string.ts';
 import { writeMasterPlaylist } from './master-playlist.ts';
 import { writeMediaPlaylist } from './media-playlist.ts';
 import { publishedSegmentPattern, restoreLesson, type RestoredLesson } from './restored-lesson.ts';
+import { carriesOn } from './segment-placement.ts';
 import { liveHashListLength, wholeHashList, type WholeHashList } from './hash-lists.ts';
 import { hashListFor, type SegmentRecord } from './segment-record.ts';
 
@@ -174,7 +175,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     track.dirty = true;
     lastSegmentAt = Date.now();
     for (const follower of tracks.values()) {
-      if (follower.linkedFrom === track.rendition.name && record.programDateTime >= endOf(follower) - toleranceMs) await linkSegment(track, follower, record);
+      if (follower.linkedFrom === track.rendition.name && carriesOn(endOf(follower), record, toleranceMs)) await linkSegment(track, follower, record);
     }
   };
 
@@ -253,7 +254,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       run.lastIndex = index;
       run.elapsed += entry.duration;
       // Late for its track (another track's segments already cover its time): not published.
-      if (track.linkedFrom !== undefined || programDateTime < endOf(track) - toleranceMs) {
+      if (track.linkedFrom !== undefined || !carriesOn(endOf(track), { programDateTime, duration: entry.duration }, toleranceMs)) {
         await rm(join(privateDir, entry.uri), { force: true });
         continue;
       }
@@ -382,7 +383,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
         const source = trackOf(from);
         // What the other track already has from where this one got to: a backlog after a drain.
         for (const segment of source.segments) {
-          if (segment.programDateTime >= endOf(track) - toleranceMs) await linkSegment(source, track, segment);
+          if (carriesOn(endOf(track), segment, toleranceMs)) await linkSegment(source, track, segment);
         }
         await publishChanged();
       });

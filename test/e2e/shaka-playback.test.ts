@@ -168,6 +168,12 @@ describe('Shaka Player plays a live lesson through a relay across an encoder rec
         }
       })();
 
+      // A viewer joins a lesson in progress: Shaka starts its default three target durations behind
+      // the live edge only when the playlist holds that much. Loaded on the lesson's first segment,
+      // it would play at the very edge with nothing buffered, and any segment a little late (the
+      // drop below, a busy machine) would show as a stall of the player's own making.
+      const lowestPlaylist = `${relay.baseUrl}/live/${lessonId}/${renditions.at(-1)}`;
+      await waitFor('three segments in the live playlist', async () => (await fetchPlaylist(lowestPlaylist)).segments.length >= 3, 30_000);
       const served = await startPageServer(masterUrl);
       pages = served.server;
       const tab = await browser.newPage();
@@ -189,9 +195,8 @@ describe('Shaka Player plays a live lesson through a relay across an encoder rec
 
         // The classroom's network drops (the encoder is killed, not stopped politely), and the
         // encoder pushes again 2 s later, well within the grace period.
-        const lowest = `${relay.baseUrl}/live/${lessonId}/${renditions.at(-1)}`;
         const discontinuitiesSoFar = async () => {
-          const playlist = await fetchPlaylist(lowest);
+          const playlist = await fetchPlaylist(lowestPlaylist);
           return (playlist.discontinuitySequence ?? 0) + playlist.segments.filter((segment) => segment.discontinuity).length;
         };
         const discontinuitiesBefore = await discontinuitiesSoFar();

@@ -18,7 +18,8 @@ export function masterPlaylistProblems(text: string): string[] {
 /**
  * A media playlist: one version tag, one target duration that every EXTINF rounded to the nearest
  * integer stays within, and an EXT-X-MAP before the first segment and again before the first
- * segment after every EXT-X-DISCONTINUITY (a new encoder run has a new init segment).
+ * segment after every EXT-X-DISCONTINUITY (a new encoder run has a new init segment), no segment
+ * listed twice, and program date times that never go back.
  */
 export function mediaPlaylistProblems(text: string): string[] {
   const lines = text.split('\n');
@@ -28,7 +29,22 @@ export function mediaPlaylistProblems(text: string): string[] {
   const target = Number(targets[0]?.slice('#EXT-X-TARGETDURATION:'.length));
   let mapNeeded = true;
   let mapNeededSince = 'the start';
+  const uris = new Set<string>();
+  // Program date times never go back: each segment starts no earlier than the one before it ended
+  // (a frame's rounding allowed). Players that place segments by their date (Shaka) stall otherwise.
+  let endOfPrevious = -Infinity;
+  let dateTime = Number.NaN;
+  let duration = Number.NaN;
   lines.forEach((line, index) => {
+    if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) dateTime = Date.parse(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
+    if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice('#EXTINF:'.length));
+    if (line !== '' && !line.startsWith('#')) {
+      if (uris.has(line)) problems.push(`line ${index + 1}: ${line} is listed twice`);
+      uris.add(line);
+      if (dateTime < endOfPrevious - 100) problems.push(`line ${index + 1}: ${line} starts ${endOfPrevious - dateTime} ms before the previous segment ends (program date times go back)`);
+      endOfPrevious = Number.isNaN(dateTime) ? -Infinity : dateTime + duration * 1000;
+      dateTime = Number.NaN;
+    }
     if (line.startsWith('#EXT-X-DISCONTINUITY') && !line.startsWith('#EXT-X-DISCONTINUITY-SEQUENCE')) {
       mapNeeded = true;
       mapNeededSince = `the discontinuity on line ${index + 1}`;

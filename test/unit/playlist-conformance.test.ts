@@ -11,9 +11,14 @@ const t0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 
 /** Two encoder runs, the second from segment `reconnectAt`, each with its own init segment. */
 function twoRuns(count: number, reconnectAt: number, duration = (index: number) => 2 + (index % 3) * 0.1): PackagedSegment[] {
+  let programDateTime = t0;
   return Array.from({ length: count }, (_, index) => {
     const run = index < reconnectAt ? 1 : 2;
-    return { sequence: 100 + index, uri: `r${run}-${index}.m4s`, duration: duration(index), programDateTime: t0 + index * 2000, initUri: `init-r${run}-720p.mp4`, discontinuity: index === reconnectAt };
+    // The encoder was away 3 s at the reconnect.
+    if (index === reconnectAt) programDateTime += 3000;
+    const segment = { sequence: 100 + index, uri: `r${run}-${index}.m4s`, duration: duration(index), programDateTime, initUri: `init-r${run}-720p.mp4`, discontinuity: index === reconnectAt };
+    programDateTime += segment.duration * 1000;
+    return segment;
   });
 }
 
@@ -61,4 +66,23 @@ test('the checks catch NAME, a second version tag, an EXTINF above the target du
   assert.match(mediaProblems[0]!, /line 8: #EXTINF:2.600, rounds above EXT-X-TARGETDURATION:2/);
   assert.match(mediaProblems[1]!, /line 11: a segment with no EXT-X-MAP since the discontinuity on line 10/);
   assert.match(mediaPlaylistProblems('#EXTM3U\n#EXTINF:2,\na.m4s\n').join('\n'), /0 EXT-X-VERSION tags.*\n.*0 EXT-X-TARGETDURATION.*\n.*no EXT-X-MAP since the start/);
+});
+
+test('the checks catch a segment listed twice and program date times that go back (the same moment from two tracks)', () => {
+  const media = [
+    '#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:4',
+    '#EXT-X-MAP:URI="init-r3-360p.mp4"',
+    '#EXT-X-PROGRAM-DATE-TIME:2026-12-07T07:57:30.500Z', '#EXTINF:2.000,', 'r3-4.m4s',
+    '#EXT-X-PROGRAM-DATE-TIME:2026-12-07T07:57:32.500Z', '#EXTINF:0.233,', 'r3-5.m4s',
+    '#EXT-X-DISCONTINUITY', '#EXT-X-MAP:URI="init-r1-source.mp4"',
+    '#EXT-X-PROGRAM-DATE-TIME:2026-12-07T07:57:32.500Z', '#EXTINF:0.231,', 'r1-5.m4s',
+    '#EXT-X-PROGRAM-DATE-TIME:2026-12-07T07:57:32.500Z', '#EXTINF:0.231,', 'r1-5.m4s',
+    '#EXT-X-DISCONTINUITY', '#EXT-X-MAP:URI="init-r6-360p.mp4"',
+    '#EXT-X-PROGRAM-DATE-TIME:2026-12-07T07:57:35.031Z', '#EXTINF:2.000,', 'r6-0.m4s', '',
+  ].join('\n');
+  const problems = mediaPlaylistProblems(media);
+  assert.equal(problems.length, 3, problems.join('\n'));
+  assert.match(problems[0]!, /line 16: r1-5.m4s starts 233 ms before the previous segment ends/);
+  assert.match(problems[1]!, /line 19: r1-5.m4s is listed twice/);
+  assert.match(problems[2]!, /line 19: r1-5.m4s starts 231 ms before/);
 });
