@@ -21,7 +21,8 @@ import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';
 import { registerOriginMetrics } from '../stats/origin-metrics.ts';
 import { originLessons } from '../tracker/origin-lessons.ts';
-import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
+import type { Tracker, TrackerSettings } from '../tracker/tracker-server.ts';
+import { startTrackerThread } from '../tracker/tracker-thread.ts';
 import { registerIngestMetrics } from '../stats/ingest-metrics.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
@@ -128,7 +129,14 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   }
   if (config.p2p.enabled) {
     const knownLessons = originLessons(() => ingest.lessons.list(), ingest.vodDir);
-    tracker = mountTracker(http.server, { knownLessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback });
+    tracker = await startTrackerThread(http.server, { knownLessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback }).catch(async (error: unknown) => {
+      await heartbeat.close();
+      await ingest.close();
+      await http.close();
+      await qoe.close();
+      await closeDb();
+      throw error;
+    });
   }
   return {
     ingest,
