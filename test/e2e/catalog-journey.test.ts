@@ -185,7 +185,7 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
       void dialog.accept();
     });
     await liveRow.getByRole('button', { name: 'End lesson now' }).click();
-    const cutOff = await Promise.race([fresh.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000))]);
+    const cutOff = await Promise.race([fresh.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000).unref())]);
     assert.ok(cutOff, 'the encoder is disconnected');
     assert.match(confirmation, /^End “Linear equations” now\?/);
     // Its last segments are written after the encoder is gone; then the lesson is ended.
@@ -211,7 +211,7 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
 
     // Pushing again inside the lesson's time is refused: it is not continued, and no unscheduled lesson opens.
     const again = push(`${rtmpUrl}/${secondKey}`);
-    const againCode = await Promise.race([again.exited, new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 20_000))]);
+    const againCode = await Promise.race([again.exited, new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 20_000).unref())]);
     assert.notEqual(againCode, 'running', 'the push after "End lesson now" is refused');
     assert.ok(platform.warnings.some((entry) => entry.event === 'publish refused' && /End lesson now/.test(String(entry.reason))), JSON.stringify(platform.warnings.slice(-3)));
     const lessons = (await (await fetch(`${base}/api/v1/lessons?classroomId=north-room-101`)).json()) as { items: Array<{ id: string; state: string }> };
