@@ -7,7 +7,7 @@
 import type { Logger } from '../core/log.ts';
 import type { Queryable } from '../catalog/db/database.ts';
 import { endRequestedAmong } from '../catalog/ingest/lesson-end-requests.ts';
-import type { LessonRegistry } from './lessons.ts';
+import type { Lesson, LessonRegistry } from './lessons.ts';
 
 export type LessonEndWatchOptions = {
   db: Queryable;
@@ -25,19 +25,22 @@ export function watchLessonEnds(options: LessonEndWatchOptions): LessonEndWatch 
   let failing = false;
   /** One poll at a time: a slow catalog must not pile them up. */
   let polling: Promise<void> | undefined;
+  /** Lessons already being ended here: a later poll, before they have finished, leaves them be. */
+  const ending = new WeakSet<Lesson>();
   const poll = async () => {
-    const carried = lessons.list().filter((lesson) => lesson.state !== 'ended');
+    const carried = lessons.list().filter((lesson) => lesson.state !== 'ended' && !ending.has(lesson));
     if (carried.length === 0) return;
     const requested = new Set(await endRequestedAmong(options.db, carried.map((lesson) => lesson.id)));
     failing = false;
     for (const lesson of carried) {
       if (!requested.has(lesson.id) || lesson.state === 'ended') continue;
+      ending.add(lesson);
       log.info('lesson ended now, as asked in the catalog', { lesson: lesson.id, classroom: lesson.classroomId, state: lesson.state });
       // endNow first: once it has begun, the encoders' departure starts no grace period and a quick
       // reconnect cannot resume the lesson.
-      const ending = lessons.endNow(lesson);
+      const ended = lessons.endNow(lesson);
       options.disconnectClassroom(lesson.classroomId);
-      void ending.catch((error: unknown) => log.error('lesson not ended as asked', { lesson: lesson.id, error }));
+      void ended.catch((error: unknown) => log.error('lesson not ended as asked', { lesson: lesson.id, error }));
     }
   };
   const timer = setInterval(() => {

@@ -1,8 +1,8 @@
 // The lessons this ingest node is carrying. A classroom's publish opens a lesson (which one the
 // catalog decides); when its encoder drops, the lesson waits out the reconnect grace period, and a
 // publish from the same classroom within it continues the same lesson. After the grace period the
-// lesson ends for good; "End lesson now" ends it at once (endNow). The catalog hears when a lesson first goes live, when it ends, and when a
-// publish that took it produced nothing (lifecycle hooks).
+// lesson ends for good; "End lesson now" ends it at once (endNow). The catalog hears when a lesson
+// first goes live, when it ends, and when a publish that took it produced nothing (lifecycle hooks).
 import { join } from 'node:path';
 import type { LatencyMode } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
