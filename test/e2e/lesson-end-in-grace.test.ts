@@ -70,6 +70,8 @@ describe('"End lesson now" while the lesson waits for its encoder to reconnect',
     const refusal = events.find((entry) => entry.event === 'publish refused' && /End lesson now/.test(entry.reason ?? ''));
     assert.ok(refusal, 'refused, saying why');
     assert.match(refusal.reason!, new RegExp(`lesson ${lessonId} .*takes pushes again from \\d{4}-`));
+    const metrics = await (await fetch(`${ingest.baseUrl}/metrics`)).text();
+    assert.equal(Number(/^classcast_rtmp_refusals_total\{[^}]*reason="lesson-ended"[^}]*\} (\d+)$/m.exec(metrics)?.[1]), 1, 'counted by reason');
     const lessons = await ingest.db.query<{ id: string }>('select id from lessons where classroom_id = $1', [classroomId]);
     assert.deepEqual(lessons.map((lesson) => lesson.id), [lessonId], 'no other lesson opened');
     assert.equal(timeShift()?.endList, true, 'the ended lesson stays ended');
