@@ -7,6 +7,7 @@ import { Router as ExpressRouter, type Request, type Router } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
+import { isLoopbackUrl } from '../core/loopback-host.ts';
 import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-settings.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { openDatabase } from '../catalog/db/open-database.ts';
@@ -109,13 +110,21 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
     await closeDb();
     throw error;
   }
+  const rtmpUrl = withNodeId(config.ingest.rtmpUrl ?? `rtmp://127.0.0.1:${ingest.rtmpPort}/live`, config.node.id);
+  // The school page shows this address for encoders to push to: a loopback one only works on this machine.
+  if (isLoopbackUrl(rtmpUrl)) {
+    log.warn('this ingest node advertises a loopback RTMP address: encoders on other machines cannot push to it', {
+      rtmpUrl,
+      hint: 'set ingest.rtmpUrl in the configuration file (--config) to an address encoders can reach, e.g. rtmp://ingest-1.example.edu:1935/live',
+    });
+  }
   let heartbeat: NodeHeartbeat;
   try {
     heartbeat = await startNodeHeartbeat(
       db,
       {
         id: config.node.id,
-        rtmpUrl: withNodeId(config.ingest.rtmpUrl ?? `rtmp://127.0.0.1:${ingest.rtmpPort}/live`, config.node.id),
+        rtmpUrl,
         httpUrl: withNodeId(config.ingest.httpUrl ?? `http://127.0.0.1:${http.port}`, config.node.id),
       },
       { heartbeatSeconds: config.ingest.heartbeatSeconds, log, load: () => ingestLoad(() => ingest.lessons.list()) },

@@ -1,12 +1,41 @@
 // /setup?token=…: the first start. With the one-time token the server logged, the person installing
-// Classcast makes the first operator account and is signed in as it.
+// Classcast makes the first operator account and is signed in as it. Once an operator exists the
+// page says so and points to sign-in, instead of a form the API would refuse.
 import { useState } from 'preact/hooks';
 import { api } from '../shared/api-client.ts';
 import { Field, FormError, useSubmit } from '../shared/forms.tsx';
 import { PageFrame } from '../shared/page-frame.tsx';
+import { useApiData } from '../shared/use-api-data.ts';
+
+const text = {
+  checking: 'Checking whether Classcast is set up…',
+  done: 'Classcast is set up already: its first operator account exists, and this setup link no longer works.',
+  signIn: 'Sign in',
+  askOperator: 'If you have no account, ask an operator for one.',
+};
 
 export function SetupPage() {
-  return <PageFrame title="Set up Classcast">{() => <SetupForm />}</PageFrame>;
+  return <PageFrame title="Set up Classcast">{() => <SetupOrDone />}</PageFrame>;
+}
+
+function SetupOrDone() {
+  const status = useApiData<{ needsSetup: boolean }>('/setup/status');
+  // A status that failed to load leaves the form: the API still refuses a setup that is done.
+  if (!status.data && !status.error) return <p class="muted">{text.checking}</p>;
+  if (status.data?.needsSetup === false) {
+    return (
+      <div class="card form narrow" data-setup-done>
+        <p>{text.done}</p>
+        <p>
+          <a class="button button-primary" href="/login">
+            {text.signIn}
+          </a>
+        </p>
+        <p class="muted">{text.askOperator}</p>
+      </div>
+    );
+  }
+  return <SetupForm />;
 }
 
 function SetupForm() {

@@ -1,14 +1,24 @@
 // /school: a school admin's classrooms (an operator picks the school first): stream URLs and keys,
-// encoder status refreshed every 5 s, key rotation, each classroom's upcoming lessons, and whether
-// the school's lessons are recorded by default.
+// encoder status refreshed every 5 s, key rotation, each classroom's lessons (live ones with "End
+// lesson now", ended ones with their replays), a warning when the RTMP address shown only works on
+// the server's own machine, and whether the school's lessons are recorded by default.
 import { useState } from 'preact/hooks';
-import type { Account, Classroom, Lesson, ListPage, School } from '../shared/catalog-types.ts';
+import { isLoopbackUrl } from '../../../services/core/loopback-host.ts';
+import type { Account, Classroom, ListPage, School, TimetableLesson } from '../shared/catalog-types.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
 import { ClassroomCard } from './classroom-card.tsx';
 import { RecordingSwitch } from './recording-switch.tsx';
 
 const refreshMs = 5000;
+
+const text = {
+  chooseSchool: 'Choose a school above to see its classrooms: where their encoders push (RTMP address and stream keys), whether they are live, and their lessons and replays.',
+  noSchools: 'There are no schools yet. Add a city and a school on the Admin page, then come back here.',
+  loopbackRtmp: (url: string) =>
+    `Encoders on other machines cannot push to ${url}: it is this server's own loopback address. ` +
+    'Set ingest.rtmpUrl in the configuration to an address encoders can reach (e.g. rtmp://ingest.example.edu:1935/live) and restart, or open this page by the server\'s network name.',
+};
 
 export function SchoolPage() {
   return <PageFrame title="School" allow={['operator', 'school_admin']}>{(account) => account && <SchoolView account={account} />}</PageFrame>;
@@ -46,6 +56,11 @@ function SchoolPicker({ value, onPick }: { value: string; onPick(id: string): vo
         </select>
       </label>
       {schools.error && <p class="form-error" role="alert">{schools.error}</p>}
+      {!value && schools.data && (
+        <p class="notice" data-hint>
+          {schools.data.items.length === 0 ? text.noSchools : text.chooseSchool}
+        </p>
+      )}
     </div>
   );
 }
@@ -61,11 +76,17 @@ function SchoolName({ schoolId }: { schoolId: string }) {
 
 function Classrooms({ schoolId }: { schoolId: string }) {
   const classrooms = useApiData<ListPage<Classroom>>(`/classrooms?schoolId=${schoolId}&limit=200`, refreshMs);
-  const lessons = useApiData<ListPage<Lesson>>(`/timetable?schoolId=${schoolId}&range=week&limit=200`, refreshMs * 6);
-  const upcoming = (lessons.data?.items ?? []).filter((lesson) => lesson.state !== 'ended');
+  // From the start of today (UTC), so the lessons that ended today are listed with their replays.
+  const lessons = useApiData<ListPage<TimetableLesson>>(`/timetable?schoolId=${schoolId}&range=week&limit=200`, refreshMs * 6);
+  const loopback = classrooms.data?.items.find((classroom) => isLoopbackUrl(classroom.rtmpUrl))?.rtmpUrl;
   return (
     <>
       {classrooms.error && <p class="form-error" role="alert">{classrooms.error}</p>}
+      {loopback && (
+        <p class="encoder-advice school-warning" role="alert" data-rtmp-loopback>
+          {text.loopbackRtmp(loopback)}
+        </p>
+      )}
       {!classrooms.data && !classrooms.error && <p class="muted">Loading the classrooms…</p>}
       {classrooms.data?.items.length === 0 && <p class="notice">This school has no classrooms yet. An operator adds them on the Admin page.</p>}
       <div class="classrooms">
@@ -73,8 +94,9 @@ function Classrooms({ schoolId }: { schoolId: string }) {
           <ClassroomCard
             key={classroom.id}
             classroom={classroom}
-            lessons={upcoming.filter((lesson) => lesson.classroomId === classroom.id).slice(0, 5)}
+            lessons={(lessons.data?.items ?? []).filter((lesson) => lesson.classroomId === classroom.id)}
             onChanged={classrooms.reload}
+            onLessonsChanged={lessons.reload}
           />
         ))}
       </div>
