@@ -1,6 +1,8 @@
 // The P2P tracker under a flood of messages that are cheap to send and dear to read (issue 16, item
-// 1), beside a live lesson on the same node. One in-process ingest (its tracker at /tracker on the
-// same HTTP server) carries one lesson pushed by a real ffmpeg test pattern; once it plays, phases of
+// 1), beside a live lesson on the same node, with the tracker on its own thread (as shipped:
+// tracker-thread.ts) and, for comparison in the same run, on the node's event loop (--tracker). One
+// in-process ingest (its tracker at /tracker on the same HTTP server) carries one lesson pushed by a
+// real ffmpeg test pattern; once it plays, phases of
 // --seconds each: a baseline with no flood, then for each --connections N a flood of N connections
 // sending deeply nested JSON (`[[[[...]]]]`, --bytes) and N sending announces with five fake offers
 // of 245 KB, --messages each, again and again (a new wave as soon as the last is closed) until the
@@ -10,7 +12,7 @@
 // EXT-X-MEDIA-SEQUENCE at start and end (expected: one segment per segment duration), the lesson
 // states seen and its ffmpeg restarts (an encoder closed or a transcoder declared stalled), this
 // node process's CPU seconds, and the load average. Loopback only; ends by itself in under 5 minutes.
-//   node --import tsx scripts/bench/tracker-flood.ts [--seconds 50] [--connections 10,50] [--messages 40] [--bytes 200000]
+//   node --import tsx scripts/bench/tracker-flood.ts [--seconds 50] [--connections 10,50] [--messages 40] [--bytes 200000] [--tracker thread,process]
 //   (npm run bench:tracker-flood)
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10,50' },
     messages: { type: 'string', default: '40' },
     bytes: { type: 'string', default: '200000' },
+    tracker: { type: 'string', default: 'thread,process' },
   },
 });
 const phaseSeconds = boundedInteger(values.seconds, 10, 60, '--seconds');
@@ -50,11 +53,17 @@ const offerBytes = 245_000;
 const healthEveryMs = 50;
 const clientsScript = new URL('../../test/tracker/costly-message-clients.ts', import.meta.url).pathname;
 const key = 'tracker-flood-bench-key';
+/** Where the tracker runs: on its own thread (tracker-thread.ts, as shipped) or on the node's event loop (as before). */
+const trackerModes = values.tracker.split(',').map((mode) => {
+  if (mode !== 'thread' && mode !== 'process') throw new Error(`--tracker takes thread and/or process, not ${mode}`);
+  return mode;
+});
 
 type Flood = { connections: number; messages: number; bytes: number };
 
 type Phase = {
   name: string;
+  tracker: 'thread' | 'process';
   flood?: Flood;
   wallSeconds: number;
   health: { requests: number; p50: number; p99: number; max: number; failed: number };
@@ -78,48 +87,14 @@ await runBench('tracker flood benchmark', main);
 
 async function main(cleanup: Cleanup): Promise<void> {
   console.log(machineAtStart('Tracker flood', describeMachine()));
-  const ingest = await startTestIngest({ classrooms: [{ id: 'tracker-flood-room', key }] });
-  // startTestIngest sets its own log level; the flood's refusals are not news here.
-  setLogLevel('error');
-  cleanup.add(() => ingest.stop());
-  if (!ingest.tracker) throw new Error('the ingest has no tracker (p2p.enabled is false)');
-  const encoder = pushTestPattern(ingest.rtmpUrl(key));
-  cleanup.add(() => encoder.stop());
-
-  progress('waiting for the lesson to play');
-  const lessonId = await waitFor('the lesson', () => ingest.ingest.lessons.list()[0]?.id, 30_000);
-  const master = await waitFor('the master playlist', async () => {
-    const { status, text } = await fetchText(`${ingest.baseUrl}/live/${lessonId}/master.m3u8`);
-    return status === 200 ? text : undefined;
-  }, 40_000);
-  const top = ingest.ingest.lessons.get(lessonId)?.ladder?.[0]?.name ?? '720p';
-  const playlistUrl = `${ingest.baseUrl}/live/${lessonId}/${top}/index.m3u8`;
-  await waitFor('three segments listed', async () => ((await fetchPlaylist(playlistUrl).catch(() => undefined))?.segments.length ?? 0) >= 3 || undefined, 60_000);
-  const infoHash = expectedInfoHashes(liveSwarmId(lessonId), master)[0];
-  if (!infoHash) throw new Error('the master playlist lists no variant');
-  const trackerUrl = `ws://127.0.0.1:${ingest.httpPort}/tracker`;
-  console.log(
-    `One live lesson (demo encoder 1280x720 30 fps, normal latency mode) on one in-process ingest; its tracker at ${trackerUrl}. ` +
-      `Phases of ${phaseSeconds} s: a baseline, then floods of N connections of nested JSON (${nestedBytes} B) and N of announces with five fake offers (${offerBytes} B), ` +
-      `${messages} messages each, in waves until the phase ends. /healthz polled every ${healthEveryMs} ms.\n`,
-  );
-
   const phases: Phase[] = [];
-  const plans: Array<{ name: string; flood?: Flood }> = [{ name: 'baseline' }, ...connectionCounts.map((connections) => ({ name: `flood ${connections}+${connections}`, flood: { connections, messages, bytes: nestedBytes } }))];
-  for (const plan of plans) {
-    progress(`${plan.name}: ${phaseSeconds} s`);
-    const phase = await runPhase(cleanup, ingest, lessonId, playlistUrl, { url: trackerUrl, infoHash }, plan.name, plan.flood);
-    phases.push(phase);
-    progress(
-      `${plan.name}: /healthz p99 ${phase.health.p99.toFixed(1)} ms, max ${phase.health.max.toFixed(1)} ms; ` +
-        `+${phase.newestSegment.end - phase.newestSegment.start} segments; node CPU ${phase.nodeCpuSeconds.toFixed(1)} s`,
-    );
-  }
-
+  // Side by side in one run: the same phases with the tracker on its own thread and on the node's loop.
+  for (const mode of trackerModes) phases.push(...(await runMode(cleanup, mode)));
   console.log(
     textTable(
-      ['phase', '/healthz n', 'p50 ms', 'p99 ms', 'max ms', 'segments added', 'expected', 'media seq', 'lesson states', 'restarts', 'node CPU s', 'flood msgs sent', 'conns closed', 'refused msgs', 'load avg'],
+      ['tracker', 'phase', '/healthz n', 'p50 ms', 'p99 ms', 'max ms', 'segments added', 'expected', 'media seq', 'lesson states', 'restarts', 'node CPU s', 'flood msgs sent', 'conns closed', 'refused msgs', 'load avg'],
       phases.map((phase) => [
+        phase.tracker,
         phase.name,
         String(phase.health.requests),
         phase.health.p50.toFixed(1),
@@ -142,8 +117,52 @@ async function main(cleanup: Cleanup): Promise<void> {
   console.log(figuresJson({ phaseSeconds, messages, nestedBytes, offerBytes, healthEveryMs, phases }, 3));
 }
 
+/** The phases with one fresh ingest whose tracker runs as `mode` says. */
+async function runMode(cleanup: Cleanup, mode: 'thread' | 'process'): Promise<Phase[]> {
+  const ingest = await startTestIngest({ classrooms: [{ id: 'tracker-flood-room', key }] }, undefined, { trackerThread: mode === 'thread' });
+  // startTestIngest sets its own log level; the flood's refusals are not news here.
+  setLogLevel('error');
+  const stopIngest = cleanup.add(() => ingest.stop());
+  if (!ingest.tracker) throw new Error('the ingest has no tracker (p2p.enabled is false)');
+  const encoder = pushTestPattern(ingest.rtmpUrl(key));
+  const encoderStop = cleanup.add(() => encoder.stop());
+
+  progress('waiting for the lesson to play');
+  const lessonId = await waitFor('the lesson', () => ingest.ingest.lessons.list()[0]?.id, 30_000);
+  const master = await waitFor('the master playlist', async () => {
+    const { status, text } = await fetchText(`${ingest.baseUrl}/live/${lessonId}/master.m3u8`);
+    return status === 200 ? text : undefined;
+  }, 40_000);
+  const top = ingest.ingest.lessons.get(lessonId)?.ladder?.[0]?.name ?? '720p';
+  const playlistUrl = `${ingest.baseUrl}/live/${lessonId}/${top}/index.m3u8`;
+  await waitFor('three segments listed', async () => ((await fetchPlaylist(playlistUrl).catch(() => undefined))?.segments.length ?? 0) >= 3 || undefined, 60_000);
+  const infoHash = expectedInfoHashes(liveSwarmId(lessonId), master)[0];
+  if (!infoHash) throw new Error('the master playlist lists no variant');
+  const trackerUrl = `ws://127.0.0.1:${ingest.httpPort}/tracker`;
+  console.log(
+    `One live lesson (demo encoder 1280x720 30 fps, normal latency mode) on one in-process ingest; its tracker at ${trackerUrl}. ` +
+      `Phases of ${phaseSeconds} s: a baseline, then floods of N connections of nested JSON (${nestedBytes} B) and N of announces with five fake offers (${offerBytes} B), ` +
+      `${messages} messages each, in waves until the phase ends. /healthz polled every ${healthEveryMs} ms.\n`,
+  );
+
+  const phases: Phase[] = [];
+  const plans: Array<{ name: string; flood?: Flood }> = [{ name: 'baseline' }, ...connectionCounts.map((connections) => ({ name: `flood ${connections}+${connections}`, flood: { connections, messages, bytes: nestedBytes } }))];
+  for (const plan of plans) {
+    progress(`tracker on ${mode === 'thread' ? 'its own thread' : 'the node loop'}, ${plan.name}: ${phaseSeconds} s`);
+    const phase = await runPhase(cleanup, ingest, lessonId, playlistUrl, { url: trackerUrl, infoHash }, plan.name, plan.flood);
+    phases.push({ ...phase, tracker: mode });
+    progress(
+      `${plan.name}: /healthz p99 ${phase.health.p99.toFixed(1)} ms, max ${phase.health.max.toFixed(1)} ms; ` +
+        `+${phase.newestSegment.end - phase.newestSegment.start} segments; node CPU ${phase.nodeCpuSeconds.toFixed(1)} s`,
+    );
+  }
+  await encoderStop();
+  await stopIngest();
+  return phases;
+}
+
 /** One phase: /healthz polled, the flood (if any) in waves, the lesson's progress and this process's CPU over it. */
-async function runPhase(cleanup: Cleanup, ingest: TestIngest, lessonId: string, playlistUrl: string, target: { url: string; infoHash: string }, name: string, flood?: Flood): Promise<Phase> {
+async function runPhase(cleanup: Cleanup, ingest: TestIngest, lessonId: string, playlistUrl: string, target: { url: string; infoHash: string }, name: string, flood?: Flood): Promise<Omit<Phase, 'tracker'>> {
   const lesson = () => ingest.ingest.lessons.get(lessonId);
   const before = await playlistPosition(playlistUrl);
   const restartsBefore = lesson()?.restarts ?? 0;

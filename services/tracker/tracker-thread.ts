@@ -98,6 +98,9 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
     // The tracker's side hung up: what it wrote last (a close frame, with its code) reaches the
     // viewer first, so the viewer's side is ended, not cut, unless it will not take the bytes.
     upstream.on('close', () => {
+      // Nothing more is read from the viewer: a flood's bytes after the close would cost this thread.
+      socket.unpipe(upstream);
+      socket.pause();
       socket.end();
       setTimeout(() => socket.destroy(), closeGraceMs).unref();
     });
