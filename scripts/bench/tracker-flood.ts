@@ -83,7 +83,7 @@ type Phase = {
 };
 
 setLogLevel('error');
-await runBench('tracker flood benchmark', main);
+await runBench('tracker flood benchmark', ['ffmpeg'], main);
 
 async function main(cleanup: Cleanup): Promise<void> {
   console.log(machineAtStart('Tracker flood', describeMachine()));
