@@ -15,6 +15,7 @@
 //   node --import tsx scripts/bench/tracker-flood.ts [--seconds 50] [--connections 10,50] [--messages 40] [--bytes 200000] [--tracker thread,process]
 //   (npm run bench:tracker-flood)
 import { spawn } from 'node:child_process';
+import { performance as loopPerformance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '../../services/core/log.ts';
@@ -73,6 +74,8 @@ type Phase = {
   lessonStates: LessonState[];
   restarts: number;
   nodeCpuSeconds: number;
+  /** How busy the node's main event loop (the one carrying the media) was over the phase, 0..1. */
+  mainLoopBusy: number;
   floodClientsCpuSeconds: number;
   waves: number;
   floodConnections: number;
@@ -92,7 +95,7 @@ async function main(cleanup: Cleanup): Promise<void> {
   for (const mode of trackerModes) phases.push(...(await runMode(cleanup, mode)));
   console.log(
     textTable(
-      ['tracker', 'phase', '/healthz n', 'p50 ms', 'p99 ms', 'max ms', 'segments added', 'expected', 'media seq', 'lesson states', 'restarts', 'node CPU s', 'flood msgs sent', 'conns closed', 'refused msgs', 'load avg'],
+      ['tracker', 'phase', '/healthz n', 'p50 ms', 'p99 ms', 'max ms', 'segments added', 'expected', 'media seq', 'lesson states', 'restarts', 'node CPU s', 'main loop busy', 'flood msgs sent', 'conns closed', 'refused msgs', 'load avg'],
       phases.map((phase) => [
         phase.tracker,
         phase.name,
@@ -106,6 +109,7 @@ async function main(cleanup: Cleanup): Promise<void> {
         phase.lessonStates.join(','),
         `+${phase.restarts}`,
         phase.nodeCpuSeconds.toFixed(1),
+        `${(phase.mainLoopBusy * 100).toFixed(1)} %`,
         phase.flood ? String(phase.messagesSent) : '-',
         phase.flood ? `${phase.closedByServer}/${phase.floodConnections}` : '-',
         phase.flood ? String(phase.refusedMessages) : '-',
@@ -153,7 +157,7 @@ async function runMode(cleanup: Cleanup, mode: 'thread' | 'process'): Promise<Ph
     phases.push({ ...phase, tracker: mode });
     progress(
       `${plan.name}: /healthz p99 ${phase.health.p99.toFixed(1)} ms, max ${phase.health.max.toFixed(1)} ms; ` +
-        `+${phase.newestSegment.end - phase.newestSegment.start} segments; node CPU ${phase.nodeCpuSeconds.toFixed(1)} s`,
+        `+${phase.newestSegment.end - phase.newestSegment.start} segments; node CPU ${phase.nodeCpuSeconds.toFixed(1)} s; main loop busy ${(phase.mainLoopBusy * 100).toFixed(1)} %`,
     );
   }
   await encoderStop();
@@ -168,6 +172,7 @@ async function runPhase(cleanup: Cleanup, ingest: TestIngest, lessonId: string, 
   const restartsBefore = lesson()?.restarts ?? 0;
   const refusedBefore = ingest.tracker!.stats().refusedMessages;
   const cpuBefore = ownCpuSeconds();
+  const loopBefore = loopPerformance.eventLoopUtilization();
   const reapedBefore = reapedChildrenCpuSeconds();
   const startedAt = performance.now();
   const endsAt = Date.now() + phaseSeconds * 1000;
@@ -216,6 +221,7 @@ async function runPhase(cleanup: Cleanup, ingest: TestIngest, lessonId: string, 
     lessonStates: [...states],
     restarts: (lesson()?.restarts ?? 0) - restartsBefore,
     nodeCpuSeconds,
+    mainLoopBusy: loopPerformance.eventLoopUtilization(loopBefore).utilization,
     floodClientsCpuSeconds: reapedChildrenCpuSeconds() - reapedBefore,
     waves,
     floodConnections: outcomes.length,

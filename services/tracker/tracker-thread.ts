@@ -34,6 +34,8 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
   const secret = randomBytes(24).toString('base64url');
   const data: TrackerThreadData = { settings: options.settings ?? {}, ...(options.playback ? { playback: options.playback } : {}), logLevel: logLevel(), secret };
   const passing = new Set<Duplex>();
+  /** The viewer's socket behind each connection to the tracker thread, by this side's port. */
+  const viewers = new Map<number, Duplex>();
   let stats = noStats;
   let closed = false;
   let current: { worker: Worker; port: number } | undefined;
@@ -62,6 +64,12 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
           resolve({ worker, port: message.port });
         } else if (message.type === 'stats') stats = message.stats;
         else if (message.type === 'want-lessons') offerLessons(worker, true);
+        else if (message.type === 'shut') {
+          // What a refused viewer sends next would only cost this thread: it is no longer read.
+          const viewer = viewers.get(message.port);
+          viewer?.unpipe();
+          viewer?.pause();
+        }
         else if (message.type === 'log') log[message.level](message.event, message.fields);
       });
       worker.on('error', (error) => {
@@ -104,8 +112,10 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
       socket.end();
       setTimeout(() => socket.destroy(), closeGraceMs).unref();
     });
+    upstream.once('connect', () => upstream.localPort !== undefined && viewers.set(upstream.localPort, socket));
     socket.on('close', () => {
       passing.delete(socket);
+      if (upstream.localPort !== undefined) viewers.delete(upstream.localPort);
       upstream.destroy();
     });
     upstream.write(requestHead(request, `${secret} ${socketIp(request)}`));
