@@ -31,6 +31,7 @@ import { segmenterDir, segmenterPlaylistName, segmenterSegmentPattern } from '..
 import { advertisedBandwidth } from './advertised-bandwidth.ts';
 import { codecsFromInitSegment } from './codec-string.ts';
 import { readInitTracks, segmentMediaSeconds, type InitTracks } from './fmp4-duration.ts';
+import { continuesTrack } from './segment-continuity.ts';
 import { writeMasterPlaylist } from './master-playlist.ts';
 import { writeMediaPlaylist } from './media-playlist.ts';
 import { publishedSegmentPattern, restoreLesson, type RestoredLesson } from './restored-lesson.ts';
@@ -161,17 +162,8 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     const last = track.segments.at(-1);
     return last ? last.programDateTime + last.duration * 1000 : -Infinity;
   };
-  /**
-   * Whether a segment from `start` (ms) lasting `seconds` continues the track: it starts where the
-   * track has got to (within the tolerance) and at least half of it is time the track has not
-   * covered yet. A segment shorter than the tolerance (a run's last, cut short) that lies within what
-   * the track already has is not taken again, nor linked in after the track's own segment of the
-   * same time (a lower rung would list the source's bytes at the source's bit rate).
-   */
-  const continues = (track: Track, start: number, seconds: number) => {
-    const end = endOf(track);
-    return start >= end - toleranceMs && start + seconds * 1000 - end >= (seconds * 1000) / 2;
-  };
+  /** Whether a segment from `start` (ms) lasting `seconds` continues the track (segment-continuity.ts). */
+  const continues = (track: Track, start: number, seconds: number) => continuesTrack(endOf(track), start, seconds, toleranceMs);
   const nextSequence = (track: Track) => Math.max(options.firstSequence ?? 0, (track.segments.at(-1)?.sequence ?? -1) + 1);
   const runOf = (uri: string) => Number(publishedSegmentPattern.exec(uri)?.[1]);
 
