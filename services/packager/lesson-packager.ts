@@ -307,7 +307,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       // The newest segments only: every segment is among them once, and the figures never fall.
       const newest = track.segments.slice(-measuredSegments);
       const own = rung === 0 ? newest : newest.filter((segment) => segment.initUri.endsWith(`-${track.rendition.name}.mp4`));
-      const needed = advertisedBandwidth({ rateControl: track.rendition, audioKbps: options.hasAudio ? options.audioKbps : 0, segmentSeconds: options.segmentSeconds, segments: own });
+      const needed = advertisedBandwidth({ rateControl: track.rendition, audioKbps: options.hasAudio ? options.audioKbps : 0, segmentSeconds: options.segmentSeconds, segments: own, windowSegments: options.windowSize });
       const advertised = track.advertised;
       if (!advertised) track.advertised = needed;
       else if (needed.bandwidth > advertised.bandwidth || needed.averageBandwidth > advertised.averageBandwidth) {
