@@ -19,6 +19,11 @@ export function setLogLevel(level: LogLevel): void {
   threshold = level;
 }
 
+/** The level below which events are dropped: a worker thread logging through its parent uses the same one. */
+export function logLevel(): LogLevel {
+  return threshold;
+}
+
 /** Lets a test or tool capture log lines; returns a function restoring the previous sink. */
 export function setLogSink(next: (line: string) => void): () => void {
   const previous = sink;

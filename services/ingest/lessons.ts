@@ -1,8 +1,8 @@
 // The lessons this ingest node is carrying. A classroom's publish opens a lesson (which one the
 // catalog decides); when its encoder drops, the lesson waits out the reconnect grace period, and a
 // publish from the same classroom within it continues the same lesson. After the grace period the
-// lesson ends for good. The catalog hears when a lesson first goes live, when it ends, and when a
-// publish that took it produced nothing (lifecycle hooks).
+// lesson ends for good; "End lesson now" ends it at once (endNow). The catalog hears when a lesson
+// first goes live, when it ends, and when a publish that took it produced nothing (lifecycle hooks).
 import { join } from 'node:path';
 import type { LatencyMode } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
@@ -85,6 +85,11 @@ export type LessonRegistry = {
   beginRun(lesson: Lesson): number;
   /** The lesson's encoder is gone: start the grace period. */
   release(lesson: Lesson): void;
+  /**
+   * Ends the lesson now, without a grace period ("End lesson now"): once its run has finished (the
+   * caller cuts its encoders off), its playlists are closed and the catalog told, as after a grace period.
+   */
+  endNow(lesson: Lesson): Promise<void>;
   get(id: string): Lesson | undefined;
   list(): Lesson[];
   /** Ends every lesson now (shutdown). */
@@ -212,6 +217,10 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
       lesson.state = 'reconnecting';
       clearTimeout(graceTimers.get(lesson.id));
       graceTimers.set(lesson.id, setTimeout(() => void end(lesson), options.graceSeconds * 1000));
+    },
+    endNow(lesson) {
+      clearTimeout(graceTimers.get(lesson.id));
+      return end(lesson);
     },
     get: (id) => lessons.get(id),
     list: () => [...lessons.values()],

@@ -18,7 +18,7 @@ import type { Logger } from '../core/log.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { reportEncoder, type EncoderReporter } from '../catalog/ingest/encoder-status.ts';
 import { admitClassroom } from '../catalog/ingest/classroom-assignment.ts';
-import { lessonForPublish, takeOverLesson } from '../catalog/ingest/lesson-lifecycle.ts';
+import { lessonForPublish, PublishRefusal, takeOverLesson } from '../catalog/ingest/lesson-lifecycle.ts';
 import { writeLessonManifest } from '../packager/lesson-manifest.ts';
 import { createLessonPackager, type LessonPackager } from '../packager/lesson-packager.ts';
 import { chooseLadder, segmentSecondsFor, sourceRendition, sourceRenditionName, type Source } from '../transcode/ladder.ts';
@@ -41,7 +41,7 @@ export type PublishContext = {
   ffmpegPath: string;
   disk: DiskGuard;
   log: Logger;
-  /** Counts a publish refused here rather than at the RTMP handshake (assigned-elsewhere). */
+  /** Counts a publish refused here rather than at the RTMP handshake (assigned-elsewhere, lesson-ended). */
   refusals: RefusalCounter;
 };
 
@@ -89,7 +89,12 @@ export async function runPublishSession(feeds: ClassroomFeeds, context: PublishC
     // has it live already, and the playlists must carry on.
     lesson = lessons.resume(classroomId) ?? (await openLesson(classroomId, context, first.publisher.remoteAddress));
   } catch (error) {
-    context.log.error('publish refused: the catalog could not say which lesson this is', { classroom: classroomId, remoteAddress: first.publisher.remoteAddress, error });
+    if (error instanceof PublishRefusal) {
+      context.refusals.add('lesson-ended');
+      context.log.warn('publish refused', { classroom: classroomId, remoteAddress: first.publisher.remoteAddress, reason: error.message });
+    } else {
+      context.log.error('publish refused: the catalog could not say which lesson this is', { classroom: classroomId, remoteAddress: first.publisher.remoteAddress, error });
+    }
     feeds.closeAll();
     await encoder.disconnected();
     return;
@@ -293,6 +298,7 @@ async function carryWhileFed(
 
     /** The school hears once per run whether its stream can be served as sent, and what to change if not. */
     let adviceTold = false;
+    let jumpsTold = feed.source.timestampJumps().length;
     const ended = await superviseRun(copy, (): RunEnd['next'] | 'frozen' | undefined => {
       const now = Date.now();
       const diskProblem = diskProblemOf(context.disk, packager);
@@ -312,6 +318,11 @@ async function carryWhileFed(
       const choice = switchFrom(feeds.health(now, policy), feed.kind, now, policy);
       if (choice) return choice;
       if (feed.closed) return 'gone';
+      const jumps = feed.source.timestampJumps();
+      if (jumps.length > jumpsTold) {
+        log.warn('encoder timestamps jumped forward: taken out, the lesson goes on without a hole', { keyKind: feed.kind, jumps: jumps.slice(jumpsTold) });
+        jumpsTold = jumps.length;
+      }
       const fitness = lesson.renditions!.fitness();
       if (fitness && !adviceTold) {
         adviceTold = true;

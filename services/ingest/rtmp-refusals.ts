@@ -19,6 +19,8 @@ export const rtmpRefusalReasons = [
   'publish-refused',
   /** A publish for a classroom the catalog assigns to another ingest node that is up (classroom-assignment.ts). */
   'assigned-elsewhere',
+  /** A publish while its classroom's lesson was just ended with "End lesson now" (lesson-lifecycle.ts endedByHandHoldSeconds). */
+  'lesson-ended',
   /** Not publishing within handshakeTimeoutSeconds of connecting. */
   'handshake-timeout',
   /** An RTMP play command: nothing in Classcast plays over RTMP (viewers watch HLS), so none is served. */

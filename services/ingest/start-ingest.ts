@@ -14,6 +14,7 @@ import { abandonLesson, endLessonHere, markLive, markTakenOver } from '../catalo
 import { finishRecordings, openDefaultRecording } from '../catalog/ingest/recording-lifecycle.ts';
 import { createClassroomFeeds, type ClassroomFeeds } from './classroom-feeds.ts';
 import { startDiskGuard, type DiskGuardOptions, type DiskState } from './disk-guard.ts';
+import { watchLessonEnds } from './lesson-end-watch.ts';
 import { createLessonRegistry, type Lesson, type LessonRegistry } from './lessons.ts';
 import { continueOrphanedLessons } from './orphaned-lessons.ts';
 import { runPublishSession } from './publish-session.ts';
@@ -137,6 +138,14 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
     disk.close();
     throw error;
   });
+  // "End lesson now" reaches this node as fast as a new stream key does.
+  const endWatch = watchLessonEnds({
+    db,
+    lessons,
+    intervalSeconds: config.catalog.keyRefreshSeconds,
+    disconnectClassroom: (classroomId) => classrooms.get(classroomId)?.closeAll(),
+    log,
+  });
   log.info('ingest ready', { rtmpPort: rtmp.port, ffmpeg: ffmpegPath, liveDir });
 
   return {
@@ -147,6 +156,7 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
     keys,
     diskState: () => disk.state(),
     async close() {
+      await endWatch.close();
       keys.close();
       disk.close();
       await rtmp.close();

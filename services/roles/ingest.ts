@@ -7,6 +7,7 @@ import { Router as ExpressRouter, type Request, type Router } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
+import { isLoopbackUrl } from '../core/loopback-host.ts';
 import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-settings.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { openDatabase } from '../catalog/db/open-database.ts';
@@ -22,6 +23,7 @@ import { createEgressMeter } from '../origin/egress-meter.ts';
 import { registerOriginMetrics } from '../stats/origin-metrics.ts';
 import { originLessons } from '../tracker/origin-lessons.ts';
 import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
+import { startTrackerThread } from '../tracker/tracker-thread.ts';
 import { registerIngestMetrics } from '../stats/ingest-metrics.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
@@ -46,6 +48,8 @@ export type IngestRoleOptions = {
   qoeLimits?: QoeOptions['limits'];
   /** Signed playback settings; by default the configuration's (playback-settings.ts). */
   playback?: PlaybackSettings;
+  /** False mounts the tracker on the node's own event loop, as before tracker-thread.ts: only the tracker-flood benchmark compares the two. */
+  trackerThread?: boolean;
 };
 
 export async function startIngestRole(config: Config, log: Logger, options: IngestRoleOptions = {}): Promise<IngestRole> {
@@ -108,13 +112,21 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
     await closeDb();
     throw error;
   }
+  const rtmpUrl = withNodeId(config.ingest.rtmpUrl ?? `rtmp://127.0.0.1:${ingest.rtmpPort}/live`, config.node.id);
+  // The school page shows this address for encoders to push to: a loopback one only works on this machine.
+  if (isLoopbackUrl(rtmpUrl)) {
+    log.warn('this ingest node advertises a loopback RTMP address: encoders on other machines cannot push to it', {
+      rtmpUrl,
+      hint: 'set ingest.rtmpUrl in the configuration file (--config) to an address encoders can reach, e.g. rtmp://ingest-1.example.edu:1935/live',
+    });
+  }
   let heartbeat: NodeHeartbeat;
   try {
     heartbeat = await startNodeHeartbeat(
       db,
       {
         id: config.node.id,
-        rtmpUrl: withNodeId(config.ingest.rtmpUrl ?? `rtmp://127.0.0.1:${ingest.rtmpPort}/live`, config.node.id),
+        rtmpUrl,
         httpUrl: withNodeId(config.ingest.httpUrl ?? `http://127.0.0.1:${http.port}`, config.node.id),
       },
       { heartbeatSeconds: config.ingest.heartbeatSeconds, log, load: () => ingestLoad(() => ingest.lessons.list()) },
@@ -128,7 +140,16 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   }
   if (config.p2p.enabled) {
     const knownLessons = originLessons(() => ingest.lessons.list(), ingest.vodDir);
-    tracker = mountTracker(http.server, { knownLessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback });
+    const trackerOptions = { knownLessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback };
+    if (options.trackerThread === false) tracker = mountTracker(http.server, trackerOptions);
+    else tracker = await startTrackerThread(http.server, trackerOptions).catch(async (error: unknown) => {
+      await heartbeat.close();
+      await ingest.close();
+      await http.close();
+      await qoe.close();
+      await closeDb();
+      throw error;
+    });
   }
   return {
     ingest,

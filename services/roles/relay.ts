@@ -1,6 +1,7 @@
 // `classcast relay --upstream URL [--upstream URL ...]`: a city or school relay, with the P2P
-// tracker for its viewers at /tracker on the same port, /metrics, and its viewers' player reports
-// at /api/v1/qoe (stored in the catalog when the process has one, as `all` does).
+// tracker for its viewers at /tracker on the same port (on a thread of its own: tracker-thread.ts),
+// /metrics, and its viewers' player reports at /api/v1/qoe (stored in the catalog when the process
+// has one, as `all` does).
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
@@ -8,7 +9,8 @@ import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-se
 import type { Queryable } from '../catalog/db/database.ts';
 import { startRelay, type Relay } from '../relay/start-relay.ts';
 import { createViewedLessons } from '../relay/viewed-lessons.ts';
-import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
+import type { Tracker, TrackerSettings } from '../tracker/tracker-server.ts';
+import { startTrackerThread } from '../tracker/tracker-thread.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
 import { qoeService, type QoeOptions } from '../stats/qoe-routes.ts';
@@ -75,7 +77,14 @@ export async function startRelayRole(config: Config, log: Logger, options: Relay
     relay.close();
     throw error;
   });
-  if (config.p2p.enabled) tracker = mountTracker(http.server, { knownLessons: viewed.lessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback });
+  if (config.p2p.enabled) {
+    tracker = await startTrackerThread(http.server, { knownLessons: viewed.lessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback }).catch(async (error: unknown) => {
+      await http.close();
+      await qoe.close();
+      relay.close();
+      throw error;
+    });
+  }
   return {
     relay,
     ...(tracker ? { tracker } : {}),

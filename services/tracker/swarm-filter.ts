@@ -15,6 +15,8 @@ export type KnownSwarm = { swarmId: string; masterPlaylist: string; protectedLes
 
 export type SwarmFilter = {
   allows(infoHash: string, now: number): boolean;
+  /** Rebuilds the allowed set now: the role's lessons are known to have changed (tracker-thread.ts). */
+  refresh(now: number): void;
   /** The protected lesson an allowed info hash belongs to; undefined for a public one. */
   protectedLessonOf(infoHash: string): string | undefined;
   size(): number;
@@ -64,6 +66,10 @@ export function createSwarmFilter(knownSwarms: () => Iterable<KnownSwarm>, times
         rebuild();
       }
       return allowed.has(infoHash);
+    },
+    refresh(now) {
+      builtAt = now;
+      rebuild();
     },
     protectedLessonOf: (infoHash) => protectedHashes.get(infoHash),
     size: () => allowed.size,

@@ -96,6 +96,19 @@ export type TrackerOptions = {
   /** Secrets (and city) to check playback tokens with; without them no protected swarm can be joined. */
   playback?: PlaybackSettings;
   settings?: Partial<TrackerSettings>;
+  /**
+   * The viewer's address, which the per-address limits count by; undefined refuses the connection.
+   * By default the socket's peer: the tracker thread (tracker-thread.ts) is reached through its parent.
+   */
+  clientIpOf?: (request: IncomingMessage) => string | undefined;
+  /**
+   * Brings `knownLessons` up to date, settling true when it changed. Given, an announce for a swarm
+   * not known waits for it before it is refused: the tracker thread's list comes from its parent,
+   * and a viewer announces as soon as it has the master playlist (tracker-thread.ts).
+   */
+  freshLessons?: () => Promise<boolean>;
+  /** Told when the tracker stops reading a connection it is closing (the tracker thread's parent stops passing its bytes on). */
+  onShut?: (request: IncomingMessage) => void;
 };
 
 export function mountTracker(server: Server, options: TrackerOptions): Tracker {
@@ -137,20 +150,31 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
       }
       // A peer leaving a swarm that exists is always let go, even if its lesson is gone by now.
       const leaving = params.event === 'stopped' && tracker.torrents[infoHash] !== undefined;
-      const protectedLesson = filter.allows(infoHash, Date.now()) ? filter.protectedLessonOf(infoHash) : undefined;
-      if (!leaving && protectedLesson !== undefined && connection?.tokenLesson !== protectedLesson) {
+      const decide = () => {
+        const protectedLesson = filter.allows(infoHash, Date.now()) ? filter.protectedLessonOf(infoHash) : undefined;
+        if (!leaving && protectedLesson !== undefined && connection?.tokenLesson !== protectedLesson) {
+          counters.refusedAnnounces++;
+          return callback(new Error('this lesson needs a playback token: connect with /tracker?token='));
+        }
+        if (leaving || filter.allows(infoHash, Date.now())) {
+          counters.announces++;
+          if (connection && !leaving) connection.listings.add(`${infoHash}:${params.peer_id}`);
+          return callback(null);
+        }
         counters.refusedAnnounces++;
-        return callback(new Error('this lesson needs a playback token: connect with /tracker?token='));
-      }
-      if (leaving || filter.allows(infoHash, Date.now())) {
-        counters.announces++;
-        if (connection && !leaving) connection.listings.add(`${infoHash}:${params.peer_id}`);
-        return callback(null);
-      }
-      counters.refusedAnnounces++;
-      callback(new Error('unknown swarm: this tracker serves only the lessons its node carries'));
+        callback(new Error('unknown swarm: this tracker serves only the lessons its node carries'));
+      };
+      if (leaving || filter.allows(infoHash, Date.now()) || !options.freshLessons) return decide();
+      options.freshLessons().then(
+        (changed) => {
+          if (changed) filter.refresh(Date.now());
+          decide();
+        },
+        () => decide(),
+      );
     },
   });
+  keepOneSwarmPerHash(tracker);
   tracker.on('warning', (error: Error) => log.debug('tracker warning', { error: error.message }));
   tracker.on('error', (error: Error) => log.warn('tracker error', { error }));
   const wss = tracker.ws!;
@@ -167,7 +191,11 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((request.url ?? '').split('?')[0] !== trackerPath) return refuse(socket, '404 Not Found');
-    const ip = clientIp(request);
+    const ip = (options.clientIpOf ?? socketIp)(request);
+    if (ip === undefined) {
+      counters.refusedConnections++;
+      return refuse(socket, '403 Forbidden');
+    }
     if (!limits.hasRoom(ip)) {
       counters.refusedConnections++;
       return refuse(socket, '429 Too Many Requests');
@@ -185,12 +213,12 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
     }
     wss.handleUpgrade(request, socket, head, (webSocket) => {
       wss.emit('connection', webSocket, request);
-      admit(webSocket, ip, tokenLesson);
+      admit(webSocket, ip, tokenLesson, request);
     });
   };
 
   /** Puts the limits in front of the tracker's own message handler. */
-  const admit = (socket: TrackerSocket, ip: string, tokenLesson: string | undefined) => {
+  const admit = (socket: TrackerSocket, ip: string, tokenLesson: string | undefined, request: IncomingMessage) => {
     const trackerHandler = socket.onMessageBound;
     if (!trackerHandler) return socket.terminate();
     socket.removeListener('message', trackerHandler);
@@ -202,6 +230,7 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
      */
     const shut = (code: number, reason: string) => {
       closing = true;
+      options.onShut?.(request);
       setImmediate(() => {
         socket.close(code, reason);
         // ws's pause(), which our declaration of TrackerSocket leaves out (bittorrent-tracker.d.ts).
@@ -343,6 +372,26 @@ function guardScrape(tracker: TrackerServer, answerable: (infoHashes: string[], 
   };
 }
 
+type SwarmMaker = (infoHash: string | Uint8Array, callback: (error: Error | null, swarm?: unknown) => void) => void;
+
+/**
+ * bittorrent-tracker looks a swarm up and creates it a tick later, so announces to a new swarm that
+ * pass the filter together (several peer ids of one page, or announces that waited for the lessons:
+ * freshLessons) each create it, and each replaces the last, its peers with it. Its createSwarm is
+ * replaced by one that keeps the swarm another announce has just created.
+ */
+function keepOneSwarmPerHash(tracker: TrackerServer): void {
+  const internals = tracker as unknown as { createSwarm?: SwarmMaker; torrents: Record<string, unknown> };
+  const Swarm = (TrackerServer as unknown as { Swarm?: new (infoHash: string, server: TrackerServer) => unknown }).Swarm;
+  if (typeof internals.createSwarm !== 'function' || typeof Swarm !== 'function') {
+    throw new Error('bittorrent-tracker has no createSwarm or Swarm to wrap any more: check services/tracker/tracker-server.ts against its server.js');
+  }
+  internals.createSwarm = (infoHash, callback) => {
+    const key = typeof infoHash === 'string' ? infoHash : Buffer.from(infoHash).toString('hex');
+    process.nextTick(() => callback(null, (internals.torrents[key] ??= new Swarm(key, tracker))));
+  };
+}
+
 function* lessonSwarms(lessons: Iterable<CarriedLesson>): Iterable<KnownSwarm> {
   for (const { lessonId, masterPlaylist, protected: isProtected, scope = 'live' } of lessons) {
     const swarmId = scope === 'vod' ? recordingSwarmId(lessonId) : liveSwarmId(lessonId);
@@ -355,11 +404,11 @@ function tokenKey(scope: 'live' | 'vod', id: string): string {
   return `${scope}:${id}`;
 }
 
-function clientIp(request: IncomingMessage): string {
+export function socketIp(request: IncomingMessage): string {
   return (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }
 
 /** Answers an upgrade we do not take with a plain HTTP status, then hangs up. */
-function refuse(socket: Duplex, status: string): void {
+export function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

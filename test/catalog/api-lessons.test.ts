@@ -56,6 +56,7 @@ for (const database of await catalogDatabaseUrls()) {
         adHoc: false,
         wentLiveAt: null,
         endedAt: null,
+        endRequestedAt: null,
         masterUrl: `/live/${room.id}-20300304-043509/master.m3u8`,
         watchUrl: `/watch/${room.id}-20300304-043509`,
       });
@@ -144,6 +145,38 @@ for (const database of await catalogDatabaseUrls()) {
       assert.equal((await f.catalog.api('patch', `/lessons/${lesson.id}`, { token: f.operator, body: { classroomId: other.id } })).status, 409);
       const renamed = await f.catalog.api('patch', `/lessons/${lesson.id}`, { token: f.operator, body: { title: 'Still on air' } });
       assert.deepEqual([renamed.status, renamed.body.title, renamed.body.state], [200, 'Still on air', 'live']);
+    });
+
+    test('"End lesson now": its teacher, its school\'s admins and operators end a live lesson; not a lesson that is not live; audited', async () => {
+      const school = await f.school();
+      const other = await f.school();
+      const room = await f.classroom(school.id);
+      const own = await f.course(school.id, { teacherAccountId: school.teacherId });
+      const colleague = await f.catalog.signIn('teacher', school.id);
+      const lesson = await schedule({ classroomId: room.id, courseId: own.id, title: 'Ends early', startsAt: at(Date.now() - hour), endsAt: at(Date.now() + hour) });
+      const end = (token?: string) => f.catalog.api('post', `/lessons/${lesson.id}/end`, token ? { token } : {});
+      const notLive = await end(f.operator);
+      assert.equal(notLive.status, 409);
+      assert.match(notLive.body.error.message, /is not live \(it is scheduled\)/);
+      await setState(lesson.id, 'live');
+      assert.equal((await end()).status, 401);
+      for (const token of [colleague.token, school.tokens.student, other.tokens.school_admin]) assert.equal((await end(token)).status, 403);
+      assert.equal((await f.catalog.api('get', `/lessons/${lesson.id}`)).body.state, 'live', 'refused calls change nothing');
+      // No ingest node carries it (no session): the catalog ends it at once.
+      const ended = await end(school.tokens.teacher);
+      assert.equal(ended.status, 200, JSON.stringify(ended.body));
+      assert.equal(ended.body.state, 'ended');
+      assert.ok(ended.body.endRequestedAt && ended.body.endedAt);
+      const again = await end(school.tokens.school_admin);
+      assert.equal(again.status, 409);
+      assert.match(again.body.error.message, /it is ended/);
+      assert.equal((await f.catalog.api('post', '/lessons/no-such-lesson/end', { token: f.operator })).status, 404);
+      const audit = await f.catalog.api('get', `/audit?resource=lessons&resourceId=${lesson.id}`, { token: f.operator });
+      assert.deepEqual(
+        audit.body.items.filter((entry: { action: string }) => entry.action === 'POST /lessons/:id/end').map((entry: { status: number }) => entry.status),
+        [409, 200, 403, 403, 409],
+        'newest first; the student was refused by role before any entry, as for every route',
+      );
     });
 
     test('school lessons are for their school: 401 anonymous, 403 other schools, hidden from lists', async () => {

@@ -1,14 +1,28 @@
 // The catalog side of ingest, on PGlite and on a real PostgreSQL: which lesson a publish takes
 // (a scheduled lesson's window with its early margin, even once it ended; else an ad-hoc lesson
 // with its classroom's or school's default visibility), the live/ended/abandon transitions with
-// their lesson_sessions rows, and classrooms created from the configuration.
+// their lesson_sessions rows, "End lesson now" (never continued, its classroom refused for a while),
+// and classrooms created from the configuration.
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../services/catalog/db/database.ts';
 import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { ensureClassrooms } from '../../services/catalog/ingest/ensure-classrooms.ts';
-import { abandonLesson, endLessonHere, lessonForPublish, markEnded, markLive, markTakenOver, orphanedLessons } from '../../services/catalog/ingest/lesson-lifecycle.ts';
+import { joinIngestNodes } from '../../services/catalog/ingest/ingest-nodes.ts';
+import { endRequestedAmong, requestLessonEnd } from '../../services/catalog/ingest/lesson-end-requests.ts';
+import {
+  abandonLesson,
+  endedByHandHoldSeconds,
+  endLessonHere,
+  lessonForPublish,
+  markEnded,
+  markLive,
+  markTakenOver,
+  orphanedLessons,
+  PublishRefusal,
+  takeOverLesson,
+} from '../../services/catalog/ingest/lesson-lifecycle.ts';
 import { openDefaultRecording } from '../../services/catalog/ingest/recording-lifecycle.ts';
 import { listTimetable } from '../../services/catalog/queries/timetable.ts';
 import { createLogger, setLogSink } from '../../services/core/log.ts';
@@ -211,6 +225,56 @@ for (const { name, url } of await catalogDatabaseUrls()) {
       assert.ok(!(await orphanedLessons(db, 'node-a')).some((orphan) => orphan.id === id));
       const afterWindow = await lessonForPublish(db, room, new Date(now.getTime() + minutes(41)), 15, adHoc);
       assert.equal(afterWindow.adHoc, true, 'after its window a publish opens an ad-hoc lesson');
+    });
+
+    test('"End lesson now": the carrying node is asked, the lesson is never continued, and its classroom is refused until its scheduled end', async () => {
+      const room = await classroom();
+      const now = new Date();
+      const id = `${room}-ended-by-hand`;
+      await schedule(room, id, new Date(now.getTime() - minutes(5)), new Date(now.getTime() + minutes(40)));
+      await schedule(room, `${room}-next`, new Date(now.getTime() + minutes(50)), new Date(now.getTime() + minutes(90)));
+      assert.deepEqual(await requestLessonEnd(db, id), { outcome: 'not-live', state: 'scheduled' }, 'a lesson not started is not ended');
+      await lessonForPublish(db, room, now, 15, adHoc);
+      await markLive(db, id, 'node-a');
+      assert.deepEqual(await endRequestedAmong(db, [id, `${room}-next`]), []);
+      assert.deepEqual(await requestLessonEnd(db, id), { outcome: 'requested', carried: true });
+      assert.equal((await lessonRow(id))?.state, 'live', 'its node ends it');
+      assert.deepEqual(await endRequestedAmong(db, [id, `${room}-next`]), [id]);
+      await endLessonHere(db, id, 'node-a');
+      assert.deepEqual(await requestLessonEnd(db, id), { outcome: 'not-live', state: 'ended' });
+
+      const later = new Date(now.getTime() + minutes(20));
+      await assert.rejects(lessonForPublish(db, room, later, 15, adHoc), (error: unknown) => error instanceof PublishRefusal && /End lesson now/.test(error.message) && error.message.includes(id));
+      assert.equal((await lessonRow(id))?.state, 'ended', 'not continued');
+      assert.equal((await db.query('select 1 from lessons where classroom_id = $1 and ad_hoc', [room])).length, 0, 'no ad-hoc lesson either');
+      await assert.rejects(lessonForPublish(db, room, new Date(now.getTime() + minutes(39)), 15, adHoc), PublishRefusal, "the next lesson's early window does not open the classroom again");
+      const next = await lessonForPublish(db, room, new Date(now.getTime() + minutes(50)), 15, adHoc);
+      assert.equal(next.id, `${room}-next`, 'the next lesson, once its time has come, takes the push');
+    });
+
+    test('"End lesson now" on a lesson no node carries ends it at once; an ad-hoc lesson holds its classroom for a few minutes; a node that went down does not continue it', async () => {
+      const room = await classroom();
+      const now = new Date();
+      const taken = await lessonForPublish(db, room, now, 15, adHoc);
+      assert.equal(taken.adHoc, true);
+      assert.deepEqual(await requestLessonEnd(db, taken.id), { outcome: 'requested', carried: false });
+      const row = await lessonRow(taken.id);
+      assert.equal(row?.state, 'ended');
+      await assert.rejects(lessonForPublish(db, room, new Date(now.getTime() + (endedByHandHoldSeconds - 5) * 1000), 15, adHoc), PublishRefusal);
+      const after = await lessonForPublish(db, room, new Date(now.getTime() + (endedByHandHoldSeconds + 5) * 1000), 15, adHoc);
+      assert.equal(after.adHoc, true, 'after the hold a push opens an ad-hoc lesson as usual');
+      assert.notEqual(after.id, taken.id);
+
+      const other = await classroom();
+      const carried = await lessonForPublish(db, other, now, 15, adHoc);
+      // Its node went down 10 s ago: recent enough that, not ended by hand, the lesson would be continued.
+      await joinIngestNodes(db, { id: `node-gone-${serial}`, rtmpUrl: 'rtmp://gone.example/live', httpUrl: 'http://gone.example' });
+      await db.query("update ingest_nodes set seen_at = now() - interval '10 seconds' where id = $1", [`node-gone-${serial}`]);
+      await markLive(db, carried.id, `node-gone-${serial}`);
+      await requestLessonEnd(db, carried.id);
+      const continued = await takeOverLesson(db, other, 'node-b', { downSeconds: 6, graceSeconds: 60 });
+      assert.equal(continued, undefined, 'not continued on another node');
+      assert.equal((await lessonRow(carried.id))?.state, 'ended');
     });
 
     test("an ad-hoc lesson takes its classroom's default visibility, else its school's, never a fixed one", async () => {

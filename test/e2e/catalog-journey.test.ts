@@ -2,7 +2,10 @@
 // operator signs up with the setup token from the log and builds a city, a school, a classroom and a
 // lesson starting now; a real encoder (ffmpeg) pushes with the key copied from the school page; a
 // student finds the lesson live on the timetable (on a phone screen) and plays it. Then the key is
-// rotated on the school page: the old key is refused within seconds, the new one goes live.
+// rotated on the school page: the old key is refused within seconds, the new one goes live. Last,
+// "End lesson now" on the school page cuts the encoder off and ends the lesson at once; the page
+// links it to its replay, and a push after that is refused. Along the way: the setup link once an
+// operator exists, the school page's hint before a school is chosen and its loopback RTMP warning.
 // Screenshots of each step go to scratch/shots/journey-*.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +64,14 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
     await admin.waitForURL(`${base}/admin`);
     await admin.locator('.signed-in', { hasText: operator.displayName }).waitFor();
 
+    // The setup link again, now that an operator exists: it says so and points to sign-in, no form.
+    const setupAgain = await staff.newPage();
+    await setupAgain.goto(`${base}/setup?token=${token}`);
+    await setupAgain.locator('[data-setup-done]').waitFor();
+    assert.equal(await setupAgain.locator('[data-setup-done] a').getAttribute('href'), '/login');
+    assert.equal(await setupAgain.locator('input[name="username"]').count(), 0);
+    await setupAgain.close();
+
     // City, school, classroom and a lesson starting now (the form's default times), each through its form.
     await createThroughForm(admin, 'cities', 'city', async (form) => {
       await form.locator('input[name="name"]').fill('Riverton');
@@ -88,9 +99,16 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
     const school = await staff.newPage();
     school.on('pageerror', (error) => process.stderr.write(`[school page error] ${error.message}\n`));
     await school.goto(`${base}/school`);
+    // No school chosen yet: the page says what to do.
+    assert.match((await school.locator('[data-hint]').textContent()) ?? '', /^Choose a school above to see its classrooms/);
+    await saveShot(school, 'journey-1b-school-choose-a-school');
     await school.locator('select[name="school"]').selectOption({ label: 'North High School (Riverton)' });
     const classroom = school.locator(`[data-classroom="${classroomId}"]`);
     await classroom.waitFor();
+    assert.equal(await school.locator('[data-hint]').count(), 0);
+    // The node advertises loopback (no ingest.rtmpUrl): the page warns, naming the setting, as the log did at start.
+    assert.match((await school.locator('[data-rtmp-loopback]').textContent()) ?? '', /Encoders on other machines cannot push to rtmp:\/\/127\.0\.0\.1:\d+\/live.*ingest\.rtmpUrl/);
+    assert.ok(platform.warnings.some((entry) => /loopback RTMP address/.test(entry.event) && /ingest\.rtmpUrl/.test(String(entry.hint))), 'warned at start');
     assert.equal(await classroom.locator('[data-key="primary"]').textContent(), '•'.repeat(16), 'the key is hidden until shown');
     await classroom.getByRole('button', { name: 'Show' }).first().click();
     const rtmpUrl = (await classroom.locator('[data-rtmp-url]').textContent()) ?? '';
@@ -156,6 +174,50 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
     assert.ok(stillRunning, `ffmpeg with the new key exited: ${fresh.stderrTail()}`);
     await saveShot(school, 'journey-6-school-new-key-connected');
     await saveShot(student, 'journey-7-watch-after-rotation');
+
+    // "End lesson now" on the school page (after its confirmation) ends the lesson at once: the
+    // encoder is cut off, the playlists end, and the page links the ended lesson to its replay.
+    await school.reload();
+    const liveRow = classroom.locator(`li[data-lesson="${lessonId}"]`);
+    await liveRow.locator('.badge-live').waitFor({ timeout: 30_000 });
+    await saveShot(school, 'journey-8-school-live-lesson');
+    let confirmation = '';
+    school.once('dialog', (dialog) => {
+      confirmation = dialog.message();
+      void dialog.accept();
+    });
+    await liveRow.getByRole('button', { name: 'End lesson now' }).click();
+    const cutOff = await Promise.race([fresh.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000).unref())]);
+    assert.ok(cutOff, 'the encoder is disconnected');
+    assert.match(confirmation, /^End “Linear equations” now\?/);
+    // Its last segments are written after the encoder is gone; then the lesson is ended.
+    const ended = await waitFor('the lesson ended', async () => {
+      const lesson = (await (await fetch(`${base}/api/v1/lessons/${lessonId}`)).json()) as { state: string; endRequestedAt: string | null };
+      return lesson.state === 'ended' ? lesson : undefined;
+    });
+    assert.ok(ended.endRequestedAt);
+    const master = await (await fetch(`${base}/live/${lessonId}/master.m3u8`)).text();
+    const variant = master.split('\n').find((line) => line.endsWith('.m3u8'))!;
+    assert.match(await (await fetch(`${base}/live/${lessonId}/${variant}`)).text(), /#EXT-X-ENDLIST/);
+    const endedRow = classroom.locator(`li[data-lesson="${lessonId}"][data-state="ended"]`);
+    const replayUrl = await waitFor('the replay link on the school page', async () => {
+      await school.reload();
+      await endedRow.waitFor({ timeout: 10_000 });
+      return (await endedRow.locator('a.lesson-replay').getAttribute('href', { timeout: 500 }).catch(() => null)) ?? undefined;
+    }, 60_000, 1000);
+    assert.match(replayUrl, /^\/replay\/[^/]+$/);
+    assert.equal(await classroom.locator('[data-end-lesson]').count(), 0);
+    await saveShot(school, 'journey-9-school-lesson-ended');
+    await school.setViewportSize(viewports.phone);
+    await saveShot(school, 'journey-10-school-phone');
+
+    // Pushing again inside the lesson's time is refused: it is not continued, and no unscheduled lesson opens.
+    const again = push(`${rtmpUrl}/${secondKey}`);
+    const againCode = await Promise.race([again.exited, new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 20_000).unref())]);
+    assert.notEqual(againCode, 'running', 'the push after "End lesson now" is refused');
+    assert.ok(platform.warnings.some((entry) => entry.event === 'publish refused' && /End lesson now/.test(String(entry.reason))), JSON.stringify(platform.warnings.slice(-3)));
+    const lessons = (await (await fetch(`${base}/api/v1/lessons?classroomId=${classroomId}`)).json()) as { items: Array<{ id: string; state: string }> };
+    assert.deepEqual(lessons.items.map((lesson) => [lesson.id, lesson.state]), [[lessonId, 'ended']]);
   });
 });
 

@@ -46,6 +46,8 @@ describe('pages in Chinese and in English', { timeout: 240_000 }, () => {
   let schoolId: number;
   let lessonId: string;
   let classroomId: string;
+  let courseId: number;
+  let start: number;
 
   before(async () => {
     catalog = await startTestCatalog();
@@ -60,7 +62,8 @@ describe('pages in Chinese and in English', { timeout: 240_000 }, () => {
     classroomId = classroom.body.id;
     const course = await catalog.api('post', '/courses', { token: operator, body: { schoolId, title: '高一数学', subject: names.course, grade: '高一', teacherName: '李老师', description: '' } });
     // 00:30 to 01:15 today in Shanghai: on the UTC day before for eight hours of every day.
-    const start = startOfDayIn(new Date(), 'Asia/Shanghai').getTime() + 30 * 60_000;
+    start = startOfDayIn(new Date(), 'Asia/Shanghai').getTime() + 30 * 60_000;
+    courseId = course.body.id;
     const lesson = await catalog.api('post', '/lessons', {
       token: operator,
       body: { classroomId, courseId: course.body.id, title: names.lesson, startsAt: new Date(start).toISOString(), endsAt: new Date(start + 45 * 60_000).toISOString() },
@@ -86,7 +89,8 @@ describe('pages in Chinese and in English', { timeout: 240_000 }, () => {
   const pages = () => [
     { name: 'timetable', path: '/', ready: `[data-lesson="${lessonId}"]` },
     { name: 'login', path: '/login', ready: 'form input[name="password"]', signedOut: true },
-    { name: 'setup', path: '/setup', ready: 'form input[name="token"]', signedOut: true },
+    // An operator exists: the setup page says the platform is set up and points to sign-in.
+    { name: 'setup', path: '/setup', ready: '[data-setup-done]', signedOut: true },
     { name: 'school', path: `/school?school=${schoolId}`, ready: `[data-classroom="${classroomId}"]` },
     { name: 'admin-classrooms', path: '/admin#classrooms', ready: `tr[data-id="${classroomId}"]` },
     { name: 'admin-lessons', path: '/admin#lessons', ready: `tr[data-id="${lessonId}"]` },
@@ -194,6 +198,53 @@ describe('pages in Chinese and in English', { timeout: 240_000 }, () => {
     } finally {
       await elsewhere.close();
       await catalog.api('patch', '/auth/me', { token: operator, body: { locale: null } });
+    }
+  });
+
+  it('the school page in Chinese: the hint before a school is chosen, "End lesson now" with its confirmation at Shanghai times, ended lessons, the loopback warning', async () => {
+    // A live lesson 02:30-03:15 and an ended, unrecorded one 01:30-02:15 today in Shanghai, next to
+    // the 00:30 one (ingest drives the state; here the test sets it).
+    const made: Record<'live' | 'ended', string> = { live: '', ended: '' };
+    for (const [state, offset, title] of [['ended', 60, '二次函数'], ['live', 120, '一元二次方程']] as const) {
+      const at = start + offset * 60_000;
+      const lesson = await catalog.api('post', '/lessons', {
+        token: operator,
+        body: { classroomId, courseId, title, startsAt: new Date(at).toISOString(), endsAt: new Date(at + 45 * 60_000).toISOString(), record: false },
+      });
+      assert.equal(lesson.status, 201, JSON.stringify(lesson.body));
+      made[state] = lesson.body.id;
+      await catalog.db.query(`update lessons set state = $2, went_live_at = $3, ended_at = $4 where id = $1`, [lesson.body.id, state, new Date(at), state === 'ended' ? new Date(at + 40 * 60_000) : null]);
+    }
+    const context = await contextFor('zh-CN');
+    try {
+      const chooser = await open(context, '/school', '[data-hint]');
+      assert.match((await chooser.locator('[data-hint]').innerText()).trim(), /^请在上方选择一所学校/);
+      await chooser.close();
+
+      const page = await open(context, `/school?school=${schoolId}`, `li[data-lesson="${made.live}"] [data-end-lesson]`);
+      const live = page.locator(`li[data-lesson="${made.live}"]`);
+      assert.equal((await live.locator('[data-end-lesson]').innerText()).trim(), '立即结束课程');
+      assert.match(await live.innerText(), /直播中/);
+      const ended = page.locator(`li[data-lesson="${made.ended}"][data-state="ended"]`);
+      await ended.waitFor();
+      assert.match(await ended.innerText(), /二次函数.*已结束.*未录制/s);
+      assert.match(await page.locator('.classroom').innerText(), /已结束的课程/);
+      assert.match(await page.locator('[data-rtmp-loopback]').innerText(), /^其他机器上的编码器无法推流到 rtmp:\/\/127\.0\.0\.1:1935\/live：.*ingest\.rtmpUrl/);
+      // The confirmation names the scheduled end on Shanghai's clock; dismissed, nothing is asked.
+      let confirmation = '';
+      page.once('dialog', (dialog) => {
+        confirmation = dialog.message();
+        void dialog.dismiss();
+      });
+      await live.locator('[data-end-lesson]').click();
+      await waitFor('the confirmation', async () => confirmation !== '', 5_000);
+      assert.match(confirmation, /^确定要立即结束“一元二次方程”吗？\n\n/);
+      assert.match(confirmation, /在本课计划的结束时间 03:15 之前/);
+      assert.equal((await catalog.api('get', `/lessons/${made.live}`, { token: operator })).body.endRequestedAt, null);
+      await page.screenshot({ path: `${screenshots}school-lessons-desktop.png`, fullPage: true });
+    } finally {
+      await context.close();
+      // The lessons stay out of the other tests' way (the photographs below show them too).
     }
   });
 

@@ -96,7 +96,8 @@ describe('an encoder that reconnects within the grace period continues the same 
     // carry a few of another track's segments (lesson-renditions.ts), each run after a discontinuity.
     const runs = new Set([...allUris].map((uri) => uri.split('-')[0]));
     assert.ok(runs.size >= 2 && runs.has(firstRunSeen!), `runs seen: ${[...runs].join(', ')}`);
-    assert.ok(seen.some((version) => version.discontinuities === 1));
+    // At least one discontinuity, at the reconnect (two where another track's segments bridged the runs).
+    assert.ok(seen.some((version) => version.discontinuities >= 1), `discontinuities seen: ${[...new Set(seen.map((version) => version.discontinuities))].join(', ')}`);
   });
 
   it('ends the lesson once the grace period passes without the encoder', async () => {

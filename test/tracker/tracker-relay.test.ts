@@ -55,9 +55,11 @@ describe('tracker on a relay', () => {
     assert.equal(answer.peer_id, firstId);
     assert.deepEqual(answer.answer, { type: 'answer', sdp: 'v=0 answer' });
 
-    const stats = await healthTracker(relay.base);
-    assert.equal(stats.swarms, 1);
-    assert.equal(stats.peers, 2);
+    // The counts come from the tracker's thread a moment later (tracker-thread.ts).
+    await waitFor('one swarm of two peers counted', async () => {
+      const stats = await healthTracker(relay.base);
+      return stats.swarms === 1 && stats.peers === 2;
+    });
     first.close();
     second.close();
     await waitFor('the peers gone from the swarm', async () => (await healthTracker(relay.base)).peers === 0);
@@ -74,7 +76,10 @@ describe('tracker on a relay', () => {
       assert.match(reply['failure reason'] ?? '', /unknown swarm/);
       assert.equal(reply.info_hash, binary(unknown));
     }
-    const stats = await healthTracker(relay.base);
+    const stats = await waitFor('both refusals counted', async () => {
+      const now = await healthTracker(relay.base);
+      return now.refusedAnnounces! >= before + 2 && now;
+    });
     assert.equal(stats.refusedAnnounces, before + 2);
     assert.equal(stats.swarms, 0);
     peer.close();
@@ -97,6 +102,7 @@ describe('tracker on a relay', () => {
     await waitFor('six replies', () => peer.replies.length === 6);
     assert.equal(peer.replies.filter(accepted).length, 4);
     assert.deepEqual(peer.replies.filter(failed).map((reply) => reply['failure reason']), ['too many peer ids on one connection', 'too many peer ids on one connection']);
+    await waitFor('four peers counted', async () => (await healthTracker(relay.base)).peers === 4);
     assert.equal((await healthTracker(relay.base)).peers, 4);
     // A page's peer ids share its connection: closing it unlists all four, not just the first.
     peer.close();
@@ -107,7 +113,10 @@ describe('tracker on a relay', () => {
     await waitFor('earlier connections closed', async () => (await healthTracker(relay.base)).connections === 0);
     const open = await Promise.all(Array.from({ length: 12 }, () => connectPeer(relay.trackerUrl)));
     await assert.rejects(connectPeer(relay.trackerUrl), /429/);
-    const stats = await healthTracker(relay.base);
+    const stats = await waitFor('the refusal counted', async () => {
+      const now = await healthTracker(relay.base);
+      return now.refusedConnections! >= 1 && now;
+    });
     assert.equal(stats.connections, 12);
     assert.equal(stats.refusedConnections, 1);
     for (const peer of open) peer.close();

@@ -1,13 +1,35 @@
 // /setup?token=…: the first start. With the one-time token the server logged, the person installing
-// Classcast makes the first operator account and is signed in as it.
+// Classcast makes the first operator account and is signed in as it. Once an operator exists the
+// page says so and points to sign-in, instead of a form the API would refuse.
 import { useState } from 'preact/hooks';
 import { i18n, t } from '../i18n/i18n.ts';
 import { api } from '../shared/api-client.ts';
 import { Field, FormError, useSubmit } from '../shared/forms.tsx';
 import { PageFrame } from '../shared/page-frame.tsx';
+import { useApiData } from '../shared/use-api-data.ts';
 
 export function SetupPage() {
-  return <PageFrame title={t('page.setup')}>{() => <SetupForm />}</PageFrame>;
+  return <PageFrame title={t('page.setup')}>{() => <SetupOrDone />}</PageFrame>;
+}
+
+function SetupOrDone() {
+  const status = useApiData<{ needsSetup: boolean }>('/setup/status');
+  // A status that failed to load leaves the form: the API still refuses a setup that is done.
+  if (!status.data && !status.error) return <p class="muted">{t('setup.checking')}</p>;
+  if (status.data?.needsSetup === false) {
+    return (
+      <div class="card form narrow" data-setup-done>
+        <p>{t('setup.done')}</p>
+        <p>
+          <a class="button button-primary" href="/login">
+            {t('setup.signIn')}
+          </a>
+        </p>
+        <p class="muted">{t('setup.askOperator')}</p>
+      </div>
+    );
+  }
+  return <SetupForm />;
 }
 
 function SetupForm() {

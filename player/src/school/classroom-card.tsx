@@ -1,18 +1,18 @@
 // One classroom on the school page: where its encoder pushes (URL and keys, to copy into OBS or the
-// classroom box), whether it is pushing now, a key rotation, and the classroom's next lessons.
-import type { Classroom, Lesson } from '../shared/catalog-types.ts';
+// classroom box), whether it is pushing now, a key rotation, and the classroom's lessons (next and
+// live, with "End lesson now"; ended, with their replays).
+import type { Classroom, TimetableLesson } from '../shared/catalog-types.ts';
 import { api } from '../shared/api-client.ts';
 import { CopyButton } from '../shared/copy-button.tsx';
 import { FormError, useSubmit } from '../shared/forms.tsx';
-import { lessonTimeRange } from '../shared/lesson-times.ts';
-import { lessonTitle } from '../shared/lesson-title.ts';
 import { t } from '../i18n/i18n.ts';
+import { ClassroomLessons } from './classroom-lessons.tsx';
 import { EncoderPanel } from './encoder-panel.tsx';
 import { StreamKey } from './stream-key.tsx';
 
-type Props = { classroom: Classroom; lessons: Lesson[]; onChanged(): void };
+type Props = { classroom: Classroom; lessons: TimetableLesson[]; onChanged(): void; onLessonsChanged(): void };
 
-export function ClassroomCard({ classroom, lessons, onChanged }: Props) {
+export function ClassroomCard({ classroom, lessons, onChanged, onLessonsChanged }: Props) {
   const rotation = useSubmit();
   const rotate = (which: 'primary' | 'backup') => {
     const warning = t('school.confirmRotate', { which, classroom: classroom.name });
@@ -56,19 +56,7 @@ export function ClassroomCard({ classroom, lessons, onChanged }: Props) {
         </div>
       )}
       <FormError message={rotation.error} />
-      <h3>{t('school.nextLessons')}</h3>
-      {lessons.length === 0 ? (
-        <p class="empty">{t('school.noLessons')}</p>
-      ) : (
-        <ul class="plain-list">
-          {lessons.map((lesson) => (
-            <li key={lesson.id}>
-              <a href={lesson.watchUrl}>{lessonTitle(lesson)}</a> <span class="muted">{lessonTimeRange(lesson.startsAt, lesson.endsAt, new Date())}</span>
-              {lesson.state === 'live' && <span class="badge badge-live">{t('lesson.live')}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ClassroomLessons lessons={lessons} onChanged={onLessonsChanged} />
     </article>
   );
 }

@@ -1,8 +1,10 @@
 // /school: a school admin's classrooms (an operator picks the school first): stream URLs and keys,
-// encoder status refreshed every 5 s, key rotation, each classroom's upcoming lessons, and whether
-// the school's lessons are recorded by default.
+// encoder status refreshed every 5 s, key rotation, each classroom's lessons (live ones with "End
+// lesson now", ended ones with their replays), a warning when the RTMP address shown only works on
+// the server's own machine, and whether the school's lessons are recorded by default.
 import { useState } from 'preact/hooks';
-import type { Account, Classroom, Lesson, ListPage, School } from '../shared/catalog-types.ts';
+import { isLoopbackUrl } from '../../../services/core/loopback-host.ts';
+import type { Account, Classroom, ListPage, School, TimetableLesson } from '../shared/catalog-types.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
 import { i18n, t } from '../i18n/i18n.ts';
 import { useApiData } from '../shared/use-api-data.ts';
@@ -47,6 +49,11 @@ function SchoolPicker({ value, onPick }: { value: string; onPick(id: string): vo
         </select>
       </label>
       {schools.error && <p class="form-error" role="alert">{schools.error}</p>}
+      {!value && schools.data && (
+        <p class="notice" data-hint>
+          {schools.data.items.length === 0 ? t('school.noSchools') : t('school.chooseSchool')}
+        </p>
+      )}
     </div>
   );
 }
@@ -62,11 +69,17 @@ function SchoolName({ schoolId }: { schoolId: string }) {
 
 function Classrooms({ schoolId }: { schoolId: string }) {
   const classrooms = useApiData<ListPage<Classroom>>(`/classrooms?schoolId=${schoolId}&limit=200`, refreshMs);
-  const lessons = useApiData<ListPage<Lesson>>(`/timetable?schoolId=${schoolId}&range=week&limit=200`, refreshMs * 6);
-  const upcoming = (lessons.data?.items ?? []).filter((lesson) => lesson.state !== 'ended');
+  // From the start of today (in the province's time zone), so the lessons that ended today are listed with their replays.
+  const lessons = useApiData<ListPage<TimetableLesson>>(`/timetable?schoolId=${schoolId}&range=week&limit=200`, refreshMs * 6);
+  const loopback = classrooms.data?.items.find((classroom) => isLoopbackUrl(classroom.rtmpUrl))?.rtmpUrl;
   return (
     <>
       {classrooms.error && <p class="form-error" role="alert">{classrooms.error}</p>}
+      {loopback && (
+        <p class="encoder-advice school-warning" role="alert" data-rtmp-loopback>
+          {t('school.loopbackRtmp', { url: loopback })}
+        </p>
+      )}
       {!classrooms.data && !classrooms.error && <p class="muted">{t('school.loadingClassrooms')}</p>}
       {classrooms.data?.items.length === 0 && <p class="notice">{t('school.noClassrooms')}</p>}
       <div class="classrooms">
@@ -74,8 +87,9 @@ function Classrooms({ schoolId }: { schoolId: string }) {
           <ClassroomCard
             key={classroom.id}
             classroom={classroom}
-            lessons={upcoming.filter((lesson) => lesson.classroomId === classroom.id).slice(0, 5)}
+            lessons={(lessons.data?.items ?? []).filter((lesson) => lesson.classroomId === classroom.id)}
             onChanged={classrooms.reload}
+            onLessonsChanged={lessons.reload}
           />
         ))}
       </div>

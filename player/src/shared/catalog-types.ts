@@ -10,7 +10,7 @@ export type { EncoderStatus } from '../../../services/catalog/queries/classrooms
 export type { Course } from '../../../services/catalog/queries/courses.ts';
 export type { Lesson, LessonState, Visibility } from '../../../services/catalog/queries/lessons.ts';
 export type { LatencyMode } from '../../../services/core/config/schema.ts';
-export type { Facets as TimetableFacets } from '../../../services/catalog/queries/timetable.ts';
+export type { Facets as TimetableFacets, TimetableLesson } from '../../../services/catalog/queries/timetable.ts';
 export type { AuditEntry } from '../../../services/catalog/audit/audit-log.ts';
 
 export type ListPage<T> = { items: T[]; total: number; limit: number; offset: number };

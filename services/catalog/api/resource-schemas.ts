@@ -88,6 +88,7 @@ export const lessonSchema = z.object({
   adHoc: z.boolean(),
   wentLiveAt: time.nullable(),
   endedAt: time.nullable(),
+  endRequestedAt: time.nullable().describe('when someone asked to end it (POST /lessons/:id/end); such a lesson is never continued'),
   masterUrl: z.string(),
   watchUrl: z.string(),
 });

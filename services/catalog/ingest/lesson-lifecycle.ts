@@ -5,7 +5,9 @@
 // published before. A publish outside every window opens an ad-hoc lesson, with its classroom's (or
 // school's) default visibility. Taking a lesson sets it live at once, inside a transaction that
 // locks the row, so two ingest nodes can never both carry it; a publish that then produces no media
-// gives it back (abandonLesson).
+// gives it back (abandonLesson). A lesson ended with "End lesson now" (lesson-end-requests.ts) is
+// never taken again, and its classroom's pushes are refused for a while (endedByHandHoldSeconds):
+// an encoder that reconnects by itself must not put the classroom back on air as an ad-hoc lesson.
 import type { LatencyMode } from '../../core/config/schema.ts';
 import { newLessonId } from '../../ingest/lessons.ts';
 import { takeoverNumbering, type TakeoverNumbering } from '../../ingest/takeover-numbering.ts';
@@ -42,19 +44,31 @@ const adHocAttempts = 3;
  */
 const replayWritingSeconds = 600;
 
+/**
+ * After "End lesson now", the classroom's pushes are refused until the later of the lesson's
+ * scheduled end and this long after the request (an ad-hoc lesson has only this): long enough to
+ * outlast an encoder's automatic reconnects (OBS keeps trying for minutes), short enough that a
+ * class can go live again soon. A lesson whose scheduled time has begun still takes a push.
+ */
+export const endedByHandHoldSeconds = 300;
+
+/** A publish the catalog turns away on purpose, with a reason meant for the people at the classroom. */
+export class PublishRefusal extends Error {}
+
 export async function lessonForPublish(db: Database, classroomId: string, now: Date, earlyMinutes: number, adHoc: AdHocOptions): Promise<PublishLesson | ContinuedLesson> {
-  type Row = { id: string; latency_mode: LatencyMode; title: string; visibility: Visibility; state: 'scheduled' | 'ended'; live_seconds: number | string | null; writing_replays: boolean };
+  type Row = { id: string; latency_mode: LatencyMode; title: string; visibility: Visibility; state: 'scheduled' | 'ended'; live_seconds: number | string | null; writing_replays: boolean; started: boolean };
   const scheduled = await db.transaction(async (tx): Promise<PublishLesson | ContinuedLesson | undefined> => {
+    const held = await endedByHand(tx, classroomId, now);
     // The lesson whose scheduled time holds `now` first (one that ended early goes on), then the
     // earliest whose early window has opened.
     const row = (
       await tx.query<Row>(
-        `select id, latency_mode, title, visibility, state,
+        `select id, latency_mode, title, visibility, state, starts_at <= $2 as started,
                 extract(epoch from $2::timestamptz - went_live_at)::float8 as live_seconds,
                 exists (select 1 from recordings r where r.lesson_id = l.id and r.state = 'recording' and r.ended_at is not null
                          and r.ended_at > $2::timestamptz - make_interval(secs => $4)) as writing_replays
            from lessons l
-          where classroom_id = $1 and not ad_hoc
+          where classroom_id = $1 and not ad_hoc and end_requested_at is null
             and (state = 'scheduled' or (state = 'ended' and went_live_at is not null))
             and starts_at - make_interval(secs => $3) <= $2 and ends_at > $2
           order by starts_at <= $2 desc, starts_at
@@ -63,6 +77,7 @@ export async function lessonForPublish(db: Database, classroomId: string, now: D
         [classroomId, now, earlyMinutes * 60, replayWritingSeconds],
       )
     )[0];
+    if (held && !row?.started) throw new PublishRefusal(held);
     if (!row) return undefined;
     const lesson = { id: row.id, latencyMode: row.latency_mode, title: row.title, adHoc: false, visibility: row.visibility };
     if (row.state === 'scheduled') {
@@ -74,6 +89,22 @@ export async function lessonForPublish(db: Database, classroomId: string, now: D
     return { ...lesson, continued: true, takeover: takeoverNumbering(Number(row.live_seconds ?? 0), segmentSecondsFor[row.latency_mode]) };
   });
   return scheduled ?? openAdHocLesson(db, classroomId, now, adHoc);
+}
+
+/** Why the classroom's pushes are refused now after an "End lesson now", or undefined. */
+async function endedByHand(db: Queryable, classroomId: string, now: Date): Promise<string | undefined> {
+  const row = await queryOne<{ id: string; title: string; until: Date | string }>(
+    db,
+    `select id, title, greatest(coalesce(ends_at, end_requested_at), end_requested_at + make_interval(secs => $3)) as until
+       from lessons
+      where classroom_id = $1 and end_requested_at is not null
+        and greatest(coalesce(ends_at, end_requested_at), end_requested_at + make_interval(secs => $3)) > $2
+      order by end_requested_at desc limit 1`,
+    [classroomId, now, endedByHandHoldSeconds],
+  );
+  if (!row) return undefined;
+  const until = new Date(row.until).toISOString();
+  return `lesson ${row.id} ("${row.title}") was ended with "End lesson now"; classroom ${classroomId} takes pushes again from ${until} (or for its next scheduled lesson once that starts): stop the encoder`;
 }
 
 async function openAdHocLesson(db: Queryable, classroomId: string, now: Date, options: AdHocOptions): Promise<PublishLesson> {
@@ -177,18 +208,18 @@ export type TakenOverLesson = PublishLesson & { from: string; liveSeconds: numbe
  * The classroom's lesson still live with an open session on another node that is down: this node
  * continues it (markTakenOver ends that node's session when this node's first media is out). A lesson
  * whose node has been gone for longer than it could still have been waiting for its encoder (the
- * reconnect grace on top of the down bound), or whose node left the catalog, is ended instead: it
- * ended on that node in all but the catalog.
+ * reconnect grace on top of the down bound), or whose node left the catalog, or that someone asked
+ * to end, is ended instead: it ended on that node in all but the catalog.
  */
 export async function takeOverLesson(db: Database, classroomId: string, node: string, options: TakeoverOptions): Promise<TakenOverLesson | undefined> {
-  type Row = { id: string; latency_mode: LatencyMode; title: string; ad_hoc: boolean; visibility: Visibility; carrier: string; recent: boolean; live_seconds: number | string };
+  type Row = { id: string; latency_mode: LatencyMode; title: string; ad_hoc: boolean; visibility: Visibility; carrier: string; recent: boolean; live_seconds: number | string; end_requested: boolean };
   return db.transaction(async (tx) => {
     await tx.query("select id from lessons where classroom_id = $1 and state = 'live' for update", [classroomId]);
     // Lessons every open session of which is on another node that is down (or gone from the catalog).
     const rows = await tx.query<Row>(
       `select l.id, l.latency_mode, l.title, l.ad_hoc, l.visibility, max(s.ingest_node) as carrier,
               coalesce(bool_or(n.seen_at > now() - make_interval(secs => $4)), false) as recent,
-              extract(epoch from now() - l.went_live_at)::float8 as live_seconds
+              extract(epoch from now() - l.went_live_at)::float8 as live_seconds, l.end_requested_at is not null as end_requested
          from lessons l
          join lesson_sessions s on s.lesson_id = l.id and s.ended_at is null
          left join ingest_nodes n on n.id = s.ingest_node
@@ -200,7 +231,8 @@ export async function takeOverLesson(db: Database, classroomId: string, node: st
     );
     let continued: TakenOverLesson | undefined;
     for (const row of rows) {
-      if (!continued && row.recent) {
+      // A lesson someone ended with "End lesson now" is not continued, whatever its node did.
+      if (!continued && row.recent && !row.end_requested) {
         continued = { id: row.id, latencyMode: row.latency_mode, title: row.title, adHoc: row.ad_hoc, visibility: row.visibility, from: row.carrier, liveSeconds: Number(row.live_seconds) };
         continue;
       }

@@ -39,6 +39,8 @@ export type Lesson = {
   adHoc: boolean;
   wentLiveAt: string | null;
   endedAt: string | null;
+  /** When someone asked to end it ("End lesson now"); null if nobody did. Such a lesson is never continued. */
+  endRequestedAt: string | null;
   masterUrl: string;
   watchUrl: string;
 };
@@ -104,6 +106,7 @@ type LessonRow = {
   ad_hoc: boolean;
   went_live_at: Date | null;
   ended_at: Date | null;
+  end_requested_at: Date | null;
 };
 
 /** The effective recording switch of lesson `l` (its school joined as `s`); recording-lifecycle.ts applies the same rule. */
@@ -120,7 +123,7 @@ const select = `select l.id, l.title, l.course_id, c.title as course_title, c.su
   case when c.id is null then null else ${teacherNameSql} end as teacher_name, c.teacher_account_id,
   l.classroom_id, r.name as classroom_name, r.school_id, s.name as school_name, s.city_id, ci.name as city_name,
   l.starts_at, l.ends_at, l.latency_mode, l.visibility, l.p2p_enabled, l.record,
-  ${recordEffectiveSql} as record_effective, l.state, l.ad_hoc, l.went_live_at, l.ended_at`;
+  ${recordEffectiveSql} as record_effective, l.state, l.ad_hoc, l.went_live_at, l.ended_at, l.end_requested_at`;
 const from = `from lessons l join classrooms r on r.id = l.classroom_id left join schools s on s.id = r.school_id
   left join cities ci on ci.id = s.city_id left join courses c on c.id = l.course_id left join accounts t on t.id = c.teacher_account_id`;
 
@@ -150,6 +153,7 @@ function toLesson(row: LessonRow): Lesson {
     adHoc: row.ad_hoc,
     wentLiveAt: iso(row.went_live_at),
     endedAt: iso(row.ended_at),
+    endRequestedAt: iso(row.end_requested_at),
     masterUrl: `/live/${row.id}/master.m3u8`,
     watchUrl: `/watch/${row.id}`,
   };

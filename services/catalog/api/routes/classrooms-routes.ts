@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Account } from '../../auth/account.ts';
 import type { Queryable } from '../../db/database.ts';
 import { advertisedIngest } from '../../ingest/advertised-rtmp.ts';
+import { isLoopbackHost } from '../../../core/loopback-host.ts';
 import {
   countLessonsOfClassroom,
   createClassroom,
@@ -56,7 +57,7 @@ const rotateBody = z.object({ which: z.enum(['primary', 'backup']) }).strict();
  */
 function asReachedBy(rtmpUrl: string, request: Request): string {
   const url = new URL(rtmpUrl);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return rtmpUrl;
+  if (!isLoopbackHost(url.hostname)) return rtmpUrl;
   url.hostname = request.hostname;
   return url.href;
 }

@@ -1,10 +1,13 @@
 // /lessons: timetable entries. Anyone reads the public ones; school and protected lessons are for
 // their school. Teachers schedule lessons of their own courses, school admins their school's. The
-// API never sets a lesson's state: ingest moves it from scheduled to live to ended.
+// API never sets a lesson's state: ingest moves it from scheduled to live to ended; "End lesson now"
+// (POST /lessons/:id/end) asks the ingest node carrying it to end it (lesson-end-requests.ts).
 import { z } from 'zod';
 import type { Account } from '../../auth/account.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import { newLessonId } from '../../../ingest/lessons.ts';
+import { requestLessonEnd, waitUntilEnded } from '../../ingest/lesson-end-requests.ts';
+import { endedByHandHoldSeconds } from '../../ingest/lesson-lifecycle.ts';
 import { getClassroom, type ClassroomRecord } from '../../queries/classrooms.ts';
 import { getCourse, type Course } from '../../queries/courses.ts';
 import {
@@ -39,6 +42,12 @@ import { deletedSchema, lessonSchema } from '../resource-schemas.ts';
 import { route, type RouteSpec } from '../route-spec.ts';
 
 const editors = ['operator', 'school_admin', 'teacher'] as const;
+
+/**
+ * How long "End lesson now" waits for the ingest node to have ended the lesson (it polls every
+ * catalog.keyRefreshSeconds, then writes the lesson's last segments) before answering 202.
+ */
+const endWaitMs = 10_000;
 
 const listQuery = paginationQuery.extend({
   state: lessonStateField.optional(),
@@ -203,6 +212,27 @@ export const lessonsRoutes: RouteSpec[] = [
         await updateLesson(tx, lesson.id, plan);
       });
       return { body: await answerLesson(context.db, lesson.id) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/lessons/:id/end',
+    summary: `End a live lesson now: its encoder is cut off, its playlists end and its recording becomes a replay; the lesson is not continued by a later push, and its classroom refuses pushes until its scheduled end (at least ${endedByHandHoldSeconds / 60} minutes). 200 with the ended lesson, or 202 if its ingest node has not ended it yet`,
+    tag: 'lessons',
+    access: editors,
+    response: lessonSchema,
+    async handler({ params, account, context }) {
+      const { lesson, teacherAccountId } = await loadLesson(context.db, params.id);
+      if (!mayChangeLesson(account, { schoolId: lesson.schoolId, courseId: lesson.courseId, teacherAccountId })) {
+        throw forbidden("a lesson is ended by its course's teacher, its school's admins or an operator");
+      }
+      const request = await requestLessonEnd(context.db, lesson.id);
+      if (request.outcome === 'not-live') {
+        throw new ApiError(409, `lesson ${lesson.id} is not live (it is ${request.state})`, request.state === 'scheduled' ? 'it has not started; to cancel it, delete it' : 'nothing to do: it has ended');
+      }
+      context.log.info('lesson end requested', { lesson: lesson.id, by: account?.username, carried: request.carried });
+      const ended = await waitUntilEnded(context.db, lesson.id, endWaitMs);
+      return { status: ended ? 200 : 202, body: await answerLesson(context.db, lesson.id) };
     },
   }),
   route({
