@@ -137,16 +137,19 @@ describe('classcast start-up errors', () => {
   it('says which port is busy instead of exiting from inside node-media-server', async () => {
     const http = await busyPort();
     const rtmp = await busyPort();
+    // A data folder of its own: one left in /tmp by another version would carry its catalog along.
+    const dataDir = mkdtempSync(join(tmpdir(), 'classcast-clash-'));
     try {
-      const httpClash = runToEnd(['ingest', '--http-port', String(http.port), '--rtmp-port', '0', '--data-dir', join(tmpdir(), 'classcast-clash')]);
+      const httpClash = runToEnd(['ingest', '--http-port', String(http.port), '--rtmp-port', '0', '--data-dir', dataDir]);
       assert.equal(httpClash.status, 1);
       assert.match(httpClash.stderr, new RegExp(`http\\.port: port ${http.port} .*already in use`));
-      const rtmpClash = runToEnd(['ingest', '--http-port', '0', '--rtmp-port', String(rtmp.port), '--data-dir', join(tmpdir(), 'classcast-clash')]);
+      const rtmpClash = runToEnd(['ingest', '--http-port', '0', '--rtmp-port', String(rtmp.port), '--data-dir', dataDir]);
       assert.equal(rtmpClash.status, 1);
       assert.match(rtmpClash.stderr, new RegExp(`rtmp\\.port: port ${rtmp.port} .*already in use`));
     } finally {
       http.server.close();
       rtmp.server.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
