@@ -15,6 +15,7 @@ import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
 import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import { playbackSettingsFrom } from '../core/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
+import { replayBucketFrom } from '../catalog/recordings/replay-storage.ts';
 import { startRetentionSweeper, type RetentionSweeper } from '../catalog/recordings/retention-sweep.ts';
 
 export type CatalogWebOptions = {
@@ -70,11 +71,19 @@ export async function announceSetup(db: Database, config: Config, log: Logger, h
   return token ? { setup: `${base}/setup?token=${token}` } : {};
 }
 
-/** The catalog's own background work: the recordings retention sweep (once per catalog, not per ingest node). */
+/** The catalog's own background work: the recordings retention sweep (once per catalog, not per ingest node), in the bucket too. */
 export function startCatalogJobs(db: Database, config: Config, log: Logger): RetentionSweeper {
-  return startRetentionSweeper(db, join(resolve(config.dataDir), 'vod'), {
+  const bucket = replayBucketFrom(config.storage);
+  const sweeper = startRetentionSweeper(db, join(resolve(config.dataDir), 'vod'), {
     defaultDays: config.catalog.recordingRetentionDays,
     sweepMinutes: config.catalog.retentionSweepMinutes,
     log,
+    ...(bucket ? { bucket } : {}),
   });
+  return {
+    async close() {
+      await sweeper.close();
+      bucket?.close();
+    },
+  };
 }

@@ -87,6 +87,9 @@ export async function dashboardIngestNodes(db: Queryable, at: number, downSecond
   }));
 }
 
+/** Replays waiting on ingest disks because their upload to object storage fails (replay-uploader.ts). */
+export { failingUploads } from '../catalog/queries/replay-locations.ts';
+
 /** Names of the cities and schools with these ids. */
 export async function placeNames(db: Queryable, cityIds: readonly number[], schoolIds: readonly number[]): Promise<{ cities: Map<number, string>; schools: Map<number, string> }> {
   const named = async (table: 'cities' | 'schools', ids: readonly number[]) => {

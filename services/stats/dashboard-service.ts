@@ -11,7 +11,7 @@ import type { DiskState } from '../ingest/disk-guard.ts';
 import { alarmMetrics } from './alarm-metrics.ts';
 import { createAlarmRunner, type ActiveAlarm } from './alarm-runner.ts';
 import { evaluateAlarms, median, type AlarmSettings, type StreamNorm } from './alarms.ts';
-import { dashboardIngestNodes, dashboardLessons, finishedSessions, placeNames, type IngestNodeFigures, type SessionBucket } from './dashboard-catalog.ts';
+import { dashboardIngestNodes, dashboardLessons, failingUploads, finishedSessions, placeNames, type IngestNodeFigures, type SessionBucket } from './dashboard-catalog.ts';
 import { counterTotals, dashboardNow, historyPoint, type CounterSnapshot, type DashboardNow } from './dashboard-figures.ts';
 import { createHistory, type HistorySettings, type HistoryWindow } from './history.ts';
 import type { MetricSample } from './prom-text.ts';
@@ -103,6 +103,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const samples: MetricSample[] | undefined = sources.length === 0 ? undefined : scrapes.flatMap((scrape) => (scrape.ok ? scrape.samples : []));
     const lessons = await dashboardLessons(db, at);
     const nodes = await dashboardIngestNodes(db, at, options.nodeDownSeconds);
+    const uploads = await failingUploads(db);
     const viewerLabels = (label: 'city' | 'school') => [...new Set((samples ?? []).filter((sample) => sample.name === 'classcast_viewers').map((sample) => Number(sample.labels[label])).filter(Number.isInteger))];
     const places = await placeNames(db, viewerLabels('city'), viewerLabels('school'));
     const snapshot = counterTotals(at, samples ?? []);
@@ -117,7 +118,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     }
     const packagerLag = new Map((samples ?? []).filter((sample) => sample.name === 'classcast_packager_lag_seconds' && sample.labels.lesson).map((sample) => [sample.labels.lesson!, sample.value]));
     const relays = now.bandwidth?.relays ?? [];
-    runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [], tiers, ingestNodes: nodes }, settings), at);
+    runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [], tiers, ingestNodes: nodes, failingUploads: uploads }, settings), at);
     if (history.add(at, historyPoint(now))) nameSeries(names, now);
     if (!sessions || at - sessions.at >= sessionsReadMs) sessions = { at, buckets: await finishedSessions(db, at - keptHistoryMs, sessionBucketSeconds) };
     latest = now;

@@ -25,6 +25,12 @@ export const environmentOptions: Record<string, { path: string[]; kind: 'string'
   CLASSCAST_RELAY_PORT: { path: ['relay', 'port'], kind: 'number' },
   CLASSCAST_PLAYBACK_SECRETS: { path: ['playback', 'secrets'], kind: 'list' },
   CLASSCAST_CITY: { path: ['playback', 'city'], kind: 'string' },
+  CLASSCAST_STORAGE_KIND: { path: ['storage', 'kind'], kind: 'string' },
+  CLASSCAST_S3_ENDPOINT: { path: ['storage', 's3', 'endpoint'], kind: 'string' },
+  CLASSCAST_S3_BUCKET: { path: ['storage', 's3', 'bucket'], kind: 'string' },
+  CLASSCAST_S3_REGION: { path: ['storage', 's3', 'region'], kind: 'string' },
+  CLASSCAST_S3_ACCESS_KEY_ID: { path: ['storage', 's3', 'accessKeyId'], kind: 'string' },
+  CLASSCAST_S3_SECRET_ACCESS_KEY: { path: ['storage', 's3', 'secretAccessKey'], kind: 'string' },
   DATABASE_URL: { path: ['databaseUrl'], kind: 'string' },
   FFMPEG_PATH: { path: ['ffmpegPath'], kind: 'string' },
 };

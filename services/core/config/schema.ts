@@ -31,6 +31,45 @@ export const iceServerSchema = z
 
 export const classroomSchema = z.object({ id: classroomId, key: streamKey }).strict();
 
+/**
+ * Where finished replays live (services/replay/replay-bucket.ts): on the ingest node's disk, or in an
+ * S3-compatible bucket (Ceph RGW, MinIO, a cloud's OSS) once uploaded and verified.
+ */
+export const s3StorageSchema = z
+  .object({
+    endpoint: z.string().regex(/^https?:\/\/[^\s/?#]+\/?$/, "the S3 endpoint is http(s)://host[:port], e.g. http://minio-1.example:9000 or https://rgw.example.edu, with no path (the bucket is 'bucket')"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a bucket name is 3 to 63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit'),
+    region: z.string().min(1).default('us-east-1'),
+    accessKeyId: z.string().min(1, 'storage.s3.accessKeyId is empty: set it, or CLASSCAST_S3_ACCESS_KEY_ID'),
+    secretAccessKey: z.string().min(1, 'storage.s3.secretAccessKey is empty: set it, or CLASSCAST_S3_SECRET_ACCESS_KEY'),
+    // MinIO and Ceph RGW are usually addressed as endpoint/bucket/key (path style), not bucket.endpoint/key.
+    forcePathStyle: z.boolean().default(true),
+    // lib-storage's multipart part size; 5 MiB is S3's smallest part.
+    partSizeMb: z.number().int().min(5).max(5120).default(8),
+    // Files of one replay uploaded at once.
+    uploadConcurrency: z.number().int().min(1).max(64).default(8),
+  })
+  .strict();
+
+export const storageSchema = z
+  .object({
+    kind: z.enum(['local', 's3']).default('local'),
+    s3: s3StorageSchema.optional(),
+    // How often an ingest node looks for finished replays still on its disk; a failed upload waits
+    // this long, doubling per failure up to uploadRetryMaxSeconds.
+    uploadRetrySeconds: z.number().min(0.2).max(3600).default(30),
+    uploadRetryMaxSeconds: z.number().min(1).max(86_400).default(900),
+  })
+  .strict()
+  .refine((storage) => storage.kind !== 's3' || storage.s3 !== undefined, {
+    message: "storage.kind is 's3' but storage.s3 is missing: give its endpoint, bucket, accessKeyId and secretAccessKey (docs/deploy.md, \"Replays in object storage\")",
+    path: ['s3'],
+  })
+  .refine((storage) => storage.uploadRetryMaxSeconds >= storage.uploadRetrySeconds, {
+    message: 'storage.uploadRetryMaxSeconds must be at least storage.uploadRetrySeconds',
+    path: ['uploadRetryMaxSeconds'],
+  });
+
 export const configSchema = z
   .object({
     node: z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('province-1') }).strict().default({ id: 'province-1' }),
@@ -197,6 +236,7 @@ export const configSchema = z
       })
       .strict()
       .default({ tiers: [], scrapeTimeoutSeconds: 3 }),
+    storage: storageSchema.default({ kind: 'local', uploadRetrySeconds: 30, uploadRetryMaxSeconds: 900 }),
     playback: playbackSettingsSchema.default({ secrets: [], tokenTtlSeconds: 4 * 3600 }),
     demo: z
       .object({
@@ -218,3 +258,5 @@ export type IceServer = z.infer<typeof iceServerSchema>;
 export type P2pConfig = Config['p2p'];
 export type AlarmsConfig = Config['alarms'];
 export type DashboardConfig = Config['dashboard'];
+export type StorageConfig = Config['storage'];
+export type S3StorageConfig = z.infer<typeof s3StorageSchema>;
