@@ -15,6 +15,7 @@ import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
 import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import { playbackSettingsFrom } from '../core/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
+import { startNodeSweeper } from '../catalog/ingest/node-sweep.ts';
 import { replayBucketFrom } from '../catalog/recordings/replay-storage.ts';
 import { startRetentionSweeper, type RetentionSweeper } from '../catalog/recordings/retention-sweep.ts';
 
@@ -71,8 +72,12 @@ export async function announceSetup(db: Database, config: Config, log: Logger, h
   return token ? { setup: `${base}/setup?token=${token}` } : {};
 }
 
-/** The catalog's own background work: the recordings retention sweep (once per catalog, not per ingest node), in the bucket too. */
+/**
+ * The catalog's own background work (once per catalog, not per ingest node): the recordings
+ * retention sweep, in the bucket too, and forgetting ingest nodes gone for good.
+ */
 export function startCatalogJobs(db: Database, config: Config, log: Logger): RetentionSweeper {
+  const nodes = startNodeSweeper(db, { forgetMinutes: config.ingest.nodeForgetMinutes, sweepSeconds: config.ingest.nodeSweepSeconds, log });
   const bucket = replayBucketFrom(config.storage);
   const sweeper = startRetentionSweeper(db, join(resolve(config.dataDir), 'vod'), {
     defaultDays: config.catalog.recordingRetentionDays,
@@ -83,6 +88,7 @@ export function startCatalogJobs(db: Database, config: Config, log: Logger): Ret
   return {
     async close() {
       await sweeper.close();
+      await nodes.close();
       bucket?.close();
     },
   };

@@ -72,6 +72,8 @@ export type IngestNodeFigures = {
   renditionsShed: number;
   /** When its current spell of shedding began, on the dashboard's clock (null: it sheds nothing). */
   sheddingSince: number | null;
+  /** Its last heartbeat, on the dashboard's clock (a down node: since when it is gone). */
+  seenAt: number;
 };
 
 /** Every ingest node the catalog knows, up or down (`downSeconds`: ingest.nodeDownSeconds), by id; times taken at `at`. */
@@ -84,6 +86,7 @@ export async function dashboardIngestNodes(db: Queryable, at: number, downSecond
     renditionsShed: node.renditionsShed,
     // Measured on the database's clock as an age, so the catalog's and the database's clocks need not agree.
     sheddingSince: node.sheddingSeconds === null ? null : at - node.sheddingSeconds * 1000,
+    seenAt: at - node.seenSecondsAgo * 1000,
   }));
 }
 

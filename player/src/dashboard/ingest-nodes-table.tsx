@@ -1,6 +1,7 @@
 // The ingest nodes as their heartbeats describe them, one row each: up or down, how busy their CPU
 // is, how many classrooms they carry, and the renditions they shed for want of CPU now, with since
-// when (a node shedding for over a minute raises an alarm too).
+// when (a node shedding for over a minute raises an alarm too). A down node says since when it has
+// been gone; the catalog forgets it after ingest.nodeForgetMinutes.
 import type { IngestNodeFigures } from '../../../services/stats/dashboard-catalog.ts';
 import { clockTime, count, percent, unknown } from './dashboard-format.ts';
 
@@ -24,7 +25,15 @@ export function IngestNodesTable({ nodes, at }: { nodes: IngestNodeFigures[]; at
               <td>
                 <strong>{node.node}</strong>
               </td>
-              <td>{node.up ? <span class="badge badge-connected">up</span> : <span class="badge">down</span>}</td>
+              <td data-cell="state">
+                {node.up ? (
+                  <span class="badge badge-connected">up</span>
+                ) : (
+                  <>
+                    <span class="badge">down</span> <span class="muted">{goneFor(node, at)}</span>
+                  </>
+                )}
+              </td>
               <td data-cell="cpu">{percent(node.cpuBusy, 0)}</td>
               <td data-cell="classrooms">{count(node.classrooms)}</td>
               <td data-cell="shed">{node.up ? shedding(node, at) : unknown}</td>
@@ -41,4 +50,10 @@ function shedding(node: IngestNodeFigures, at: number): string {
   if (node.renditionsShed === 0 || node.sheddingSince === null) return count(node.renditionsShed);
   const minutes = Math.max(0, Math.floor((at - node.sheddingSince) / 60_000));
   return `${count(node.renditionsShed)} since ${clockTime(node.sheddingSince)} (${minutes} min)`;
+}
+
+/** "last seen 14:05 (12 min ago)". */
+function goneFor(node: IngestNodeFigures, at: number): string {
+  const minutes = Math.max(0, Math.floor((at - node.seenAt) / 60_000));
+  return `last seen ${clockTime(node.seenAt)} (${minutes} min ago)`;
 }

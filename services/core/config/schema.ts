@@ -124,11 +124,19 @@ export const configSchema = z
         httpUrl: z.string().regex(/^https?:\/\/[^\s/?#]+$/, "this node's origin as http(s)://host[:port], no path, e.g. http://ingest-1.example:8080").optional(),
         heartbeatSeconds: z.number().min(0.1).max(60).default(2),
         nodeDownSeconds: z.number().min(0.5).max(600).default(6),
+        // A node down this long (it died, or was taken away, without leaving cleanly) is removed
+        // from the catalog by the catalog's sweep, which runs every nodeSweepSeconds.
+        nodeForgetMinutes: z.number().min(1).max(525_600).default(1440),
+        nodeSweepSeconds: z.number().min(1).max(3600).default(60),
       })
       .strict()
       .refine((ingest) => ingest.nodeDownSeconds > ingest.heartbeatSeconds, {
         message: 'ingest.nodeDownSeconds must be longer than ingest.heartbeatSeconds (three beats is usual), or live nodes would count as down',
         path: ['nodeDownSeconds'],
+      })
+      .refine((ingest) => ingest.nodeForgetMinutes * 60 > ingest.nodeDownSeconds, {
+        message: 'ingest.nodeForgetMinutes must be longer than ingest.nodeDownSeconds: a node is forgotten only once it is down',
+        path: ['nodeForgetMinutes'],
       })
       .default({
         latencyMode: 'normal',
@@ -143,6 +151,8 @@ export const configSchema = z
         primaryReturnSeconds: 5,
         heartbeatSeconds: 2,
         nodeDownSeconds: 6,
+        nodeForgetMinutes: 1440,
+        nodeSweepSeconds: 60,
       }),
     transcode: z
       .object({
