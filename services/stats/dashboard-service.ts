@@ -6,6 +6,7 @@
 // every 10 s, keeps a history point. Where nothing ticks it (a catalog whose role did not start it),
 // asking for a snapshot ticks once, so the page still shows fresh figures.
 import type { Queryable } from '../catalog/db/database.ts';
+import { jobCounts, type QueueCounts } from '../catalog/jobs/job-counts.ts';
 import type { Logger } from '../core/log.ts';
 import type { DiskState } from '../ingest/disk-guard.ts';
 import { alarmMetrics } from './alarm-metrics.ts';
@@ -50,6 +51,8 @@ export type DashboardSnapshot = {
   tiers: TierState[];
   /** The ingest nodes of the catalog with their load (renditions shed, and since when), by id. */
   ingestNodes: IngestNodeFigures[];
+  /** Background jobs per queue: queued, running, failed (services/catalog/jobs/). */
+  jobs: QueueCounts[];
   /** Figures this process cannot show because it reads no tier's /metrics (docs/dashboard.md). */
   needsMetrics: string[];
 };
@@ -86,6 +89,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const names = new Map<string, string>();
   let tiers: TierState[] = [];
   let ingestNodes: IngestNodeFigures[] = [];
+  let jobs: QueueCounts[] = [];
   let sessions: { at: number; buckets: SessionBucket[] } | undefined;
   let lastTickAt = 0;
   let ticking: Promise<void> | undefined;
@@ -104,6 +108,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const lessons = await dashboardLessons(db, at);
     const nodes = await dashboardIngestNodes(db, at, options.nodeDownSeconds);
     const uploads = await failingUploads(db);
+    const queues = await jobCounts(db);
     const viewerLabels = (label: 'city' | 'school') => [...new Set((samples ?? []).filter((sample) => sample.name === 'classcast_viewers').map((sample) => Number(sample.labels[label])).filter(Number.isInteger))];
     const places = await placeNames(db, viewerLabels('city'), viewerLabels('school'));
     const snapshot = counterTotals(at, samples ?? []);
@@ -123,6 +128,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (!sessions || at - sessions.at >= sessionsReadMs) sessions = { at, buckets: await finishedSessions(db, at - keptHistoryMs, sessionBucketSeconds) };
     latest = now;
     ingestNodes = nodes;
+    jobs = queues;
     lastTickAt = at;
   };
 
@@ -167,6 +173,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         alarms: runner.active(),
         tiers,
         ingestNodes,
+        jobs,
         needsMetrics: sources.length === 0 ? figuresNeedingMetrics : [],
       };
     },

@@ -11,6 +11,7 @@ import { bitsPerSecond, clockTime, count, decimal, kbps, percent, seconds } from
 import { dashboardStyles } from './dashboard-styles.ts';
 import { IngestNodesTable } from './ingest-nodes-table.tsx';
 import { IngestTable } from './ingest-table.tsx';
+import { JobsTable } from './jobs-table.tsx';
 import { LineChart, type ChartSeries } from './line-chart.tsx';
 
 const ranges = [
@@ -136,6 +137,8 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
         )}
         <h3>Ingest nodes</h3>
         <IngestNodesTable nodes={snapshot.ingestNodes} at={now?.at ?? Date.now()} />
+        <h3>Background jobs</h3>
+        <JobsTable queues={snapshot.jobs ?? []} />
       </section>
 
       <section class="dashboard-section" aria-label="Finished viewing sessions">

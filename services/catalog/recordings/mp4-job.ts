@@ -23,21 +23,20 @@ const progressWriteMs = 1000;
 /** Where a recording's files are: its storage path under the data directory. */
 export const recordingDir = (config: Config, storagePath: string) => join(resolve(config.dataDir), storagePath);
 
-/** Starts the job and returns at once; the outcome goes to the catalog (ready or failed). */
-export function startMp4Job(db: Queryable, config: Config, log: Logger, recording: { id: string; storagePath: string; durationSeconds: number }): void {
+export type Mp4Recording = { id: string; storagePath: string; durationSeconds: number };
+
+/** Starts the job in this process and returns at once; the outcome goes to the catalog (ready or failed). */
+export function startMp4Job(db: Queryable, config: Config, log: Logger, recording: Mp4Recording): void {
+  void runMp4Job(db, config, log, recording, { recordFailure: true });
+}
+
+/**
+ * Prepares the MP4 and records it ready. A failure is recorded (and the promise resolves) when
+ * `recordFailure`; otherwise it is thrown, for the job queue to try again (jobs/catalog-jobs.ts).
+ */
+export async function runMp4Job(db: Queryable, config: Config, log: Logger, recording: Mp4Recording, options: { recordFailure: boolean }): Promise<void> {
   let lastWrite = 0;
   let writing = Promise.resolve();
-  const job = async () => {
-    if ((await locationOf(db, recording.id)) === 'bucket') {
-      const bucket = bucketOrExplain(config, recording.id);
-      try {
-        return await exportFromBucket(bucket, config, recording, exportIn);
-      } finally {
-        bucket.close();
-      }
-    }
-    return exportIn(recordingDir(config, recording.storagePath));
-  };
   const exportIn = async (replayDir: string) => {
     const sizeBytes = await exportMp4({
       ffmpegPath: findMediaTool('ffmpeg', config.ffmpegPath),
@@ -53,16 +52,29 @@ export function startMp4Job(db: Queryable, config: Config, log: Logger, recordin
     await writing;
     return sizeBytes;
   };
+  const job = async () => {
+    if ((await locationOf(db, recording.id)) === 'bucket') {
+      const bucket = bucketOrExplain(config, recording.id);
+      try {
+        return await exportFromBucket(bucket, config, recording, exportIn);
+      } finally {
+        bucket.close();
+      }
+    }
+    return exportIn(recordingDir(config, recording.storagePath));
+  };
   const started = Date.now();
-  void job()
-    .then(async (sizeBytes) => {
-      await finishMp4(db, recording.id, { sizeBytes });
-      log.info('replay mp4 ready', { recording: recording.id, sizeBytes, seconds: Math.round((Date.now() - started) / 100) / 10 });
-    })
-    .catch(async (error: Error) => {
-      log.error('replay mp4 failed', { recording: recording.id, error });
-      await finishMp4(db, recording.id, { failure: error.message }).catch((dbError: unknown) => log.error('mp4 failure not written', { recording: recording.id, error: dbError }));
-    });
+  let sizeBytes: number;
+  try {
+    sizeBytes = await job();
+  } catch (error) {
+    if (!options.recordFailure) throw error;
+    log.error('replay mp4 failed', { recording: recording.id, error });
+    await finishMp4(db, recording.id, { failure: (error as Error).message }).catch((dbError: unknown) => log.error('mp4 failure not written', { recording: recording.id, error: dbError }));
+    return;
+  }
+  await finishMp4(db, recording.id, { sizeBytes });
+  log.info('replay mp4 ready', { recording: recording.id, sizeBytes, seconds: Math.round((Date.now() - started) / 100) / 10 });
 }
 
 /** The replay's best rendition fetched into a scratch folder under dataDir/tmp, exported there, and the MP4 put in the bucket. */

@@ -204,7 +204,10 @@ export const recordingsRoutes: RouteSpec[] = [
       const { recording, storagePath } = await readableRecording(context.db, account, params.id);
       if (recording.state !== 'ready') throw new ApiError(409, `recording ${recording.id} is ${recording.state}, not a replay yet`, 'a recording becomes a replay when its lesson ends');
       if (await claimMp4(context.db, recording.id)) {
-        startMp4Job(context.db, context.config, context.log, { id: recording.id, storagePath, durationSeconds: recording.durationSeconds ?? 0 });
+        const job = { id: recording.id, storagePath, durationSeconds: recording.durationSeconds ?? 0 };
+        // On the durable queue where there is one: it survives a restart and runs on one catalog.
+        if (context.jobs) await context.jobs.send('mp4-prepare', job, { singletonKey: recording.id });
+        else startMp4Job(context.db, context.config, context.log, job);
       }
       const now = await answerRecording(context.db, recording.id);
       return { status: now.mp4.state === 'ready' ? 200 : 202, body: { state: now.mp4.state, progress: now.mp4.progress } };

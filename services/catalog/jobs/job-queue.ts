@@ -1,0 +1,87 @@
+// Background work on a durable queue in the catalog's database, through pg-boss: a job is a row, so
+// it survives restarts; a worker takes it with FOR UPDATE SKIP LOCKED, so across nodes it runs
+// once; a failed or expired one (its process killed mid-job) is retried with backoff. pg-boss
+// speaks to the database through the catalog's own Database (its `db` adapter), which works alike on
+// PostgreSQL and on embedded PGlite, so `classcast all` and a province run the same path.
+import PgBoss from 'pg-boss';
+import type { Logger } from '../../core/log.ts';
+import type { Database } from '../db/database.ts';
+import { queueNames, queuePolicies, type QueueName } from './queues.ts';
+
+/** What a handler is given: the job, and whether this is its last attempt (then it should record the failure itself). */
+export type QueuedJob<T> = { id: string; data: T; attempt: number; lastAttempt: boolean };
+
+export type SendOptions = {
+  /** At most one job with this key waiting or running (pg-boss singletonKey). */
+  singletonKey?: string;
+  /** With singletonKey: at most one job per this many seconds, across every node that sends it. */
+  singletonSeconds?: number;
+};
+
+export type JobQueue = {
+  /** Returns the job's id, or null when a singleton already covers it. */
+  send<T extends object>(queue: QueueName, data: T, options?: SendOptions): Promise<string | null>;
+  /** Takes this queue's jobs on this node, one at a time; a handler that throws has its job retried. */
+  work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type JobQueueOptions = {
+  /** How often expired jobs are failed (and so retried) and old ones archived; pg-boss's default is 2 minutes. */
+  maintenanceIntervalSeconds?: number;
+  /** How often an idle worker looks for new jobs. */
+  pollingIntervalSeconds?: number;
+  /** Queue policies other than queues.ts's (tests use short expiries). */
+  policies?: Partial<typeof queuePolicies>;
+};
+
+export async function startJobQueue(db: Database, log: Logger, options: JobQueueOptions = {}): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: { executeSql: (text: string, values: unknown[]) => db.executeSql(text, values) },
+    schema: 'pgboss',
+    supervise: true,
+    schedule: false,
+    migrate: true,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
+  });
+  boss.on('error', (error: Error) => log.error('job queue error', { error }));
+  await boss.start();
+  const policies = { ...queuePolicies, ...options.policies };
+  for (const name of queueNames) {
+    const policy = policies[name];
+    const settings = { name, retryLimit: policy.retryLimit, retryDelay: policy.retryDelaySeconds, retryBackoff: true, expireInSeconds: policy.expireInSeconds };
+    // Created once (every node starts with this); a changed policy is applied to the queue.
+    if (await boss.getQueue(name)) await boss.updateQueue(name, settings);
+    else await boss.createQueue(name, settings).catch(async (error: Error) => {
+      // Another node created it between the two calls.
+      if (!(await boss.getQueue(name))) throw error;
+    });
+  }
+  let closed = false;
+  return {
+    async send(queue, data, sendOptions = {}) {
+      return boss.send(queue, data, {
+        ...(sendOptions.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
+        ...(sendOptions.singletonSeconds ? { singletonSeconds: sendOptions.singletonSeconds } : {}),
+      });
+    },
+    async work(queue, handler) {
+      const limit = policies[queue].retryLimit;
+      await boss.work(queue, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
+        if (!job || closed) return;
+        const attempt = job.retryCount + 1;
+        try {
+          await handler({ id: job.id, data: job.data as never, attempt, lastAttempt: job.retryCount >= limit });
+        } catch (error) {
+          log.warn('job failed', { queue, job: job.id, attempt, willRetry: job.retryCount < limit, error: (error as Error).message });
+          throw error;
+        }
+      });
+    },
+    async close() {
+      closed = true;
+      // Waits for running jobs; one that outlasts the wait is retried elsewhere once it expires.
+      await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// The catalog's background work as durable jobs (job-queue.ts): each queue's name and how its jobs
+// are retried. Data, so the dashboard, the docs and the tests read one table.
+
+export type QueueName = 'mp4-prepare' | 'retention-sweep';
+
+export type QueuePolicy = {
+  /** Attempts after the first. */
+  retryLimit: number;
+  /** Seconds before the first retry; doubled each time (pg-boss retryBackoff). */
+  retryDelaySeconds: number;
+  /**
+   * A job running longer is taken for dead (its process was killed) and tried again: long enough for
+   * the slowest honest run.
+   */
+  expireInSeconds: number;
+};
+
+export const queuePolicies: Record<QueueName, QueuePolicy> = {
+  // ffmpeg copies (no re-encoding) a lesson in well under a minute; 15 minutes covers a long one on a busy node.
+  'mp4-prepare': { retryLimit: 2, retryDelaySeconds: 10, expireInSeconds: 900 },
+  'retention-sweep': { retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 3600 },
+};
+
+export const queueNames = Object.keys(queuePolicies) as QueueName[];
