@@ -35,7 +35,9 @@ export async function uploadReplayFolder(bucket: ReplayBucket, folder: string, k
   const before = files.filter((file) => file !== masterPlaylistName);
   let bytes = 0;
   const put = async (file: string) => {
-    bytes += await bucket.putFile(`${keyPrefix}/${file}`, join(folder, file), contentTypeOf(file));
+    // Added after the await: `bytes += await ...` would read `bytes` before the other workers' additions.
+    const size = await bucket.putFile(`${keyPrefix}/${file}`, join(folder, file), contentTypeOf(file));
+    bytes += size;
   };
   // `concurrency` workers take the next file as each finishes; the first failure stops the upload.
   let next = 0;
