@@ -1,7 +1,8 @@
 // Replays in object storage, against a real S3-protocol server (s3rver) spoken to through the AWS SDK:
 // an ingest node with storage.kind 's3' moves each finished replay to the bucket (checked, then its
 // local copy removed), serves it at the same /vod URL through a relay, prepares its MP4 from the
-// bucket, and retention deletes it there unless pinned. With the store stopped in the middle of an
+// bucket on the durable job queue and downloads it through the API, and retention deletes it there
+// unless pinned. With the store stopped in the middle of an
 // upload nothing is lost: the replay waits on disk, the dashboard raises the alarm, and when the
 // store is back the upload is done again and the alarm clears. Lessons' media come from short
 // ffmpeg runs (no RTMP push) ended through the same catalog calls start-ingest.ts makes.
@@ -12,10 +13,20 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { markEnded, markLive } from '../../services/catalog/ingest/lesson-lifecycle.ts';
 import { finishRecordings, openDefaultRecording } from '../../services/catalog/ingest/recording-lifecycle.ts';
-import { claimMp4, setRecordingPinned } from '../../services/catalog/queries/recordings.ts';
-import { startMp4Job } from '../../services/catalog/recordings/mp4-job.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { catalogApi } from '../../services/catalog/api/catalog-api.ts';
+import { createAccount } from '../../services/catalog/auth/accounts.ts';
+import { createSession } from '../../services/catalog/auth/sessions.ts';
+import type { Database } from '../../services/catalog/db/database.ts';
+import { openDatabase } from '../../services/catalog/db/open-database.ts';
+import { startCatalogJobs, type CatalogJobs } from '../../services/catalog/jobs/catalog-jobs.ts';
+import { startJobQueue, type JobQueue } from '../../services/catalog/jobs/job-queue.ts';
+import { setRecordingPinned } from '../../services/catalog/queries/recordings.ts';
 import { sweepRecordings } from '../../services/catalog/recordings/retention-sweep.ts';
+import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger } from '../../services/core/log.ts';
+import { testQueueOptions } from '../helpers/queue-test-options.ts';
 import type { HashList } from '../../services/packager/segment-record.ts';
 import { createDashboard } from '../../services/stats/dashboard-service.ts';
 import { writeRecordedLesson } from '../helpers/recorded-lesson.ts';
@@ -31,6 +42,11 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
   let bucket: TestBucket;
   let ingest: TestIngest;
   let relay: TestRelay;
+  // The catalog's side, in the ingest's process as `classcast all` has it: the API and the job queue.
+  let db: Database;
+  let catalogDir: string;
+  let queue: JobQueue;
+  let jobs: CatalogJobs;
   const lessons = ['bucket-served', 'bucket-pinned', 'bucket-outage'];
   const recordings = new Map<string, string>();
 
@@ -48,7 +64,15 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
 
   before(async () => {
     bucket = await startTestBucket();
-    ingest = await startTestIngest({ storage: { kind: 's3', s3: bucket.s3, uploadRetrySeconds: 0.3, uploadRetryMaxSeconds: 1 } });
+    const storage = { kind: 's3' as const, s3: bucket.s3, uploadRetrySeconds: 0.3, uploadRetryMaxSeconds: 1 };
+    catalogDir = await mkdtemp(join(tmpdir(), 'classcast-bucket-catalog-'));
+    db = await openDatabase({ databaseUrl: 'memory://', dataDir: catalogDir }, log);
+    // Its own sweeps a week apart: this test sweeps when it means to.
+    const catalogConfig = resolveConfig([{ source: 'test', values: { dataDir: catalogDir, storage, catalog: { retentionSweepMinutes: 10080 } } }]);
+    queue = await startJobQueue(db, log, testQueueOptions);
+    jobs = await startCatalogJobs(db, catalogConfig, log, queue);
+    const api = catalogApi({ db, config: catalogConfig, log, rtmpBase: () => 'rtmp://127.0.0.1/live', jobs: queue });
+    ingest = await startTestIngest({ storage }, undefined, { db, routers: [api] });
     relay = await startTestRelay([ingest.baseUrl]);
     await ingest.db.query("insert into cities (province_id, name) values (1, 'Bucket City')");
     const school = await ingest.db.query<{ id: number }>("insert into schools (city_id, name) select id, 'Bucket School' from cities where name = 'Bucket City' returning id");
@@ -63,7 +87,11 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
   after(async () => {
     await relay?.stop();
     await ingest?.stop();
+    await jobs?.close();
+    await queue?.close();
+    await db?.close();
     await bucket?.close();
+    await rm(catalogDir, { recursive: true, force: true });
   });
 
   test('a finished replay is uploaded, checked and removed locally, and served at /vod through a relay from the bucket', async () => {
@@ -93,19 +121,25 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
     assert.equal((await fetch(`${ingest.baseUrl}/vod/${id}/360p/r9-999.m4s`)).status, 404, 'a file in neither place is a 404');
   });
 
-  test("the MP4 of a replay in the bucket is prepared from the bucket and put beside it", async () => {
+  test('the MP4 of a replay in the bucket is prepared on the job queue from the bucket, put beside it, and downloaded from there', async () => {
     const id = recordings.get('bucket-served')!;
-    assert.equal(await claimMp4(ingest.db, id), true);
-    startMp4Job(ingest.db, ingest.config, log, { id, storagePath: `vod/${id}`, durationSeconds: mediaSeconds });
+    const account = await createAccount(db, { username: 'bucket-student', password: 'correct horse battery', displayName: 'Student', role: 'student', schoolId: null });
+    const { token } = await createSession(db, account.id, 1);
+    const asked = await fetch(`${ingest.baseUrl}/api/v1/recordings/${id}/mp4`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(asked.status, 202, await asked.text());
     const done = await waitFor('the MP4 to be prepared', async () => {
       const now = await row(id);
       return now && now.mp4_state !== 'preparing' ? now : undefined;
     }, 60_000);
     assert.equal(done.mp4_state, 'ready');
-    const mp4 = await bucket.bytes(`vod/${id}/${id}.mp4`);
-    assert.equal(mp4.length, Number(done.mp4_size_bytes));
-    assert.equal(mp4.subarray(4, 8).toString('latin1'), 'ftyp');
+    const stored = await bucket.bytes(`vod/${id}/${id}.mp4`);
+    assert.equal(stored.length, Number(done.mp4_size_bytes));
+    assert.equal(stored.subarray(4, 8).toString('latin1'), 'ftyp');
     assert.equal(existsSync(localFolder(id)), false, 'nothing of it is left on the node');
+    const download = await fetch(`${ingest.baseUrl}/api/v1/recordings/${id}/mp4`);
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get('content-type'), 'video/mp4');
+    assert.ok(Buffer.from(await download.arrayBuffer()).equals(stored), 'the download is the MP4 in the bucket');
   });
 
   test('retention deletes a replay from the bucket, but not a pinned one', async () => {
