@@ -2,7 +2,7 @@
 // PostgreSQL: a job whose process is killed with SIGKILL mid-run is taken again by another process
 // once it expires and completes there; two nodes working one queue never run the same job; a
 // singleton (the retention sweep's slot) is queued once however many nodes ask. And on PGlite, the
-// embedded catalog, the same queue runs a job through.
+// embedded catalog, the same queue runs a job through, and an MP4 asked for twice waits once.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -101,8 +101,10 @@ describe('the job queue on PGlite', { timeout: 60_000 }, () => {
     const queue = await startJobQueue(db, log, testQueueOptions);
     try {
       const done: string[] = [];
-      await queue.work<{ recording: string }>('mp4-prepare', async (job) => void done.push(job.data.recording));
+      // Both sent before any worker looks, so the first is still waiting when the second is sent.
       const id = (await queue.send('mp4-prepare', { recording: 'lesson-1-rec1' }, { singletonKey: 'lesson-1-rec1' }))!;
+      assert.equal(await queue.send('mp4-prepare', { recording: 'lesson-1-rec1' }, { singletonKey: 'lesson-1-rec1' }), null, 'an MP4 already waiting is not queued twice');
+      await queue.work<{ recording: string }>('mp4-prepare', async (job) => void done.push(job.data.recording));
       await waitFor('the job to complete', async () => (await jobState(db, id))?.state === 'completed');
       assert.deepEqual(done, ['lesson-1-rec1']);
       assert.deepEqual((await jobCounts(db)).map((counts) => counts.queue), ['mp4-prepare', 'retention-sweep']);

@@ -5,5 +5,8 @@ import type { JobQueueOptions } from '../../services/catalog/jobs/job-queue.ts';
 export const testQueueOptions: JobQueueOptions = {
   maintenanceIntervalSeconds: 1,
   pollingIntervalSeconds: 0.5,
-  policies: { 'mp4-prepare': { retryLimit: 3, retryDelaySeconds: 1, expireInSeconds: 2 }, 'retention-sweep': { retryLimit: 1, retryDelaySeconds: 1, expireInSeconds: 30 } },
+  policies: {
+    'mp4-prepare': { policy: 'stately', retryLimit: 3, retryDelaySeconds: 1, expireInSeconds: 2 },
+    'retention-sweep': { policy: 'standard', retryLimit: 1, retryDelaySeconds: 1, expireInSeconds: 30 },
+  },
 };

@@ -12,7 +12,7 @@ import { queueNames, queuePolicies, type QueueName } from './queues.ts';
 export type QueuedJob<T> = { id: string; data: T; attempt: number; lastAttempt: boolean };
 
 export type SendOptions = {
-  /** At most one job with this key waiting or running (pg-boss singletonKey). */
+  /** With a 'stately' queue: at most one job with this key waiting and one running (pg-boss singletonKey). */
   singletonKey?: string;
   /** With singletonKey: at most one job per this many seconds, across every node that sends it. */
   singletonSeconds?: number;
@@ -50,9 +50,10 @@ export async function startJobQueue(db: Database, log: Logger, options: JobQueue
   for (const name of queueNames) {
     const policy = policies[name];
     const settings = { name, retryLimit: policy.retryLimit, retryDelay: policy.retryDelaySeconds, retryBackoff: true, expireInSeconds: policy.expireInSeconds };
-    // Created once (every node starts with this); a changed policy is applied to the queue.
+    // Created once (every node starts with this); changed retry settings are applied to the queue
+    // (its policy is fixed when it is created).
     if (await boss.getQueue(name)) await boss.updateQueue(name, settings);
-    else await boss.createQueue(name, settings).catch(async (error: Error) => {
+    else await boss.createQueue(name, { ...settings, policy: policy.policy }).catch(async (error: Error) => {
       // Another node created it between the two calls.
       if (!(await boss.getQueue(name))) throw error;
     });

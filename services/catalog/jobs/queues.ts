@@ -4,6 +4,11 @@
 export type QueueName = 'mp4-prepare' | 'retention-sweep';
 
 export type QueuePolicy = {
+  /**
+   * pg-boss's queue policy: 'stately' keeps at most one job per singleton key waiting and one
+   * running (an MP4 asked for twice is prepared once at a time); 'standard' has no such limit.
+   */
+  policy: 'standard' | 'stately';
   /** Attempts after the first. */
   retryLimit: number;
   /** Seconds before the first retry; doubled each time (pg-boss retryBackoff). */
@@ -17,8 +22,9 @@ export type QueuePolicy = {
 
 export const queuePolicies: Record<QueueName, QueuePolicy> = {
   // ffmpeg copies (no re-encoding) a lesson in well under a minute; 15 minutes covers a long one on a busy node.
-  'mp4-prepare': { retryLimit: 2, retryDelaySeconds: 10, expireInSeconds: 900 },
-  'retention-sweep': { retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 3600 },
+  'mp4-prepare': { policy: 'stately', retryLimit: 2, retryDelaySeconds: 10, expireInSeconds: 900 },
+  // One per slot by its singleton (catalog-jobs.ts), whatever the policy.
+  'retention-sweep': { policy: 'standard', retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 3600 },
 };
 
 export const queueNames = Object.keys(queuePolicies) as QueueName[];
