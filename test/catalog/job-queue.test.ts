@@ -85,7 +85,8 @@ describe('the job queue on PostgreSQL', { timeout: 120_000 }, () => {
       assert.deepEqual([...byJob.values()].filter((times) => times !== 1), [], 'each job ran exactly once');
       assert.deepEqual([...byJob.keys()].sort(), [...sent].map(String).sort());
 
-      const slot = { singletonKey: 'retention', singletonSeconds: 3600 };
+      // A week: the longest slot catalog.retentionSweepMinutes allows.
+      const slot = { singletonKey: 'retention', singletonSeconds: 10_080 * 60 };
       const asked = await Promise.all([queues[0]!.send('retention-sweep', {}, slot), queues[1]!.send('retention-sweep', {}, slot), queues[0]!.send('retention-sweep', {}, slot)]);
       assert.equal(asked.filter((id) => id !== null).length, 1, `one sweep queued for the slot: ${JSON.stringify(asked)}`);
     } finally {

@@ -157,7 +157,7 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
     assert.equal((await fetch(`${ingest.baseUrl}/vod/${pinned}/master.m3u8`)).status, 200);
   });
 
-  test('the store stopped during an upload: nothing lost, the alarm raised, the upload retried when it returns, the alarm cleared', async () => {
+  test('the store stopped during an upload: nothing lost, the alarm raised, the upload retried when it returns, the alarm cleared; retention while it is away deletes from the bucket once it is back', async () => {
     const id = recordings.get('bucket-outage')!;
     const dashboard = createDashboard({ db: ingest.db, log, node: 'test', settings: ingest.config.alarms, nodeDownSeconds: ingest.config.ingest.nodeDownSeconds });
     try {
@@ -182,6 +182,19 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
       for (const entry of hashes.segments) assert.ok((await bucket.keys(`vod/${id}/360p/${entry.uri}`)).length === 1, `${entry.uri} in the bucket`);
       await dashboard.tick();
       assert.equal((await dashboard.snapshot(5)).alarms.find((active) => active.id === 'replay-upload'), undefined, 'the alarm is cleared');
+
+      // Retention while the store is away: the recording goes, its bucket folder waits to be emptied.
+      await bucket.stop();
+      await ingest.db.query("update recordings set started_at = now() - interval '201 days', ended_at = now() - interval '200 days' where id = $1", [id]);
+      const sweep = () => sweepRecordings(ingest.db, new Date(), ingest.ingest.vodDir, { defaultDays: 180, bucket: ingest.ingest.replayStorage.bucket!, log });
+      assert.deepEqual(await sweep(), [id]);
+      const queued = await ingest.db.query<{ storage_path: string; failure: string | null }>('select storage_path, failure from bucket_deletions');
+      assert.deepEqual(queued.map((entry) => entry.storage_path), [`vod/${id}`]);
+      assert.ok(queued[0]!.failure, 'with why it waits');
+      await bucket.start();
+      assert.deepEqual(await sweep(), [], 'nothing more to delete by retention');
+      assert.deepEqual(await bucket.keys(`vod/${id}/`), [], 'the next sweep empties the folder');
+      assert.equal((await ingest.db.query('select 1 from bucket_deletions')).length, 0);
     } finally {
       await dashboard.close();
     }

@@ -1,5 +1,5 @@
 // How many jobs each queue holds now, for the dashboard: waiting (new, or waiting to retry),
-// running, and failed for good (kept until pg-boss archives them, 7 days by default). Read from
+// running, and failed for good (kept until pg-boss archives them, after 8 days: job-queue.ts). Read from
 // pg-boss's own table, which is part of its documented schema; a catalog whose queue has not
 // started yet (no pgboss schema) has none.
 import type { Queryable } from '../db/database.ts';

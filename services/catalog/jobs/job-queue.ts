@@ -35,6 +35,9 @@ export type JobQueueOptions = {
   policies?: Partial<typeof queuePolicies>;
 };
 
+/** 8 days: longer than the longest retention sweep slot (7 days). */
+export const archiveSeconds = 8 * 86_400;
+
 export async function startJobQueue(db: Database, log: Logger, options: JobQueueOptions = {}): Promise<JobQueue> {
   const boss = new PgBoss({
     db: { executeSql: (text: string, values: unknown[]) => db.executeSql(text, values) },
@@ -43,6 +46,9 @@ export async function startJobQueue(db: Database, log: Logger, options: JobQueue
     schedule: false,
     migrate: true,
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
+    // Finished jobs stay in the job table this long (then archived). pg-boss refuses a singleton
+    // slot longer than it, and the retention sweep's slot may be a week (catalog.retentionSweepMinutes).
+    archiveCompletedAfterSeconds: archiveSeconds,
   });
   boss.on('error', (error: Error) => log.error('job queue error', { error }));
   await boss.start();

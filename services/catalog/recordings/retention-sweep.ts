@@ -53,7 +53,7 @@ export async function sweepRecordings(db: Queryable, now: Date, vodDir: string, 
 
 /**
  * Empties the bucket folders of deleted recordings; one the store refuses stays queued, with why,
- * for the next sweep. `only`: these queued folders, not every one. Returns how many were emptied.
+ * for the next sweep, and so do the ones after it. `only`: these queued folders, not every one. Returns how many were emptied.
  */
 export async function emptyDeletedFolders(db: Queryable, bucket: ReplayBucket, log?: Logger, only?: readonly string[]): Promise<number> {
   let emptied = 0;
@@ -66,6 +66,8 @@ export async function emptyDeletedFolders(db: Queryable, bucket: ReplayBucket, l
     } catch (error) {
       log?.warn('replay not deleted from the bucket yet; tried again at the next sweep', { storagePath, error: (error as Error).message });
       await finishBucketDeletion(db, storagePath, (error as Error).message);
+      // The store is most likely down: the rest wait for the next sweep rather than each time out now.
+      break;
     }
   }
   return emptied;

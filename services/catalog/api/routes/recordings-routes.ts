@@ -30,6 +30,7 @@ import { bucketOrExplain, recordingDir, startMp4Job } from '../../recordings/mp4
 import { replayBucketFrom } from '../../recordings/replay-storage.ts';
 import { emptyDeletedFolders } from '../../recordings/retention-sweep.ts';
 import { mp4FileName } from '../../../replay/mp4-export.ts';
+import type { ReplayBucket } from '../../../replay/replay-bucket.ts';
 import { ApiError, forbidden, notFound, unauthorized } from '../api-error.ts';
 import { lessonIdPattern, pathSlug } from '../fields.ts';
 import { page, pageSchema, paginationQuery } from '../pagination.ts';
@@ -241,7 +242,12 @@ export const recordingsRoutes: RouteSpec[] = [
  */
 async function openMp4(context: CatalogContext, recordingId: string, storagePath: string): Promise<Readable> {
   if ((await locationOf(context.db, recordingId)) === 'bucket') {
-    const bucket = bucketOrExplain(context.config, recordingId);
+    let bucket: ReplayBucket;
+    try {
+      bucket = bucketOrExplain(context.config, recordingId);
+    } catch (error) {
+      throw new ApiError(503, (error as Error).message, 'the operator must configure storage on the catalog as on the ingest nodes (docs/deploy.md)');
+    }
     const object = await bucket.get(`${storagePath}/${mp4FileName(recordingId)}`).catch((error: Error) => {
       bucket.close();
       throw new ApiError(503, `the replay store is unreachable: ${error.message}`, 'retry in a few seconds');
