@@ -12,6 +12,7 @@ import { ensureClassrooms } from '../catalog/ingest/ensure-classrooms.ts';
 import { openKeyDirectory, type KeyDirectory, type KeyMatch } from '../catalog/ingest/key-directory.ts';
 import { abandonLesson, endLessonHere, markLive, markTakenOver } from '../catalog/ingest/lesson-lifecycle.ts';
 import { finishRecordings, openDefaultRecording } from '../catalog/ingest/recording-lifecycle.ts';
+import type { JobQueue } from '../catalog/jobs/job-queue.ts';
 import { startReplayStorage, type ReplayStorage } from '../catalog/recordings/replay-storage.ts';
 import { createClassroomFeeds, type ClassroomFeeds } from './classroom-feeds.ts';
 import { startDiskGuard, type DiskGuardOptions, type DiskState } from './disk-guard.ts';
@@ -40,6 +41,8 @@ export type Ingest = {
 export type IngestOptions = {
   /** Free-space threshold and check interval of the data disk (disk-guard.ts has the defaults). */
   disk?: Pick<DiskGuardOptions, 'minFreeBytes' | 'minFreeRatio' | 'checkSeconds'>;
+  /** The durable job queue, where this node's replay uploads run (storage.kind 's3'). */
+  jobs?: JobQueue;
 };
 
 /** How long an accepted encoder may take to send its first keyframe. */
@@ -51,7 +54,7 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
   const liveDir = join(resolve(config.dataDir), 'live');
   const vodDir = join(resolve(config.dataDir), 'vod');
   const node = config.node.id;
-  const replayStorage = startReplayStorage(config.storage, db, vodDir, log);
+  const replayStorage = await startReplayStorage(config.storage, db, vodDir, log, options.jobs ? { jobs: options.jobs, node } : undefined);
   const finish = async (lessonId: string) => {
     await finishRecordings(db, { lessonId, lessonDir: join(liveDir, lessonId), vodDir, log });
     replayStorage.replaysWritten();

@@ -1,6 +1,6 @@
 // Replays in object storage, against a real S3-protocol server (s3rver) spoken to through the AWS SDK:
-// an ingest node with storage.kind 's3' moves each finished replay to the bucket (checked, then its
-// local copy removed), serves it at the same /vod URL through a relay, prepares its MP4 from the
+// an ingest node with storage.kind 's3' moves each finished replay to the bucket as a job on its
+// upload queue (checked, then its local copy removed), serves it at the same /vod URL through a relay, prepares its MP4 from the
 // bucket on the durable job queue and downloads it through the API, and retention deletes it there
 // unless pinned. With the store stopped in the middle of an
 // upload nothing is lost: the replay waits on disk, the dashboard raises the alarm, and when the
@@ -72,7 +72,7 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
     queue = await startJobQueue(db, log, testQueueOptions);
     jobs = await startCatalogJobs(db, catalogConfig, log, queue);
     const api = catalogApi({ db, config: catalogConfig, log, rtmpBase: () => 'rtmp://127.0.0.1/live', jobs: queue });
-    ingest = await startTestIngest({ storage }, undefined, { db, routers: [api] });
+    ingest = await startTestIngest({ storage }, undefined, { db, routers: [api], jobs: queue });
     relay = await startTestRelay([ingest.baseUrl]);
     await ingest.db.query("insert into cities (province_id, name) values (1, 'Bucket City')");
     const school = await ingest.db.query<{ id: number }>("insert into schools (city_id, name) select id, 'Bucket School' from cities where name = 'Bucket City' returning id");
@@ -174,6 +174,8 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
       const alarm = (await dashboard.snapshot(5)).alarms.find((active) => active.id === 'replay-upload');
       assert.ok(alarm, 'the dashboard raises the alarm');
       assert.match(alarm.message, new RegExp(id));
+      const uploads = (await dashboard.snapshot(5)).jobs.find((queue) => queue.queue === `replay-upload.${ingest.config.node.id}`);
+      assert.ok(uploads && uploads.failed >= 1, `the failed upload job shows on the dashboard: ${JSON.stringify(uploads)}`);
 
       await bucket.start();
       await waitFor('the upload to be done again', async () => (await row(id))?.location === 'bucket' && !existsSync(localFolder(id)), 30_000);

@@ -6,7 +6,7 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from '../../core/log.ts';
 import type { Database } from '../db/database.ts';
-import { queueNames, queuePolicies, type QueueName } from './queues.ts';
+import { queueNames, queuePolicies, type QueueName, type QueuePolicy } from './queues.ts';
 
 /** What a handler is given: the job, and whether this is its last attempt (then it should record the failure itself). */
 export type QueuedJob<T> = { id: string; data: T; attempt: number; lastAttempt: boolean };
@@ -18,11 +18,16 @@ export type SendOptions = {
   singletonSeconds?: number;
 };
 
+/** The catalog's queues (queues.ts), or one made with `ensureQueue` (a node's upload queue). */
+type AnyQueue = QueueName | (string & {});
+
 export type JobQueue = {
+  /** Makes a queue of this node's own (created once, across restarts and nodes). */
+  ensureQueue(queue: string, policy: QueuePolicy): Promise<void>;
   /** Returns the job's id, or null when a singleton already covers it. */
-  send<T extends object>(queue: QueueName, data: T, options?: SendOptions): Promise<string | null>;
+  send<T extends object>(queue: AnyQueue, data: T, options?: SendOptions): Promise<string | null>;
   /** Takes this queue's jobs on this node, one at a time; a handler that throws has its job retried. */
-  work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<void>): Promise<void>;
+  work<T>(queue: AnyQueue, handler: (job: QueuedJob<T>) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -52,9 +57,9 @@ export async function startJobQueue(db: Database, log: Logger, options: JobQueue
   });
   boss.on('error', (error: Error) => log.error('job queue error', { error }));
   await boss.start();
-  const policies = { ...queuePolicies, ...options.policies };
-  for (const name of queueNames) {
-    const policy = policies[name];
+  const policies = new Map<string, QueuePolicy>(Object.entries({ ...queuePolicies, ...options.policies }) as Array<[string, QueuePolicy]>);
+  const ensureQueue = async (name: string, policy: QueuePolicy) => {
+    policies.set(name, policy);
     const settings = { name, retryLimit: policy.retryLimit, retryDelay: policy.retryDelaySeconds, retryBackoff: true, expireInSeconds: policy.expireInSeconds };
     // Created once (every node starts with this); changed retry settings are applied to the queue
     // (its policy is fixed when it is created).
@@ -63,9 +68,11 @@ export async function startJobQueue(db: Database, log: Logger, options: JobQueue
       // Another node created it between the two calls.
       if (!(await boss.getQueue(name))) throw error;
     });
-  }
+  };
+  for (const name of queueNames) await ensureQueue(name, policies.get(name)!);
   let closed = false;
   return {
+    ensureQueue,
     async send(queue, data, sendOptions = {}) {
       return boss.send(queue, data, {
         ...(sendOptions.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
@@ -73,7 +80,9 @@ export async function startJobQueue(db: Database, log: Logger, options: JobQueue
       });
     },
     async work(queue, handler) {
-      const limit = policies[queue].retryLimit;
+      const policy = policies.get(queue);
+      if (!policy) throw new Error(`no job queue ${queue}: ensureQueue it first`);
+      const limit = policy.retryLimit;
       await boss.work(queue, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
         if (!job || closed) return;
         const attempt = job.retryCount + 1;

@@ -28,3 +28,11 @@ export const queuePolicies: Record<QueueName, QueuePolicy> = {
 };
 
 export const queueNames = Object.keys(queuePolicies) as QueueName[];
+
+/**
+ * Replay uploads: one queue per ingest node, as only the node holding a replay's files can upload
+ * them. No retries here: a failed upload's backoff is kept in the catalog (upload_retry_at), and
+ * the node's folder scan sends the job again when it is due (replay-uploader.ts).
+ */
+export const uploadQueueName = (node: string) => `replay-upload.${node}`;
+export const uploadQueuePolicy: QueuePolicy = { policy: 'stately', retryLimit: 0, retryDelaySeconds: 0, expireInSeconds: 1800 };

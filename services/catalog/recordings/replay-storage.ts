@@ -4,6 +4,7 @@ import type { StorageConfig } from '../../core/config/schema.ts';
 import type { Logger } from '../../core/log.ts';
 import { openReplayBucket, type ReplayBucket } from '../../replay/replay-bucket.ts';
 import type { Queryable } from '../db/database.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import { startReplayUploader, type ReplayUploader } from './replay-uploader.ts';
 
 export type ReplayStorage = {
@@ -20,11 +21,17 @@ export function replayBucketFrom(storage: StorageConfig): ReplayBucket | undefin
   return storage.kind === 's3' && storage.s3 ? openReplayBucket(storage.s3) : undefined;
 }
 
-export function startReplayStorage(storage: StorageConfig, db: Queryable, vodDir: string, log: Logger): ReplayStorage {
+/** `queue`: the durable job queue and this node's id, where the uploads run (replay-uploader.ts); needed with 's3'. */
+export async function startReplayStorage(storage: StorageConfig, db: Queryable, vodDir: string, log: Logger, queue?: { jobs: JobQueue; node: string }): Promise<ReplayStorage> {
   const bucket = replayBucketFrom(storage);
+  if (bucket && !queue) {
+    bucket.close();
+    throw new Error("storage.kind 's3' needs the job queue for its uploads: the ingest role starts one");
+  }
   const uploader =
     bucket &&
-    startReplayUploader({
+    queue &&
+    (await startReplayUploader({
       db,
       vodDir,
       bucket,
@@ -32,7 +39,8 @@ export function startReplayStorage(storage: StorageConfig, db: Queryable, vodDir
       retrySeconds: storage.uploadRetrySeconds,
       retryMaxSeconds: storage.uploadRetryMaxSeconds,
       concurrency: storage.s3?.uploadConcurrency ?? 8,
-    });
+      queue,
+    }));
   if (bucket) log.info('finished replays move to object storage', { store: bucket.describe });
   return {
     bucket,
