@@ -28,6 +28,8 @@ export type JobQueue = {
   send<T extends object>(queue: AnyQueue, data: T, options?: SendOptions): Promise<string | null>;
   /** Takes this queue's jobs on this node, one at a time; a handler that throws has its job retried. */
   work<T>(queue: AnyQueue, handler: (job: QueuedJob<T>) => Promise<void>): Promise<void>;
+  /** Takes no more of this queue's jobs here (a job under way runs on: its caller waits for it). */
+  stopWorking(queue: AnyQueue): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -93,6 +95,9 @@ export async function startJobQueue(db: Database, log: Logger, options: JobQueue
           throw error;
         }
       });
+    },
+    async stopWorking(queue) {
+      await boss.offWork(queue);
     },
     async close() {
       closed = true;

@@ -41,14 +41,21 @@ export type ReplayUploader = {
 
 export async function startReplayUploader(options: UploaderOptions): Promise<ReplayUploader> {
   const name = uploadQueueName(options.queue.node);
-  await options.queue.jobs.ensureQueue(name, uploadQueuePolicy);
-  await options.queue.jobs.work<{ recording: string }>(name, async (job) => {
-    const [candidate] = await uploadCandidates(options.db, [job.data.recording]);
-    if (candidate?.uploadable && (await uploadOne(options, candidate)) === 'failed') throw new Error(`upload of ${candidate.id} failed; tried again when due`);
-  });
   let running: Promise<void> = Promise.resolve();
   let queued = false;
   let closed = false;
+  // The upload under way, which closing waits for before the bucket goes.
+  let uploading: Promise<unknown> = Promise.resolve();
+  await options.queue.jobs.ensureQueue(name, uploadQueuePolicy);
+  await options.queue.jobs.work<{ recording: string }>(name, async (job) => {
+    // A job taken while stopping is left for the next start: the replay is still local, so the scan sends it again.
+    if (closed) return;
+    const [candidate] = await uploadCandidates(options.db, [job.data.recording]);
+    if (!candidate?.uploadable) return;
+    const outcome = uploadOne(options, candidate);
+    uploading = outcome;
+    if ((await outcome) === 'failed') throw new Error(`upload of ${candidate.id} failed; tried again when due`);
+  });
   const kick = () => {
     if (queued || closed) return;
     queued = true;
@@ -67,6 +74,8 @@ export async function startReplayUploader(options: UploaderOptions): Promise<Rep
       closed = true;
       clearInterval(timer);
       await running;
+      await options.queue.jobs.stopWorking(name);
+      await uploading;
     },
   };
 }
