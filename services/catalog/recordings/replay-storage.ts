@@ -5,12 +5,11 @@ import type { Logger } from '../../core/log.ts';
 import { openReplayBucket, type ReplayBucket } from '../../replay/replay-bucket.ts';
 import type { Queryable } from '../db/database.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { startReplayUploader, type ReplayUploader } from './replay-uploader.ts';
+import { startReplayUploader } from './replay-uploader.ts';
 
 export type ReplayStorage = {
   /** Undefined with local storage. */
   bucket: ReplayBucket | undefined;
-  uploader: ReplayUploader | undefined;
   /** A lesson's replays were just written: move them soon. */
   replaysWritten(): void;
   close(): Promise<void>;
@@ -44,7 +43,6 @@ export async function startReplayStorage(storage: StorageConfig, db: Queryable, 
   if (bucket) log.info('finished replays move to object storage', { store: bucket.describe });
   return {
     bucket,
-    uploader,
     replaysWritten: () => uploader?.kick(),
     async close() {
       await uploader?.close();

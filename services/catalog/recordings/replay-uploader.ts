@@ -34,8 +34,6 @@ export type UploaderOptions = {
 export type ReplayUploader = {
   /** Runs a pass soon (a lesson just ended); passes never overlap. */
   kick(): void;
-  /** Resolves when the passes asked for so far are done (tests, shutdown). */
-  settled(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -69,7 +67,6 @@ export async function startReplayUploader(options: UploaderOptions): Promise<Rep
   timer.unref();
   return {
     kick,
-    settled: () => running,
     async close() {
       closed = true;
       clearInterval(timer);
@@ -81,7 +78,7 @@ export async function startReplayUploader(options: UploaderOptions): Promise<Rep
 }
 
 /** One look at the node's replay folders: an upload job for each replay due to move. */
-export async function uploadPass(options: UploaderOptions): Promise<void> {
+async function uploadPass(options: UploaderOptions): Promise<void> {
   const { db, vodDir } = options;
   const names = await readdir(vodDir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
