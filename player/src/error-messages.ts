@@ -1,6 +1,8 @@
-// Every notice the watch page shows a viewer over the player, in words, and how an hls.js error maps
-// to one. Pure, so it is tested without a browser.
+// Every notice the watch page shows a viewer over the player, in words (in the page's language), and
+// how an hls.js error maps to one. Pure, so it is tested without a browser.
 import { ErrorTypes, type ErrorData } from 'hls.js';
+import { t } from './i18n/i18n.ts';
+import type { MessageKey } from './i18n/messages/catalogs.ts';
 
 export type Notice =
   | 'lesson-not-started'
@@ -16,18 +18,21 @@ export type Notice =
 /** What `document.body.dataset.playerState` says; tests and styles read it. */
 export type PlayerState = 'loading' | 'waiting' | 'switching' | 'playing' | 'error' | 'ended';
 
-export const noticeMessages: Record<Notice, string> = {
-  'lesson-not-started': 'Waiting for the lesson to start…',
-  'switching-relay': 'Switching relay…',
-  'network-lost': 'Connection lost. Reconnecting…',
-  'media-error': 'This browser could not decode the lesson video. Reload the page to try again.',
-  'playback-failed': 'Playback stopped because of an unexpected error. Reload the page to try again.',
-  'unsupported-browser':
-    'This browser cannot play live lessons. Please use a recent version of Chrome, Edge, Firefox or Safari.',
-  'no-lesson-id': 'This address does not name a lesson. Choose a lesson from the list of live lessons.',
-  'sign-in-needed': 'This lesson is for its school only. Sign in with your school account to watch it.',
-  'lesson-ended': 'The lesson has ended.',
+export const noticeKeys: Record<Notice, MessageKey> = {
+  'lesson-not-started': 'player.lesson-not-started',
+  'switching-relay': 'player.switching-relay',
+  'network-lost': 'player.network-lost',
+  'media-error': 'player.media-error',
+  'playback-failed': 'player.playback-failed',
+  'unsupported-browser': 'player.unsupported-browser',
+  'no-lesson-id': 'player.no-lesson-id',
+  'sign-in-needed': 'player.sign-in-needed',
+  'lesson-ended': 'player.lesson-ended',
 };
+
+export function noticeMessage(notice: Notice): string {
+  return t(noticeKeys[notice]);
+}
 
 export const noticeStates: Record<Notice, PlayerState> = {
   'lesson-not-started': 'waiting',

@@ -3,7 +3,9 @@
 // know (an ad-hoc publish on a node without a catalog, or an unknown id) keeps the plain
 // "Lesson <id>" heading, plays with the platform's peer-to-peer setting, and still plays.
 import type { Lesson } from './shared/catalog-types.ts';
+import { t } from './i18n/i18n.ts';
 import { lessonTimeRange } from './shared/lesson-times.ts';
+import { lessonTitle } from './shared/lesson-title.ts';
 
 /** The lesson, or null when the catalog does not answer with one. */
 export async function fetchLesson(lessonId: string): Promise<Lesson | null> {
@@ -18,8 +20,9 @@ export async function fetchLesson(lessonId: string): Promise<Lesson | null> {
 }
 
 export function showLessonDetails(lesson: Lesson, heading: HTMLElement, detail: HTMLElement): void {
-  heading.textContent = lesson.title;
-  document.title = `${lesson.title} · Classcast`;
+  const title = lessonTitle(lesson);
+  heading.textContent = title;
+  document.title = t('page.title', { page: title });
   detail.textContent = [lesson.schoolName, lesson.classroomName, lessonTimeRange(lesson.startsAt, lesson.endsAt, new Date())].filter(Boolean).join(' · ');
   detail.hidden = false;
 }

@@ -1,6 +1,6 @@
 // What the viewer is told over the player, and the page's `data-player-state`. Notices are shown with
 // video.js's error display (`player.error(message)`), so they use its overlay, styling and ARIA.
-import { isFinal, isProblem, isRetrying, noticeMessages, noticeStates, type Notice, type PlayerState } from './error-messages.ts';
+import { isFinal, isProblem, isRetrying, noticeMessage, noticeStates, type Notice, type PlayerState } from './error-messages.ts';
 import type { Player } from './videojs-types.ts';
 
 export type PlayerStatus = {
@@ -36,7 +36,7 @@ export function createPlayerStatus(player: Player, body: HTMLElement = document.
     if (notice === 'lesson-ended') player.addClass('cc-notice-ended');
     displaying = true;
     try {
-      player.error(noticeMessages[notice]);
+      player.error(noticeMessage(notice));
     } finally {
       displaying = false;
     }
@@ -53,9 +53,9 @@ export function createPlayerStatus(player: Player, body: HTMLElement = document.
     errors,
     show(notice) {
       setState(noticeStates[notice]);
-      if (notice !== current && isProblem(notice)) errors.push(noticeMessages[notice]);
+      if (notice !== current && isProblem(notice)) errors.push(noticeMessage(notice));
       current = notice;
-      if (player.error()?.message !== noticeMessages[notice]) display(notice);
+      if (player.error()?.message !== noticeMessage(notice)) display(notice);
     },
     playing() {
       if (current && isFinal(current)) return;

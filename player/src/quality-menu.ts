@@ -3,6 +3,7 @@
 // the choice ("Auto" or "720p").
 import videojs from 'video.js/core.es.js';
 import { HlsQuality } from './hls-quality.ts';
+import { t } from './i18n/i18n.ts';
 import { autoLabel, levelLabel, menuOrder, type QualityLevel } from './quality-labels.ts';
 import type { MenuButtonClass, MenuItemClass, Player } from './videojs-types.ts';
 
@@ -42,7 +43,7 @@ export class QualityMenuButton extends MenuButton {
 
   constructor(player: Player, options: { quality: HlsQuality }) {
     super(player, options);
-    this.controlText('Quality');
+    this.controlText(t('player.quality'));
     this.#stopListening = options.quality.onChange(() => this.refresh());
     this.refresh();
   }
@@ -57,7 +58,7 @@ export class QualityMenuButton extends MenuButton {
 
   override createEl(): Element {
     const el = super.createEl();
-    el.appendChild(videojs.dom.createEl('div', { className: 'cc-quality-value', textContent: 'Auto' }));
+    el.appendChild(videojs.dom.createEl('div', { className: 'cc-quality-value', textContent: t('player.auto') }));
     return el;
   }
 
@@ -74,7 +75,7 @@ export class QualityMenuButton extends MenuButton {
     this.builtFor = signature(levels);
     const selected = quality.selectedLevel();
     const entries = [
-      { label: 'Auto', level: autoLevel },
+      { label: t('player.auto'), level: autoLevel },
       ...menuOrder(levels).map((level) => ({ label: levelLabel(level, levels), level: level.index })),
     ];
     return entries.map(
@@ -102,7 +103,7 @@ export class QualityMenuButton extends MenuButton {
     }
     const chosen = levels.find((level) => level.index === selected);
     const valueEl = this.el().querySelector('.cc-quality-value');
-    if (valueEl) valueEl.textContent = chosen ? levelLabel(chosen, levels) : 'Auto';
+    if (valueEl) valueEl.textContent = chosen ? levelLabel(chosen, levels) : t('player.auto');
   }
 
   // MenuButton's constructor calls createItems() before this constructor's body runs, so the quality

@@ -1,6 +1,7 @@
 // A "Tap to unmute" button over the video. Browsers only autoplay muted video, and a viewer who
 // does not notice would miss the teacher's voice. It goes away for good once the sound is on.
 import videojs from 'video.js/core.es.js';
+import { t } from './i18n/i18n.ts';
 import type { ButtonClass, Player } from './videojs-types.ts';
 
 const Button = videojs.getComponent('Button') as ButtonClass;
@@ -8,7 +9,7 @@ const Button = videojs.getComponent('Button') as ButtonClass;
 export class UnmuteButton extends Button {
   constructor(player: Player) {
     super(player, {});
-    this.controlText('Unmute');
+    this.controlText(t('player.unmute'));
     const sync = () => {
       if (player.muted()) return;
       player.off('volumechange', sync);
@@ -26,7 +27,7 @@ export class UnmuteButton extends Button {
     const el = super.createEl();
     el.append(
       videojs.dom.createEl('span', { className: 'cc-unmute-icon vjs-icon-volume-mute' }, { 'aria-hidden': 'true' }),
-      videojs.dom.createEl('span', { className: 'cc-unmute-label', textContent: 'Tap to unmute' }, { 'aria-hidden': 'true' }),
+      videojs.dom.createEl('span', { className: 'cc-unmute-label', textContent: t('player.tapToUnmute') }, { 'aria-hidden': 'true' }),
     );
     return el;
   }

@@ -30,6 +30,9 @@ import { QualityMenuButton } from './quality-menu.ts';
 import { createRelayFailover, relayLoadPolicies } from './relay-failover.ts';
 import { onRelay, relaysFromPage, type Relay } from './relay-list.ts';
 import { exposeTestHooks } from './test-hooks.ts';
+import { t, i18n } from './i18n/i18n.ts';
+import { useVideojsLanguage } from './i18n/videojs-language.ts';
+import { mountLanguageSelect } from './i18n/language-select.ts';
 import { UnmuteButton } from './unmute-button.ts';
 import type { Player } from './videojs-types.ts';
 
@@ -50,6 +53,8 @@ const playerOptions = {
   liveTracker: { trackingThreshold: 0, liveTolerance: 4 },
   userActions: { hotkeys: true },
   techOrder: ['html5'],
+  // video.js's own controls and messages in the page's language (its zh-CN file, videojs-language.ts).
+  language: i18n().locale,
 };
 
 const lessonId = lessonIdFromPath(location.pathname);
@@ -62,9 +67,12 @@ const heading = document.getElementById('lesson-title');
 const detail = document.getElementById('lesson-detail');
 const lesson = lessonId && !isReplay ? fetchLesson(lessonId) : Promise.resolve(null);
 if (heading && lessonId) {
-  heading.textContent = `Lesson ${lessonId}`;
+  heading.textContent = t('lesson.heading', { id: lessonId });
   void lesson.then((found) => found && detail && showLessonDetails(found, heading, detail));
 }
+
+useVideojsLanguage(videojs);
+mountLanguageSelect(document.querySelector('.site-header'));
 
 // Startup time counts from here: the page asking to play.
 const playRequestedAt = performance.now();

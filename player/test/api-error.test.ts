@@ -28,6 +28,6 @@ test('a body that is not an API error still says what happened', () => {
 test('a request that got no answer says to check the connection', () => {
   const error = networkError(new TypeError('Failed to fetch'));
   assert.equal(error.status, 0);
-  assert.equal(describeError(error), 'Could not reach the server (Failed to fetch). — Check the connection and try again.');
+  assert.equal(describeError(error), 'Could not reach the server. (Failed to fetch) — Check the connection and try again.');
   assert.equal(describeError(new Error('The two passwords differ.')), 'The two passwords differ.');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorTypes } from 'hls.js';
-import { isFinal, isRetrying, noticeForHlsError, noticeForNativeError, noticeMessages } from '../src/error-messages.ts';
+import { isFinal, isRetrying, noticeForHlsError, noticeForNativeError, noticeKeys, noticeMessage } from '../src/error-messages.ts';
 
 test('hls.js is left to handle errors it has not given up on', () => {
   assert.equal(noticeForHlsError({ type: ErrorTypes.NETWORK_ERROR, fatal: false }, false), null);
@@ -13,7 +13,7 @@ test('a missing playlist before anything played means the lesson has not started
     const error = { type: ErrorTypes.NETWORK_ERROR, fatal: true, response: { url: '/live/x/master.m3u8', code } };
     assert.equal(noticeForHlsError(error, false), 'lesson-not-started', `HTTP ${code}`);
   }
-  assert.equal(noticeMessages['lesson-not-started'], 'Waiting for the lesson to start…');
+  assert.equal(noticeMessage('lesson-not-started'), 'Waiting for the lesson to start…');
 });
 
 test('other network failures, and a playlist going away mid-lesson, are a lost connection', () => {
@@ -37,9 +37,9 @@ test('native HLS errors: waiting before the first frame, reconnecting after', ()
 });
 
 test('every notice is in words, and is retrying, final or the end of the lesson', () => {
-  for (const [notice, message] of Object.entries(noticeMessages)) {
-    assert.match(message, /^[A-Z].{10,}[.…]$/, notice);
-    const kinds = [isRetrying(notice as keyof typeof noticeMessages), isFinal(notice as keyof typeof noticeMessages), notice === 'lesson-ended'];
+  for (const notice of Object.keys(noticeKeys) as Array<keyof typeof noticeKeys>) {
+    assert.match(noticeMessage(notice), /^[A-Z].{10,}[.…]$/, notice);
+    const kinds = [isRetrying(notice), isFinal(notice), notice === 'lesson-ended'];
     assert.equal(kinds.filter(Boolean).length, 1, notice);
   }
 });

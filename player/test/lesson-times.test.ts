@@ -26,11 +26,12 @@ test('relative times round to the minute and read naturally', () => {
   assert.equal(relativeTime(new Date('2026-11-22T07:18:00Z'), now), '12 min ago');
 });
 
-test('datetime-local values round-trip through ISO times in the local zone', () => {
-  const local = toDateTimeLocal(new Date(2026, 10, 22, 9, 5, 42));
+test('datetime-local values round-trip through ISO times in the given zone', () => {
+  const local = toDateTimeLocal(new Date('2026-11-22T09:05:42Z'), 'UTC');
   assert.equal(local, '2026-11-22T09:05');
-  assert.equal(fromDateTimeLocal(local), new Date(2026, 10, 22, 9, 5).toISOString());
-  assert.equal(fromDateTimeLocal('2026-11-22T09:05:30'), new Date(2026, 10, 22, 9, 5, 30).toISOString());
+  assert.equal(fromDateTimeLocal(local, 'UTC'), '2026-11-22T09:05:00.000Z');
+  assert.equal(fromDateTimeLocal('2026-11-22T09:05:30', 'Asia/Shanghai'), '2026-11-22T01:05:30.000Z');
+  assert.equal(toDateTimeLocal(new Date('2026-11-22T01:05:30Z'), 'Asia/Shanghai'), '2026-11-22T09:05');
 });
 
 test('an empty or malformed datetime-local value is no time', () => {

@@ -34,7 +34,7 @@ const hogs = boundedInteger(values.hogs, 0, 8, '--hogs');
 const seconds = boundedInteger(values.seconds, 10, 600, '--seconds');
 
 setLogLevel('error');
-await runBench('ingest load benchmark', async (cleanup) => {
+await runBench('ingest load benchmark', ['ffmpeg'], async (cleanup) => {
   const ffmpegPath = findMediaTool('ffmpeg');
   const ffprobePath = findMediaTool('ffprobe');
   const workDir = await createWorkDir('ingest-load', cleanup);

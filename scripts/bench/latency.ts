@@ -12,6 +12,7 @@ import { latencyModes, type LatencyMode } from '../../services/core/config/schem
 import { segmentSecondsFor } from '../../services/transcode/ladder.ts';
 import { percentile } from './percentile.ts';
 import { readClock } from './read-clock-in-page.ts';
+import { missingBenchTools } from './bench-tools.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, modes: { type: 'string', default: latencyModes.join(',') } } });
 const seconds = Number(values.seconds);
@@ -62,6 +63,11 @@ async function measure(mode: LatencyMode): Promise<ModeResult> {
   }
 }
 
+const missing = missingBenchTools(['ffmpeg', 'chromium']);
+if (missing.length > 0) {
+  process.stderr.write(`latency benchmark cannot run: ${missing.join('; ')}\n`);
+  process.exit(2);
+}
 const results: ModeResult[] = [];
 for (const mode of modes) {
   process.stdout.write(`measuring ${mode} (${seconds} s)...\n`);

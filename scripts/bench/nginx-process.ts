@@ -8,6 +8,7 @@ import { freePort } from '../../services/core/port-check.ts';
 import type { Cleanup } from './cleanup.ts';
 import { childProcesses } from './process-cpu.ts';
 import { stopOnCleanup } from './stop-child.ts';
+import { benchTool } from './bench-tools.ts';
 
 /** What a benchmark adds to the common configuration, one directive (or line of a block) per entry. */
 export type NginxSite = {
@@ -28,7 +29,7 @@ export async function startNginx(dir: string, workers: number | 'auto', site: Ng
   await mkdir(dir, { recursive: true });
   const port = await freePort();
   await writeFile(join(dir, 'nginx.conf'), nginxConfig(dir, workers, port, site));
-  const child = spawn('nginx', ['-p', `${dir}/`, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(benchTool('nginx'), ['-p', `${dir}/`, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   child.on('error', (error) => (stderr += `\n${error.message} (install it: apt-get install -y nginx-light)`));

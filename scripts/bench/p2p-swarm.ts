@@ -40,7 +40,7 @@ const run = {
   height: height!,
 };
 
-await runBench('p2p swarm benchmark', main);
+await runBench('p2p swarm benchmark', ['ffmpeg', 'chromium'], main);
 
 async function main(cleanup: Cleanup): Promise<void> {
   const machine = describeMachine();

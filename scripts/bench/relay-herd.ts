@@ -45,7 +45,7 @@ const budgetSeconds = 170;
 const lesson = 'bench-lesson';
 const rendition = '720p';
 
-await runBench('relay herd benchmark', main);
+await runBench('relay herd benchmark', ['nginx'], main);
 
 type Server = { name: string; baseUrl: string };
 

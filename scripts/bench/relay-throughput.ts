@@ -63,7 +63,7 @@ const lesson = 'bench-lesson';
 const rendition = '720p';
 
 setLogLevel('warn');
-await runBench('relay throughput benchmark', main);
+await runBench('relay throughput benchmark', ['nginx', 'wrk'], main);
 
 type Server = { name: string; workers: string; baseUrl: string; pids(): number[] };
 

@@ -29,7 +29,8 @@ const rounds = boundedInteger(values.rounds, 1, 10, 'rounds');
 const concurrencies = values.concurrency.split(',').map((each) => boundedInteger(each, 1, 64, 'concurrency'));
 const bucketName = 'classcast-bench';
 
-await runBench('replay-upload', async (cleanup) => {
+// No program to look for first: s3rver comes with the dev dependencies.
+await runBench('replay-upload benchmark', [], async (cleanup) => {
   console.log(machineAtStart('Replay upload to s3rver on loopback', describeMachine()));
   const work = await createWorkDir('replay-upload', cleanup);
   const replay = join(work, 'replay');

@@ -1,6 +1,8 @@
 // The P2P tracker under a flood of messages that are cheap to send and dear to read (issue 16, item
-// 1), beside a live lesson on the same node. One in-process ingest (its tracker at /tracker on the
-// same HTTP server) carries one lesson pushed by a real ffmpeg test pattern; once it plays, phases of
+// 1), beside a live lesson on the same node, with the tracker on its own thread (as shipped:
+// tracker-thread.ts) and, for comparison in the same run, on the node's event loop (--tracker). One
+// in-process ingest (its tracker at /tracker on the same HTTP server) carries one lesson pushed by a
+// real ffmpeg test pattern; once it plays, phases of
 // --seconds each: a baseline with no flood, then for each --connections N a flood of N connections
 // sending deeply nested JSON (`[[[[...]]]]`, --bytes) and N sending announces with five fake offers
 // of 245 KB, --messages each, again and again (a new wave as soon as the last is closed) until the
@@ -10,9 +12,10 @@
 // EXT-X-MEDIA-SEQUENCE at start and end (expected: one segment per segment duration), the lesson
 // states seen and its ffmpeg restarts (an encoder closed or a transcoder declared stalled), this
 // node process's CPU seconds, and the load average. Loopback only; ends by itself in under 5 minutes.
-//   node --import tsx scripts/bench/tracker-flood.ts [--seconds 50] [--connections 10,50] [--messages 40] [--bytes 200000]
+//   node --import tsx scripts/bench/tracker-flood.ts [--seconds 50] [--connections 10,50] [--messages 40] [--bytes 200000] [--tracker thread,process]
 //   (npm run bench:tracker-flood)
 import { spawn } from 'node:child_process';
+import { performance as loopPerformance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '../../services/core/log.ts';
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10,50' },
     messages: { type: 'string', default: '40' },
     bytes: { type: 'string', default: '200000' },
+    tracker: { type: 'string', default: 'thread,process' },
   },
 });
 const phaseSeconds = boundedInteger(values.seconds, 10, 60, '--seconds');
@@ -50,11 +54,17 @@ const offerBytes = 245_000;
 const healthEveryMs = 50;
 const clientsScript = new URL('../../test/tracker/costly-message-clients.ts', import.meta.url).pathname;
 const key = 'tracker-flood-bench-key';
+/** Where the tracker runs: on its own thread (tracker-thread.ts, as shipped) or on the node's event loop (as before). */
+const trackerModes = values.tracker.split(',').map((mode) => {
+  if (mode !== 'thread' && mode !== 'process') throw new Error(`--tracker takes thread and/or process, not ${mode}`);
+  return mode;
+});
 
 type Flood = { connections: number; messages: number; bytes: number };
 
 type Phase = {
   name: string;
+  tracker: 'thread' | 'process';
   flood?: Flood;
   wallSeconds: number;
   health: { requests: number; p50: number; p99: number; max: number; failed: number };
@@ -64,6 +74,8 @@ type Phase = {
   lessonStates: LessonState[];
   restarts: number;
   nodeCpuSeconds: number;
+  /** How busy the node's main event loop (the one carrying the media) was over the phase, 0..1. */
+  mainLoopBusy: number;
   floodClientsCpuSeconds: number;
   waves: number;
   floodConnections: number;
@@ -74,17 +86,50 @@ type Phase = {
 };
 
 setLogLevel('error');
-await runBench('tracker flood benchmark', main);
+await runBench('tracker flood benchmark', ['ffmpeg'], main);
 
 async function main(cleanup: Cleanup): Promise<void> {
   console.log(machineAtStart('Tracker flood', describeMachine()));
-  const ingest = await startTestIngest({ classrooms: [{ id: 'tracker-flood-room', key }] });
+  const phases: Phase[] = [];
+  // Side by side in one run: the same phases with the tracker on its own thread and on the node's loop.
+  for (const mode of trackerModes) phases.push(...(await runMode(cleanup, mode)));
+  console.log(
+    textTable(
+      ['tracker', 'phase', '/healthz n', 'p50 ms', 'p99 ms', 'max ms', 'segments added', 'expected', 'media seq', 'lesson states', 'restarts', 'node CPU s', 'main loop busy', 'flood msgs sent', 'conns closed', 'refused msgs', 'load avg'],
+      phases.map((phase) => [
+        phase.tracker,
+        phase.name,
+        String(phase.health.requests),
+        phase.health.p50.toFixed(1),
+        phase.health.p99.toFixed(1),
+        phase.health.max.toFixed(1),
+        `+${phase.newestSegment.end - phase.newestSegment.start}`,
+        (phase.wallSeconds / phase.segmentSeconds).toFixed(1),
+        `${phase.mediaSequence.start} -> ${phase.mediaSequence.end}`,
+        phase.lessonStates.join(','),
+        `+${phase.restarts}`,
+        phase.nodeCpuSeconds.toFixed(1),
+        `${(phase.mainLoopBusy * 100).toFixed(1)} %`,
+        phase.flood ? String(phase.messagesSent) : '-',
+        phase.flood ? `${phase.closedByServer}/${phase.floodConnections}` : '-',
+        phase.flood ? String(phase.refusedMessages) : '-',
+        phase.loadAverage.toFixed(2),
+      ]),
+    ),
+  );
+  console.log(loadAverageAtEnd());
+  console.log(figuresJson({ phaseSeconds, messages, nestedBytes, offerBytes, healthEveryMs, phases }, 3));
+}
+
+/** The phases with one fresh ingest whose tracker runs as `mode` says. */
+async function runMode(cleanup: Cleanup, mode: 'thread' | 'process'): Promise<Phase[]> {
+  const ingest = await startTestIngest({ classrooms: [{ id: 'tracker-flood-room', key }] }, undefined, { trackerThread: mode === 'thread' });
   // startTestIngest sets its own log level; the flood's refusals are not news here.
   setLogLevel('error');
-  cleanup.add(() => ingest.stop());
+  const stopIngest = cleanup.add(() => ingest.stop());
   if (!ingest.tracker) throw new Error('the ingest has no tracker (p2p.enabled is false)');
   const encoder = pushTestPattern(ingest.rtmpUrl(key));
-  cleanup.add(() => encoder.stop());
+  const encoderStop = cleanup.add(() => encoder.stop());
 
   progress('waiting for the lesson to play');
   const lessonId = await waitFor('the lesson', () => ingest.ingest.lessons.list()[0]?.id, 30_000);
@@ -107,48 +152,27 @@ async function main(cleanup: Cleanup): Promise<void> {
   const phases: Phase[] = [];
   const plans: Array<{ name: string; flood?: Flood }> = [{ name: 'baseline' }, ...connectionCounts.map((connections) => ({ name: `flood ${connections}+${connections}`, flood: { connections, messages, bytes: nestedBytes } }))];
   for (const plan of plans) {
-    progress(`${plan.name}: ${phaseSeconds} s`);
+    progress(`tracker on ${mode === 'thread' ? 'its own thread' : 'the node loop'}, ${plan.name}: ${phaseSeconds} s`);
     const phase = await runPhase(cleanup, ingest, lessonId, playlistUrl, { url: trackerUrl, infoHash }, plan.name, plan.flood);
-    phases.push(phase);
+    phases.push({ ...phase, tracker: mode });
     progress(
       `${plan.name}: /healthz p99 ${phase.health.p99.toFixed(1)} ms, max ${phase.health.max.toFixed(1)} ms; ` +
-        `+${phase.newestSegment.end - phase.newestSegment.start} segments; node CPU ${phase.nodeCpuSeconds.toFixed(1)} s`,
+        `+${phase.newestSegment.end - phase.newestSegment.start} segments; node CPU ${phase.nodeCpuSeconds.toFixed(1)} s; main loop busy ${(phase.mainLoopBusy * 100).toFixed(1)} %`,
     );
   }
-
-  console.log(
-    textTable(
-      ['phase', '/healthz n', 'p50 ms', 'p99 ms', 'max ms', 'segments added', 'expected', 'media seq', 'lesson states', 'restarts', 'node CPU s', 'flood msgs sent', 'conns closed', 'refused msgs', 'load avg'],
-      phases.map((phase) => [
-        phase.name,
-        String(phase.health.requests),
-        phase.health.p50.toFixed(1),
-        phase.health.p99.toFixed(1),
-        phase.health.max.toFixed(1),
-        `+${phase.newestSegment.end - phase.newestSegment.start}`,
-        (phase.wallSeconds / phase.segmentSeconds).toFixed(1),
-        `${phase.mediaSequence.start} -> ${phase.mediaSequence.end}`,
-        phase.lessonStates.join(','),
-        `+${phase.restarts}`,
-        phase.nodeCpuSeconds.toFixed(1),
-        phase.flood ? String(phase.messagesSent) : '-',
-        phase.flood ? `${phase.closedByServer}/${phase.floodConnections}` : '-',
-        phase.flood ? String(phase.refusedMessages) : '-',
-        phase.loadAverage.toFixed(2),
-      ]),
-    ),
-  );
-  console.log(loadAverageAtEnd());
-  console.log(figuresJson({ phaseSeconds, messages, nestedBytes, offerBytes, healthEveryMs, phases }, 3));
+  await encoderStop();
+  await stopIngest();
+  return phases;
 }
 
 /** One phase: /healthz polled, the flood (if any) in waves, the lesson's progress and this process's CPU over it. */
-async function runPhase(cleanup: Cleanup, ingest: TestIngest, lessonId: string, playlistUrl: string, target: { url: string; infoHash: string }, name: string, flood?: Flood): Promise<Phase> {
+async function runPhase(cleanup: Cleanup, ingest: TestIngest, lessonId: string, playlistUrl: string, target: { url: string; infoHash: string }, name: string, flood?: Flood): Promise<Omit<Phase, 'tracker'>> {
   const lesson = () => ingest.ingest.lessons.get(lessonId);
   const before = await playlistPosition(playlistUrl);
   const restartsBefore = lesson()?.restarts ?? 0;
   const refusedBefore = ingest.tracker!.stats().refusedMessages;
   const cpuBefore = ownCpuSeconds();
+  const loopBefore = loopPerformance.eventLoopUtilization();
   const reapedBefore = reapedChildrenCpuSeconds();
   const startedAt = performance.now();
   const endsAt = Date.now() + phaseSeconds * 1000;
@@ -197,6 +221,7 @@ async function runPhase(cleanup: Cleanup, ingest: TestIngest, lessonId: string, 
     lessonStates: [...states],
     restarts: (lesson()?.restarts ?? 0) - restartsBefore,
     nodeCpuSeconds,
+    mainLoopBusy: loopPerformance.eventLoopUtilization(loopBefore).utilization,
     floodClientsCpuSeconds: reapedChildrenCpuSeconds() - reapedBefore,
     waves,
     floodConnections: outcomes.length,

@@ -38,7 +38,7 @@ const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
 const range = (values: readonly number[], format: (value: number) => string) => `${format(Math.min(...values))} - ${format(Math.max(...values))}`;
 
 setLogLevel('warn');
-await runBench('transcode benchmark', main);
+await runBench('transcode benchmark', ['ffmpeg'], main);
 
 async function main(cleanup: Cleanup): Promise<void> {
   const ffmpegPath = findMediaTool('ffmpeg');

@@ -53,7 +53,7 @@ const rendition: LiveRendition = {
   playlistWindow: 6,
 };
 
-await runBench('viewers benchmark', main);
+await runBench('viewers benchmark', [], main);
 
 type Step = {
   viewers: number;

@@ -2,6 +2,7 @@
 // `done` hook prints the figures as one JSON line, which is all we read of its output.
 import { spawn } from 'node:child_process';
 import type { Cleanup } from './cleanup.ts';
+import { benchTool } from './bench-tools.ts';
 
 export type WrkLoad = { threads: number; connections: number; seconds: number };
 
@@ -27,7 +28,7 @@ end
 /** Runs wrk with the Lua `script` (from wrkLua) against `baseUrl`; stopped by `cleanup` if interrupted. */
 export async function runWrk(baseUrl: string, script: string, load: WrkLoad, cleanup: Cleanup): Promise<WrkSummary> {
   const args = ['-t', String(load.threads), '-c', String(load.connections), '-d', `${load.seconds}s`, '--timeout', '10s', '-s', script, baseUrl];
-  const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(benchTool('wrk'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

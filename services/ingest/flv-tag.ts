@@ -56,6 +56,14 @@ export function h264PictureSize(tag: Buffer): { width: number; height: number } 
   return parseH264Sps(tag.subarray(spsStart, spsStart + spsLength));
 }
 
+/** A copy of the tag with another timestamp (ms; the header's 24 bits plus its extension byte). */
+export function withFlvTimestamp(tag: Buffer, timestamp: number): Buffer {
+  const copy = Buffer.from(tag);
+  copy.writeUIntBE(timestamp & 0xffffff, 4, 3);
+  copy[7] = (timestamp >>> 24) & 0xff;
+  return copy;
+}
+
 /** The 13-byte FLV file header (signature, version, flags, header size, first previous-tag-size). */
 export function flvFileHeader(hasAudio: boolean): Buffer {
   return Buffer.from([0x46, 0x4c, 0x56, 0x01, hasAudio ? 0x05 : 0x01, 0, 0, 0, 9, 0, 0, 0, 0]);

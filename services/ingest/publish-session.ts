@@ -298,6 +298,7 @@ async function carryWhileFed(
 
     /** The school hears once per run whether its stream can be served as sent, and what to change if not. */
     let adviceTold = false;
+    let jumpsTold = feed.source.timestampJumps().length;
     const ended = await superviseRun(copy, (): RunEnd['next'] | 'frozen' | undefined => {
       const now = Date.now();
       const diskProblem = diskProblemOf(context.disk, packager);
@@ -317,6 +318,11 @@ async function carryWhileFed(
       const choice = switchFrom(feeds.health(now, policy), feed.kind, now, policy);
       if (choice) return choice;
       if (feed.closed) return 'gone';
+      const jumps = feed.source.timestampJumps();
+      if (jumps.length > jumpsTold) {
+        log.warn('encoder timestamps jumped forward: taken out, the lesson goes on without a hole', { keyKind: feed.kind, jumps: jumps.slice(jumpsTold) });
+        jumpsTold = jumps.length;
+      }
       const fitness = lesson.renditions!.fitness();
       if (fitness && !adviceTold) {
         adviceTold = true;

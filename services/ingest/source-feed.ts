@@ -6,9 +6,13 @@
 // seconds an encoder sends while the catalog is asked which lesson it carries (several on a busy
 // node) are part of the lesson too; the first run's processes start from there, later ones from the
 // current group of pictures.
+//
+// A forward jump in the encoder's timestamps is taken out here (timestamp-rebase.ts), so the copy
+// and every rendition of a run read the same continuous times.
 import type { Writable } from 'node:stream';
-import { flvFileHeader, h264PictureSize, readFlvTag } from './flv-tag.ts';
+import { flvFileHeader, h264PictureSize, readFlvTag, withFlvTimestamp } from './flv-tag.ts';
 import type { Publisher } from './rtmp-server.ts';
+import { createTimestampRebase, type TimestampRebase } from './timestamp-rebase.ts';
 import type { Source } from '../transcode/ladder.ts';
 
 export type SourceFeed = {
@@ -28,6 +32,8 @@ export type SourceFeed = {
   keyframeTimestamp(): number;
   /** The FLV timestamp (ms) of the newest media tag: how far the source has got. */
   lastTimestamp(): number;
+  /** The forward jumps taken out of the encoder's timestamps so far. */
+  timestampJumps(): ReturnType<TimestampRebase['jumps']>;
 };
 
 /** Where an attached sink's stream starts: the FLV timestamp of its first keyframe and when that keyframe arrived. */
@@ -51,14 +57,25 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
   let backlog: { tags: Buffer[]; bytes: number; fromFlvMs: number; fromWallMs: number } | undefined;
   let backlogDropped = false;
   const sinks = new Map<Writable, Buffer[]>();
+  const rebase = createTimestampRebase();
   let settle: { resolve(source: Source): void; reject(error: Error): void } | undefined;
   const ready = new Promise<Source>((resolve, reject) => (settle = { resolve, reject }));
   ready.catch(() => {}); // The caller awaits it; this only stops an unhandled-rejection warning.
   publisher.onClose(() => settle?.reject(new Error('the encoder disconnected before its first keyframe')));
 
-  publisher.onTag((tag) => {
+  publisher.onTag((sent) => {
     lastTagAt = Date.now();
+    let tag = sent;
     const info = readFlvTag(tag);
+    // Codec headers carry no media time (ffmpeg takes them as extradata).
+    if ((info.kind === 'audio' || info.kind === 'video') && !info.isSequenceHeader) {
+      const timestamp = rebase.rebase(info.kind, info.timestamp);
+      if (timestamp !== info.timestamp) {
+        // A copy: node-media-server may still hold the tag it handed over.
+        tag = withFlvTimestamp(sent, timestamp);
+        info.timestamp = timestamp;
+      }
+    }
     if (info.kind === 'audio') {
       sawAudio = true;
       aacAudio &&= info.isAac;
@@ -121,6 +138,7 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
     keyframeAt: () => keyframeAt,
     keyframeTimestamp: () => keyframeTimestamp,
     lastTimestamp: () => lastTimestamp,
+    timestampJumps: () => rebase.jumps(),
     dropBacklog,
     attach(sink, from = 'gop') {
       const media = from === 'backlog' && backlog ? backlog : { tags: gop, fromFlvMs: keyframeTimestamp, fromWallMs: keyframeAt };

@@ -13,8 +13,9 @@
 //   (rendition-feeds.ts decides which). So a rendition never stops growing: a viewer on it gets a
 //   lower (or the source) picture for a while after a discontinuity, never a stall.
 // Every segment has a place in the lesson's time (its program date time, from the run's start plus
-// the media before it), and a track only takes a segment that carries on from where it has got to
-// (segment-placement.ts), so its own late segments and a fallback's never overlap.
+// the media before it), and a track only takes a segment that starts where it has got to (within a
+// quarter of a segment) and brings at least half its length of new time, so its own late segments
+// and a fallback's never overlap, and a short one is never taken twice.
 //
 // A lesson whose ingest died mid-lesson is continued from what its folder holds (restored-lesson.ts):
 // the segments already published keep their names and numbers, and what a dead run's segmenter
@@ -29,10 +30,11 @@ import type { Rendition } from '../transcode/ladder.ts';
 import { segmenterDir, segmenterPlaylistName, segmenterSegmentPattern } from '../transcode/ffmpeg-args.ts';
 import { advertisedBandwidth } from './advertised-bandwidth.ts';
 import { codecsFromInitSegment } from './codec-string.ts';
+import { readInitTracks, segmentMediaSeconds, type InitTracks } from './fmp4-duration.ts';
+import { continuesTrack } from './segment-continuity.ts';
 import { writeMasterPlaylist } from './master-playlist.ts';
 import { writeMediaPlaylist } from './media-playlist.ts';
 import { publishedSegmentPattern, restoreLesson, type RestoredLesson } from './restored-lesson.ts';
-import { carriesOn } from './segment-placement.ts';
 import { liveHashListLength, wholeHashList, type WholeHashList } from './hash-lists.ts';
 import { hashListFor, type SegmentRecord } from './segment-record.ts';
 
@@ -97,6 +99,8 @@ type ActiveRun = {
   elapsed: number;
   /** mtime and size of ffmpeg's playlist when last read. */
   playlistVersion?: string;
+  /** The run's video track, read from its init segment, to measure its segments by. */
+  initTracks?: InitTracks;
 };
 
 export type RunStart = { track: string; startedAt: number };
@@ -158,6 +162,8 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     const last = track.segments.at(-1);
     return last ? last.programDateTime + last.duration * 1000 : -Infinity;
   };
+  /** Whether a segment from `start` (ms) lasting `seconds` continues the track (segment-continuity.ts). */
+  const continues = (track: Track, start: number, seconds: number) => continuesTrack(endOf(track), start, seconds, toleranceMs);
   const nextSequence = (track: Track) => Math.max(options.firstSequence ?? 0, (track.segments.at(-1)?.sequence ?? -1) + 1);
   const runOf = (uri: string) => Number(publishedSegmentPattern.exec(uri)?.[1]);
 
@@ -175,7 +181,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     track.dirty = true;
     lastSegmentAt = Date.now();
     for (const follower of tracks.values()) {
-      if (follower.linkedFrom === track.rendition.name && carriesOn(endOf(follower), record, toleranceMs)) await linkSegment(track, follower, record);
+      if (follower.linkedFrom === track.rendition.name && continues(follower, record.programDateTime, record.duration)) await linkSegment(track, follower, record);
     }
   };
 
@@ -207,6 +213,10 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
   }
 
   async function publishChanged(): Promise<void> {
+    // A master already out is raised before any playlist lists the segment that needs it, so a
+    // player never reads a segment above the BANDWIDTH its master says (RFC 8216 §4.3.4.2). The first
+    // master waits for every rendition's playlist (below).
+    if (masterText !== undefined) await publishMaster();
     for (const track of tracks.values()) {
       if (!track.dirty) continue;
       await publishTrack(track);
@@ -252,16 +262,20 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       }
       const programDateTime = Math.round(run.startedAt + run.elapsed * 1000);
       run.lastIndex = index;
-      run.elapsed += entry.duration;
       // Late for its track (another track's segments already cover its time): not published.
-      if (track.linkedFrom !== undefined || !carriesOn(endOf(track), { programDateTime, duration: entry.duration }, toleranceMs)) {
+      if (track.linkedFrom !== undefined || !continues(track, programDateTime, entry.duration)) {
+        run.elapsed += entry.duration;
         await rm(join(privateDir, entry.uri), { force: true });
         continue;
       }
       // ffmpeg lists a segment only once it is complete, so it can be hashed and published now.
       const uri = publishedSegmentName(run.run, index);
       const body = await takeSegment(join(privateDir, entry.uri), join(publicDir, uri));
-      await append(track, { uri, duration: entry.duration, programDateTime, initUri, sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length });
+      // The segment's own length (fmp4-duration.ts: ffmpeg counts a run's last one short).
+      run.initTracks ??= readInitTracks(await readFile(join(publicDir, initUri)));
+      const duration = (run.initTracks && segmentMediaSeconds(body, run.initTracks)) ?? entry.duration;
+      run.elapsed += duration;
+      await append(track, { uri, duration, programDateTime, initUri, sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length });
     }
     // Remembered only once every listed segment is published, so a failed scan is retried.
     run.playlistVersion = version;
@@ -293,7 +307,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
       // The newest segments only: every segment is among them once, and the figures never fall.
       const newest = track.segments.slice(-measuredSegments);
       const own = rung === 0 ? newest : newest.filter((segment) => segment.initUri.endsWith(`-${track.rendition.name}.mp4`));
-      const needed = advertisedBandwidth({ rateControl: track.rendition, audioKbps: options.hasAudio ? options.audioKbps : 0, segmentSeconds: options.segmentSeconds, segments: own });
+      const needed = advertisedBandwidth({ rateControl: track.rendition, audioKbps: options.hasAudio ? options.audioKbps : 0, segmentSeconds: options.segmentSeconds, segments: own, windowSegments: options.windowSize });
       const advertised = track.advertised;
       if (!advertised) track.advertised = needed;
       else if (needed.bandwidth > advertised.bandwidth || needed.averageBandwidth > advertised.averageBandwidth) {
@@ -383,7 +397,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
         const source = trackOf(from);
         // What the other track already has from where this one got to: a backlog after a drain.
         for (const segment of source.segments) {
-          if (carriesOn(endOf(track), segment, toleranceMs)) await linkSegment(source, track, segment);
+          if (continues(track, segment.programDateTime, segment.duration)) await linkSegment(source, track, segment);
         }
         await publishChanged();
       });

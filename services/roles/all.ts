@@ -129,5 +129,5 @@ function loopbackHost(host: string): string {
 /** The demo classroom's key in the catalog (created with the configured key, or a random one). */
 function demoKey(db: Database, config: Config): Promise<string> {
   const configured = config.classrooms.find((classroom) => classroom.id === config.demo.classroomId);
-  return ensureDemoClassroom(db, config.demo.classroomId, configured?.key);
+  return ensureDemoClassroom(db, config.demo.classroomId, configured?.key, config.web.defaultLocale);
 }

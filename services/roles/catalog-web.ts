@@ -15,6 +15,7 @@ import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import { playbackSettingsFrom } from '../core/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
 import type { JobQueue } from '../catalog/jobs/job-queue.ts';
+import { createTimeZoneSource } from '../catalog/queries/province-time-zone.ts';
 
 export type CatalogWebOptions = {
   db: Database;
@@ -43,12 +44,15 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
       metrics: configuredTiers(options.config.dashboard),
       scrapeTimeoutMs: options.config.dashboard.scrapeTimeoutSeconds * 1000,
     });
+  // The pages and the API follow an operator's change of the province's time zone (province-time-zone.ts).
+  const timeZone = createTimeZoneSource(options.db, options.config.web.timeZone);
   const context: CatalogContext = {
     db: options.db,
     config: options.config,
     log: options.log,
     rtmpBase: (request: Request) => `rtmp://${request.hostname}:${options.rtmpPort()}/live`,
     dashboard,
+    timeZone,
     ...(options.jobs ? { jobs: options.jobs } : {}),
   };
   const alarms = Router();
@@ -58,7 +62,7 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
   // The configured relays win: a province names the city relays its viewers play through.
   const mediaUrls = options.config.web.mediaUrls;
   const mediaBase = mediaUrls.length > 0 ? () => mediaUrls : options.mediaBase;
-  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets })];
+  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets }, { defaultLocale: options.config.web.defaultLocale, timeZone: timeZone.current })];
 }
 
 /**

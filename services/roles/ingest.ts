@@ -23,7 +23,7 @@ import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';
 import { registerOriginMetrics } from '../stats/origin-metrics.ts';
 import { originLessons } from '../tracker/origin-lessons.ts';
-import type { Tracker, TrackerSettings } from '../tracker/tracker-server.ts';
+import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
 import { startTrackerThread } from '../tracker/tracker-thread.ts';
 import { registerIngestMetrics } from '../stats/ingest-metrics.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
@@ -51,6 +51,8 @@ export type IngestRoleOptions = {
   playback?: PlaybackSettings;
   /** A job queue the caller started and will close (`all` shares the catalog's); otherwise, with storage.kind 's3', the role starts its own for its uploads. */
   jobs?: JobQueue;
+  /** False mounts the tracker on the node's own event loop, as before tracker-thread.ts: only the tracker-flood benchmark compares the two. */
+  trackerThread?: boolean;
 };
 
 export async function startIngestRole(config: Config, log: Logger, options: IngestRoleOptions = {}): Promise<IngestRole> {
@@ -153,7 +155,9 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   }
   if (config.p2p.enabled) {
     const knownLessons = originLessons(() => ingest.lessons.list(), ingest.vodDir);
-    tracker = await startTrackerThread(http.server, { knownLessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback }).catch(async (error: unknown) => {
+    const trackerOptions = { knownLessons, log: log.child({ part: 'tracker' }), settings: options.tracker ?? {}, playback };
+    if (options.trackerThread === false) tracker = mountTracker(http.server, trackerOptions);
+    else tracker = await startTrackerThread(http.server, trackerOptions).catch(async (error: unknown) => {
       await heartbeat.close();
       await ingest.close();
       await http.close();

@@ -14,13 +14,38 @@ import { figureOf, lessonLabel } from './lesson-label.ts';
 export type AlarmKind = 'no-encoder' | 'stream-stalled' | 'stream-degraded' | 'relay-upstream-down' | 'disk' | 'ingest-shedding' | 'tier-unreachable' | 'replay-upload';
 export type Severity = 'warning' | 'critical';
 
+export type AlarmReason =
+  | 'no-encoder'
+  | 'encoder-disconnected'
+  | 'encoder-silent'
+  | 'encoder-sends-nothing'
+  | 'transcoder-stuck'
+  | 'bitrate-low'
+  | 'fps-low'
+  | 'all-upstreams-down'
+  | 'upstream-down'
+  | 'disk-refusing'
+  | 'disk-filling'
+  | 'ingest-shedding'
+  | 'tier-unreachable'
+  | 'replay-upload';
+
+export type AlarmText = { reason: AlarmReason; facts: Record<string, string | number> };
+
+/** A reason in English and as text a page translates. */
+type Said = { message: string; text: AlarmText };
+const said = (message: string, reason: AlarmReason, facts: Record<string, string | number> = {}): Said => ({ message, text: { reason, facts } });
+
 export type Alarm = {
   id: string;
   kind: AlarmKind;
   severity: Severity;
   /** What the alarm is about, for a person: a lesson title, a relay, a disk. */
   subject: string;
+  /** In English, for logs, the webhook and the API. */
   message: string;
+  /** The message as a reason and its figures, so a page can say it in its own language. */
+  text: AlarmText;
   lessonId?: string;
   /** How /metrics/alarms names the lesson: its id, or its classroom when it is not public (lesson-label.ts). */
   lessonLabel?: string;
@@ -77,37 +102,40 @@ export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alar
       const late = lesson.startsAt + settings.lateStartMinutes * 60_000;
       if (input.at > late && (lesson.endsAt === null || input.at < lesson.endsAt)) {
         const minutes = Math.floor((input.at - lesson.startsAt) / 60_000);
-        alarms.push({ id: `no-encoder:${lesson.id}`, kind: 'no-encoder', severity: 'critical', subject, lessonId: lesson.id, lessonLabel: lessonLabel({ id: lesson.id, classroomId: lesson.classroomId, protected: lesson.protected ?? false }), message: `should be live since ${minutes} min by the timetable, and no encoder is pushing (classroom ${lesson.classroomId})` });
+        alarms.push({ id: `no-encoder:${lesson.id}`, kind: 'no-encoder', severity: 'critical', subject, lessonId: lesson.id, lessonLabel: lessonLabel({ id: lesson.id, classroomId: lesson.classroomId, protected: lesson.protected ?? false }), ...said(`should be live since ${minutes} min by the timetable, and no encoder is pushing (classroom ${lesson.classroomId})`, 'no-encoder', { minutes, classroom: lesson.classroomId }) });
       }
       continue;
     }
     if (lesson.state !== 'live') continue;
     const stalled = stallReason(input, lesson, settings);
     if (stalled) {
-      alarms.push({ id: `stream-stalled:${lesson.id}`, kind: 'stream-stalled', severity: 'critical', subject, lessonId: lesson.id, lessonLabel: lessonLabel({ id: lesson.id, classroomId: lesson.classroomId, protected: lesson.protected ?? false }), message: stalled });
+      alarms.push({ id: `stream-stalled:${lesson.id}`, kind: 'stream-stalled', severity: 'critical', subject, lessonId: lesson.id, lessonLabel: lessonLabel({ id: lesson.id, classroomId: lesson.classroomId, protected: lesson.protected ?? false }), ...stalled });
       continue;
     }
     const degraded = degradedReason(lesson, input.norms.get(lesson.id), settings);
-    if (degraded) alarms.push({ id: `stream-degraded:${lesson.id}`, kind: 'stream-degraded', severity: 'warning', subject, lessonId: lesson.id, lessonLabel: lessonLabel({ id: lesson.id, classroomId: lesson.classroomId, protected: lesson.protected ?? false }), message: degraded });
+    if (degraded) alarms.push({ id: `stream-degraded:${lesson.id}`, kind: 'stream-degraded', severity: 'warning', subject, lessonId: lesson.id, lessonLabel: lessonLabel({ id: lesson.id, classroomId: lesson.classroomId, protected: lesson.protected ?? false }), ...degraded });
   }
   for (const relay of input.relays) {
     const down = relay.upstreams.filter((upstream) => !upstream.up);
     if (down.length === 0) continue;
     const all = down.length === relay.upstreams.length;
+    const urls = down.map((upstream) => upstream.url).join(', ');
     alarms.push({
       id: `relay-upstream-down:${relay.node}`,
       kind: 'relay-upstream-down',
       severity: all ? 'critical' : 'warning',
       subject: `relay ${relay.node}`,
       node: relay.node,
-      message: all ? `every upstream is down (${down.map((upstream) => upstream.url).join(', ')}): viewers get only what is cached` : `upstream ${down.map((upstream) => upstream.url).join(', ')} is down; the relay uses the others`,
+      ...(all
+        ? said(`every upstream is down (${urls}): viewers get only what is cached`, 'all-upstreams-down', { urls })
+        : said(`upstream ${urls} is down; the relay uses the others`, 'upstream-down', { urls })),
     });
   }
   for (const { node, state } of input.disks) {
     const base = { id: `disk:${node}`, kind: 'disk' as const, subject: `ingest ${node} disk`, node };
-    if (!state.ok) alarms.push({ ...base, severity: 'critical', message: `${state.reason ?? 'disk alarm'}: new publishes are refused` });
+    if (!state.ok) alarms.push({ ...base, severity: 'critical', ...said(`${state.reason ?? 'disk alarm'}: new publishes are refused`, 'disk-refusing', { reason: state.reason ?? 'disk alarm' }) });
     else if (state.totalBytes > 0 && state.freeBytes < 2 * state.minFreeBytes) {
-      alarms.push({ ...base, severity: 'warning', message: `disk filling up: ${gibibytes(state.freeBytes)} free, publishes stop under ${gibibytes(state.minFreeBytes)}` });
+      alarms.push({ ...base, severity: 'warning', ...said(`disk filling up: ${gibibytes(state.freeBytes)} free, publishes stop under ${gibibytes(state.minFreeBytes)}`, 'disk-filling', { free: state.freeBytes / 1024 ** 3, min: state.minFreeBytes / 1024 ** 3 }) });
     }
   }
   for (const { node, up, renditionsShed, sheddingSince } of input.ingestNodes ?? []) {
@@ -121,7 +149,11 @@ export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alar
       severity: 'warning',
       subject: `ingest ${node}`,
       node,
-      message: `sheds ${renditionsShed} rendition${renditionsShed === 1 ? '' : 's'} for want of CPU since ${Math.floor(shedding / 60_000)} min: viewers lose lower qualities; new classrooms go to other nodes first (add an ingest node if it lasts)`,
+      ...said(
+        `sheds ${renditionsShed} rendition${renditionsShed === 1 ? '' : 's'} for want of CPU since ${Math.floor(shedding / 60_000)} min: viewers lose lower qualities; new classrooms go to other nodes first (add an ingest node if it lasts)`,
+        'ingest-shedding',
+        { renditions: renditionsShed, minutes: Math.floor(shedding / 60_000) },
+      ),
     });
   }
   for (const tier of input.tiers ?? []) {
@@ -131,7 +163,7 @@ export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alar
       kind: 'tier-unreachable',
       severity: 'critical',
       subject: `${tier.tier} ${tier.url}`,
-      message: `its /metrics cannot be read (${tier.error ?? 'no answer'}): the tier may be down, and the dashboard misses its figures`,
+      ...said(`its /metrics cannot be read (${tier.error ?? 'no answer'}): the tier may be down, and the dashboard misses its figures`, 'tier-unreachable', { error: tier.error ?? 'no answer', tier: tier.tier, url: tier.url }),
     });
   }
   const uploads = input.failingUploads ?? [];
@@ -143,32 +175,39 @@ export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alar
       kind: 'replay-upload',
       severity: 'warning',
       subject: 'replay storage',
-      message: `${uploads.length} finished replay${uploads.length === 1 ? '' : 's'} cannot be moved to object storage and wait on the ingest nodes' disks (nothing is lost; retried with backoff): ${oldest.id}, ${oldest.attempts} attempt${oldest.attempts === 1 ? '' : 's'}: ${oldest.failure}`,
+      ...said(
+        `${uploads.length} finished replay${uploads.length === 1 ? '' : 's'} cannot be moved to object storage and wait on the ingest nodes' disks (nothing is lost; retried with backoff): ${oldest.id}, ${oldest.attempts} attempt${oldest.attempts === 1 ? '' : 's'}: ${oldest.failure}`,
+        'replay-upload',
+        { replays: uploads.length, oldest: oldest.id, attempts: oldest.attempts, failure: oldest.failure },
+      ),
     });
   }
   const rank = (alarm: Alarm) => (alarm.severity === 'critical' ? 0 : 1);
   return alarms.sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
 }
 
-function stallReason(input: AlarmInput, lesson: CatalogLesson, settings: AlarmSettings): string | undefined {
+function stallReason(input: AlarmInput, lesson: CatalogLesson, settings: AlarmSettings): Said | undefined {
   const encoder = lesson.encoder;
-  if (!encoder || !encoder.connected) return 'the encoder is not connected: the lesson waits for it to reconnect';
+  if (!encoder || !encoder.connected) return said('the encoder is not connected: the lesson waits for it to reconnect', 'encoder-disconnected');
   const silent = (input.at - encoder.updatedAt) / 1000;
-  if (silent > settings.stallSeconds) return `no data from the encoder for ${Math.round(silent)} s while connected`;
-  if (encoder.bitrateKbps === 0) return 'the encoder is connected but sends nothing';
+  if (silent > settings.stallSeconds) return said(`no data from the encoder for ${Math.round(silent)} s while connected`, 'encoder-silent', { seconds: Math.round(silent) });
+  if (encoder.bitrateKbps === 0) return said('the encoder is connected but sends nothing', 'encoder-sends-nothing');
   // By lesson id, or by classroom for a lesson that is not public (lesson-label.ts).
   const lag = figureOf(input.packagerLag, lesson);
-  if (lag !== undefined && lag > settings.stallSeconds) return `no new segment for ${Math.round(lag)} s: the transcoder is stuck`;
+  if (lag !== undefined && lag > settings.stallSeconds) return said(`no new segment for ${Math.round(lag)} s: the transcoder is stuck`, 'transcoder-stuck', { seconds: Math.round(lag) });
   return undefined;
 }
 
-function degradedReason(lesson: CatalogLesson, norm: StreamNorm | undefined, settings: AlarmSettings): string | undefined {
+function degradedReason(lesson: CatalogLesson, norm: StreamNorm | undefined, settings: AlarmSettings): Said | undefined {
   const encoder = lesson.encoder;
   if (!encoder || !norm) return undefined;
   const share = settings.degradedPercent / 100;
   const below = (value: number | null, usual: number | null) => value !== null && usual !== null && usual > 0 && value < usual * share;
-  if (below(encoder.bitrateKbps, norm.bitrateKbps)) return `input bitrate ${Math.round(encoder.bitrateKbps!)} kbit/s, under ${settings.degradedPercent}% of its usual ${Math.round(norm.bitrateKbps!)} kbit/s`;
-  if (below(encoder.fps, norm.fps)) return `input ${encoder.fps!.toFixed(1)} fps, under ${settings.degradedPercent}% of its usual ${norm.fps!.toFixed(1)} fps`;
+  if (below(encoder.bitrateKbps, norm.bitrateKbps)) {
+    const facts = { kbps: Math.round(encoder.bitrateKbps!), percent: settings.degradedPercent, usual: Math.round(norm.bitrateKbps!) };
+    return said(`input bitrate ${facts.kbps} kbit/s, under ${facts.percent}% of its usual ${facts.usual} kbit/s`, 'bitrate-low', facts);
+  }
+  if (below(encoder.fps, norm.fps)) return said(`input ${encoder.fps!.toFixed(1)} fps, under ${settings.degradedPercent}% of its usual ${norm.fps!.toFixed(1)} fps`, 'fps-low', { fps: encoder.fps!, percent: settings.degradedPercent, usual: norm.fps! });
   return undefined;
 }
 

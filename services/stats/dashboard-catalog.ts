@@ -14,6 +14,8 @@ type LessonRow = {
   starts_at: Date;
   ends_at: Date | null;
   classroom_id: string;
+  classroom_name: string;
+  ad_hoc: boolean;
   city_id: number | null;
   city_name: string | null;
   school_id: number | null;
@@ -31,7 +33,7 @@ type LessonRow = {
 /** Live lessons, and scheduled ones whose time has come and not gone (at `at`). */
 export async function dashboardLessons(db: Queryable, at: number): Promise<CatalogLesson[]> {
   const rows = await db.query<LessonRow>(
-    `select l.id, l.title, l.state, l.starts_at, l.ends_at, l.classroom_id, l.visibility, s.city_id, ci.name as city_name, c.school_id, s.name as school_name,
+    `select l.id, l.title, l.state, l.starts_at, l.ends_at, l.classroom_id, c.name as classroom_name, l.ad_hoc, l.visibility, s.city_id, ci.name as city_name, c.school_id, s.name as school_name,
             e.connected, e.bitrate_kbps, e.fps, e.width, e.height, e.updated_at, e.ingest_node
      from lessons l
      join classrooms c on c.id = l.classroom_id
@@ -50,6 +52,8 @@ export async function dashboardLessons(db: Queryable, at: number): Promise<Catal
     startsAt: row.starts_at.getTime(),
     endsAt: row.ends_at?.getTime() ?? null,
     classroomId: row.classroom_id,
+    classroomName: row.classroom_name,
+    adHoc: row.ad_hoc,
     protected: row.visibility !== 'public',
     cityId: row.city_id,
     cityName: row.city_name,

@@ -14,6 +14,9 @@ export type CatalogLesson = {
   startsAt: number;
   endsAt: number | null;
   classroomId: string;
+  /** The classroom's name, and whether the lesson is unscheduled: a page titles such a lesson from its classroom, in its own language. */
+  classroomName?: string;
+  adHoc?: boolean;
   /** Not public (school or protected visibility): metrics label it by classroom (lesson-label.ts). */
   protected?: boolean;
   cityId: number | null;
@@ -35,7 +38,9 @@ export type RelayFigures = { node: string; upstreamBps: number | null; downstrea
 export type IngestHealth = {
   lessonId: string;
   title: string;
+  adHoc: boolean;
   classroomId: string;
+  classroomName: string | null;
   schoolName: string | null;
   connected: boolean;
   bitrateKbps: number | null;
@@ -218,7 +223,9 @@ export function ingestHealth(at: number, lessons: readonly CatalogLesson[], samp
       return {
         lessonId: lesson.id,
         title: lesson.title,
+        adHoc: lesson.adHoc ?? false,
         classroomId: lesson.classroomId,
+        classroomName: lesson.classroomName ?? null,
         schoolName: lesson.schoolName,
         connected: encoder?.connected ?? false,
         bitrateKbps: encoder?.bitrateKbps ?? null,

@@ -107,6 +107,8 @@ export type TrackerOptions = {
    * and a viewer announces as soon as it has the master playlist (tracker-thread.ts).
    */
   freshLessons?: () => Promise<boolean>;
+  /** Told when the tracker stops reading a connection it is closing (the tracker thread's parent stops passing its bytes on). */
+  onShut?: (request: IncomingMessage) => void;
 };
 
 export function mountTracker(server: Server, options: TrackerOptions): Tracker {
@@ -211,12 +213,12 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
     }
     wss.handleUpgrade(request, socket, head, (webSocket) => {
       wss.emit('connection', webSocket, request);
-      admit(webSocket, ip, tokenLesson);
+      admit(webSocket, ip, tokenLesson, request);
     });
   };
 
   /** Puts the limits in front of the tracker's own message handler. */
-  const admit = (socket: TrackerSocket, ip: string, tokenLesson: string | undefined) => {
+  const admit = (socket: TrackerSocket, ip: string, tokenLesson: string | undefined, request: IncomingMessage) => {
     const trackerHandler = socket.onMessageBound;
     if (!trackerHandler) return socket.terminate();
     socket.removeListener('message', trackerHandler);
@@ -228,6 +230,7 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
      */
     const shut = (code: number, reason: string) => {
       closing = true;
+      options.onShut?.(request);
       setImmediate(() => {
         socket.close(code, reason);
         // ws's pause(), which our declaration of TrackerSocket leaves out (bittorrent-tracker.d.ts).

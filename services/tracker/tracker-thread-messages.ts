@@ -21,4 +21,6 @@ export type FromTracker =
   | { type: 'listening'; port: number }
   | { type: 'stats'; stats: TrackerStats }
   | { type: 'want-lessons' }
+  /** The tracker stopped reading the connection from this port of the parent's: the parent stops passing the viewer's bytes. */
+  | { type: 'shut'; port: number }
   | { type: 'log'; level: LogLevel; event: string; fields: LogFields };

@@ -3,10 +3,12 @@
 // anyone and its traffic comes in floods; once, one message pattern cost the whole process 12-41 s.
 //
 // Viewers still connect to /tracker on the node's own port. This thread takes the upgrade, checks
-// only the path, and passes the connection's bytes both ways, unread, to the tracker thread's
-// loopback server (tracker-worker.ts), with the viewer's address in a header only this thread can
-// write (the per-address limits count by it). Passing bytes on costs a read and a write per chunk;
-// framing, scanning, parsing and answering messages all happen over there.
+// only the path, and passes the connection's bytes both ways to the tracker thread's loopback
+// server (tracker-worker.ts), with the viewer's address in a header only this thread can write (the
+// per-address limits count by it). Of the viewer's bytes it reads only the frame headers, so a frame
+// longer than the tracker takes is refused here before it is copied across (frame-gate.ts); passing
+// the rest on costs a read and a write per chunk. Scanning, parsing and answering messages all
+// happen over there, and when the tracker closes a connection, the viewer is no longer read.
 //
 // The tracker thread learns the lessons the node carries from here (polled a few times a second,
 // and at once when it meets a swarm it does not know), and sends back its counts (stats(), for
@@ -17,7 +19,8 @@ import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { logLevel } from '../core/log.ts';
-import { refuse, socketIp, trackerPath, type Tracker, type TrackerOptions, type TrackerStats } from './tracker-server.ts';
+import { closeFrame, createFrameGate } from './frame-gate.ts';
+import { defaultTrackerSettings, refuse, socketIp, trackerPath, type Tracker, type TrackerOptions, type TrackerStats } from './tracker-server.ts';
 import { clientHeader, type FromTracker, type ToTracker, type TrackerThreadData } from './tracker-thread-messages.ts';
 
 /** How often the lessons the node carries are offered to the tracker thread (sent only when they changed). */
@@ -33,7 +36,12 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
   const { log } = options;
   const secret = randomBytes(24).toString('base64url');
   const data: TrackerThreadData = { settings: options.settings ?? {}, ...(options.playback ? { playback: options.playback } : {}), logLevel: logLevel(), secret };
+  const maxMessageBytes = options.settings?.maxMessageBytes ?? defaultTrackerSettings.maxMessageBytes;
+  /** Messages refused on this thread for their frame's length (frame-gate.ts), counted with the tracker's own. */
+  let refusedHere = 0;
   const passing = new Set<Duplex>();
+  /** The viewer's socket behind each connection to the tracker thread, by this side's port. */
+  const viewers = new Map<number, Duplex>();
   let stats = noStats;
   let closed = false;
   let current: { worker: Worker; port: number } | undefined;
@@ -62,6 +70,12 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
           resolve({ worker, port: message.port });
         } else if (message.type === 'stats') stats = message.stats;
         else if (message.type === 'want-lessons') offerLessons(worker, true);
+        else if (message.type === 'shut') {
+          // What a refused viewer sends next would only cost this thread: it is no longer read.
+          const viewer = viewers.get(message.port);
+          viewer?.removeAllListeners('data');
+          viewer?.pause();
+        }
         else if (message.type === 'log') log[message.level](message.event, message.fields);
       });
       worker.on('error', (error) => {
@@ -98,22 +112,44 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
     // The tracker's side hung up: what it wrote last (a close frame, with its code) reaches the
     // viewer first, so the viewer's side is ended, not cut, unless it will not take the bytes.
     upstream.on('close', () => {
+      // Nothing more is read from the viewer: a flood's bytes after the close would cost this thread.
+      socket.off('data', forward);
+      socket.pause();
       socket.end();
       setTimeout(() => socket.destroy(), closeGraceMs).unref();
     });
+    upstream.once('connect', () => upstream.localPort !== undefined && viewers.set(upstream.localPort, socket));
     socket.on('close', () => {
       passing.delete(socket);
+      if (upstream.localPort !== undefined) viewers.delete(upstream.localPort);
       upstream.destroy();
     });
     upstream.write(requestHead(request, `${secret} ${socketIp(request)}`));
-    if (head.length > 0) upstream.write(head);
-    socket.pipe(upstream).pipe(socket);
+    // The viewer's bytes go on only while every frame is within the tracker's limit: a longer one is
+    // refused here (1009, as the tracker would), before megabytes of it are copied across.
+    const gate = createFrameGate(maxMessageBytes);
+    const forward = (chunk: Buffer) => {
+      if (gate.feed(chunk) === 'too-big') {
+        refusedHere++;
+        socket.off('data', forward);
+        socket.pause();
+        upstream.destroy();
+        socket.end(closeFrame(1009));
+        setTimeout(() => socket.destroy(), closeGraceMs).unref();
+        return;
+      }
+      if (!upstream.write(chunk)) socket.pause();
+    };
+    upstream.on('drain', () => socket.resume());
+    if (head.length > 0) forward(head);
+    socket.on('data', forward);
+    upstream.pipe(socket);
   };
   server.on('upgrade', onUpgrade);
   log.info('tracker mounted on its own thread', { path: trackerPath });
 
   return {
-    stats: () => stats,
+    stats: () => ({ ...stats, refusedMessages: stats.refusedMessages + refusedHere }),
     close() {
       closed = true;
       clearInterval(poll);

@@ -64,7 +64,8 @@ const clientIpOf = (request: IncomingMessage): string | undefined => {
 };
 
 const server = createServer((_request, response) => void response.writeHead(404).end());
-const tracker = mountTracker(server, { knownLessons, freshLessons, log: parentLogger(), settings: data.settings, ...(data.playback ? { playback: data.playback } : {}), clientIpOf });
+const onShut = (request: IncomingMessage) => request.socket.remotePort !== undefined && send({ type: 'shut', port: request.socket.remotePort });
+const tracker = mountTracker(server, { knownLessons, freshLessons, onShut, log: parentLogger(), settings: data.settings, ...(data.playback ? { playback: data.playback } : {}), clientIpOf });
 
 let lastStats = '';
 const postStats = () => {

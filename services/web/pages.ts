@@ -4,7 +4,8 @@
 // are static shells; they read everything else from the JSON API, except what the watch page needs
 // before it asks anything: where media, the P2P tracker and ICE servers are, and a signed viewer
 // session its quality reports are made under (viewer-session.ts). Each page carries a
-// Content-Security-Policy naming exactly what it may reach (page-csp.ts).
+// Content-Security-Policy naming exactly what it may reach (page-csp.ts), and speaks the language
+// chosen for the request (page-language.ts), with times in the province's zone.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
@@ -17,20 +18,23 @@ import { dashboardStyles } from '../../player/src/dashboard/dashboard-styles.ts'
 import { pageContentSecurityPolicy } from './page-csp.ts';
 import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
 import { replayPageRoutes } from './replay-pages.ts';
+import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
+import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 
 const playerDir = fileURLToPath(new URL('../../player/', import.meta.url));
 export const playerDistDir = `${playerDir}dist`;
 
 export type { MediaBase } from './page-relays.ts';
+export type { PageLanguage } from './page-language.ts';
 
 /** The pages drawn by a bundle in the shared shell (player/pages/app.html): path, title, bundle. */
-const appPages: Array<[string, string, PageBundle]> = [
-  ['/', 'Timetable', 'timetable'],
-  ['/login', 'Sign in', 'login'],
-  ['/setup', 'Set up', 'setup'],
-  ['/school', 'School', 'school'],
-  ['/admin', 'Admin', 'admin'],
-  ['/dashboard', 'Dashboard', 'dashboard'],
+const appPages: Array<[string, MessageKey, PageBundle]> = [
+  ['/', 'page.timetable', 'timetable'],
+  ['/login', 'page.login', 'login'],
+  ['/setup', 'page.setup', 'setup'],
+  ['/school', 'page.school', 'school'],
+  ['/admin', 'page.admin', 'admin'],
+  ['/dashboard', 'page.dashboard', 'dashboard'],
 ];
 
 /** The <style> elements pages put in themselves, by bundle: the policy allows exactly these texts. */
@@ -39,16 +43,22 @@ const pageStyles: Partial<Record<PageBundle, string[]>> = { dashboard: [dashboar
 /** Peer-to-peer as the platform allows it; a lesson may still turn it off (the page asks the API). */
 const p2pByDefault: P2pConfig = { enabled: true, iceServers: [] };
 
-/** `viewerSessions`: the playback secrets to sign each watch page's viewer session with; none: no reports are accepted from its viewers. */
-export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfig = p2pByDefault, viewerSessions?: ViewerSessionSigner): Router {
+/**
+ * `viewerSessions`: the playback secrets to sign each watch page's viewer session with; none: no
+ * reports are accepted from its viewers. `language`: the platform's default language and time zone (web.*).
+ */
+export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfig = p2pByDefault, viewerSessions?: ViewerSessionSigner, language: PageLanguage = defaultPageLanguage): Router {
   const router = Router();
   const page = (name: string) => readFileSync(`${playerDir}pages/${name}`, 'utf8');
   const shell = page('app.html');
-  const watchPage = page('watch.html');
+  const watchPages = localizedShells(page('watch.html'), language);
   for (const [path, title, bundle] of appPages) {
-    const html = shell.replace('{{title}}', title).replace('{{bundle}}', bundle);
+    const shells = localizedShells(shell, language, (translator) => ({ title: translator.t('page.title', { page: translator.t(title) }), bundle }));
     const policy = pageContentSecurityPolicy({ inlineStyles: pageStyles[bundle] ?? [] });
-    router.get(path, (_request, response) => response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy }).type('html').send(html));
+    router.get(path, (request, response) => {
+      const locale = requestLocale(request, language);
+      response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(shells(locale));
+    });
   }
   router.get('/watch/:lesson', (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
@@ -64,12 +74,13 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
       ['classcast-ice-servers', JSON.stringify(p2p.iceServers)],
       ['classcast-viewer', newViewerSession(viewerSessions)],
     ];
-    const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPage);
+    const locale = requestLocale(request, language);
+    const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages(locale));
     const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
-    response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy }).type('html').send(html);
+    response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
   });
-  router.use(replayPageRoutes(mediaBase, viewerSessions));
+  router.use(replayPageRoutes(mediaBase, viewerSessions, language));
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));
   return router;
 }

@@ -7,45 +7,49 @@
 // tracker: these pages play over HTTP).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { timeShiftMasterName } from '../packager/lesson-packager.ts';
 import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
 import { pageContentSecurityPolicy } from './page-csp.ts';
 import { newViewerSession, type ViewerSessionSigner } from './viewer-session-meta.ts';
+import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 
 const watchPagePath = fileURLToPath(new URL('../../player/pages/watch.html', import.meta.url));
 const mediaBaseMeta = '<meta name="classcast-media-base" content="">';
 const relaysMeta = '<meta name="classcast-relays" content="">';
 const viewerMeta = '<meta name="classcast-viewer" content="">';
 
-export function replayPageRoutes(mediaBase: MediaBase = () => undefined, viewerSessions?: ViewerSessionSigner): Router {
+export function replayPageRoutes(mediaBase: MediaBase = () => undefined, viewerSessions?: ViewerSessionSigner, language: PageLanguage = defaultPageLanguage): Router {
   const router = Router();
   const watchPage = readFileSync(watchPagePath, 'utf8');
   for (const meta of [mediaBaseMeta, relaysMeta, viewerMeta]) if (!watchPage.includes(meta)) throw new Error(`${watchPagePath} has no ${meta} to fill in`);
-  const send = (response: Response, masterUrl: string, bases: readonly string[]) =>
+  const watchPages = localizedShells(watchPage, language);
+  const send = (request: Request, response: Response, masterUrl: string, bases: readonly string[]) => {
+    const locale = requestLocale(request, language);
     response
-      .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: bases }) })
+      .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: bases }), ...languageHeaders(locale) })
       .type('html')
       .send(
-        watchPage
+        watchPages(locale)
           .replace(mediaBaseMeta, `${mediaBaseMeta}\n    <meta name="classcast-master-url" content="${escapeAttribute(masterUrl)}">`)
           .replace(relaysMeta, `<meta name="classcast-relays" content="${escapeAttribute(relaysMetaContent(pageRelays(bases, () => '')))}">`)
           .replace(viewerMeta, `<meta name="classcast-viewer" content="${escapeAttribute(newViewerSession(viewerSessions))}">`),
       );
+  };
 
   router.get('/replay/:recording', (request, response) => {
     const id = request.params.recording;
     if (!isSafePathPart(id)) return sendError(response, 400, 'not a recording id', 'open a replay from GET /api/v1/recordings');
     const bases = mediaBasesFor(request, mediaBase);
-    send(response, `${bases[0] ?? ''}/vod/${id}/master.m3u8`, bases);
+    send(request, response, `${bases[0] ?? ''}/vod/${id}/master.m3u8`, bases);
   });
   router.get('/timeshift/:lesson', (request, response) => {
     const id = request.params.lesson;
     if (!isSafePathPart(id)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
     const bases = mediaBasesFor(request, mediaBase);
-    send(response, `${bases[0] ?? ''}/live/${id}/${timeShiftMasterName}`, bases);
+    send(request, response, `${bases[0] ?? ''}/live/${id}/${timeShiftMasterName}`, bases);
   });
   return router;
 }

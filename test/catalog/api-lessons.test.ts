@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
 import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startOfDayIn } from '../../player/src/i18n/zoned-time.ts';
 
 const hour = 3600_000;
 const day = 24 * hour;
@@ -208,7 +209,8 @@ for (const database of await catalogDatabaseUrls()) {
       const school = await f.school();
       const room = await f.classroom(school.id);
       const now = Date.now();
-      const startOfToday = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
+      // Days are the province's (web.timeZone, Asia/Shanghai by default), which keeps no daylight saving.
+      const startOfToday = startOfDayIn(new Date(now), 'Asia/Shanghai').getTime();
       const lesson = (title: string, start: number, end: number) => schedule({ classroomId: room.id, title, startsAt: at(start), endsAt: at(end) });
       const past = await lesson('Two days ago', startOfToday - 2 * day, startOfToday - 2 * day + hour);
       const allDay = await lesson('All of today', startOfToday + 1000, startOfToday + day - 1000);

@@ -15,7 +15,7 @@ import {
 } from '../../services/catalog/api/permissions.ts';
 import { timetableWindow } from '../../services/catalog/queries/timetable.ts';
 
-const account = (role: Role, schoolId: number | null, id = 7): Account => ({ id, username: `u${id}`, displayName: 'U', role, schoolId });
+const account = (role: Role, schoolId: number | null, id = 7): Account => ({ id, username: `u${id}`, displayName: 'U', role, schoolId, locale: null });
 const operator = account('operator', null);
 const admin = account('school_admin', 1);
 const teacher = account('teacher', 1, 8);
@@ -66,7 +66,7 @@ test('lessons: changed by the course\'s teacher or the school\'s managers; read 
   assert.deepEqual(lessonScope(account('student', null)), { kind: 'public' });
 });
 
-test('timetable windows are UTC days; explicit bounds win over the range', () => {
+test('timetable windows default to UTC days; explicit bounds win over the range', () => {
   const now = new Date('2026-11-22T15:30:00Z');
   assert.deepEqual(timetableWindow({ range: 'today' }, now), { from: new Date('2026-11-22T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z') });
   assert.deepEqual(timetableWindow({ range: 'week' }, now), { from: new Date('2026-11-22T00:00:00Z'), to: new Date('2026-11-29T00:00:00Z') });
@@ -74,4 +74,14 @@ test('timetable windows are UTC days; explicit bounds win over the range', () =>
   assert.deepEqual(timetableWindow({}, now), {});
   const from = new Date('2026-11-24T00:00:00Z');
   assert.deepEqual(timetableWindow({ range: 'week', from }, now), { from, to: new Date('2026-11-29T00:00:00Z') });
+});
+
+test("timetable windows are the province's days: at 23:30 UTC it is already tomorrow in Shanghai", () => {
+  const now = new Date('2026-11-22T23:30:00Z');
+  // 2026-11-23 00:00 in Asia/Shanghai (UTC+8) is 2026-11-22 16:00 UTC.
+  assert.deepEqual(timetableWindow({ range: 'today' }, now, 'Asia/Shanghai'), { from: new Date('2026-11-22T16:00:00Z'), to: new Date('2026-11-23T16:00:00Z') });
+  assert.deepEqual(timetableWindow({ range: 'week' }, now, 'Asia/Shanghai'), { from: new Date('2026-11-22T16:00:00Z'), to: new Date('2026-11-29T16:00:00Z') });
+  // A zone with daylight saving: the week that ends on the first day of summer time is 167 hours.
+  const berlin = timetableWindow({ range: 'week' }, new Date('2026-03-23T12:00:00Z'), 'Europe/Berlin');
+  assert.deepEqual(berlin, { from: new Date('2026-03-22T23:00:00Z'), to: new Date('2026-03-29T22:00:00Z') });
 });

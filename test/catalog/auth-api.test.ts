@@ -168,7 +168,7 @@ for (const database of await catalogDatabaseUrls()) {
     it('creates the first operator with the right token, signs it in, and refuses a second use', async () => {
       const created = await catalog.api('post', '/setup', { body: { token: setupToken, username: 'province-admin', password: 'a good long password', displayName: 'Province Admin' } });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      assert.deepEqual({ ...created.body.account, id: 0 }, { id: 0, username: 'province-admin', displayName: 'Province Admin', role: 'operator', schoolId: null });
+      assert.deepEqual({ ...created.body.account, id: 0 }, { id: 0, username: 'province-admin', displayName: 'Province Admin', role: 'operator', schoolId: null, locale: null });
       assert.match(created.headers.get('set-cookie') ?? '', /^classcast_session=[A-Za-z0-9_-]{43}; HttpOnly/);
       assert.equal((await catalog.api('get', '/auth/me', { token: created.body.token })).body.account.role, 'operator');
       const again = await catalog.api('post', '/setup', { body: { token: setupToken, username: 'second-admin', password: 'a good long password', displayName: 'Second' } });

@@ -71,7 +71,7 @@ describe('classcast create-operator', () => {
     });
     try {
       const root = await findAccountByUsername(db, 'province-root');
-      assert.deepEqual({ ...root?.account, id: 0 }, { id: 0, username: 'province-root', displayName: 'Province Root', role: 'operator', schoolId: null, disabled: false });
+      assert.deepEqual({ ...root?.account, id: 0 }, { id: 0, username: 'province-root', displayName: 'Province Root', role: 'operator', schoolId: null, locale: null, disabled: false });
       for (const name of ['too-short', 'no-password']) assert.equal(await findAccountByUsername(db, name), undefined, `${name} was not created`);
       const login = (username: string, password: string) =>
         fetch(`http://127.0.0.1:${server.port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });

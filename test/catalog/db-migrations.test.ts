@@ -3,7 +3,7 @@
 // behind and says which one broke, and an on-disk PGlite keeps its data and schema across restarts.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -42,6 +42,22 @@ async function appliedVersions(db: Database): Promise<number[]> {
 async function tableExists(db: Database, table: string): Promise<boolean> {
   return (await queryOne<{ found: boolean }>(db, 'select to_regclass($1) is not null as found', [table]))!.found;
 }
+
+test('the migrations are numbered 1 to N, each number once (main\'s 011-013 keep theirs; the replay storage follows as 14)', async () => {
+  assert.deepEqual(versions, migrations.map((_, index) => index + 1));
+  assert.deepEqual(
+    migrations.slice(10).map((migration) => `${migration.version}_${migration.name}`),
+    ['11_lesson_end_requests', '12_account_locale', '13_platform_settings', '14_replay_storage'],
+  );
+  const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+  try {
+    await writeFile(join(dir, '011_one.sql'), 'select 1');
+    await writeFile(join(dir, '011_other.sql'), 'select 1');
+    assert.throws(() => loadMigrations(`${dir}/`), /011_one\.sql and 011_other\.sql share version 11/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
 
 for (const name of ['pglite', 'postgres'] as const) {
   describe(`migrations on ${name}`, () => {

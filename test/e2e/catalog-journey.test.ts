@@ -83,14 +83,16 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
     await createThroughForm(admin, 'classrooms', 'classroom', async (form) => {
       await form.locator('select[name="schoolId"]').selectOption({ label: 'North High School (Riverton)' });
       await form.locator('input[name="name"]').fill('Room 101');
-      await form.locator('input[name="id"]').fill('north-room-101');
-    }, 'north-room-101');
+    }, 'Room 101');
+    // The classroom's id is made from its name (nobody types one), and shown for encoders and addresses.
+    const classroomId = (await admin.locator('.data-table tr', { hasText: 'Room 101' }).getAttribute('data-id')) ?? '';
+    assert.match(classroomId, /^room-101-[a-z2-9]{4}$/);
     await createThroughForm(admin, 'lessons', 'lesson', async (form) => {
       await form.locator('select[name="classroomId"]').selectOption({ label: 'Room 101 (North High School)' });
       await form.locator('input[name="title"]').fill('Linear equations');
     }, 'Linear equations');
     const lessonId = await admin.locator('.data-table tr', { hasText: 'Linear equations' }).getAttribute('data-id');
-    assert.ok(lessonId?.startsWith('north-room-101-'), `lesson id ${lessonId}`);
+    assert.ok(lessonId?.startsWith(`${classroomId}-`), `lesson id ${lessonId}`);
     await saveShot(admin, 'journey-1-admin-lessons');
 
     // The school page (same browser, so signed in) gives the RTMP URL and, once "Show" is pressed, the key.
@@ -101,7 +103,7 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
     assert.match((await school.locator('[data-hint]').textContent()) ?? '', /^Choose a school above to see its classrooms/);
     await saveShot(school, 'journey-1b-school-choose-a-school');
     await school.locator('select[name="school"]').selectOption({ label: 'North High School (Riverton)' });
-    const classroom = school.locator('[data-classroom="north-room-101"]');
+    const classroom = school.locator(`[data-classroom="${classroomId}"]`);
     await classroom.waitFor();
     assert.equal(await school.locator('[data-hint]').count(), 0);
     // The node advertises loopback (no ingest.rtmpUrl): the page warns, naming the setting, as the log did at start.
@@ -214,7 +216,7 @@ describe('catalog journey through the pages', { timeout: 240_000 }, () => {
     const againCode = await Promise.race([again.exited, new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 20_000).unref())]);
     assert.notEqual(againCode, 'running', 'the push after "End lesson now" is refused');
     assert.ok(platform.warnings.some((entry) => entry.event === 'publish refused' && /End lesson now/.test(String(entry.reason))), JSON.stringify(platform.warnings.slice(-3)));
-    const lessons = (await (await fetch(`${base}/api/v1/lessons?classroomId=north-room-101`)).json()) as { items: Array<{ id: string; state: string }> };
+    const lessons = (await (await fetch(`${base}/api/v1/lessons?classroomId=${classroomId}`)).json()) as { items: Array<{ id: string; state: string }> };
     assert.deepEqual(lessons.items.map((lesson) => [lesson.id, lesson.state]), [[lessonId, 'ended']]);
   });
 });

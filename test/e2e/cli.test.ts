@@ -52,7 +52,7 @@ describe('classcast all', () => {
       const { items } = (await (await fetch(`${base}/api/v1/lessons?state=live`)).json()) as { items: Array<{ id: string; adHoc: boolean; schoolName: string; cityName: string }> };
       return items.find((entry) => entry.id === lesson.id);
     }, 10_000);
-    assert.deepEqual([inCatalog.adHoc, inCatalog.schoolName, inCatalog.cityName], [true, 'Demo School', 'Demo City']);
+    assert.deepEqual([inCatalog.adHoc, inCatalog.schoolName, inCatalog.cityName], [true, '示范学校', '示范市'], 'the demo is Chinese, as the platform is by default');
     assert.match(stderr, /"event":"setup token".*\/setup\?token=/, 'a first start logs the setup URL');
     const master = await waitFor('the demo master playlist', () => fetchPlaylist(`${base}/live/${lesson.id}/master.m3u8`).catch(() => undefined), 30_000);
     assert.equal(master.playlists?.length, 3);

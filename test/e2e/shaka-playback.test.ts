@@ -3,20 +3,20 @@
 // within the grace period, with no error and no stall longer than a segment. The page comes from a
 // server of its own, so every media request is cross-origin, and Shaka sends the playback token
 // header with each, so each new URL is preflighted (CORS) at the relay first. The playlists the
-// relay serves all the while are checked line by line (test/helpers/playlist-conformance.ts).
+// relay serves all the while are checked line by line (test/helpers/playlist-conformance.ts), and
+// the master's BANDWIDTH and AVERAGE-BANDWIDTH against the real segments of each variant's window.
 // Shaka 4.16 (package.json): 5.2.12 failed here on these same playlists, before any reconnect too,
 // with a TypeError in its HLS live update (HlsParser.setProgramDateTimeRegionsFromIndex_) and
-// segments skipped at variant switches; 4.16 plays the lesson and the reconnect as it should.
+// segments skipped at variant switches; 4.16 plays the lesson and the reconnect as it should
+// (docs/standards.md: what is known, and SHAKA_BUILD to run this test on another build).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { tokenHeader } from '../../services/origin/playback-guard.ts';
+import type { Server } from 'node:http';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
 import { fetchPlaylist, fetchText, pushTestPattern } from '../helpers/media.ts';
-import { masterPlaylistProblems, mediaPlaylistProblems } from '../helpers/playlist-conformance.ts';
+import { bandwidthProblems, masterPlaylistProblems, measuredBitRates, measureVariants, mediaPlaylistProblems } from '../helpers/playlist-conformance.ts';
+import { shakaState, startPageServer, type ShakaState } from '../helpers/shaka-page.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -27,87 +27,6 @@ const graceSeconds = 20;
 const segmentSeconds = 2;
 const watchSeconds = 30;
 
-const shakaBuild = createRequire(import.meta.url).resolve('shaka-player/dist/shaka-player.compiled.js');
-
-/** What the page records (window.shakaTestSnapshot()): Shaka's errors, and every time the picture stopped moving. */
-type ShakaState = {
-  errors: string[];
-  /** Gaps of more than 300 ms between two advances of currentTime once playing; `ongoing` is still stopped. */
-  stalls: Array<{ at: number; ms: number; currentTime: number; ongoing?: boolean }>;
-  currentTime: number;
-  playingSeconds: number;
-  height: number;
-  stats: { stallsDetected: number; gapsJumped: number; width: number; height: number };
-  log: string[];
-};
-
-const page = (manifestUrl: string) => `<!doctype html>
-<html><head><meta charset="utf-8"><title>Shaka Player</title><link rel="icon" href="data:,"></head>
-<body><video id="video" muted autoplay playsinline width="640" height="360"></video>
-<script src="/shaka-player.compiled.js"></script>
-<script>
-const state = { errors: [], stalls: [], currentTime: 0, playingSeconds: 0, height: 0, stats: {}, log: [] };
-const video = document.getElementById('video');
-let firstAdvanceAt = 0, lastAdvanceAt = 0, lastTime = 0;
-setInterval(() => {
-  const now = performance.now();
-  if (video.currentTime > lastTime + 0.01) {
-    if (firstAdvanceAt === 0) firstAdvanceAt = now;
-    else if (now - lastAdvanceAt > 300) state.stalls.push({ at: Date.now(), ms: Math.round(now - lastAdvanceAt), currentTime: lastTime });
-    lastAdvanceAt = now;
-    lastTime = video.currentTime;
-  }
-  state.currentTime = video.currentTime;
-  state.playingSeconds = firstAdvanceAt ? (now - firstAdvanceAt) / 1000 : 0;
-  state.height = video.videoHeight;
-}, 50);
-window.shakaTestSnapshot = () => {
-  const now = performance.now();
-  const ongoing = firstAdvanceAt && now - lastAdvanceAt > 300 ? [{ at: Date.now(), ms: Math.round(now - lastAdvanceAt), currentTime: lastTime, ongoing: true }] : [];
-  const stats = window.shakaPlayer ? window.shakaPlayer.getStats() : {};
-  return { ...state, stalls: [...state.stalls, ...ongoing], stats: { stallsDetected: stats.stallsDetected, gapsJumped: stats.gapsJumped, width: stats.width, height: stats.height } };
-};
-(async () => {
-  shaka.polyfill.installAll();
-  if (!shaka.Player.isBrowserSupported()) { state.errors.push('shaka: browser not supported'); return; }
-  const player = new shaka.Player();
-  window.shakaPlayer = player;
-  await player.attach(video);
-  const describe = (error) => error && error.code !== undefined
-    ? 'shaka error ' + error.code + ' (category ' + error.category + ', severity ' + error.severity + '): ' + JSON.stringify(error.data).slice(0, 400)
-    : String(error) + (error && error.stack ? ' ' + error.stack.split(' at ').slice(1, 3).join(' at ') : '');
-  player.addEventListener('error', (event) => state.errors.push(describe(event.detail)));
-  video.addEventListener('error', () => state.errors.push('video error: ' + (video.error && video.error.message)));
-  player.addEventListener('buffering', (event) => state.log.push(new Date().toISOString() + ' buffering ' + event.buffering + ' at ' + video.currentTime.toFixed(2)));
-  player.addEventListener('gapjumped', () => state.log.push(new Date().toISOString() + ' gap jumped at ' + video.currentTime.toFixed(2)));
-  const buffered = () => Array.from({ length: video.buffered.length }, (_, i) => video.buffered.start(i).toFixed(2) + '-' + video.buffered.end(i).toFixed(2)).join(',');
-  player.getNetworkingEngine().registerResponseFilter((_type, response) => {
-    if (!response.uri.includes('.m3u8')) state.log.push(new Date().toISOString() + ' got ' + response.uri.split('/').slice(-2).join('/') + ' at ' + video.currentTime.toFixed(2) + ', buffered ' + buffered());
-  });
-  // A header outside the CORS safelist on every request, as a player sending the playback token
-  // as a header would: each new URL is preflighted at the relay.
-  player.getNetworkingEngine().registerRequestFilter((_type, request) => { request.headers['${tokenHeader}'] = 'shaka-test'; });
-  try {
-    await player.load(${JSON.stringify(manifestUrl)});
-  } catch (error) {
-    state.errors.push('load: ' + describe(error));
-  }
-})();
-</script></body></html>
-`;
-
-/** Serves the test page and Shaka's build from an origin of their own. */
-async function startPageServer(manifestUrl: string): Promise<{ url: string; server: Server }> {
-  const script = await readFile(shakaBuild);
-  const server = createServer((request, response) => {
-    if (request.url === '/shaka-player.compiled.js') return void response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
-    if (request.url === '/') return void response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(manifestUrl));
-    response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, server };
-}
-
 /** When the newest segment of a media playlist ends, in ms since the epoch (its program date time plus its duration). */
 function newestSegmentEnd(text: string): number {
   const lines = text.split('\n');
@@ -116,9 +35,17 @@ function newestSegmentEnd(text: string): number {
   return Date.parse(dateTime ?? '') + Number.parseFloat(duration ?? '') * 1000;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+/** BANDWIDTH and AVERAGE-BANDWIDTH against the segments each variant lists now, fetched for real; prints the figures. */
+async function checkBandwidth(masterUrl: string, when: string): Promise<string[]> {
+  const variants = await measureVariants(masterUrl);
+  for (const variant of variants) {
+    const { peak, average } = measuredBitRates(variant.segments);
+    process.stdout.write(`# ${when} ${variant.uri}: BANDWIDTH ${variant.bandwidth}, peak segment ${Math.round(peak)} b/s; AVERAGE-BANDWIDTH ${variant.averageBandwidth}, average ${Math.round(average)} b/s over ${variant.segments.length} segments\n`);
+  }
+  return bandwidthProblems(variants).map((problem) => `${when}: ${problem}`);
+}
 
-const shakaState = (tab: Page) => tab.evaluate(() => (window as unknown as { shakaTestSnapshot(): ShakaState }).shakaTestSnapshot());
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 describe('Shaka Player plays a live lesson through a relay across an encoder reconnect', () => {
   let ingest: TestIngest;
@@ -199,6 +126,7 @@ describe('Shaka Player plays a live lesson through a relay across an encoder rec
           const playlist = await fetchPlaylist(lowestPlaylist);
           return (playlist.discontinuitySequence ?? 0) + playlist.segments.filter((segment) => segment.discontinuity).length;
         };
+        const bandwidth = await checkBandwidth(masterUrl, 'first run');
         const discontinuitiesBefore = await discontinuitiesSoFar();
         encoder.kill();
         await encoder.exited;
@@ -220,6 +148,9 @@ describe('Shaka Player plays a live lesson through a relay across an encoder rec
         assert.deepEqual(problems, []);
         assert.ok([...versions.keys()].some((text) => text.includes('#EXT-X-DISCONTINUITY\n')), 'the relay served playlists holding the discontinuity');
         assert.deepEqual(masterPlaylistProblems((await fetchText(masterUrl)).text), []);
+        // The live windows after the reconnect, and the whole lesson so far (the time-shift variants).
+        bandwidth.push(...(await checkBandwidth(masterUrl, 'second run')), ...(await checkBandwidth(masterUrl.replace(/master\.m3u8$/, 'master-timeshift.m3u8'), 'whole lesson')));
+        assert.deepEqual(bandwidth, []);
 
         const report = `encoder dropped at ${droppedAt}; played ${end.playingSeconds.toFixed(1)} s; a new segment reached the relay a median ${median(lags)} ms (at most ${Math.max(...lags)} ms, the drop included) after its end was captured; ${describe(end)}`;
         assert.deepEqual(end.errors, [], report);

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { parsePlaylist, type ParsedPlaylist } from '../../services/core/parse-playlist.ts';
 import { startDemoEncoder, type DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import { startFfmpeg, type FfmpegChild } from '../../scripts/ffmpeg-child.ts';
 
 const run = promisify(execFile);
 
@@ -67,4 +68,66 @@ export function pushTestPattern(rtmpUrl: string, options: { width?: number; heig
     videoKbps: options.videoKbps ?? 2000,
     ...(options.durationSeconds ? { durationSeconds: options.durationSeconds } : {}),
   });
+}
+
+/** One track's media in a segment, in seconds of its own timestamps. */
+export type TrackTimes = {
+  start: number;
+  end: number;
+  packets: number;
+  /** The longest time from one packet to the next (a frame held over a hole shows here). */
+  longestStep: number;
+  /** The longest stretch between one packet's end and the next one's start. */
+  longestHole: number;
+};
+
+/** Where a segment's video and audio lie in time, packet by packet (ffprobe on init + segment). */
+export async function probeTrackTimes(init: Buffer, segment: Buffer): Promise<{ video?: TrackTimes; audio?: TrackTimes }> {
+  const dir = await mkdtemp(join(tmpdir(), 'classcast-probe-'));
+  const file = join(dir, 'segment.mp4');
+  try {
+    await writeFile(file, Buffer.concat([init, segment]));
+    const { stdout } = await run(findMediaTool('ffprobe', process.env.FFMPEG_PATH), [
+      '-v', 'error', '-show_entries', 'packet=codec_type,pts_time,duration_time', '-of', 'json', file,
+    ]);
+    const packets = (JSON.parse(stdout) as { packets: Array<{ codec_type: string; pts_time?: string; duration_time?: string }> }).packets;
+    const times = (kind: string): TrackTimes | undefined => {
+      const track = packets
+        .filter((packet) => packet.codec_type === kind && packet.pts_time !== undefined)
+        .map((packet) => ({ pts: Number(packet.pts_time), duration: Number(packet.duration_time ?? NaN) }))
+        .sort((a, b) => a.pts - b.pts);
+      if (track.length === 0) return undefined;
+      // A packet without a duration (ffprobe says N/A for some first AAC frames) lasts as long as
+      // the track's others do: not until the next packet, which would hide a hole after it.
+      const known = track.map((packet) => packet.duration).filter(Number.isFinite).sort((a, b) => a - b);
+      const typical = known[Math.floor(known.length / 2)] ?? 0;
+      const ends = track.map((packet) => packet.pts + (Number.isFinite(packet.duration) ? packet.duration : typical));
+      const steps = track.slice(1).map((packet, index) => packet.pts - track[index]!.pts);
+      const holes = track.slice(1).map((packet, index) => packet.pts - ends[index]!);
+      return { start: track[0]!.pts, end: Math.max(...ends), packets: track.length, longestStep: Math.max(0, ...steps), longestHole: Math.max(0, ...holes) };
+    };
+    return { video: times('video'), audio: times('audio') };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * An encoder whose clock jumps forward mid-stream, as some do after a network hiccup: a test
+ * picture (H.264, 2 s GOP) and a tone (44.1 kHz mono AAC) pushed in real time, every timestamp
+ * from `jumpAtSeconds` on `jumpSeconds` later than it should be, while the media goes on.
+ */
+export function pushWithTimestampJump(rtmpUrl: string, options: { durationSeconds: number; jumpAtSeconds: number; jumpSeconds: number }): FfmpegChild {
+  const jump = `if(gte(T,${options.jumpAtSeconds}),PTS+${options.jumpSeconds}/TB,PTS)`;
+  return startFfmpeg(findMediaTool('ffmpeg', process.env.FFMPEG_PATH), [
+    '-hide_banner', '-loglevel', 'error',
+    // Input options: `durationSeconds` of media, whatever the timestamps say.
+    '-t', String(options.durationSeconds), '-re', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30',
+    '-t', String(options.durationSeconds), '-re', '-f', 'lavfi', '-i', 'sine=frequency=1000:beep_factor=4:sample_rate=44100',
+    '-vf', `setpts='${jump}'`, '-af', `asetpts='${jump}'`,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
+    '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-b:v', '2000k', '-maxrate', '2000k', '-bufsize', '4000k',
+    '-c:a', 'aac', '-b:a', '96k', '-ar', '44100', '-ac', '1',
+    '-f', 'flv', rtmpUrl,
+  ]);
 }

@@ -1,5 +1,6 @@
 // Line by line checks of what RFC 8216 asks of the playlists we serve, beyond what a lenient parser
 // forgives: each returns the problems found (empty when the playlist conforms), each naming the line.
+import { parsePlaylist } from '../../services/core/parse-playlist.ts';
 
 /** The master playlist: one version tag, and no attribute EXT-X-STREAM-INF does not have (NAME). */
 export function masterPlaylistProblems(text: string): string[] {
@@ -65,4 +66,74 @@ function commonProblems(lines: string[]): string[] {
   const versions = lines.filter((line) => line.startsWith('#EXT-X-VERSION:'));
   if (versions.length !== 1) problems.push(`${versions.length} EXT-X-VERSION tags, not 1`);
   return problems;
+}
+
+/** One variant as measured: what its EXT-X-STREAM-INF says, and its media playlist's segments (bytes and EXTINF). */
+export type MeasuredVariant = {
+  uri: string;
+  bandwidth: number;
+  averageBandwidth?: number;
+  segments: ReadonlyArray<{ uri: string; bytes: number; duration: number }>;
+};
+
+/** The bit rates of a variant's segments: the highest single segment's and the average over them all, in bits per second. */
+export function measuredBitRates(segments: MeasuredVariant['segments']): { peak: number; average: number } {
+  const timed = segments.filter((segment) => segment.duration > 0);
+  const seconds = timed.reduce((sum, segment) => sum + segment.duration, 0);
+  return {
+    peak: Math.max(0, ...timed.map((segment) => (segment.bytes * 8) / segment.duration)),
+    average: seconds > 0 ? timed.reduce((sum, segment) => sum + segment.bytes * 8, 0) / seconds : 0,
+  };
+}
+
+/**
+ * RFC 8216 §4.3.4.2: BANDWIDTH is at least every segment's bit rate (bytes x 8 / EXTINF: the peak
+ * over runs of segments lasting about a target duration is never above the highest single
+ * segment's), AVERAGE-BANDWIDTH at least the average over the segments. Media segments only: an
+ * init segment (EXT-X-MAP) is not one.
+ */
+export function bandwidthProblems(variants: readonly MeasuredVariant[]): string[] {
+  return variants.flatMap((variant) => {
+    const { peak, average } = measuredBitRates(variant.segments);
+    const problems: string[] = [];
+    for (const segment of variant.segments) {
+      const bps = (segment.bytes * 8) / segment.duration;
+      if (bps > variant.bandwidth) problems.push(`${variant.uri}: ${segment.uri} (${segment.bytes} bytes over ${segment.duration} s) is ${Math.round(bps)} b/s, above BANDWIDTH=${variant.bandwidth}`);
+    }
+    if (variant.averageBandwidth !== undefined && average > variant.averageBandwidth) {
+      problems.push(`${variant.uri}: the ${variant.segments.length} segments average ${Math.round(average)} b/s (peak ${Math.round(peak)}), above AVERAGE-BANDWIDTH=${variant.averageBandwidth}`);
+    }
+    return problems;
+  });
+}
+
+/**
+ * Fetches every variant's media playlist and every segment it lists, then the master (last, so it
+ * is at least as new as the playlists measured), and pairs them for bandwidthProblems.
+ */
+export async function measureVariants(masterUrl: string): Promise<MeasuredVariant[]> {
+  const get = async (url: string) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response;
+  };
+  const variantUris = (parsePlaylist(await (await get(masterUrl)).text()).playlists ?? []).map((variant) => variant.uri);
+  const measured = new Map<string, MeasuredVariant['segments']>();
+  for (const uri of variantUris) {
+    const playlistUrl = new URL(uri, masterUrl);
+    const playlist = parsePlaylist(await (await get(playlistUrl.href)).text());
+    const segments = [];
+    for (const segment of playlist.segments) {
+      const body = await (await get(new URL(segment.uri, playlistUrl).href)).arrayBuffer();
+      segments.push({ uri: segment.uri, bytes: body.byteLength, duration: segment.duration });
+    }
+    measured.set(uri, segments);
+  }
+  const master = parsePlaylist(await (await get(masterUrl)).text());
+  return (master.playlists ?? []).map((variant) => ({
+    uri: variant.uri,
+    bandwidth: Number(variant.attributes.BANDWIDTH),
+    ...(variant.attributes['AVERAGE-BANDWIDTH'] !== undefined ? { averageBandwidth: Number(variant.attributes['AVERAGE-BANDWIDTH']) } : {}),
+    segments: measured.get(variant.uri) ?? [],
+  }));
 }

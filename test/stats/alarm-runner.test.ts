@@ -33,8 +33,8 @@ function captureLog(): { lines: Array<{ level: string; event: string; [field: st
   return { lines, restore };
 }
 
-const stalled: Alarm = { id: 'stream-stalled:algebra-1', kind: 'stream-stalled', severity: 'critical', subject: 'Algebra', message: 'no data for 16 s', lessonId: 'algebra-1' };
-const late: Alarm = { id: 'no-encoder:physics-2', kind: 'no-encoder', severity: 'critical', subject: 'Physics', message: 'should be live since 3 min', lessonId: 'physics-2' };
+const stalled: Alarm = { id: 'stream-stalled:algebra-1', kind: 'stream-stalled', severity: 'critical', subject: 'Algebra', message: 'no data for 16 s', text: { reason: 'encoder-silent', facts: { seconds: 16 } }, lessonId: 'algebra-1' };
+const late: Alarm = { id: 'no-encoder:physics-2', kind: 'no-encoder', severity: 'critical', subject: 'Physics', message: 'should be live since 3 min', text: { reason: 'no-encoder', facts: { minutes: 3, classroom: 'room-2' } }, lessonId: 'physics-2' };
 
 test('raised once and cleared once, logged and POSTed to the webhook in order', async () => {
   const webhook = await startWebhook();

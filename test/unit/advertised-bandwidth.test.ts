@@ -37,6 +37,21 @@ test('BANDWIDTH covers every measured segment, however far above the rate contro
   assert.ok(result.averageBandwidth <= result.bandwidth);
 });
 
+test('AVERAGE-BANDWIDTH covers the busiest live window, not only the lesson so far', () => {
+  // Ten quiet 2 s segments at 2 Mb/s, then three at 4 Mb/s: the lesson averages 2.46 Mb/s, the
+  // newest window of three 4 Mb/s, and any window of three at most that.
+  const segments = [...Array.from({ length: 10 }, () => ({ bytes: 500_000, duration: 2 })), ...Array.from({ length: 3 }, () => ({ bytes: 1_000_000, duration: 2 }))];
+  const lesson = advertisedBandwidth({ rateControl: rendition720, audioKbps: 128, segmentSeconds: 2, segments });
+  const windowed = advertisedBandwidth({ rateControl: rendition720, audioKbps: 128, segmentSeconds: 2, segments, windowSegments: 3 });
+  assert.equal(lesson.averageBandwidth, Math.ceil(Math.max((2500 + 128) * 1000 * overhead, (8_000_000 * 8) / 26)));
+  assert.equal(windowed.averageBandwidth, 4_000_000);
+  // A window over two busy and one quiet segment, before the newest: (2 x 8 + 4) Mb over 6 s.
+  const earlier = advertisedBandwidth({ rateControl: rendition720, audioKbps: 128, segmentSeconds: 2, segments: segments.slice(0, 12), windowSegments: 3 });
+  assert.equal(earlier.averageBandwidth, Math.ceil(20_000_000 / 6));
+  // A window longer than the segments so far is the lesson's average.
+  assert.equal(advertisedBandwidth({ rateControl: rendition720, audioKbps: 128, segmentSeconds: 2, segments, windowSegments: 100 }).averageBandwidth, lesson.averageBandwidth);
+});
+
 test('segments within the rate control leave the a-priori figures as they were', () => {
   const apriori = advertisedBandwidth({ rateControl: rendition720, audioKbps: 128, segmentSeconds: 2, segments: [] });
   const segments = Array.from({ length: 30 }, (_, index) => ({ bytes: 600_000 + (index % 5) * 40_000, duration: 2 + (index % 3) * 0.02 }));

@@ -78,3 +78,12 @@ test('invalid configuration names the option and where it came from', () => {
   fails(['all', '--config', join(dir, 'broken.yml')], {}, /not valid YAML/);
   fails(['all', '--config', join(dir, 'missing.yml')], {}, /cannot read config file/);
 });
+
+test('the pages speak Chinese in Shanghai time unless configured otherwise; a zone Intl does not know is refused', () => {
+  const defaults = resolveConfig([]);
+  assert.deepEqual([defaults.web.defaultLocale, defaults.web.timeZone], ['zh-CN', 'Asia/Shanghai']);
+  const english = resolveConfig([{ source: 'env', values: { web: { defaultLocale: 'en', timeZone: 'Asia/Urumqi' } } }]);
+  assert.deepEqual([english.web.defaultLocale, english.web.timeZone], ['en', 'Asia/Urumqi']);
+  assert.throws(() => resolveConfig([{ source: 'test', values: { web: { timeZone: 'Asia/Beijing' } } }]), (error: unknown) => error instanceof ConfigError && /web\.timeZone/.test(error.message));
+  assert.throws(() => resolveConfig([{ source: 'test', values: { web: { defaultLocale: 'fr' } } }]), (error: unknown) => error instanceof ConfigError && /web\.defaultLocale/.test(error.message));
+});

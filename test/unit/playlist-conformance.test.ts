@@ -1,11 +1,12 @@
 // What our playlist writers produce conforms to RFC 8216 line by line (test/helpers/playlist-conformance.ts),
 // and the checks themselves catch what they are there to catch. The live playlists a real lesson
-// serves, through a reconnect, are checked the same way in test/e2e/shaka-playback.test.ts.
+// serves, through a reconnect, are checked the same way in test/e2e/shaka-playback.test.ts, with
+// their BANDWIDTH against the bit rates of the segments they list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeMasterPlaylist } from '../../services/packager/master-playlist.ts';
 import { writeMediaPlaylist, type PackagedSegment } from '../../services/packager/media-playlist.ts';
-import { masterPlaylistProblems, mediaPlaylistProblems } from '../helpers/playlist-conformance.ts';
+import { bandwidthProblems, masterPlaylistProblems, measuredBitRates, mediaPlaylistProblems } from '../helpers/playlist-conformance.ts';
 
 const t0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 
@@ -85,4 +86,17 @@ test('the checks catch a segment listed twice and program date times that go bac
   assert.match(problems[0]!, /line 16: r1-5.m4s starts 233 ms before the previous segment ends/);
   assert.match(problems[1]!, /line 19: r1-5.m4s is listed twice/);
   assert.match(problems[2]!, /line 19: r1-5.m4s starts 231 ms before/);
+});
+
+test('BANDWIDTH must cover every segment, AVERAGE-BANDWIDTH their average', () => {
+  // 2 s segments of 500 kB (2 Mb/s) and one of 1 MB (4 Mb/s): average 2.4 Mb/s.
+  const segments = [500_000, 500_000, 1_000_000, 500_000, 500_000].map((bytes, index) => ({ uri: `r1-${index}.m4s`, bytes, duration: 2 }));
+  assert.deepEqual(measuredBitRates(segments), { peak: 4_000_000, average: 2_400_000 });
+  assert.deepEqual(bandwidthProblems([{ uri: '720p/index.m3u8', bandwidth: 4_000_000, averageBandwidth: 2_400_000, segments }]), []);
+  const low = bandwidthProblems([{ uri: '720p/index.m3u8', bandwidth: 3_999_999, averageBandwidth: 2_399_999, segments }]);
+  assert.equal(low.length, 2, low.join('\n'));
+  assert.match(low[0]!, /r1-2\.m4s .* above BANDWIDTH=3999999/);
+  assert.match(low[1]!, /average 2400000 b\/s .* above AVERAGE-BANDWIDTH=2399999/);
+  // A short segment's rate counts per second, not per segment.
+  assert.equal(bandwidthProblems([{ uri: 'v', bandwidth: 2_000_000, segments: [{ uri: 'short.m4s', bytes: 150_000, duration: 0.5 }] }]).length, 1);
 });

@@ -1,6 +1,7 @@
 // The pure parts of replays in object storage: the storage configuration and its errors, how an
 // uploaded object is checked against its file (size, and the ETag as single-part MD5 or multipart
-// MD5 of MD5s), which files of a replay folder are uploaded, and the dashboard's upload alarm.
+// MD5 of MD5s), which files of a replay folder are uploaded, and the dashboard's upload alarm (and
+// how a page says it, and a down node's last heartbeat, in Chinese and English).
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { loadConfig, parseCommandLine, resolveConfig } from '../../services/core
 import { acceptableEtags, digestFile, objectMismatch } from '../../services/replay/object-digest.ts';
 import { contentTypeOf, isReplayFile } from '../../services/replay/replay-upload.ts';
 import { evaluateAlarms } from '../../services/stats/alarms.ts';
+import { createTranslator } from '../../player/src/i18n/translate.ts';
 
 const s3 = { endpoint: 'http://minio-1.example:9000', bucket: 'classcast-replays', accessKeyId: 'AKIA', secretAccessKey: 'secret' };
 const configWith = (storage: unknown) => resolveConfig([{ source: 'test', values: { storage } }]);
@@ -76,11 +78,24 @@ test("a replay folder's files go to the bucket, an MP4 preparation's scratch fil
   assert.equal(contentTypeOf('r1-3.m4s'), 'video/iso.segment');
 });
 
-test('failing uploads raise one replay-upload alarm naming the oldest and why', () => {
+test('failing uploads raise one replay-upload alarm naming the oldest and why, which a page says in its language', () => {
   const settings = { lateStartMinutes: 2, stallSeconds: 15, degradedPercent: 50 };
   const input = { at: Date.now(), lessons: [], norms: new Map(), packagerLag: new Map(), relays: [], disks: [] };
   assert.deepEqual(evaluateAlarms({ ...input, failingUploads: [] }, settings), []);
   const alarms = evaluateAlarms({ ...input, failingUploads: [{ id: 'l-rec1', attempts: 3, failure: 'connect ECONNREFUSED' }, { id: 'l-rec2', attempts: 1, failure: 'x' }] }, settings);
   assert.deepEqual(alarms.map((alarm) => [alarm.id, alarm.kind, alarm.severity]), [['replay-upload', 'replay-upload', 'warning']]);
   assert.match(alarms[0]!.message, /^2 finished replays .*l-rec1, 3 attempts: connect ECONNREFUSED$/);
+  assert.deepEqual(alarms[0]!.text, { reason: 'replay-upload', facts: { replays: 2, oldest: 'l-rec1', attempts: 3, failure: 'connect ECONNREFUSED' } });
+  const [en, zh] = [createTranslator('en', 'Asia/Shanghai'), createTranslator('zh-CN', 'Asia/Shanghai')];
+  assert.equal(en.t('alarm.replay-upload', alarms[0]!.text.facts), '2 finished replays cannot be moved to object storage and wait on the ingest nodes’ disks (nothing is lost; retried with backoff): l-rec1, 3 attempts: connect ECONNREFUSED');
+  assert.equal(en.t('alarm.replay-upload', { replays: 1, oldest: 'l-rec1', attempts: 1, failure: 'x' }), '1 finished replay cannot be moved to object storage and waits on the ingest nodes’ disks (nothing is lost; retried with backoff): l-rec1, 1 attempt: x');
+  assert.equal(zh.t('alarm.replay-upload', alarms[0]!.text.facts), '2 个已结束课程的回放无法转存到对象存储，暂存在接入节点的磁盘上（不会丢失，将按退避间隔重试）：最早的是 l-rec1，已尝试 3 次：connect ECONNREFUSED');
+  assert.equal(zh.t('alarm.subject.replayStorage'), '回放存储');
+});
+
+test("a down node's last heartbeat is written in the province's time zone, in the page's language", () => {
+  const seenAt = Date.parse('2026-12-07T06:05:00Z');
+  const facts = { at: seenAt, ago: '12 min ago' };
+  assert.equal(createTranslator('en', 'Asia/Shanghai').t('dashboard.lastSeen', facts), 'last seen 14:05 (12 min ago)');
+  assert.equal(createTranslator('zh-CN', 'Asia/Shanghai').t('dashboard.lastSeen', { ...facts, ago: '12 分钟前' }), '最后在线 14:05（12 分钟前）');
 });

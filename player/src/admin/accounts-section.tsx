@@ -1,19 +1,24 @@
 // Accounts: school admins (who use the school page), teachers, students and other operators.
 import type { Account, Role, School } from '../shared/catalog-types.ts';
 import { Field } from '../shared/forms.tsx';
-import { roleNames } from '../shared/role-links.ts';
+import { t } from '../i18n/i18n.ts';
+import { roleName } from '../shared/role-links.ts';
 import { CrudSection, OptionsSelect, type CrudConfig } from './crud-section.tsx';
+
+const roles: Role[] = ['operator', 'school_admin', 'teacher', 'student'];
 
 type Form = { username: string; displayName: string; password: string; role: Role; schoolId: string };
 
 const config: CrudConfig<Account, Form> = {
   noun: 'account',
   path: '/accounts',
+  nameOf: (account) => account.displayName,
+  sortByName: true,
   columns: [
-    { label: 'Username', value: (account) => account.username },
-    { label: 'Name', value: (account) => account.displayName },
-    { label: 'Role', value: (account) => roleNames[account.role] },
-    { label: 'School', value: (account) => account.schoolId ?? '—' },
+    { label: () => t('field.username'), value: (account) => account.username },
+    { label: () => t('field.name'), value: (account) => account.displayName },
+    { label: () => t('field.role'), value: (account) => roleName(account.role) },
+    { label: () => t('field.school'), value: (account) => account.schoolId ?? t('value.none') },
   ],
   blank: () => ({ username: '', displayName: '', password: '', role: 'school_admin', schoolId: '' }),
   fromItem: (account) => ({ username: account.username, displayName: account.displayName, password: '', role: account.role, schoolId: account.schoolId === null ? '' : String(account.schoolId) }),
@@ -26,27 +31,27 @@ const config: CrudConfig<Account, Form> = {
   fields: (form, set, editing) => (
     <>
       {!editing && (
-        <Field label="Username">
+        <Field label={t('field.username')}>
           <input name="username" required autocomplete="off" value={form.username} onInput={(event) => set({ username: event.currentTarget.value })} />
         </Field>
       )}
-      <Field label="Name">
+      <Field label={t('field.name')}>
         <input name="displayName" required value={form.displayName} onInput={(event) => set({ displayName: event.currentTarget.value })} />
       </Field>
-      <Field label={editing ? 'New password (blank keeps it)' : 'Password (10+ characters)'}>
+      <Field label={editing ? t('accounts.newPassword') : t('accounts.password')}>
         <input name="password" type="password" autocomplete="new-password" required={!editing} value={form.password} onInput={(event) => set({ password: event.currentTarget.value })} />
       </Field>
-      <Field label="Role">
+      <Field label={t('field.role')}>
         <select name="role" value={form.role} onChange={(event) => set({ role: event.currentTarget.value as Role })}>
-          {(Object.keys(roleNames) as Role[]).map((role) => (
+          {roles.map((role) => (
             <option key={role} value={role}>
-              {roleNames[role]}
+              {roleName(role)}
             </option>
           ))}
         </select>
       </Field>
-      <Field label="School">
-        <OptionsSelect<School> name="schoolId" path="/schools?limit=200" optional="No school" value={form.schoolId} onChange={(schoolId) => set({ schoolId })} label={(school) => school.name} />
+      <Field label={t('field.school')}>
+        <OptionsSelect<School> name="schoolId" path="/schools?limit=200" optional={t('accounts.noSchool')} value={form.schoolId} onChange={(schoolId) => set({ schoolId })} label={(school) => school.name} />
       </Field>
     </>
   ),

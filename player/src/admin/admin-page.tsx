@@ -1,6 +1,7 @@
 // /admin, for operators: one tab per resource (the address's #hash says which, so a reload keeps it).
 import { useEffect, useState } from 'preact/hooks';
 import type { FunctionComponent } from 'preact';
+import { t } from '../i18n/i18n.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
 import { AccountsSection } from './accounts-section.tsx';
 import { AuditSection } from './audit-section.tsx';
@@ -9,19 +10,21 @@ import { ClassroomsSection } from './classrooms-section.tsx';
 import { CoursesSection } from './courses-section.tsx';
 import { LessonsSection } from './lessons-section.tsx';
 import { SchoolsSection } from './schools-section.tsx';
+import { SettingsSection } from './settings-section.tsx';
 
-const tabs: Array<{ id: string; label: string; section: FunctionComponent }> = [
-  { id: 'cities', label: 'Cities', section: CitiesSection },
-  { id: 'schools', label: 'Schools', section: SchoolsSection },
-  { id: 'classrooms', label: 'Classrooms', section: ClassroomsSection },
-  { id: 'courses', label: 'Courses', section: CoursesSection },
-  { id: 'lessons', label: 'Lessons', section: LessonsSection },
-  { id: 'accounts', label: 'Accounts', section: AccountsSection },
-  { id: 'audit', label: 'Audit log', section: AuditSection },
+const tabs: Array<{ id: string; label: () => string; section: FunctionComponent }> = [
+  { id: 'cities', label: () => t('admin.cities'), section: CitiesSection },
+  { id: 'schools', label: () => t('admin.schools'), section: SchoolsSection },
+  { id: 'classrooms', label: () => t('admin.classrooms'), section: ClassroomsSection },
+  { id: 'courses', label: () => t('admin.courses'), section: CoursesSection },
+  { id: 'lessons', label: () => t('admin.lessons'), section: LessonsSection },
+  { id: 'accounts', label: () => t('admin.accounts'), section: AccountsSection },
+  { id: 'audit', label: () => t('admin.audit'), section: AuditSection },
+  { id: 'settings', label: () => t('admin.settings'), section: SettingsSection },
 ];
 
 export function AdminPage() {
-  return <PageFrame title="Admin" allow={['operator']}>{() => <AdminTabs />}</PageFrame>;
+  return <PageFrame title={t('page.admin')} allow={['operator']}>{() => <AdminTabs />}</PageFrame>;
 }
 
 function AdminTabs() {
@@ -34,10 +37,10 @@ function AdminTabs() {
   const Section = (tabs.find((tab) => tab.id === current) ?? tabs[0]!).section;
   return (
     <>
-      <nav class="tabs" aria-label="Catalog">
+      <nav class="tabs" aria-label={t('admin.tabs')}>
         {tabs.map((tab) => (
           <a key={tab.id} href={`#${tab.id}`} aria-current={tab.id === current ? 'page' : undefined}>
-            {tab.label}
+            {tab.label()}
           </a>
         ))}
       </nav>

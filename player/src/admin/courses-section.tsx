@@ -1,6 +1,8 @@
 // Courses: what a school teaches, by subject and grade; lessons belong to them.
 import type { Course, School } from '../shared/catalog-types.ts';
+import { t } from '../i18n/i18n.ts';
 import { Field } from '../shared/forms.tsx';
+import { gradeLabel } from '../shared/grade-label.ts';
 import { CrudSection, OptionsSelect, type CrudConfig } from './crud-section.tsx';
 
 type Form = { schoolId: string; title: string; subject: string; grade: string; teacherName: string; description: string };
@@ -8,12 +10,14 @@ type Form = { schoolId: string; title: string; subject: string; grade: string; t
 const config: CrudConfig<Course, Form> = {
   noun: 'course',
   path: '/courses',
+  nameOf: (course) => course.title,
+  sortByName: true,
   columns: [
-    { label: 'Title', value: (course) => course.title },
-    { label: 'Subject', value: (course) => course.subject },
-    { label: 'Grade', value: (course) => course.grade },
-    { label: 'School', value: (course) => course.schoolName },
-    { label: 'Teacher', value: (course) => course.teacherName || '—' },
+    { label: () => t('field.title'), value: (course) => course.title },
+    { label: () => t('field.subject'), value: (course) => course.subject },
+    { label: () => t('field.grade'), value: (course) => gradeLabel(course.grade) },
+    { label: () => t('field.school'), value: (course) => course.schoolName },
+    { label: () => t('field.teacher'), value: (course) => course.teacherName || t('value.none') },
   ],
   blank: () => ({ schoolId: '', title: '', subject: '', grade: '', teacherName: '', description: '' }),
   fromItem: (course) => ({
@@ -34,22 +38,22 @@ const config: CrudConfig<Course, Form> = {
   }),
   fields: (form, set) => (
     <>
-      <Field label="School">
-        <OptionsSelect<School> name="schoolId" path="/schools?limit=200" value={form.schoolId} onChange={(schoolId) => set({ schoolId })} label={(school) => `${school.name} (${school.cityName})`} />
+      <Field label={t('field.school')}>
+        <OptionsSelect<School> name="schoolId" path="/schools?limit=200" value={form.schoolId} onChange={(schoolId) => set({ schoolId })} label={(school) => t('school.option', { school: school.name, city: school.cityName })} />
       </Field>
-      <Field label="Title">
+      <Field label={t('field.title')}>
         <input name="title" required value={form.title} onInput={(event) => set({ title: event.currentTarget.value })} />
       </Field>
-      <Field label="Subject">
-        <input name="subject" required placeholder="Mathematics" value={form.subject} onInput={(event) => set({ subject: event.currentTarget.value })} />
+      <Field label={t('field.subject')}>
+        <input name="subject" required placeholder={t('courses.subjectExample')} value={form.subject} onInput={(event) => set({ subject: event.currentTarget.value })} />
       </Field>
-      <Field label="Grade">
-        <input name="grade" required placeholder="9" value={form.grade} onInput={(event) => set({ grade: event.currentTarget.value })} />
+      <Field label={t('field.grade')}>
+        <input name="grade" required placeholder={t('courses.gradeExample')} value={form.grade} onInput={(event) => set({ grade: event.currentTarget.value })} />
       </Field>
-      <Field label="Teacher">
+      <Field label={t('field.teacher')}>
         <input name="teacherName" value={form.teacherName} onInput={(event) => set({ teacherName: event.currentTarget.value })} />
       </Field>
-      <Field label="Description" wide>
+      <Field label={t('field.description')} wide>
         <textarea name="description" rows={2} value={form.description} onInput={(event) => set({ description: event.currentTarget.value })} />
       </Field>
     </>

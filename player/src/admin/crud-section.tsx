@@ -7,12 +7,17 @@ import type { ListPage } from '../shared/catalog-types.ts';
 import { api } from '../shared/api-client.ts';
 import { FormError, useSubmit } from '../shared/forms.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
+import { i18n, t } from '../i18n/i18n.ts';
 
-export type Column<T> = { label: string; value(item: T): ComponentChild };
+export type Column<T> = { label: () => string; value(item: T): ComponentChild };
 
 export type CrudConfig<T extends { id: string | number }, F> = {
-  /** "city": used in buttons and questions. */
-  noun: string;
+  /** Which resource: names it in buttons and questions, and in the page's data-resource attributes. */
+  noun: 'city' | 'school' | 'classroom' | 'course' | 'lesson' | 'account';
+  /** How an entry is named in "Edit …" (its name; its id by default). */
+  nameOf?(item: T): string;
+  /** List the entries by `nameOf` in the page's collation (pinyin order on a Chinese page) instead of the API's order. */
+  sortByName?: boolean;
   /** The collection's path under /api/v1, e.g. '/cities'. */
   path: string;
   columns: Array<Column<T>>;
@@ -26,6 +31,7 @@ export type CrudConfig<T extends { id: string | number }, F> = {
 
 export function CrudSection<T extends { id: string | number }, F>({ config }: { config: CrudConfig<T, F> }) {
   const list = useApiData<ListPage<T>>(`${config.path}?limit=200`);
+  const thing = t('crud.thing', { noun: config.noun });
   const [editing, setEditing] = useState<T | null>(null);
   const [form, setForm] = useState<F>(config.blank);
   const save = useSubmit();
@@ -53,7 +59,7 @@ export function CrudSection<T extends { id: string | number }, F>({ config }: { 
     });
   };
   const remove = (item: T) => {
-    if (!confirm(`Delete this ${config.noun}? This cannot be undone.`)) return;
+    if (!confirm(t('crud.confirmDelete', { thing }))) return;
     void removal.run(async () => {
       await api.delete(`${config.path}/${encodeURIComponent(String(item.id))}`);
       if (editing?.id === item.id) startNew();
@@ -64,23 +70,23 @@ export function CrudSection<T extends { id: string | number }, F>({ config }: { 
   return (
     <div class="crud" data-resource={config.noun}>
       <form class="card form form-grid" onSubmit={submit} data-form={config.noun}>
-        <h2 class="form-title">{editing ? `Edit ${config.noun} ${String(editing.id)}` : `New ${config.noun}`}</h2>
+        <h2 class="form-title">{editing ? t('crud.edit', { thing, name: config.nameOf?.(editing) ?? String(editing.id) }) : t('crud.new', { thing })}</h2>
         {config.fields(form, set, editing)}
         <FormError message={save.error} />
         <div class="form-actions">
           <button class="button button-primary" type="submit" disabled={save.busy}>
-            {editing ? 'Save changes' : `Create ${config.noun}`}
+            {editing ? t('crud.save') : t('crud.create', { thing })}
           </button>
           {editing && (
             <button class="button" type="button" onClick={startNew}>
-              Cancel
+              {t('crud.cancel')}
             </button>
           )}
         </div>
       </form>
       {list.error && <p class="form-error" role="alert">{list.error}</p>}
       <FormError message={removal.error} />
-      {list.data && <ResourceTable items={list.data.items} total={list.data.total} columns={config.columns} onEdit={startEdit} onDelete={remove} />}
+      {list.data && <ResourceTable items={config.sortByName && config.nameOf ? sortedOptions(list.data.items, config.nameOf) : list.data.items} total={list.data.total} columns={config.columns} onEdit={startEdit} onDelete={remove} />}
     </div>
   );
 }
@@ -89,17 +95,17 @@ type TableProps<T> = { items: T[]; total: number; columns: Array<Column<T>>; onE
 
 /** A table on a desktop; on a phone each row becomes a card, each cell labelled by its column (site.css). */
 function ResourceTable<T extends { id: string | number }>({ items, total, columns, onEdit, onDelete }: TableProps<T>) {
-  if (items.length === 0) return <p class="empty">None yet.</p>;
+  if (items.length === 0) return <p class="empty">{t('crud.none')}</p>;
   return (
     <>
       <table class="data-table">
         <thead>
           <tr>
             {columns.map((column) => (
-              <th key={column.label}>{column.label}</th>
+              <th key={column.label()}>{column.label()}</th>
             ))}
             <th>
-              <span class="visually-hidden">Actions</span>
+              <span class="visually-hidden">{t('crud.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -107,23 +113,23 @@ function ResourceTable<T extends { id: string | number }>({ items, total, column
           {items.map((item) => (
             <tr key={item.id} data-id={String(item.id)}>
               {columns.map((column) => (
-                <td key={column.label} data-label={column.label}>
+                <td key={column.label()} data-label={column.label()}>
                   {column.value(item)}
                 </td>
               ))}
               <td class="row-actions">
                 <button type="button" class="button button-quiet" onClick={() => onEdit(item)}>
-                  Edit
+                  {t('crud.editButton')}
                 </button>
                 <button type="button" class="button button-quiet button-danger" onClick={() => onDelete(item)}>
-                  Delete
+                  {t('crud.delete')}
                 </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {total > items.length && <p class="muted">{`Showing the first ${items.length} of ${total}.`}</p>}
+      {total > items.length && <p class="muted">{t('crud.showing', { shown: items.length, total })}</p>}
     </>
   );
 }
@@ -147,12 +153,17 @@ export function OptionsSelect<T>({
   const options = useApiData<ListPage<T & { id: string | number }>>(path);
   return (
     <select name={name} required={!optional} value={value} onChange={(event) => onChange(event.currentTarget.value)}>
-      <option value="">{optional ?? 'Choose…'}</option>
-      {options.data?.items.map((item) => (
+      <option value="">{optional ?? t('crud.choose')}</option>
+      {sortedOptions(options.data?.items ?? [], label).map((item) => (
         <option key={item.id} value={String(item.id)}>
           {label(item)}
         </option>
       ))}
     </select>
   );
+}
+
+/** Options in the order a reader of the page's language sorts their labels (pinyin order on a Chinese page). */
+function sortedOptions<T>(items: readonly T[], label: (item: T) => string): T[] {
+  return [...items].sort((a, b) => i18n().compare(label(a), label(b)));
 }

@@ -1,7 +1,10 @@
 // Lessons of the timetable: a classroom, an optional course, a title and a time. The form's times
-// are the browser's local time (datetime-local) and go to the API as ISO times.
+// are the province's wall clock (datetime-local, in web.timeZone whatever the browser's own zone)
+// and go to the API as ISO times.
 import type { Classroom, Course, LatencyMode, Lesson, Visibility } from '../shared/catalog-types.ts';
+import { i18n, t } from '../i18n/i18n.ts';
 import { Field } from '../shared/forms.tsx';
+import { lessonTitle } from '../shared/lesson-title.ts';
 import { defaultLessonTimes, fromDateTimeLocal, lessonTimeRange, toDateTimeLocal } from '../shared/lesson-times.ts';
 import { CrudSection, OptionsSelect, type CrudConfig } from './crud-section.tsx';
 
@@ -25,11 +28,12 @@ const recordValue = (choice: RecordChoice): boolean | null => (choice === 'schoo
 const config: CrudConfig<Lesson, Form> = {
   noun: 'lesson',
   path: '/lessons',
+  nameOf: (lesson) => lesson.title,
   columns: [
-    { label: 'Title', value: (lesson) => (lesson.state === 'ended' ? lesson.title : <a href={lesson.watchUrl}>{lesson.title}</a>) },
-    { label: 'When', value: (lesson) => lessonTimeRange(lesson.startsAt, lesson.endsAt, new Date()) },
-    { label: 'Classroom', value: (lesson) => `${lesson.classroomName}${lesson.schoolName ? ` · ${lesson.schoolName}` : ''}` },
-    { label: 'State', value: (lesson) => <span class={`badge badge-${lesson.state}`}>{lesson.state}</span> },
+    { label: () => t('field.title'), value: (lesson) => (lesson.state === 'ended' ? lessonTitle(lesson) : <a href={lesson.watchUrl}>{lessonTitle(lesson)}</a>) },
+    { label: () => t('field.when'), value: (lesson) => lessonTimeRange(lesson.startsAt, lesson.endsAt, new Date()) },
+    { label: () => t('field.classroom'), value: (lesson) => `${lesson.classroomName}${lesson.schoolName ? ` · ${lesson.schoolName}` : ''}` },
+    { label: () => t('field.state'), value: (lesson) => <span class={`badge badge-${lesson.state}`}>{t('lessons.state', { state: lesson.state })}</span> },
   ],
   blank: () => {
     const { startsAt, endsAt } = defaultLessonTimes(new Date());
@@ -49,8 +53,8 @@ const config: CrudConfig<Lesson, Form> = {
   toBody: (form, editing) => {
     const startsAt = fromDateTimeLocal(form.startsAt);
     const endsAt = fromDateTimeLocal(form.endsAt);
-    if (!startsAt || !endsAt) throw new Error('Give the lesson a start and an end time.');
-    if (endsAt <= startsAt) throw new Error('The lesson must end after it starts.');
+    if (!startsAt || !endsAt) throw new Error(t('lessons.needTimes'));
+    if (endsAt <= startsAt) throw new Error(t('lessons.endAfterStart'));
     const body = {
       title: form.title.trim(),
       courseId: form.courseId === '' ? null : Number(form.courseId),
@@ -66,52 +70,55 @@ const config: CrudConfig<Lesson, Form> = {
   },
   fields: (form, set) => (
     <>
-      <Field label="Classroom">
+      <Field label={t('field.classroom')}>
         <OptionsSelect<Classroom>
           name="classroomId"
           path="/classrooms?limit=200"
           value={form.classroomId}
           onChange={(classroomId) => set({ classroomId })}
-          label={(classroom) => `${classroom.name}${classroom.schoolName ? ` (${classroom.schoolName})` : ''}`}
+          label={(classroom) => (classroom.schoolName ? t('school.option', { school: classroom.name, city: classroom.schoolName }) : classroom.name)}
         />
       </Field>
-      <Field label="Course">
-        <OptionsSelect<Course> name="courseId" path="/courses?limit=200" optional="No course" value={form.courseId} onChange={(courseId) => set({ courseId })} label={(course) => `${course.title} (${course.schoolName})`} />
+      <Field label={t('field.course')}>
+        <OptionsSelect<Course> name="courseId" path="/courses?limit=200" optional={t('value.none')} value={form.courseId} onChange={(courseId) => set({ courseId })} label={(course) => t('school.option', { school: course.title, city: course.schoolName })} />
       </Field>
-      <Field label="Title" wide>
+      <Field label={t('field.title')} wide>
         <input name="title" required value={form.title} onInput={(event) => set({ title: event.currentTarget.value })} />
       </Field>
-      <Field label="Starts">
+      <Field label={t('lessons.starts')}>
         <input name="startsAt" type="datetime-local" required value={form.startsAt} onInput={(event) => set({ startsAt: event.currentTarget.value })} />
       </Field>
-      <Field label="Ends">
+      <Field label={t('lessons.ends')}>
         <input name="endsAt" type="datetime-local" required value={form.endsAt} onInput={(event) => set({ endsAt: event.currentTarget.value })} />
       </Field>
-      <Field label="Latency">
+      <p class="muted field-wide" data-time-zone={i18n().timeZone}>
+        {t('lessons.timeZone', { zone: i18n().timeZone })}
+      </p>
+      <Field label={t('lessons.latency')}>
         <select name="latencyMode" value={form.latencyMode} onChange={(event) => set({ latencyMode: event.currentTarget.value as LatencyMode })}>
-          <option value="low">Low (1 s segments)</option>
-          <option value="normal">Normal (2 s)</option>
-          <option value="high">High (4 s, most peer-to-peer)</option>
+          <option value="low">{t('lessons.latencyLow')}</option>
+          <option value="normal">{t('lessons.latencyNormal')}</option>
+          <option value="high">{t('lessons.latencyHigh')}</option>
         </select>
       </Field>
-      <Field label="Who may watch">
+      <Field label={t('lessons.visibility')}>
         <select name="visibility" value={form.visibility} onChange={(event) => set({ visibility: event.currentTarget.value as Visibility })}>
-          <option value="public">Anyone</option>
-          <option value="school">The school's accounts</option>
-          <option value="protected">Protected</option>
+          <option value="public">{t('lessons.public')}</option>
+          <option value="school">{t('lessons.school')}</option>
+          <option value="protected">{t('lessons.protected')}</option>
         </select>
       </Field>
-      <Field label="Peer-to-peer">
+      <Field label={t('lessons.p2p')}>
         <select name="p2pEnabled" value={form.p2pEnabled ? 'on' : 'off'} onChange={(event) => set({ p2pEnabled: event.currentTarget.value === 'on' })}>
-          <option value="on">Viewers share segments</option>
-          <option value="off">Off: every viewer fetches from the relay</option>
+          <option value="on">{t('lessons.p2pOn')}</option>
+          <option value="off">{t('lessons.p2pOff')}</option>
         </select>
       </Field>
-      <Field label="Recording">
+      <Field label={t('field.recording')}>
         <select name="record" value={form.record} onChange={(event) => set({ record: event.currentTarget.value as RecordChoice })}>
-          <option value="school">As the school decides</option>
-          <option value="on">Record when it goes live</option>
-          <option value="off">Don't record</option>
+          <option value="school">{t('lessons.recordSchool')}</option>
+          <option value="on">{t('lessons.recordOn')}</option>
+          <option value="off">{t('lessons.recordOff')}</option>
         </select>
       </Field>
     </>

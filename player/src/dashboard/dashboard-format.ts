@@ -1,43 +1,46 @@
-// How the dashboard writes its figures: bit rates, shares, seconds, clock times, "—" for unknown.
-// Pure, so it is tested without a browser.
+// How the dashboard writes its figures: bit rates, shares, seconds, clock times, "—" for unknown,
+// in the page's language and the province's time zone. Pure, so it is tested without a browser.
+import { i18n, t } from '../i18n/i18n.ts';
 
 export const unknown = '—';
 
+const known = (value: number | null | undefined): value is number => value !== null && value !== undefined && Number.isFinite(value);
+
 /** Bytes per second as bits per second: "812 kbit/s", "24.3 Mbit/s". */
 export function bitsPerSecond(bytesPerSecond: number | null | undefined): string {
-  if (bytesPerSecond === null || bytesPerSecond === undefined || !Number.isFinite(bytesPerSecond)) return unknown;
+  if (!known(bytesPerSecond)) return unknown;
   const bits = bytesPerSecond * 8;
-  if (bits >= 1e9) return `${(bits / 1e9).toFixed(2)} Gbit/s`;
-  if (bits >= 1e6) return `${(bits / 1e6).toFixed(1)} Mbit/s`;
-  if (bits >= 1e3) return `${Math.round(bits / 1e3)} kbit/s`;
-  return `${Math.round(bits)} bit/s`;
+  if (bits >= 1e9) return t('unit.gbps', { gbps: bits / 1e9 });
+  if (bits >= 1e6) return t('unit.mbps', { mbps: bits / 1e6 });
+  if (bits >= 1e3) return t('unit.kbps', { kbps: bits / 1e3 });
+  return t('unit.bps', { bps: bits });
 }
 
 export function kbps(value: number | null | undefined): string {
-  return value === null || value === undefined ? unknown : value >= 10_000 ? `${(value / 1000).toFixed(1)} Mbit/s` : `${Math.round(value)} kbit/s`;
+  return !known(value) ? unknown : value >= 10_000 ? t('unit.mbps', { mbps: value / 1000 }) : t('unit.kbps', { kbps: value });
 }
 
 /** 0.934 -> "93.4%". */
 export function percent(share: number | null | undefined, digits = 1): string {
-  return share === null || share === undefined || !Number.isFinite(share) ? unknown : `${(share * 100).toFixed(digits)}%`;
+  return !known(share) ? unknown : i18n().number(share, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 export function seconds(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return unknown;
-  return value < 10 ? `${value.toFixed(1)} s` : `${Math.round(value)} s`;
+  if (!known(value)) return unknown;
+  return t('unit.seconds', { seconds: value < 10 ? Math.round(value * 10) / 10 : Math.round(value) });
 }
 
 export function decimal(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? unknown : value.toFixed(digits);
+  return !known(value) ? unknown : i18n().number(value, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
 }
 
 export function count(value: number | null | undefined): string {
-  return value === null || value === undefined ? unknown : Math.round(value).toLocaleString('en-GB');
+  return !known(value) ? unknown : i18n().number(Math.round(value));
 }
 
-/** "14:05" (or "14:05:30" with seconds), in the browser's time zone (or the one given, for tests). */
-export function clockTime(at: number, timeZone?: string, withSeconds = false): string {
-  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}), hourCycle: 'h23', timeZone }).format(new Date(at));
+/** "14:05" (or "14:05:30" with seconds) in the province's time zone. */
+export function clockTime(at: number, withSeconds = false): string {
+  return i18n().clock(at, withSeconds);
 }
 
 /** Three or four round steps for an axis from 0 to at least `max`: the top and the step. */

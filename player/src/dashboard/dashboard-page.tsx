@@ -5,27 +5,26 @@
 import { useState } from 'preact/hooks';
 import type { DashboardSnapshot } from '../../../services/stats/dashboard-service.ts';
 import type { Concurrency, DashboardNow } from '../../../services/stats/dashboard-figures.ts';
+import { i18n, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/messages/catalogs.ts';
+import type { Alarm, AlarmReason } from '../../../services/stats/alarms.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
-import { bitsPerSecond, clockTime, count, decimal, kbps, percent, seconds } from './dashboard-format.ts';
+import { bitsPerSecond, count, decimal, kbps, percent, seconds, unknown } from './dashboard-format.ts';
 import { dashboardStyles } from './dashboard-styles.ts';
 import { IngestNodesTable } from './ingest-nodes-table.tsx';
 import { IngestTable } from './ingest-table.tsx';
 import { JobsTable } from './jobs-table.tsx';
 import { LineChart, type ChartSeries } from './line-chart.tsx';
 
-const ranges = [
-  { minutes: 60, label: '1 h' },
-  { minutes: 180, label: '3 h' },
-  { minutes: 360, label: '6 h' },
-];
+const ranges = [60, 180, 360];
 
 /** Lines per chart beyond the total: more would be a tangle. */
 const linesPerChart = 5;
 
 export function DashboardPage() {
   return (
-    <PageFrame title="Dashboard" allow={['operator']}>
+    <PageFrame title={t('page.dashboard')} allow={['operator']}>
       {() => <Dashboard />}
     </PageFrame>
   );
@@ -38,15 +37,15 @@ function Dashboard() {
     <>
       <style>{dashboardStyles}</style>
       <div class="dashboard-bar">
-        <div class="segmented" role="group" aria-label="History shown">
+        <div class="segmented" role="group" aria-label={t('dashboard.history')}>
           {ranges.map((range) => (
-            <button key={range.minutes} type="button" class="button" aria-pressed={range.minutes === minutes} onClick={() => setMinutes(range.minutes)}>
-              {range.label}
+            <button key={range} type="button" class="button" aria-pressed={range === minutes} onClick={() => setMinutes(range)}>
+              {t('dashboard.hours', { hours: range / 60 })}
             </button>
           ))}
         </div>
         <span class="dashboard-updated muted" aria-live="polite">
-          {data?.now ? `Updated ${clockTime(data.now.at)} · every 5 s` : 'Loading…'}
+          {data?.now ? t('dashboard.updated', { at: data.now.at }) : t('frame.loading')}
         </span>
       </div>
       {error && <p class="form-error" role="alert">{error}</p>}
@@ -62,7 +61,7 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
   const linesOf = (prefix: string, suffix = '', limit = linesPerChart): ChartSeries[] =>
     Object.entries(series)
       .filter(([key]) => key.startsWith(prefix) && key.endsWith(suffix))
-      .map(([key, values]) => ({ label: snapshot.names[key] ?? key.slice(prefix.length, key.length - suffix.length), values, last: [...values].reverse().find((value) => value !== null) ?? 0 }))
+      .map(([key, values]) => ({ label: key.endsWith('.unknown') ? t('dashboard.unknownPlace') : (snapshot.names[key] ?? key.slice(prefix.length, key.length - suffix.length)), values, last: [...values].reverse().find((value) => value !== null) ?? 0 }))
       .sort((a, b) => b.last - a.last)
       .slice(0, limit)
       .map(({ label, values }) => ({ label, values }));
@@ -74,78 +73,77 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
       <Alarms snapshot={snapshot} />
       {snapshot.needsMetrics.length > 0 && (
         <p class="notice">
-          This catalog reads no tier's /metrics, so it cannot show {snapshot.needsMetrics.join('; ')}. It shows what the catalog knows: lessons, encoders and finished viewing sessions. See docs/dashboard.md
-          for Prometheus and Grafana.
+          {t('dashboard.needsMetrics', { missing: i18n().list(snapshot.needsMetrics.map(figureName)) })}
         </p>
       )}
       {snapshot.tiers.filter((tier) => !tier.ok).map((tier) => (
         <p key={tier.url} class="form-error" role="alert">
-          The {tier.tier}'s figures could not be read ({tier.url}: {tier.error}).
+          {t('dashboard.tierFailed', { tier: t('dashboard.tierName', { tier: tier.tier }), url: tier.url, error: tier.error })}
         </p>
       ))}
       {now && <Tiles now={now} />}
 
       {now?.viewers && (
-        <section class="dashboard-section" aria-label="Concurrency">
-          <h2>Concurrency</h2>
+        <section class="dashboard-section" aria-label={t('dashboard.concurrency')}>
+          <h2>{t('dashboard.concurrency')}</h2>
           <div class="charts">
-            <LineChart title="Viewers by lesson" times={times} series={[...line('viewers', 'All viewers'), ...linesOf('viewers.lesson.')]} format={count} />
-            <LineChart title="Viewers by city" times={times} series={linesOf('viewers.city.')} format={count} />
-            <LineChart title="Viewers by school" times={times} series={linesOf('viewers.school.')} format={count} />
+            <LineChart title={t('dashboard.viewersByLesson')} times={times} series={[...line('viewers', t('dashboard.allViewers')), ...linesOf('viewers.lesson.')]} format={count} />
+            <LineChart title={t('dashboard.viewersByCity')} times={times} series={linesOf('viewers.city.')} format={count} />
+            <LineChart title={t('dashboard.viewersBySchool')} times={times} series={linesOf('viewers.school.')} format={count} />
           </div>
           <div class="charts" style={{ marginTop: '0.75rem' }}>
-            <Ranking title="Now by lesson" entries={now.viewers.byLesson} figure="lesson" />
-            <Ranking title="Now by city" entries={now.viewers.byCity} figure="city" />
-            <Ranking title="Now by school" entries={now.viewers.bySchool} figure="school" />
+            <Ranking title={t('dashboard.nowByLesson')} entries={now.viewers.byLesson} figure="lesson" />
+            <Ranking title={t('dashboard.nowByCity')} entries={now.viewers.byCity} figure="city" />
+            <Ranking title={t('dashboard.nowBySchool')} entries={now.viewers.bySchool} figure="school" />
           </div>
         </section>
       )}
 
       {now?.bandwidth && (
-        <section class="dashboard-section" aria-label="Bandwidth">
-          <h2>Bandwidth and P2P offload</h2>
+        <section class="dashboard-section" aria-label={t('dashboard.bandwidth')}>
+          <h2>{t('dashboard.bandwidthOffload')}</h2>
           <div class="charts">
             <LineChart
-              title="Bandwidth per tier"
+              title={t('dashboard.bandwidthPerTier')}
               times={times}
-              series={[...line('egressBps', 'Province egress'), ...relayNodes.flatMap((node) => [...line(`relay.${node}.upstreamBps`, `${node} upstream`), ...line(`relay.${node}.downstreamBps`, `${node} to viewers`)])]}
+              series={[...line('egressBps', t('dashboard.provinceEgress')), ...relayNodes.flatMap((node) => [...line(`relay.${node}.upstreamBps`, t('dashboard.relayUpstream', { node })), ...line(`relay.${node}.downstreamBps`, t('dashboard.relayViewers', { node }))])]}
               format={bitsPerSecond}
             />
-            <LineChart title="P2P offload (P2P bytes / all bytes)" times={times} series={line('p2pOffload', 'P2P offload')} format={(value) => percent(value, 0)} max={1} />
+            <LineChart title={t('dashboard.offloadChart')} times={times} series={line('p2pOffload', t('dashboard.offload'))} format={(value) => percent(value, 0)} max={1} />
           </div>
         </section>
       )}
 
       {now?.quality && (
-        <section class="dashboard-section" aria-label="Quality">
-          <h2>Quality</h2>
+        <section class="dashboard-section" aria-label={t('dashboard.quality')}>
+          <h2>{t('dashboard.quality')}</h2>
           <div class="charts">
-            <LineChart title="Startup time" times={times} series={[...line('startupP50', 'p50'), ...line('startupP95', 'p95')]} format={seconds} />
-            <LineChart title="Fluency (1 − stalled / watched)" times={times} series={line('fluency', 'Fluency')} format={(value) => percent(value, 0)} max={1} />
-            <LineChart title="Stalls per viewer-hour" times={times} series={line('stallsPerViewerHour', 'Stalls per viewer-hour')} format={(value) => decimal(value)} />
+            <LineChart title={t('dashboard.startup')} times={times} series={[...line('startupP50', 'p50'), ...line('startupP95', 'p95')]} format={seconds} />
+            <LineChart title={t('dashboard.fluencyChart')} times={times} series={line('fluency', t('dashboard.fluency'))} format={(value) => percent(value, 0)} max={1} />
+            <LineChart title={t('dashboard.stalls')} times={times} series={line('stallsPerViewerHour', t('dashboard.stalls'))} format={(value) => decimal(value)} />
           </div>
         </section>
       )}
 
-      <section class="dashboard-section" aria-label="Ingest health">
-        <h2>Ingest health</h2>
+      <section class="dashboard-section" aria-label={t('dashboard.ingestHealth')}>
+        <h2>{t('dashboard.ingestHealth')}</h2>
         {now && <IngestTable rows={now.ingest} />}
         {now && now.ingest.length > 0 && (
           <div class="charts" style={{ marginTop: '0.75rem' }}>
-            <LineChart title="Input bitrate by classroom" times={times} series={linesOf('ingest.', '.kbps')} format={kbps} />
+            <LineChart title={t('dashboard.inputBitrate')} times={times} series={linesOf('ingest.', '.kbps')} format={kbps} />
           </div>
         )}
-        <h3>Ingest nodes</h3>
+        <h3>{t('dashboard.ingestNodes')}</h3>
         <IngestNodesTable nodes={snapshot.ingestNodes} at={now?.at ?? Date.now()} />
-        <h3>Background jobs</h3>
+        <h3>{t('dashboard.jobs')}</h3>
         <JobsTable queues={snapshot.jobs ?? []} />
       </section>
 
-      <section class="dashboard-section" aria-label="Finished viewing sessions">
-        <h2>Finished viewing sessions</h2>
+      <section class="dashboard-section" aria-label={t('dashboard.sessions')}>
+        <h2>{t('dashboard.sessions')}</h2>
         <div class="charts">
-          <LineChart title="Hours watched per 10 minutes" times={snapshot.sessions.map((bucket) => bucket.at)} series={[{ label: 'Hours watched', values: snapshot.sessions.map((bucket) => bucket.watchHours) }]} format={(value) => decimal(value, 2)} />
-          <LineChart title="Their fluency" times={snapshot.sessions.map((bucket) => bucket.at)} series={[{ label: 'Fluency', values: snapshot.sessions.map((bucket) => bucket.fluency) }]} format={(value) => percent(value, 0)} max={1} />
+          <LineChart title={t('dashboard.hoursWatchedChart')} times={snapshot.sessions.map((bucket) => bucket.at)} series={[{ label: t('dashboard.hoursWatched'), values: snapshot.sessions.map((bucket) => bucket.watchHours) }]} format={(value) => decimal(value, 2)} />
+          <LineChart title={t('dashboard.theirFluency')} times={snapshot.sessions.map((bucket) => bucket.at)} series={[{ label: t('dashboard.fluency'), values: snapshot.sessions.map((bucket) => bucket.fluency) }]} format={(value) => percent(value, 0)} max={1} />
         </div>
       </section>
     </>
@@ -155,13 +153,13 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
 function Tiles({ now }: { now: DashboardNow }) {
   const live = now.ingest.length;
   const tiles: Array<[string, string, string]> = [
-    ['viewers-total', 'Viewers now', now.viewers ? count(now.viewers.total) : '—'],
-    ['live-lessons', 'Live lessons', count(live)],
-    ['province-egress', 'Province egress', bitsPerSecond(now.bandwidth?.provinceEgressBps)],
-    ['p2p-offload', 'P2P offload', percent(now.bandwidth?.p2pOffload)],
-    ['startup-p50', 'Startup p50 / p95', now.quality ? `${seconds(now.quality.startupP50Seconds)} / ${seconds(now.quality.startupP95Seconds)}` : '—'],
-    ['fluency', 'Fluency', percent(now.quality?.fluency)],
-    ['stalls', 'Stalls per viewer-hour', decimal(now.quality?.stallsPerViewerHour)],
+    ['viewers-total', t('dashboard.viewersNow'), now.viewers ? count(now.viewers.total) : unknown],
+    ['live-lessons', t('dashboard.liveLessons'), count(live)],
+    ['province-egress', t('dashboard.provinceEgress'), bitsPerSecond(now.bandwidth?.provinceEgressBps)],
+    ['p2p-offload', t('dashboard.offload'), percent(now.bandwidth?.p2pOffload)],
+    ['startup-p50', t('dashboard.startupTile'), now.quality ? t('dashboard.pair', { first: seconds(now.quality.startupP50Seconds), second: seconds(now.quality.startupP95Seconds) }) : unknown],
+    ['fluency', t('dashboard.fluency'), percent(now.quality?.fluency)],
+    ['stalls', t('dashboard.stalls'), decimal(now.quality?.stallsPerViewerHour)],
   ];
   return (
     <div class="tiles">
@@ -181,12 +179,12 @@ function Ranking({ title, entries, figure }: { title: string; entries: Concurren
     <div class="card">
       <h3>{title}</h3>
       {entries.length === 0 ? (
-        <p class="muted">Nobody is watching.</p>
+        <p class="muted">{t('dashboard.nobody')}</p>
       ) : (
         <ul class="ranking">
           {entries.slice(0, 10).map((entry) => (
             <li key={entry.id} data-concurrency={figure} data-id={entry.id} data-viewers={entry.viewers}>
-              <span>{entry.name}</span>
+              <span>{entry.id === 'unknown' ? t('dashboard.unknownPlace') : entry.name}</span>
               <strong>{count(entry.viewers)}</strong>
               <span class="ranking-bar" style={{ width: `${top > 0 ? (entry.viewers / top) * 100 : 0}%` }} />
             </li>
@@ -199,26 +197,76 @@ function Ranking({ title, entries, figure }: { title: string; entries: Concurren
 
 function Alarms({ snapshot }: { snapshot: DashboardSnapshot }) {
   return (
-    <section class="dashboard-section" aria-label="Alarms">
-      <h2>Alarms</h2>
+    <section class="dashboard-section" aria-label={t('dashboard.alarms')}>
+      <h2>{t('dashboard.alarms')}</h2>
       {snapshot.alarms.length === 0 ? (
         <p class="muted" data-alarms="none">
-          <span class="badge badge-ok">OK</span> No alarms.
+          <span class="badge badge-ok">{t('dashboard.ok')}</span> {t('dashboard.noAlarms')}
         </p>
       ) : (
         <ul class="alarms">
           {snapshot.alarms.map((alarm) => (
             <li key={alarm.id} class="alarm" data-kind={alarm.kind} data-severity={alarm.severity} data-alarm={alarm.id}>
               <div class="alarm-head">
-                <span class={alarm.severity === 'critical' ? 'badge' : 'badge badge-warning'}>{alarm.severity}</span>
-                <span class="alarm-subject">{alarm.subject}</span>
-                <span class="muted">since {clockTime(Date.parse(alarm.raisedAt))}</span>
+                <span class={alarm.severity === 'critical' ? 'badge' : 'badge badge-warning'}>{t('dashboard.severity', { severity: alarm.severity })}</span>
+                <span class="alarm-subject">{alarmSubject(alarm)}</span>
+                <span class="muted">{t('dashboard.since', { at: Date.parse(alarm.raisedAt) })}</span>
               </div>
-              <p class="alarm-message">{alarm.message}</p>
+              <p class="alarm-message">{alarmMessage(alarm)}</p>
             </li>
           ))}
         </ul>
       )}
     </section>
   );
+}
+
+/** Each alarm reason's message (the server's English one is for logs and the webhook). */
+const alarmMessages: Record<AlarmReason, MessageKey> = {
+  'no-encoder': 'alarm.no-encoder',
+  'encoder-disconnected': 'alarm.encoder-disconnected',
+  'encoder-silent': 'alarm.encoder-silent',
+  'encoder-sends-nothing': 'alarm.encoder-sends-nothing',
+  'transcoder-stuck': 'alarm.transcoder-stuck',
+  'bitrate-low': 'alarm.bitrate-low',
+  'fps-low': 'alarm.fps-low',
+  'all-upstreams-down': 'alarm.all-upstreams-down',
+  'upstream-down': 'alarm.upstream-down',
+  'disk-refusing': 'alarm.disk-refusing',
+  'disk-filling': 'alarm.disk-filling',
+  'ingest-shedding': 'alarm.ingest-shedding',
+  'tier-unreachable': 'alarm.tier-unreachable',
+  'replay-upload': 'alarm.replay-upload',
+};
+
+function alarmMessage(alarm: Alarm): string {
+  return t(alarmMessages[alarm.text.reason], alarm.text.facts);
+}
+
+/** A lesson's title (with its school) as it is; a relay, disk, ingest node or the replay storage named in the page's language. */
+function alarmSubject(alarm: Alarm): string {
+  const { tier, url } = alarm.text.facts;
+  if (alarm.kind === 'tier-unreachable' && typeof tier === 'string' && typeof url === 'string') return t('alarm.subject.tier', { tier: t('dashboard.tierName', { tier }), url });
+  if (alarm.kind === 'replay-upload') return t('alarm.subject.replayStorage');
+  if (!alarm.node) return alarm.subject;
+  if (alarm.kind === 'relay-upstream-down') return t('alarm.subject.relay', { node: alarm.node });
+  if (alarm.kind === 'disk') return t('alarm.subject.disk', { node: alarm.node });
+  if (alarm.kind === 'ingest-shedding') return t('alarm.subject.ingest', { node: alarm.node });
+  return alarm.subject;
+}
+
+/**
+ * The figures the catalog cannot show without the tiers' /metrics, as the server lists them
+ * (services/stats/dashboard-service.ts: figuresNeedingMetrics), in the page's language.
+ */
+const figureNames: Record<string, MessageKey> = {
+  'concurrency by lesson, city and school': 'dashboard.figureConcurrency',
+  'bandwidth per tier and P2P offload': 'dashboard.figureBandwidth',
+  'startup time, fluency and stalls': 'dashboard.figureQuality',
+  'relay upstream alarms': 'dashboard.figureRelayAlarms',
+};
+
+function figureName(figure: string): string {
+  const key = figureNames[figure];
+  return key ? t(key) : figure;
 }

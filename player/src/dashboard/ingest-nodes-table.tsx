@@ -3,20 +3,22 @@
 // when (a node shedding for over a minute raises an alarm too). A down node says since when it has
 // been gone; the catalog forgets it after ingest.nodeForgetMinutes.
 import type { IngestNodeFigures } from '../../../services/stats/dashboard-catalog.ts';
-import { clockTime, count, percent, unknown } from './dashboard-format.ts';
+import { t } from '../i18n/i18n.ts';
+import { relativeTime } from '../shared/lesson-times.ts';
+import { count, percent, unknown } from './dashboard-format.ts';
 
 export function IngestNodesTable({ nodes, at }: { nodes: IngestNodeFigures[]; at: number }) {
-  if (nodes.length === 0) return <p class="muted">No ingest node has joined the catalog.</p>;
+  if (nodes.length === 0) return <p class="muted">{t('dashboard.noNodes')}</p>;
   return (
     <div class="table-scroll">
       <table class="data-table ingest-nodes-table">
         <thead>
           <tr>
-            <th>Ingest node</th>
-            <th>State</th>
-            <th>CPU busy</th>
-            <th>Classrooms</th>
-            <th>Renditions shed</th>
+            <th>{t('dashboard.node')}</th>
+            <th>{t('dashboard.nodeState')}</th>
+            <th>{t('dashboard.cpu')}</th>
+            <th>{t('dashboard.classrooms')}</th>
+            <th>{t('dashboard.shed')}</th>
           </tr>
         </thead>
         <tbody>
@@ -27,10 +29,10 @@ export function IngestNodesTable({ nodes, at }: { nodes: IngestNodeFigures[]; at
               </td>
               <td data-cell="state">
                 {node.up ? (
-                  <span class="badge badge-connected">up</span>
+                  <span class="badge badge-connected">{t('dashboard.up')}</span>
                 ) : (
                   <>
-                    <span class="badge">down</span> <span class="muted">{goneFor(node, at)}</span>
+                    <span class="badge">{t('dashboard.down')}</span> <span class="muted">{goneFor(node, at)}</span>
                   </>
                 )}
               </td>
@@ -49,11 +51,10 @@ export function IngestNodesTable({ nodes, at }: { nodes: IngestNodeFigures[]; at
 function shedding(node: IngestNodeFigures, at: number): string {
   if (node.renditionsShed === 0 || node.sheddingSince === null) return count(node.renditionsShed);
   const minutes = Math.max(0, Math.floor((at - node.sheddingSince) / 60_000));
-  return `${count(node.renditionsShed)} since ${clockTime(node.sheddingSince)} (${minutes} min)`;
+  return t('dashboard.shedSince', { count: count(node.renditionsShed), at: node.sheddingSince, minutes });
 }
 
-/** "last seen 14:05 (12 min ago)". */
+/** "last seen 14:05 (12 min ago)", in the province's time zone. */
 function goneFor(node: IngestNodeFigures, at: number): string {
-  const minutes = Math.max(0, Math.floor((at - node.seenAt) / 60_000));
-  return `last seen ${clockTime(node.seenAt)} (${minutes} min ago)`;
+  return t('dashboard.lastSeen', { at: node.seenAt, ago: relativeTime(new Date(Math.min(node.seenAt, at)), new Date(at)) });
 }

@@ -1,19 +1,21 @@
 // The catalog's background jobs (MP4 preparations, retention sweeps) per queue: how many wait,
-// run, and failed for good. A failed job is one whose every retry failed.
+// run, and failed for good. Queue names (mp4-prepare, replay-upload.<node>) are the queue's own, as
+// the logs and pg-boss name them, in every language. A failed job is one whose every retry failed.
 import type { QueueCounts } from '../../../services/catalog/jobs/job-counts.ts';
+import { t } from '../i18n/i18n.ts';
 import { count } from './dashboard-format.ts';
 
 export function JobsTable({ queues }: { queues: QueueCounts[] }) {
-  if (queues.length === 0) return <p class="muted">This catalog runs no job queue.</p>;
+  if (queues.length === 0) return <p class="muted">{t('dashboard.noJobQueue')}</p>;
   return (
     <div class="table-scroll">
       <table class="data-table jobs-table">
         <thead>
           <tr>
-            <th>Queue</th>
-            <th>Queued</th>
-            <th>Running</th>
-            <th>Failed</th>
+            <th>{t('dashboard.queue')}</th>
+            <th>{t('dashboard.queued')}</th>
+            <th>{t('dashboard.running')}</th>
+            <th>{t('dashboard.failed')}</th>
           </tr>
         </thead>
         <tbody>

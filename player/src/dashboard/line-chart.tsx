@@ -3,6 +3,7 @@
 // Every chart on the dashboard goes through this file, so moving to a chart library (uPlot) is a
 // change here only: the props are already uPlot's shape (shared x times, one y array per series).
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n/i18n.ts';
 import { axisScale, clockTime, unknown } from './dashboard-format.ts';
 
 export type ChartSeries = { label: string; values: ReadonlyArray<number | null> };
@@ -46,7 +47,7 @@ export function LineChart({ title, times, series, format, max, height = 170 }: P
   const span = Math.max(1, (times.at(-1) ?? 0) - first);
   const x = (time: number) => left + ((time - first) / span) * plotWidth;
   // Under ten minutes of history, minutes alone would repeat.
-  const timeLabel = (time: number) => clockTime(time, undefined, span < 10 * 60_000);
+  const timeLabel = (time: number) => clockTime(time, span < 10 * 60_000);
   const y = (value: number) => margin.top + plotHeight - (Math.min(value, top) / top) * plotHeight;
   const timeTicks = times.length < 2 ? times : [0, 1, 2, 3].map((index) => first + (span * index) / 3);
 
@@ -54,7 +55,7 @@ export function LineChart({ title, times, series, format, max, height = 170 }: P
     <figure class="chart" data-chart={title}>
       <figcaption class="chart-title">{title}</figcaption>
       <div class="chart-box" ref={box} style={{ height: `${height}px` }}>
-        {!hasData && <p class="chart-empty muted">No data yet</p>}
+        {!hasData && <p class="chart-empty muted">{t('dashboard.noData')}</p>}
         {hasData && width > 0 && (
           <svg width={width} height={height} role="img" aria-label={title}>
             {ticks.map((tick) => (

@@ -1,6 +1,7 @@
 // What the player fetched and from where: media bytes over HTTP, bytes from and to peers, the peers
 // connected now, and the segments refused by the integrity check. The stats panel shows them, tests
 // read them through window.classcast.p2p, and the observability work reports them.
+import { t } from '../i18n/i18n.ts';
 import type { Rejection } from './segment-integrity.ts';
 
 export type DeliveryStats = {
@@ -58,5 +59,5 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     unit++;
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  return t('unit.bytes', { value: unit === 0 ? value : Math.round(value * 10) / 10, unit: units[unit] });
 }

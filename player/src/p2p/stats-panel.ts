@@ -1,14 +1,17 @@
 // The watch page's small "Delivery" panel: how much of the lesson came from other viewers and how
 // much over HTTP, with peers and refused segments. A <details> element, so it opens and closes
 // without script and works with a thumb, a keyboard and a screen reader.
+import { t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/messages/catalogs.ts';
 import { formatBytes, p2pShare, rejectedSegments, type DeliveryStats } from './delivery-stats.ts';
 
-const httpOnlyExplanations: Record<string, string> = {
-  'platform-off': 'peer-to-peer is off on this platform',
-  'lesson-off': 'peer-to-peer is off for this lesson',
-  'low-latency': 'peer-to-peer is off in low latency mode',
-  'no-webrtc': 'this browser cannot connect to other viewers',
-  'engine-not-loaded': 'the peer-to-peer part of the player did not load',
+/** Why this viewer plays over HTTP only, by the reason delivery-stats.ts records. */
+const httpOnlyExplanations: Record<string, MessageKey> = {
+  'platform-off': 'watch.p2pOff.platform-off',
+  'lesson-off': 'watch.p2pOff.lesson-off',
+  'low-latency': 'watch.p2pOff.low-latency',
+  'no-webrtc': 'watch.p2pOff.no-webrtc',
+  'engine-not-loaded': 'watch.p2pOff.engine-not-loaded',
 };
 
 export function showStatsPanel(panel: HTMLDetailsElement, stats: DeliveryStats, everyMs = 1000): void {
@@ -17,21 +20,21 @@ export function showStatsPanel(panel: HTMLDetailsElement, stats: DeliveryStats, 
   if (!summary || !list) return;
   panel.hidden = false;
   const update = () => {
-    const share = Math.round(p2pShare(stats) * 100);
-    summary.textContent = stats.mode === 'p2p' ? `Delivery · ${share} % from other viewers` : 'Delivery · HTTP';
+    const share = Math.round(p2pShare(stats) * 100) / 100;
+    summary.textContent = stats.mode === 'p2p' ? t('watch.deliveryP2p', { share }) : t('watch.deliveryHttp');
     if (!panel.open) return;
     const rows: Array<[string, string]> =
       stats.mode === 'p2p'
         ? [
-            ['From other viewers', `${formatBytes(stats.p2pBytesDown)} (${share} %)`],
-            ['Over HTTP', formatBytes(stats.httpBytes)],
-            ['Sent to other viewers', formatBytes(stats.p2pBytesUp)],
-            ['Peers', String(stats.peers)],
-            ['Refused segments', String(rejectedSegments(stats))],
+            [t('watch.fromViewers'), t('watch.fromViewersValue', { bytes: formatBytes(stats.p2pBytesDown), share })],
+            [t('watch.overHttp'), formatBytes(stats.httpBytes)],
+            [t('watch.sentToViewers'), formatBytes(stats.p2pBytesUp)],
+            [t('watch.peers'), String(stats.peers)],
+            [t('watch.refused'), String(rejectedSegments(stats))],
           ]
         : [
-            ['Over HTTP', formatBytes(stats.httpBytes)],
-            ['Peer-to-peer', httpOnlyExplanations[stats.httpOnlyReason ?? ''] ?? 'off'],
+            [t('watch.overHttp'), formatBytes(stats.httpBytes)],
+            [t('watch.p2p'), t(httpOnlyExplanations[stats.httpOnlyReason ?? ''] ?? 'watch.p2pOff')],
           ];
     list.replaceChildren(
       ...rows.flatMap(([term, value]) => {

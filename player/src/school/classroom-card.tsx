@@ -5,6 +5,7 @@ import type { Classroom, TimetableLesson } from '../shared/catalog-types.ts';
 import { api } from '../shared/api-client.ts';
 import { CopyButton } from '../shared/copy-button.tsx';
 import { FormError, useSubmit } from '../shared/forms.tsx';
+import { t } from '../i18n/i18n.ts';
 import { ClassroomLessons } from './classroom-lessons.tsx';
 import { EncoderPanel } from './encoder-panel.tsx';
 import { StreamKey } from './stream-key.tsx';
@@ -14,7 +15,7 @@ type Props = { classroom: Classroom; lessons: TimetableLesson[]; onChanged(): vo
 export function ClassroomCard({ classroom, lessons, onChanged, onLessonsChanged }: Props) {
   const rotation = useSubmit();
   const rotate = (which: 'primary' | 'backup') => {
-    const warning = `Make a new ${which} key for ${classroom.name}? Within seconds the old key stops working for new connections, so paste the new key into the encoder.`;
+    const warning = t('school.confirmRotate', { which, classroom: classroom.name });
     if (!confirm(warning)) return;
     void rotation.run(async () => {
       await api.post(`/classrooms/${encodeURIComponent(classroom.id)}/rotate-key`, { which });
@@ -30,8 +31,8 @@ export function ClassroomCard({ classroom, lessons, onChanged, onLessonsChanged 
       <EncoderPanel encoder={classroom.encoder} />
       <div class="stream-field">
         <span class="field-label">
-          RTMP URL
-          {classroom.ingestNode !== null && <span class="muted" data-ingest-node> · assigned to {classroom.ingestNode}</span>}
+          {t('school.rtmpUrl')}
+          {classroom.ingestNode !== null && <span class="muted" data-ingest-node>{t('school.assignedTo', { node: classroom.ingestNode })}</span>}
         </span>
         <code class="stream-value" data-rtmp-url>
           {classroom.rtmpUrl}
@@ -40,16 +41,16 @@ export function ClassroomCard({ classroom, lessons, onChanged, onLessonsChanged 
           <CopyButton text={classroom.rtmpUrl} />
         </span>
       </div>
-      {classroom.primaryKey !== undefined && <StreamKey label="Stream key" value={classroom.primaryKey} kind="primary" />}
-      {classroom.backupKey && <StreamKey label="Backup key" value={classroom.backupKey} kind="backup" />}
+      {classroom.primaryKey !== undefined && <StreamKey label={t('school.streamKey')} value={classroom.primaryKey} kind="primary" />}
+      {classroom.backupKey && <StreamKey label={t('school.backupKey')} value={classroom.backupKey} kind="backup" />}
       {classroom.primaryKey !== undefined && (
         <div class="classroom-actions">
           <button type="button" class="button" disabled={rotation.busy} onClick={() => rotate('primary')}>
-            Rotate key
+            {t('school.rotate')}
           </button>
           {classroom.backupKey && (
             <button type="button" class="button" disabled={rotation.busy} onClick={() => rotate('backup')}>
-              Rotate backup key
+              {t('school.rotateBackup')}
             </button>
           )}
         </div>

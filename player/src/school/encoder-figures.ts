@@ -1,16 +1,18 @@
 // The encoder figures the school page shows, in words: "2.0 Mbit/s", "30 fps", "1280×720", and the
 // warning when the source cannot be served as it is sent. Pure.
+import { t } from '../i18n/i18n.ts';
 import type { EncoderStatus } from '../shared/catalog-types.ts';
+import { adviceInWords } from './encoder-advice-words.ts';
 
 export type EncoderFigures = { connected: boolean; bitrate: string; fps: string; resolution: string };
 
 export function encoderFigures(encoder: EncoderStatus | null): EncoderFigures {
-  const none = '—';
+  const none = t('value.none');
   if (!encoder?.connected) return { connected: false, bitrate: none, fps: none, resolution: none };
   return {
     connected: true,
     bitrate: encoder.bitrateKbps === null ? none : formatBitrate(encoder.bitrateKbps),
-    fps: encoder.fps === null ? none : `${Math.round(encoder.fps * 10) / 10} fps`,
+    fps: encoder.fps === null ? none : t('unit.fps', { fps: encoder.fps }),
     resolution: encoder.width && encoder.height ? `${encoder.width}×${encoder.height}` : none,
   };
 }
@@ -21,10 +23,9 @@ export function encoderFigures(encoder: EncoderStatus | null): EncoderFigures {
  */
 export function encoderAdvice(encoder: EncoderStatus | null): string | null {
   if (!encoder?.advice) return null;
-  const stream = encoder.connected ? 'Your stream is' : 'Your last stream was';
-  return `${stream} recorded as sent, but it cannot be served to viewers as it is: ${encoder.advice}`;
+  return t('encoder.advice', { connected: encoder.connected ? 'yes' : 'no', advice: adviceInWords(encoder.advice) });
 }
 
 export function formatBitrate(kbps: number): string {
-  return kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mbit/s` : `${Math.round(kbps)} kbit/s`;
+  return kbps >= 1000 ? t('unit.mbps', { mbps: kbps / 1000 }) : t('unit.kbps', { kbps });
 }

@@ -6,6 +6,7 @@ import type { School } from '../shared/catalog-types.ts';
 import { api } from '../shared/api-client.ts';
 import { FormError, useSubmit } from '../shared/forms.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
+import { t } from '../i18n/i18n.ts';
 
 export function RecordingSwitch({ schoolId }: { schoolId: string }) {
   const school = useApiData<School>(`/schools/${schoolId}`);
@@ -19,10 +20,10 @@ export function RecordingSwitch({ schoolId }: { schoolId: string }) {
   return (
     <div class="toolbar">
       <label class="field">
-        <span class="field-label">Recording</span>
+        <span class="field-label">{t('school.recording')}</span>
         <select name="recordLessons" value={school.data.recordLessons ? 'on' : 'off'} disabled={submit.busy} onChange={(event) => change(event.currentTarget.value === 'on')}>
-          <option value="on">Record lessons when they go live</option>
-          <option value="off">Don't record lessons by default</option>
+          <option value="on">{t('school.recordOn')}</option>
+          <option value="off">{t('school.recordOff')}</option>
         </select>
       </label>
       <FormError message={submit.error} />

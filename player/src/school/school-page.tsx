@@ -6,22 +6,15 @@ import { useState } from 'preact/hooks';
 import { isLoopbackUrl } from '../../../services/core/loopback-host.ts';
 import type { Account, Classroom, ListPage, School, TimetableLesson } from '../shared/catalog-types.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
+import { i18n, t } from '../i18n/i18n.ts';
 import { useApiData } from '../shared/use-api-data.ts';
 import { ClassroomCard } from './classroom-card.tsx';
 import { RecordingSwitch } from './recording-switch.tsx';
 
 const refreshMs = 5000;
 
-const text = {
-  chooseSchool: 'Choose a school above to see its classrooms: where their encoders push (RTMP address and stream keys), whether they are live, and their lessons and replays.',
-  noSchools: 'There are no schools yet. Add a city and a school on the Admin page, then come back here.',
-  loopbackRtmp: (url: string) =>
-    `Encoders on other machines cannot push to ${url}: it is this server's own loopback address. ` +
-    'Set ingest.rtmpUrl in the configuration to an address encoders can reach (e.g. rtmp://ingest.example.edu:1935/live) and restart, or open this page by the server\'s network name.',
-};
-
 export function SchoolPage() {
-  return <PageFrame title="School" allow={['operator', 'school_admin']}>{(account) => account && <SchoolView account={account} />}</PageFrame>;
+  return <PageFrame title={t('page.school')} allow={['operator', 'school_admin']}>{(account) => account && <SchoolView account={account} />}</PageFrame>;
 }
 
 function SchoolView({ account }: { account: Account }) {
@@ -35,7 +28,7 @@ function SchoolView({ account }: { account: Account }) {
     <>
       {account.role === 'operator' ? <SchoolPicker value={picked} onPick={pick} /> : schoolId && <SchoolName schoolId={schoolId} />}
       {schoolId && <RecordingSwitch schoolId={schoolId} />}
-      {schoolId ? <Classrooms schoolId={schoolId} /> : account.role !== 'operator' && <p class="notice">Your account belongs to no school.</p>}
+      {schoolId ? <Classrooms schoolId={schoolId} /> : account.role !== 'operator' && <p class="notice">{t('school.noSchool')}</p>}
     </>
   );
 }
@@ -45,12 +38,12 @@ function SchoolPicker({ value, onPick }: { value: string; onPick(id: string): vo
   return (
     <div class="toolbar">
       <label class="field">
-        <span class="field-label">School</span>
+        <span class="field-label">{t('field.school')}</span>
         <select name="school" value={value} onChange={(event) => onPick(event.currentTarget.value)}>
-          <option value="">Choose a school…</option>
-          {schools.data?.items.map((school) => (
+          <option value="">{t('school.choose')}</option>
+          {sortedByName(schools.data?.items ?? []).map((school) => (
             <option key={school.id} value={String(school.id)}>
-              {`${school.name} (${school.cityName})`}
+              {t('school.option', { school: school.name, city: school.cityName })}
             </option>
           ))}
         </select>
@@ -58,7 +51,7 @@ function SchoolPicker({ value, onPick }: { value: string; onPick(id: string): vo
       {schools.error && <p class="form-error" role="alert">{schools.error}</p>}
       {!value && schools.data && (
         <p class="notice" data-hint>
-          {schools.data.items.length === 0 ? text.noSchools : text.chooseSchool}
+          {schools.data.items.length === 0 ? t('school.noSchools') : t('school.chooseSchool')}
         </p>
       )}
     </div>
@@ -76,7 +69,7 @@ function SchoolName({ schoolId }: { schoolId: string }) {
 
 function Classrooms({ schoolId }: { schoolId: string }) {
   const classrooms = useApiData<ListPage<Classroom>>(`/classrooms?schoolId=${schoolId}&limit=200`, refreshMs);
-  // From the start of today (UTC), so the lessons that ended today are listed with their replays.
+  // From the start of today (in the province's time zone), so the lessons that ended today are listed with their replays.
   const lessons = useApiData<ListPage<TimetableLesson>>(`/timetable?schoolId=${schoolId}&range=week&limit=200`, refreshMs * 6);
   const loopback = classrooms.data?.items.find((classroom) => isLoopbackUrl(classroom.rtmpUrl))?.rtmpUrl;
   return (
@@ -84,13 +77,13 @@ function Classrooms({ schoolId }: { schoolId: string }) {
       {classrooms.error && <p class="form-error" role="alert">{classrooms.error}</p>}
       {loopback && (
         <p class="encoder-advice school-warning" role="alert" data-rtmp-loopback>
-          {text.loopbackRtmp(loopback)}
+          {t('school.loopbackRtmp', { url: loopback })}
         </p>
       )}
-      {!classrooms.data && !classrooms.error && <p class="muted">Loading the classrooms…</p>}
-      {classrooms.data?.items.length === 0 && <p class="notice">This school has no classrooms yet. An operator adds them on the Admin page.</p>}
+      {!classrooms.data && !classrooms.error && <p class="muted">{t('school.loadingClassrooms')}</p>}
+      {classrooms.data?.items.length === 0 && <p class="notice">{t('school.noClassrooms')}</p>}
       <div class="classrooms">
-        {classrooms.data?.items.map((classroom) => (
+        {sortedByName(classrooms.data?.items ?? []).map((classroom) => (
           <ClassroomCard
             key={classroom.id}
             classroom={classroom}
@@ -102,4 +95,9 @@ function Classrooms({ schoolId }: { schoolId: string }) {
       </div>
     </>
   );
+}
+
+/** By name as a reader of the page's language sorts them (pinyin order on a Chinese page). */
+function sortedByName<T extends { name: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => i18n().compare(a.name, b.name));
 }

@@ -1,6 +1,7 @@
 // A stream key, hidden until "Show" is pressed (a projected screen should not leak it), with a copy button.
 import { useState } from 'preact/hooks';
 import { CopyButton } from '../shared/copy-button.tsx';
+import { t } from '../i18n/i18n.ts';
 
 export function StreamKey({ label, value, kind }: { label: string; value: string; kind: 'primary' | 'backup' }) {
   const [shown, setShown] = useState(false);
@@ -12,7 +13,7 @@ export function StreamKey({ label, value, kind }: { label: string; value: string
       </code>
       <span class="stream-actions">
         <button type="button" class="button button-quiet" onClick={() => setShown(!shown)}>
-          {shown ? 'Hide' : 'Show'}
+          {shown ? t('key.hide') : t('key.show')}
         </button>
         <CopyButton text={value} />
       </span>

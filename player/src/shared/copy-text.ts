@@ -1,5 +1,7 @@
 // Copies text for the copy buttons. The Clipboard API needs a secure context (https or localhost); a
 // school opening the page over plain http on its network gets the older selection-based copy.
+import { t } from '../i18n/i18n.ts';
+
 export async function copyText(text: string): Promise<void> {
   if (window.isSecureContext && navigator.clipboard) {
     await navigator.clipboard.writeText(text);
@@ -14,5 +16,5 @@ export async function copyText(text: string): Promise<void> {
   field.select();
   const copied = document.execCommand('copy');
   field.remove();
-  if (!copied) throw new Error('this browser would not copy; select the text and copy it by hand');
+  if (!copied) throw new Error(t('copy.failed'));
 }

@@ -2,6 +2,7 @@
 // need an account pass `allow`, and get a sign-in link or a refusal instead of their content.
 import type { ComponentChildren } from 'preact';
 import type { Account, Role } from './catalog-types.ts';
+import { t } from '../i18n/i18n.ts';
 import { SiteHeader } from './site-header.tsx';
 import { useAccount } from './use-account.ts';
 
@@ -20,7 +21,7 @@ export function PageFrame({ title, allow, children }: Props) {
       <SiteHeader account={account} />
       <main class="site-main">
         <h1>{title}</h1>
-        {state.status === 'loading' && <p class="muted">Loading…</p>}
+        {state.status === 'loading' && <p class="muted">{t('frame.loading')}</p>}
         {state.status === 'failed' && <p class="form-error" role="alert">{state.message}</p>}
         {state.status === 'ready' && <Gate allow={allow} account={state.account} render={children} />}
       </main>
@@ -33,10 +34,10 @@ function Gate({ allow, account, render }: { allow: readonly Role[] | undefined; 
   if (!account) {
     return (
       <p class="notice">
-        This page is for signed-in staff. <a href={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>Sign in</a>
+        {t('frame.staffOnly')} <a href={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>{t('header.signIn')}</a>
       </p>
     );
   }
-  if (!allow.includes(account.role)) return <p class="notice">Your account may not use this page.</p>;
+  if (!allow.includes(account.role)) return <p class="notice">{t('frame.refused')}</p>;
   return <>{render(account)}</>;
 }

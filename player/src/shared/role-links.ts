@@ -1,12 +1,13 @@
 // Which pages each role has, for the top navigation and for where a sign-in lands. Pure.
+import { t } from '../i18n/i18n.ts';
 import type { Role } from './catalog-types.ts';
 
 export type NavLink = { href: string; label: string };
 
 export function navLinks(role: Role | null): NavLink[] {
-  const links: NavLink[] = [{ href: '/', label: 'Timetable' }];
-  if (role === 'operator' || role === 'school_admin') links.push({ href: '/school', label: 'School' });
-  if (role === 'operator') links.push({ href: '/admin', label: 'Admin' }, { href: '/dashboard', label: 'Dashboard' });
+  const links: NavLink[] = [{ href: '/', label: t('page.timetable') }];
+  if (role === 'operator' || role === 'school_admin') links.push({ href: '/school', label: t('page.school') });
+  if (role === 'operator') links.push({ href: '/admin', label: t('page.admin') }, { href: '/dashboard', label: t('page.dashboard') });
   return links;
 }
 
@@ -22,9 +23,7 @@ export function safeNext(next: string | null): string | null {
   return next && /^\/(?![/\\])/.test(next) ? next : null;
 }
 
-export const roleNames: Record<Role, string> = {
-  operator: 'operator',
-  school_admin: 'school admin',
-  teacher: 'teacher',
-  student: 'student',
-};
+/** "school admin", "学校管理员". */
+export function roleName(role: Role): string {
+  return t('role.name', { role });
+}

@@ -1,8 +1,10 @@
-// Who is signed in, asked once per page load from GET /auth/me (401 means nobody).
+// Who is signed in, asked once per page load from GET /auth/me (401 means nobody); a page drawn in
+// another language than the account chose is drawn again in the account's.
 import { useEffect, useState } from 'preact/hooks';
 import type { Account } from './catalog-types.ts';
 import { api } from './api-client.ts';
 import { ApiRequestError, describeError } from './api-error.ts';
+import { followAccountLocale } from '../i18n/language-choice.ts';
 
 export type AccountState =
   | { status: 'loading' }
@@ -14,7 +16,10 @@ export function useAccount(): AccountState {
   useEffect(() => {
     api
       .get<{ account: Account }>('/auth/me')
-      .then(({ account }) => setState({ status: 'ready', account }))
+      .then(({ account }) => {
+        followAccountLocale(account.locale);
+        setState({ status: 'ready', account });
+      })
       .catch((error: unknown) => {
         if (error instanceof ApiRequestError && error.status === 401) setState({ status: 'ready', account: null });
         else setState({ status: 'failed', message: describeError(error) });

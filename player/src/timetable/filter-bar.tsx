@@ -1,21 +1,26 @@
 // The timetable's filters: today or this week, city, school, grade, subject, and a search box.
 // The choices come from GET /timetable/facets.
+import { i18n, t } from '../i18n/i18n.ts';
 import type { TimetableFacets } from '../shared/catalog-types.ts';
+import { gradeLabel } from '../shared/grade-label.ts';
 import { schoolsInCity, timetableRanges, type TimetableFilters } from './timetable-filters.ts';
 
 type Props = { filters: TimetableFilters; facets: TimetableFacets | undefined; onChange(filters: TimetableFilters): void };
 
-const rangeLabels = { today: 'Today', week: 'This week' } as const;
+const rangeLabels = { today: () => t('timetable.today'), week: () => t('timetable.week') } as const;
 
 export function FilterBar({ filters, facets, onChange }: Props) {
   const set = (change: Partial<TimetableFilters>) => onChange({ ...filters, ...change });
-  const schools = schoolsInCity(facets?.schools ?? [], filters.cityId);
+  // In the order a reader of the page's language expects (pinyin order on a Chinese page).
+  const byName = <T extends { name: string }>(items: readonly T[]) => [...items].sort((a, b) => i18n().compare(a.name, b.name));
+  const sorted = (values: readonly string[]) => [...values].sort(i18n().compare);
+  const schools = byName(schoolsInCity(facets?.schools ?? [], filters.cityId));
   return (
     <form class="filter-bar" role="search" onSubmit={(event) => event.preventDefault()}>
-      <div class="segmented" role="group" aria-label="When">
+      <div class="segmented" role="group" aria-label={t('timetable.when')}>
         {timetableRanges.map((range) => (
           <button key={range} type="button" class="button" aria-pressed={filters.range === range} onClick={() => set({ range })}>
-            {rangeLabels[range]}
+            {rangeLabels[range]()}
           </button>
         ))}
       </div>
@@ -23,38 +28,38 @@ export function FilterBar({ filters, facets, onChange }: Props) {
         class="filter-search"
         type="search"
         name="q"
-        placeholder="Search lessons…"
-        aria-label="Search"
+        placeholder={t('timetable.search')}
+        aria-label={t('timetable.searchLabel')}
         value={filters.q}
         onInput={(event) => set({ q: event.currentTarget.value })}
       />
-      <select aria-label="City" value={filters.cityId} onChange={(event) => set({ cityId: event.currentTarget.value, schoolId: '' })}>
-        <option value="">All cities</option>
-        {facets?.cities.map((city) => (
+      <select aria-label={t('timetable.city')} value={filters.cityId} onChange={(event) => set({ cityId: event.currentTarget.value, schoolId: '' })}>
+        <option value="">{t('timetable.allCities')}</option>
+        {byName(facets?.cities ?? []).map((city) => (
           <option key={city.id} value={String(city.id)}>
             {city.name}
           </option>
         ))}
       </select>
-      <select aria-label="School" value={filters.schoolId} onChange={(event) => set({ schoolId: event.currentTarget.value })}>
-        <option value="">All schools</option>
+      <select aria-label={t('timetable.school')} value={filters.schoolId} onChange={(event) => set({ schoolId: event.currentTarget.value })}>
+        <option value="">{t('timetable.allSchools')}</option>
         {schools.map((school) => (
           <option key={school.id} value={String(school.id)}>
             {school.name}
           </option>
         ))}
       </select>
-      <select aria-label="Grade" value={filters.grade} onChange={(event) => set({ grade: event.currentTarget.value })}>
-        <option value="">All grades</option>
-        {facets?.grades.map((grade) => (
+      <select aria-label={t('timetable.grade')} value={filters.grade} onChange={(event) => set({ grade: event.currentTarget.value })}>
+        <option value="">{t('timetable.allGrades')}</option>
+        {sorted(facets?.grades ?? []).map((grade) => (
           <option key={grade} value={grade}>
-            {`Grade ${grade}`}
+            {gradeLabel(grade)}
           </option>
         ))}
       </select>
-      <select aria-label="Subject" value={filters.subject} onChange={(event) => set({ subject: event.currentTarget.value })}>
-        <option value="">All subjects</option>
-        {facets?.subjects.map((subject) => (
+      <select aria-label={t('timetable.subject')} value={filters.subject} onChange={(event) => set({ subject: event.currentTarget.value })}>
+        <option value="">{t('timetable.allSubjects')}</option>
+        {sorted(facets?.subjects ?? []).map((subject) => (
           <option key={subject} value={subject}>
             {subject}
           </option>

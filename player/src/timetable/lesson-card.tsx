@@ -2,11 +2,14 @@
 // linking to the watch page; ended ones with their replay (watch it, get its MP4) once a recording
 // is ready, greyed and not a link while they have none.
 import type { TimetableLesson } from '../../../services/catalog/queries/timetable.ts';
+import { t } from '../i18n/i18n.ts';
+import { gradeLabel } from '../shared/grade-label.ts';
+import { lessonTitle } from '../shared/lesson-title.ts';
 import { lessonTimeRange, relativeTime } from '../shared/lesson-times.ts';
 import { ReplayActions } from './replay-actions.tsx';
 
 export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson; now: Date; signedIn: boolean }) {
-  const course = [lesson.subject, lesson.grade && `grade ${lesson.grade}`, lesson.teacherName].filter(Boolean).join(' · ');
+  const course = [lesson.subject, lesson.grade && gradeLabel(lesson.grade), lesson.teacherName].filter(Boolean).join(' · ');
   const place = [lesson.schoolName, lesson.cityName, lesson.classroomName].filter(Boolean).join(' · ');
   const body = (
     <>
@@ -14,7 +17,7 @@ export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson;
         <StateBadge lesson={lesson} now={now} />
         <span class="lesson-when">{lessonTimeRange(lesson.startsAt, lesson.endsAt, now)}</span>
       </span>
-      <span class="lesson-title">{lesson.title}</span>
+      <span class="lesson-title">{lessonTitle(lesson)}</span>
       {course && <span class="lesson-detail">{course}</span>}
       {place && <span class="lesson-detail">{place}</span>}
     </>
@@ -42,7 +45,10 @@ export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson;
 }
 
 function StateBadge({ lesson, now }: { lesson: TimetableLesson; now: Date }) {
-  if (lesson.state === 'live') return <span class="badge badge-live">Live</span>;
-  if (lesson.state === 'ended') return <span class="badge badge-ended">Ended</span>;
-  return <span class="badge badge-scheduled">{`Starts ${relativeTime(new Date(lesson.startsAt), now)}`}</span>;
+  if (lesson.state === 'live') return <span class="badge badge-live">{t('lesson.live')}</span>;
+  if (lesson.state === 'ended') return <span class="badge badge-ended">{t('lesson.ended')}</span>;
+  const startsAt = new Date(lesson.startsAt);
+  const when = relativeTime(startsAt, now);
+  // A lesson past its start that is not live yet is late, not "starting 5 min ago".
+  return <span class="badge badge-scheduled">{startsAt.getTime() < now.getTime() - 60_000 ? t('lesson.late', { when }) : t('lesson.starts', { when })}</span>;
 }

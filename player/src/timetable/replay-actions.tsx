@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { LessonReplay } from '../../../services/catalog/queries/recordings.ts';
 import { api } from '../shared/api-client.ts';
 import { describeError } from '../shared/api-error.ts';
+import { t } from '../i18n/i18n.ts';
 
 const progressPollMs = 1000;
 
@@ -18,8 +19,8 @@ export function ReplayActions({ replays, signedIn }: { replays: LessonReplay[]; 
       {replays.map((replay, index) => (
         <span class="lesson-card-top" key={replay.recordingId} data-recording={replay.recordingId}>
           <a class="button button-primary button-quiet" href={replay.replayUrl}>
-            {replays.length > 1 ? `Watch replay, part ${index + 1}` : 'Watch replay'}
-            {replay.durationSeconds !== null && ` (${formatDuration(replay.durationSeconds)})`}
+            {replays.length > 1 ? t('replay.watchPart', { part: index + 1 }) : t('replay.watch')}
+            {replay.durationSeconds !== null && ` ${t('replay.length', { length: formatDuration(replay.durationSeconds) })}`}
           </a>
           <Mp4Action replay={replay} signedIn={signedIn} />
         </span>
@@ -49,16 +50,16 @@ function Mp4Action({ replay, signedIn }: { replay: LessonReplay; signedIn: boole
   if (state === 'ready') {
     return (
       <a class="button button-quiet" href={replay.mp4.url} download>
-        Download MP4
+        {t('replay.download')}
       </a>
     );
   }
   if (!signedIn) return null;
-  if (error) return <span class="form-error" role="alert">{`MP4: ${error}`}</span>;
+  if (error) return <span class="form-error" role="alert">{t('replay.mp4Failed', { error })}</span>;
   if (state === 'preparing') {
     return (
       <span class="muted" role="status">
-        {`Preparing the MP4… ${Math.round(asked?.progress ?? 0)} %`}
+        {t('replay.preparing', { progress: Math.round(asked?.progress ?? 0) / 100 })}
       </span>
     );
   }
@@ -69,7 +70,7 @@ function Mp4Action({ replay, signedIn }: { replay: LessonReplay; signedIn: boole
       .catch((failure: unknown) => setError(describeError(failure)));
   return (
     <button type="button" class="button button-quiet" onClick={() => void prepare()}>
-      {state === 'failed' ? 'Prepare the MP4 again' : 'Prepare MP4'}
+      {state === 'failed' ? t('replay.prepareAgain') : t('replay.prepare')}
     </button>
   );
 }

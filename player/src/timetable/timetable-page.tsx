@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TimetableLesson } from '../../../services/catalog/queries/timetable.ts';
 import type { ListPage, TimetableFacets } from '../shared/catalog-types.ts';
+import { t } from '../i18n/i18n.ts';
 import { PageFrame } from '../shared/page-frame.tsx';
 import { useApiData } from '../shared/use-api-data.ts';
 import { FilterBar } from './filter-bar.tsx';
@@ -12,7 +13,7 @@ import { filtersFromSearch, filtersToSearch, timetableSections, type TimetableFi
 const refreshMs = 10_000;
 
 export function TimetablePage() {
-  return <PageFrame title="Timetable">{(account) => <Timetable signedIn={account !== null} />}</PageFrame>;
+  return <PageFrame title={t('page.timetable')}>{(account) => <Timetable signedIn={account !== null} />}</PageFrame>;
 }
 
 function Timetable({ signedIn }: { signedIn: boolean }) {
@@ -30,15 +31,15 @@ function Timetable({ signedIn }: { signedIn: boolean }) {
       <FilterBar filters={filters} facets={facets.data} onChange={setFilters} />
       {timetable.error && (
         <p class="form-error" role="alert">
-          {`Could not load the timetable: ${timetable.error}`}
+          {t('timetable.loadFailed', { error: timetable.error })}
         </p>
       )}
-      {!sections && !timetable.error && <p class="muted">Loading the timetable…</p>}
+      {!sections && !timetable.error && <p class="muted">{t('timetable.loading')}</p>}
       {sections && (
         <div class="timetable" data-lesson-count={timetable.data?.items.length}>
-          <LessonSection title="Live now" lessons={sections.live} now={now} signedIn={signedIn} empty="No lesson is live right now." id="live" />
-          <LessonSection title="Coming up" lessons={sections.upcoming} now={now} signedIn={signedIn} empty="Nothing else is scheduled for this choice." id="upcoming" />
-          {sections.ended.length > 0 && <LessonSection title="Ended" lessons={sections.ended} now={now} signedIn={signedIn} id="ended" />}
+          <LessonSection title={t('timetable.live')} lessons={sections.live} now={now} signedIn={signedIn} empty={t('timetable.noLive')} id="live" />
+          <LessonSection title={t('timetable.upcoming')} lessons={sections.upcoming} now={now} signedIn={signedIn} empty={t('timetable.noUpcoming')} id="upcoming" />
+          {sections.ended.length > 0 && <LessonSection title={t('timetable.ended')} lessons={sections.ended} now={now} signedIn={signedIn} id="ended" />}
         </div>
       )}
     </>

@@ -18,6 +18,7 @@ import { lessonsRoutes } from './routes/lessons-routes.ts';
 import { playbackRoutes } from './routes/playback-routes.ts';
 import { recordingsRoutes } from './routes/recordings-routes.ts';
 import { schoolsRoutes } from './routes/schools-routes.ts';
+import { settingsRoutes } from './routes/settings-routes.ts';
 import { timetableRoutes } from './routes/timetable-routes.ts';
 
 let openApiJson: unknown;
@@ -37,7 +38,7 @@ const openApiRoute = route({
 
 /** Every route the catalog API serves, in mounting order. */
 export function catalogRoutes(): RouteSpec[] {
-  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...ingestRoutes, openApiRoute];
+  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...settingsRoutes, ...ingestRoutes, openApiRoute];
 }
 
 export function catalogApi(context: CatalogContext): Router {

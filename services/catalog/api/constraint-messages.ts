@@ -1,7 +1,7 @@
 // What a violated constraint means to the person who sent the request. PostgreSQL's own detail
 // ("Key (province_id, name)=(1, Riverton) already exists") names columns, not fields, and could
 // echo a stream key back, so it is never passed on.
-const messages: Record<string, { message: string; hint: string }> = {
+export const uniqueViolationMessages: Record<string, { message: string; hint: string }> = {
   provinces_name_key: { message: 'a province with this name already exists', hint: 'choose another name' },
   cities_name_unique: { message: 'a city with this name already exists', hint: 'choose another name' },
   schools_name_unique: { message: 'this city already has a school with this name', hint: 'choose another name' },
@@ -15,6 +15,8 @@ const messages: Record<string, { message: string; hint: string }> = {
   accounts_username_unique: { message: 'username: already taken', hint: 'choose another username' },
 };
 
+export const genericUniqueViolation = { message: 'something with these values already exists', hint: 'change the name or id' };
+
 export function uniqueViolationMessage(constraint: string | undefined): { message: string; hint: string } {
-  return (constraint && messages[constraint]) || { message: 'something with these values already exists', hint: 'change the name or id' };
+  return (constraint && uniqueViolationMessages[constraint]) || genericUniqueViolation;
 }

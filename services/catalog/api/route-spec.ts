@@ -11,6 +11,7 @@ import type { Database } from '../db/database.ts';
 import type { Account, Role } from '../auth/account.ts';
 import type { Dashboard } from '../../stats/dashboard-service.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import type { TimeZoneSource } from '../queries/province-time-zone.ts';
 
 /** 'public': anyone, signed in or not. 'signed-in': any account. A list: only those roles. */
 export type Access = 'public' | 'signed-in' | readonly Role[];
@@ -27,6 +28,8 @@ export type CatalogContext = {
   playback?: PlaybackSettings;
   /** The durable job queue (services/catalog/jobs/); without one, background work runs in this process. */
   jobs?: JobQueue;
+  /** The pages' view of the province's time zone, told at once when an operator changes it here. */
+  timeZone?: TimeZoneSource;
 };
 
 export type HandlerInput<Q, B> = {

@@ -2,6 +2,7 @@
 // a rule (and its message) is written once, and matches what accounts.ts enforces.
 import { z } from 'zod';
 import { roles } from './account.ts';
+import { locales } from '../../../player/src/i18n/locales.ts';
 import { maxDisplayNameLength, usernamePattern, usernameRule } from './accounts.ts';
 import { passwordProblem } from './passwords.ts';
 
@@ -18,4 +19,6 @@ export const roleField = z.enum(roles);
 
 export const schoolIdField = z.number().int().positive().max(2_147_483_647);
 
-export const accountResponse = z.object({ id: z.number().int(), username: z.string(), displayName: z.string(), role: roleField, schoolId: z.number().int().nullable() });
+export const localeField = z.enum(locales);
+
+export const accountResponse = z.object({ id: z.number().int(), username: z.string(), displayName: z.string(), role: roleField, schoolId: z.number().int().nullable(), locale: localeField.nullable() });

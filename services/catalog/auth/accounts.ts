@@ -6,20 +6,21 @@ import { queryOne, type Queryable } from '../db/database.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
 import { roles, type Account, type Role } from './account.ts';
 import { hashPassword } from './passwords.ts';
+import { isLocale, type Locale } from '../../../player/src/i18n/locales.ts';
 
 /** What managers see: the account plus whether it may still sign in. */
 export type ManagedAccount = Account & { disabled: boolean };
 
-type AccountRow = { id: number; username: string; display_name: string; role: Role; school_id: number | null; disabled: boolean };
+type AccountRow = { id: number; username: string; display_name: string; role: Role; school_id: number | null; locale: string | null; disabled: boolean };
 
-const accountColumns = 'id, username, display_name, role, school_id, disabled';
+const accountColumns = 'id, username, display_name, role, school_id, locale, disabled';
 
 export const usernamePattern = /^[A-Za-z0-9_.@-]{3,64}$/;
 export const usernameRule = 'a username is 3 to 64 letters, digits, "_", ".", "@" or "-"';
 export const maxDisplayNameLength = 100;
 
 export function toAccount(row: AccountRow): Account {
-  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, schoolId: row.school_id };
+  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, schoolId: row.school_id, locale: isLocale(row.locale) ? row.locale : null };
 }
 
 function toManagedAccount(row: AccountRow): ManagedAccount {
@@ -33,7 +34,7 @@ export function schoolRuleProblem(role: Role, schoolId: number | null | undefine
   return undefined;
 }
 
-export type NewAccount = { username: string; password: string; displayName: string; role: Role; schoolId?: number | null };
+export type NewAccount = { username: string; password: string; displayName: string; role: Role; schoolId?: number | null; locale?: Locale | null };
 
 export async function createAccount(db: Queryable, input: NewAccount): Promise<Account> {
   if (!usernamePattern.test(input.username)) throw new ApiError(400, `username: ${usernameRule}`);
@@ -45,8 +46,8 @@ export async function createAccount(db: Queryable, input: NewAccount): Promise<A
   try {
     const row = await queryOne<AccountRow>(
       db,
-      `insert into accounts (username, display_name, password_hash, role, school_id) values ($1, $2, $3, $4, $5) returning ${accountColumns}`,
-      [input.username, displayName, passwordHash, input.role, schoolId],
+      `insert into accounts (username, display_name, password_hash, role, school_id, locale) values ($1, $2, $3, $4, $5, $6) returning ${accountColumns}`,
+      [input.username, displayName, passwordHash, input.role, schoolId, input.locale ?? null],
     );
     return toAccount(row!);
   } catch (error) {
@@ -157,4 +158,9 @@ async function checkSchool(db: Queryable, role: Role, schoolId: number | null): 
   if (schoolId !== null && !(await queryOne(db, 'select 1 from schools where id = $1', [schoolId]))) {
     throw new ApiError(400, `schoolId: no school ${schoolId}`, 'list them at /api/v1/schools');
   }
+}
+
+/** The language the account's pages speak (null: not chosen). */
+export async function setAccountLocale(db: Queryable, id: number, locale: Locale | null): Promise<void> {
+  await db.query('update accounts set locale = $2, updated_at = now() where id = $1', [id, locale]);
 }

@@ -19,9 +19,9 @@ export async function createSession(db: Queryable, accountId: number, hours: num
 
 /** The account a token signs in, or null when the token is unknown, expired, or its account disabled. */
 export async function findSessionAccount(db: Queryable, token: string): Promise<Account | null> {
-  const row = await queryOne<{ id: number; username: string; display_name: string; role: Role; school_id: number | null; disabled: boolean }>(
+  const row = await queryOne<{ id: number; username: string; display_name: string; role: Role; school_id: number | null; locale: string | null; disabled: boolean }>(
     db,
-    `select a.id, a.username, a.display_name, a.role, a.school_id, a.disabled
+    `select a.id, a.username, a.display_name, a.role, a.school_id, a.locale, a.disabled
        from auth_sessions s join accounts a on a.id = s.account_id
       where s.token_hash = $1 and s.expires_at > now() and not a.disabled`,
     [hashSessionToken(token)],

@@ -13,7 +13,7 @@ export const migrationLockId = 724_100_001;
 export type Migration = { version: number; name: string; sql: string };
 
 export function loadMigrations(dir = migrationsDir): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((file) => file.endsWith('.sql'))
     .sort()
     .map((file) => {
@@ -21,6 +21,13 @@ export function loadMigrations(dir = migrationsDir): Migration[] {
       if (!match) throw new Error(`migration file ${file} must be named NNN_name.sql`);
       return { version: Number(match[1]), name: match[2]!, sql: readFileSync(`${dir}${file}`, 'utf8') };
     });
+  // Two branches that each add the next number meet in a merge: one must be renumbered (the one not
+  // yet deployed), or the second would be skipped as applied, or fail on schema_migrations' key.
+  migrations.forEach((migration, index) => {
+    const before = migrations[index - 1];
+    if (before?.version === migration.version) throw new Error(`migrations ${migrationFile(before)} and ${migrationFile(migration)} share version ${migration.version}: renumber the newer one`);
+  });
+  return migrations;
 }
 
 /** Brings the schema up to date; returns how many migrations this call applied. */

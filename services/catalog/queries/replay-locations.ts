@@ -1,5 +1,5 @@
 // Where each recording's files are ('local' on its node, or 'bucket') and how its upload is going
-// (migrations/012_replay_storage.sql), and the bucket folders of deleted recordings still to empty.
+// (migrations/014_replay_storage.sql), and the bucket folders of deleted recordings still to empty.
 import type { Queryable } from '../db/database.ts';
 
 export type ReplayLocation = 'local' | 'bucket';

@@ -1,11 +1,13 @@
 // The timetable: the lessons of a time window (today, the coming week, everything not over yet, or
-// explicit bounds), and the values its filters offer. Days are UTC days: the catalog serves a whole
-// province from one clock, and a page can always send explicit from/to in its viewer's zone. Each
+// explicit bounds), and the values its filters offer. Days are the province's (web.timeZone): a
+// lesson at 00:30 in Shanghai is on that Shanghai day, not on the UTC day before; a caller can
+// always send explicit from/to instead. Each
 // lesson carries its ready replays, so the page links an ended lesson to its replay in one request.
 import type { Queryable } from '../db/database.ts';
 import { listLessons, type Lesson, type LessonFilter, type LessonScope } from './lessons.ts';
 import { replaysOfLessons, type LessonReplay } from './recordings.ts';
 import type { Listed, PageWindow } from './sql-helpers.ts';
+import { startOfDayIn } from '../../../player/src/i18n/zoned-time.ts';
 
 export const timetableRanges = ['today', 'week', 'upcoming'] as const;
 export type TimetableRange = (typeof timetableRanges)[number];
@@ -26,25 +28,23 @@ export type Facets = {
   subjects: string[];
 };
 
-const dayMs = 24 * 60 * 60 * 1000;
-
-/** The window a range names at `now`; explicit from/to take precedence over the range's bounds. */
-export function timetableWindow(query: Pick<TimetableQuery, 'range' | 'from' | 'to'>, now: Date): Pick<LessonFilter, 'from' | 'to' | 'notOver'> {
-  const startOfToday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+/** The window a range names at `now` in `timeZone`; explicit from/to take precedence over the range's bounds. */
+export function timetableWindow(query: Pick<TimetableQuery, 'range' | 'from' | 'to'>, now: Date, timeZone = 'UTC'): Pick<LessonFilter, 'from' | 'to' | 'notOver'> {
+  const startOfToday = startOfDayIn(now, timeZone);
   const byRange: Pick<LessonFilter, 'from' | 'to' | 'notOver'> =
     query.range === 'today'
-      ? { from: startOfToday, to: new Date(startOfToday.getTime() + dayMs) }
+      ? { from: startOfToday, to: startOfDayIn(now, timeZone, 1) }
       : query.range === 'week'
-        ? { from: startOfToday, to: new Date(startOfToday.getTime() + 7 * dayMs) }
+        ? { from: startOfToday, to: startOfDayIn(now, timeZone, 7) }
         : query.range === 'upcoming'
           ? { notOver: true }
           : {};
   return { ...byRange, ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
 }
 
-export async function listTimetable(db: Queryable, scope: LessonScope, query: TimetableQuery, window: PageWindow, now = new Date()): Promise<Listed<TimetableLesson>> {
+export async function listTimetable(db: Queryable, scope: LessonScope, query: TimetableQuery, window: PageWindow, now = new Date(), timeZone = 'UTC'): Promise<Listed<TimetableLesson>> {
   const { range: _range, from: _from, to: _to, ...filter } = query;
-  const listed = await listLessons(db, scope, { ...filter, ...timetableWindow(query, now), liveFirst: query.state === undefined }, window);
+  const listed = await listLessons(db, scope, { ...filter, ...timetableWindow(query, now, timeZone), liveFirst: query.state === undefined }, window);
   const replays = await replaysOfLessons(db, listed.items.map((lesson) => lesson.id));
   return { ...listed, items: listed.items.map((lesson) => ({ ...lesson, replays: replays.get(lesson.id) ?? [] })) };
 }

@@ -31,6 +31,8 @@ export const environmentOptions: Record<string, { path: string[]; kind: 'string'
   CLASSCAST_S3_REGION: { path: ['storage', 's3', 'region'], kind: 'string' },
   CLASSCAST_S3_ACCESS_KEY_ID: { path: ['storage', 's3', 'accessKeyId'], kind: 'string' },
   CLASSCAST_S3_SECRET_ACCESS_KEY: { path: ['storage', 's3', 'secretAccessKey'], kind: 'string' },
+  CLASSCAST_DEFAULT_LOCALE: { path: ['web', 'defaultLocale'], kind: 'string' },
+  CLASSCAST_TIME_ZONE: { path: ['web', 'timeZone'], kind: 'string' },
   DATABASE_URL: { path: ['databaseUrl'], kind: 'string' },
   FFMPEG_PATH: { path: ['ffmpegPath'], kind: 'string' },
 };

@@ -2,6 +2,8 @@
 // classcast.example.yml documents the same options for people; config.test.ts keeps the two in step.
 import { z } from 'zod';
 import { playbackSettingsSchema } from '../playback-settings.ts';
+import { locales } from '../../../player/src/i18n/locales.ts';
+import { isTimeZone } from '../../../player/src/i18n/zoned-time.ts';
 
 export const latencyModes = ['low', 'normal', 'high'] as const;
 export type LatencyMode = (typeof latencyModes)[number];
@@ -208,6 +210,11 @@ export const configSchema = z
           .array(z.string().regex(/^https?:\/\/[^/\s"'<>?#@]+$/, 'a media URL is http(s)://host[:port], e.g. http://relay-1.example:8081, with no path'))
           .max(20)
           .default([]),
+        defaultLocale: z.enum(locales).default('zh-CN'),
+        timeZone: z
+          .string()
+          .refine(isTimeZone, 'a time zone is an IANA name this Node knows, e.g. Asia/Shanghai')
+          .default('Asia/Shanghai'),
       })
       .strict()
       .prefault({}),

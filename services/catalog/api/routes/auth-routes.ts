@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Account } from '../../auth/account.ts';
-import { accountResponse, displayNameField, newPasswordField, usernameField } from '../../auth/account-fields.ts';
-import { createAccount, findAccountByUsername, operatorExists } from '../../auth/accounts.ts';
+import { accountResponse, displayNameField, localeField, newPasswordField, usernameField } from '../../auth/account-fields.ts';
+import { createAccount, findAccountByUsername, operatorExists, setAccountLocale } from '../../auth/accounts.ts';
 import { createLoginThrottle, type LoginThrottle } from '../../auth/login-throttle.ts';
 import { hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { clearedSessionCookie, readSessionToken, sessionCookie } from '../../auth/session-cookie.ts';
@@ -102,6 +102,20 @@ export const authRoutes: RouteSpec[] = [
       return { body: { account } };
     },
   }),
+  route<undefined, { locale: 'zh-CN' | 'en' | null }>({
+    method: 'patch',
+    path: '/auth/me',
+    summary: "Change the signed-in account's own settings: the language of its pages (null: none chosen)",
+    tag: 'auth',
+    access: 'signed-in',
+    body: z.object({ locale: localeField.nullable() }).strict(),
+    response: z.object({ account: accountResponse }),
+    async handler({ body, account, context }) {
+      if (!account) throw unauthorized();
+      await setAccountLocale(context.db, account.id, body.locale);
+      return { body: { account: { ...account, locale: body.locale } } };
+    },
+  }),
   route({
     method: 'get',
     path: '/setup/status',
@@ -113,13 +127,13 @@ export const authRoutes: RouteSpec[] = [
       return { body: { needsSetup: !(await operatorExists(context.db)) } };
     },
   }),
-  route<undefined, { token: string; username: string; password: string; displayName: string }>({
+  route<undefined, { token: string; username: string; password: string; displayName: string; locale?: 'zh-CN' | 'en' | undefined }>({
     method: 'post',
     path: '/setup',
     summary: 'Create the first operator with the one-time setup token the server logged, and sign in',
     tag: 'auth',
     access: 'public',
-    body: z.object({ token: z.string().min(1).max(200), username: usernameField, password: newPasswordField, displayName: displayNameField }),
+    body: z.object({ token: z.string().min(1).max(200), username: usernameField, password: newPasswordField, displayName: displayNameField, locale: localeField.optional() }),
     response: signedInResponse,
     successStatus: 201,
     async handler({ body, context, request, response }) {
@@ -128,7 +142,7 @@ export const authRoutes: RouteSpec[] = [
       if (!restore) throw new ApiError(403, 'wrong or already used setup token', 'use the URL the server logged at start-up (event "setup token"), or run: classcast create-operator --username NAME');
       let account: Account;
       try {
-        account = await createAccount(context.db, { username: body.username, password: body.password, displayName: body.displayName, role: 'operator' });
+        account = await createAccount(context.db, { username: body.username, password: body.password, displayName: body.displayName, role: 'operator', locale: body.locale ?? null });
       } catch (error) {
         restore();
         throw error;

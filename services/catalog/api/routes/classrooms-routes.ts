@@ -20,6 +20,7 @@ import {
 import { visibilities } from '../../queries/lessons.ts';
 import { getSchool } from '../../queries/schools.ts';
 import { ApiError, forbidden, notFound } from '../api-error.ts';
+import { classroomIdFor } from '../../queries/classroom-ids.ts';
 import { classroomIdField, classroomIdPattern, idField, idQuery, nameField, newStreamKeyField, pathSlug } from '../fields.ts';
 import { page, pageSchema, paginationQuery } from '../pagination.ts';
 import { managesSchool, mayManageClassroom, maySeeClassroom, maySeeClassroomKeys } from '../permissions.ts';
@@ -38,7 +39,7 @@ const defaultVisibilityField = z
   .describe("the visibility the classroom's ad-hoc lessons take; null (the default): its school's defaultVisibility");
 const createBody = z
   .object({
-    id: classroomIdField,
+    id: classroomIdField.optional().describe('made from the name when not given (classroom-ids.ts)'),
     schoolId: idField,
     name: nameField,
     primaryKey: newStreamKeyField.optional(),
@@ -97,6 +98,15 @@ async function loadManaged(db: Queryable, rawId: string | undefined, account: Ac
   return classroom;
 }
 
+/** A generated id no classroom has yet (a clash of the random tail is rare; a few tries settle it). */
+async function unusedClassroomId(db: Queryable, name: string): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const id = classroomIdFor(name);
+    if (!(await getClassroom(db, id))) return id;
+  }
+  throw new ApiError(503, 'could not make an unused classroom id', 'try again, or give an id');
+}
+
 async function requireSchool(db: Queryable, schoolId: number): Promise<void> {
   if (!(await getSchool(db, schoolId))) throw new ApiError(400, `schoolId: no school ${schoolId}`, 'list them at /api/v1/schools');
 }
@@ -127,7 +137,7 @@ export const classroomsRoutes: RouteSpec[] = [
   route<undefined, z.infer<typeof createBody>>({
     method: 'post',
     path: '/classrooms',
-    summary: 'Create a classroom; keys are generated unless given (backupKey: null for none)',
+    summary: 'Create a classroom; its id (from its name) and keys are generated unless given (backupKey: null for none)',
     tag: 'classrooms',
     access: managers,
     body: createBody,
@@ -139,9 +149,10 @@ export const classroomsRoutes: RouteSpec[] = [
       const primaryKey = body.primaryKey ?? newStreamKey();
       const backupKey = body.backupKey === undefined ? newStreamKey() : body.backupKey;
       if (backupKey !== null && backupKey === primaryKey) throw new ApiError(400, 'backupKey: must differ from primaryKey');
-      if (body.primaryKey) await requireUnusedKey(context.db, 'primaryKey', body.primaryKey, body.id);
-      if (body.backupKey) await requireUnusedKey(context.db, 'backupKey', body.backupKey, body.id);
-      const classroom = await createClassroom(context.db, { id: body.id, schoolId: body.schoolId, name: body.name, primaryKey, backupKey, defaultVisibility: body.defaultVisibility });
+      const id = body.id ?? (await unusedClassroomId(context.db, body.name));
+      if (body.primaryKey) await requireUnusedKey(context.db, 'primaryKey', body.primaryKey, id);
+      if (body.backupKey) await requireUnusedKey(context.db, 'backupKey', body.backupKey, id);
+      const classroom = await createClassroom(context.db, { id, schoolId: body.schoolId, name: body.name, primaryKey, backupKey, defaultVisibility: body.defaultVisibility });
       return { status: 201, body: await view(classroom, account, context, request) };
     },
   }),

@@ -1,8 +1,9 @@
 // /timetable: the lessons of a day, a week, or everything not over yet, with the filters the
 // timetable page offers; only the lessons the caller may see, each with its ready replays. Days are
-// UTC days (see queries/timetable.ts).
+// the province's (web.timeZone; see queries/timetable.ts).
 import { z } from 'zod';
 import { listTimetable, timetableFacets, timetableRanges } from '../../queries/timetable.ts';
+import { provinceTimeZone } from '../../queries/province-time-zone.ts';
 import { ApiError } from '../api-error.ts';
 import { idQuery, lessonStateField, textQuery, timeQuery } from '../fields.ts';
 import { page, pageSchema, paginationQuery } from '../pagination.ts';
@@ -26,7 +27,7 @@ export const timetableRoutes: RouteSpec[] = [
   route<z.infer<typeof timetableQuery>>({
     method: 'get',
     path: '/timetable',
-    summary: 'Lessons the caller may see in a range (today, week: UTC days; upcoming: not over yet) or between from and to, filtered; live first unless state is given',
+    summary: 'Lessons the caller may see in a range (today, week: days in the province\'s time zone, web.timeZone; upcoming: not over yet) or between from and to, filtered; live first unless state is given',
     tag: 'timetable',
     access: 'public',
     query: timetableQuery,
@@ -34,7 +35,7 @@ export const timetableRoutes: RouteSpec[] = [
     async handler({ query, account, context }) {
       const { limit, offset, ...filter } = query;
       if (filter.from && filter.to && filter.to.getTime() <= filter.from.getTime()) throw new ApiError(400, 'to: must be after from', 'fix the query string');
-      return { body: page(await listTimetable(context.db, lessonScope(account), filter, { limit, offset }), query) };
+      return { body: page(await listTimetable(context.db, lessonScope(account), filter, { limit, offset }, new Date(), await provinceTimeZone(context.db, context.config.web.timeZone)), query) };
     },
   }),
   route({

@@ -1,0 +1,19 @@
+// The catalog's fixed error sentences a page can say in its own language: what a clash with
+// existing data means (services/catalog/api/constraint-messages.ts). The server keeps English (its
+// logs and scripts read it); test/unit/server-words.test.ts fails when a new fixed sentence has no
+// words here. Pure.
+import type { MessageKey } from '../i18n/messages/catalogs.ts';
+
+export const serverWords: Record<string, MessageKey> = {
+  'a province with this name already exists': 'server.provinceExists',
+  'a city with this name already exists': 'server.cityExists',
+  'this city already has a school with this name': 'server.schoolExists',
+  'a classroom with this id already exists': 'server.classroomIdExists',
+  'this school already has a classroom with this name': 'server.classroomExists',
+  'this stream key is already in use': 'server.keyInUse',
+  'this school already has a course with this title': 'server.courseExists',
+  'this course already has a file with this name': 'server.fileExists',
+  'a lesson with this id already exists': 'server.lessonIdExists',
+  'username: already taken': 'server.usernameTaken',
+  'something with these values already exists': 'server.exists',
+};

@@ -1,0 +1,55 @@
+// The language a page is drawn in and the words of its static HTML. The page shells
+// (player/pages/*.html) carry {{lang}}, {{timeZone}} and {{t:<message key>}} placeholders; each is
+// filled once per language and time zone (an operator may change the zone while the platform runs),
+// and each request gets the shell of its language: the
+// choice remembered in the browser's cookie (the switcher's, or the signed-in account's, which
+// the pages copy there), else the browser's Accept-Language when it names a language we have,
+// else the platform's web.defaultLocale.
+import type { Request } from 'express';
+import { chooseLocale, locales, type Locale } from '../../player/src/i18n/locales.ts';
+import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
+import { createTranslator, type Translator } from '../../player/src/i18n/translate.ts';
+
+/** `timeZone`: the province's, now (province-time-zone.ts). */
+export type PageLanguage = { defaultLocale: Locale; timeZone(): string };
+
+export const defaultPageLanguage: PageLanguage = { defaultLocale: 'zh-CN', timeZone: () => 'Asia/Shanghai' };
+
+/** The page's language for this request. */
+export function requestLocale(request: Request, language: PageLanguage): Locale {
+  return chooseLocale({ cookie: request.get('cookie'), acceptLanguage: request.get('accept-language') }, language.defaultLocale);
+}
+
+/** The headers of a page that differs by language: caches keep one copy per cookie and language asked. */
+export function languageHeaders(locale: Locale): Record<string, string> {
+  return { 'Content-Language': locale, Vary: 'Cookie, Accept-Language' };
+}
+
+/** `shell` filled in for a language and the province's current time zone (each made once, then kept). */
+export function localizedShells(shell: string, language: PageLanguage, extra: (translator: Translator) => Record<string, string> = () => ({})): (locale: Locale) => string {
+  const made = new Map<string, string>();
+  const shellFor = (locale: Locale) => {
+    const zone = language.timeZone();
+    const key = `${locale} ${zone}`;
+    let html = made.get(key);
+    if (html === undefined) made.set(key, (html = localizeShell(shell, createTranslator(locale, zone), extra)));
+    return html;
+  };
+  // Made now, so a shell naming a placeholder or message nothing fills in stops start-up, not a request.
+  for (const locale of locales) shellFor(locale);
+  return shellFor;
+}
+
+function localizeShell(shell: string, translator: Translator, extra: (translator: Translator) => Record<string, string>): string {
+  const values: Record<string, string> = { lang: translator.locale, timeZone: translator.timeZone, ...extra(translator) };
+  return shell.replace(/\{\{([\w:.-]+)\}\}/g, (whole, name: string) => {
+    if (name.startsWith('t:')) return escapeHtml(translator.t(name.slice(2) as MessageKey));
+    const value = values[name];
+    if (value === undefined) throw new Error(`a page shell names {{${name}}}, which nothing fills in`);
+    return escapeHtml(value);
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
