@@ -12,6 +12,8 @@ import { ensureClassrooms } from '../catalog/ingest/ensure-classrooms.ts';
 import { openKeyDirectory, type KeyDirectory, type KeyMatch } from '../catalog/ingest/key-directory.ts';
 import { abandonLesson, endLessonHere, markLive, markTakenOver } from '../catalog/ingest/lesson-lifecycle.ts';
 import { finishRecordings, openDefaultRecording } from '../catalog/ingest/recording-lifecycle.ts';
+import type { JobQueue } from '../catalog/jobs/job-queue.ts';
+import { startReplayStorage, type ReplayStorage } from '../catalog/recordings/replay-storage.ts';
 import { createClassroomFeeds, type ClassroomFeeds } from './classroom-feeds.ts';
 import { startDiskGuard, type DiskGuardOptions, type DiskState } from './disk-guard.ts';
 import { watchLessonEnds } from './lesson-end-watch.ts';
@@ -27,6 +29,8 @@ export type Ingest = {
   liveDir: string;
   /** Where finished recordings' replays are written: `<dataDir>/vod`. */
   vodDir: string;
+  /** Where they go next (storage.kind): the bucket, if any, and the uploader moving them there. */
+  replayStorage: ReplayStorage;
   lessons: LessonRegistry;
   keys: KeyDirectory;
   /** The data disk's last check: not ok (alarm 'full' or 'unwritable') while publishes are refused. */
@@ -37,6 +41,8 @@ export type Ingest = {
 export type IngestOptions = {
   /** Free-space threshold and check interval of the data disk (disk-guard.ts has the defaults). */
   disk?: Pick<DiskGuardOptions, 'minFreeBytes' | 'minFreeRatio' | 'checkSeconds'>;
+  /** The durable job queue, where this node's replay uploads run (storage.kind 's3'). */
+  jobs?: JobQueue;
 };
 
 /** How long an accepted encoder may take to send its first keyframe. */
@@ -48,7 +54,11 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
   const liveDir = join(resolve(config.dataDir), 'live');
   const vodDir = join(resolve(config.dataDir), 'vod');
   const node = config.node.id;
-  const finish = (lessonId: string) => finishRecordings(db, { lessonId, lessonDir: join(liveDir, lessonId), vodDir, log });
+  const replayStorage = await startReplayStorage(config.storage, db, vodDir, log, options.jobs ? { jobs: options.jobs, node } : undefined);
+  const finish = async (lessonId: string) => {
+    await finishRecordings(db, { lessonId, lessonDir: join(liveDir, lessonId), vodDir, log });
+    replayStorage.replaysWritten();
+  };
   await ensureClassrooms(db, config.classrooms, log);
   const lessons = createLessonRegistry({
     liveDir,
@@ -133,9 +143,10 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
       sessions.add(session);
       void session.finally(() => sessions.delete(session));
     },
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     keys.close();
     disk.close();
+    await replayStorage.close();
     throw error;
   });
   // "End lesson now" reaches this node as fast as a new stream key does.
@@ -152,6 +163,7 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
     rtmpPort: rtmp.port,
     liveDir,
     vodDir,
+    replayStorage,
     lessons,
     keys,
     diskState: () => disk.state(),
@@ -162,6 +174,8 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
       await rtmp.close();
       await Promise.all(sessions);
       await leaveLessons(lessons, log);
+      // Last: an upload under way finishes (or fails, and is tried again after the restart).
+      await replayStorage.close();
     },
   };
 }

@@ -12,7 +12,9 @@ import { ensureDemoClassroom } from '../catalog/ingest/demo-school.ts';
 import { playerIsBuilt } from '../web/pages.ts';
 import { buildPlayer } from '../../player/build.ts';
 import { startDemoEncoder, type DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
-import { announceSetup, catalogWebRoutes, startCatalogJobs } from './catalog-web.ts';
+import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
+import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
+import { startJobQueue } from '../catalog/jobs/job-queue.ts';
 import { startIngestRole, type IngestRole } from './ingest.ts';
 import { startRelayRole, type RelayRole } from './relay.ts';
 import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
@@ -22,6 +24,10 @@ import type { RunningRole } from './running-role.ts';
 export async function startAll(config: Config, log: Logger): Promise<RunningRole> {
   if (!playerIsBuilt()) await buildPlayer();
   const db = await openDatabase(config, log);
+  const queue = await startJobQueue(db, log.child({ part: 'jobs' })).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
   let role: IngestRole | undefined;
   let relay: RelayRole | undefined;
   let setupUrl: { setup?: string } = {};
@@ -50,8 +56,8 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
       disks: () => (role ? [{ node: config.node.id, state: role.ingest.diskState() }] : []),
     });
     const mediaBase = (request: Request) => [relayPort, role?.httpPort ?? 0].map((port) => `${request.protocol}://${request.hostname}:${port}`);
-    const routers = catalogWebRoutes({ db, config, log, rtmpPort: () => role?.ingest.rtmpPort ?? config.rtmp.port, mediaBase, dashboard });
-    role = await startIngestRole(config, log, { db, routers });
+    const routers = catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => role?.ingest.rtmpPort ?? config.rtmp.port, mediaBase, dashboard });
+    role = await startIngestRole(config, log, { db, routers, jobs: queue });
     const relayConfig = { ...config, node: { id: `${config.node.id}-city-relay` }, relay: { ...config.relay, upstreams: [`http://127.0.0.1:${role.httpPort}`] } };
     relay = await startRelayRole(relayConfig, log.child({ role: 'relay' }), { port: config.relay.port, db });
     relayPort = relay.httpPort;
@@ -59,10 +65,11 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
   } catch (error) {
     await relay?.close();
     await role?.close();
+    await queue.close();
     await db.close();
     throw error;
   }
-  const jobs = startCatalogJobs(db, config, log);
+  const jobs = await startCatalogJobs(db, config, log, queue);
   const operatorDashboard = dashboard;
   operatorDashboard.start();
   const ingestRole = role;
@@ -107,6 +114,7 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
       await cityRelay.close();
       await ingestRole.close();
       await jobs.close();
+      await queue.close();
       await db.close();
     },
   };

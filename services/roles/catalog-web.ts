@@ -2,7 +2,6 @@
 // and the web pages (the watch page, and its replay and time-shift forms), over one catalog
 // database, plus the first-start setup token, and the operator dashboard's alarms for Prometheus
 // at /metrics/alarms.
-import { join, resolve } from 'node:path';
 import { Router, type Request } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
@@ -15,7 +14,7 @@ import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
 import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import { playbackSettingsFrom } from '../core/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
-import { startRetentionSweeper, type RetentionSweeper } from '../catalog/recordings/retention-sweep.ts';
+import type { JobQueue } from '../catalog/jobs/job-queue.ts';
 import { createTimeZoneSource } from '../catalog/queries/province-time-zone.ts';
 
 export type CatalogWebOptions = {
@@ -28,6 +27,8 @@ export type CatalogWebOptions = {
   mediaBase?: MediaBase;
   /** The dashboard this process runs (`all` reads its ingest and relay); without one the API makes one reading on request. */
   dashboard?: Dashboard;
+  /** The durable job queue (MP4 preparations go there); without one they run in this process. */
+  jobs?: JobQueue;
 };
 
 export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
@@ -52,6 +53,7 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
     rtmpBase: (request: Request) => `rtmp://${request.hostname}:${options.rtmpPort()}/live`,
     dashboard,
     timeZone,
+    ...(options.jobs ? { jobs: options.jobs } : {}),
   };
   const alarms = Router();
   alarms.get(alarmMetricsPath, async (_request, response) => {
@@ -72,13 +74,4 @@ export async function announceSetup(db: Database, config: Config, log: Logger, h
   const base = (config.http.publicUrl ?? `http://localhost:${httpPort}`).replace(/\/$/, '');
   const token = await ensureSetupToken(db, log, base);
   return token ? { setup: `${base}/setup?token=${token}` } : {};
-}
-
-/** The catalog's own background work: the recordings retention sweep (once per catalog, not per ingest node). */
-export function startCatalogJobs(db: Database, config: Config, log: Logger): RetentionSweeper {
-  return startRetentionSweeper(db, join(resolve(config.dataDir), 'vod'), {
-    defaultDays: config.catalog.recordingRetentionDays,
-    sweepMinutes: config.catalog.retentionSweepMinutes,
-    log,
-  });
 }

@@ -9,7 +9,9 @@ import { buildPlayer } from '../../player/build.ts';
 import { playerIsBuilt } from '../web/pages.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
-import { announceSetup, catalogWebRoutes, startCatalogJobs } from './catalog-web.ts';
+import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
+import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
+import { startJobQueue } from '../catalog/jobs/job-queue.ts';
 import { createDashboard } from '../stats/dashboard-service.ts';
 import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import type { RunningRole } from './running-role.ts';
@@ -17,6 +19,10 @@ import type { RunningRole } from './running-role.ts';
 export async function startCatalogRole(config: Config, log: Logger): Promise<RunningRole & { httpPort: number }> {
   if (!playerIsBuilt()) await buildPlayer();
   const db = await openDatabase(config, log);
+  const queue = await startJobQueue(db, log.child({ part: 'jobs' })).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
   // On its own, the dashboard knows what the catalog knows (live lessons, encoders, viewing
   // sessions) and what the tiers it is told of serve at /metrics; it evaluates the alarms on its
   // timer and sends their webhooks.
@@ -37,17 +43,18 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(createMetricsRegistry('catalog', config.node.id)), ...catalogWebRoutes({ db, config, log, rtmpPort: () => config.rtmp.port, dashboard })],
+      routers: [metricsRoute(createMetricsRegistry('catalog', config.node.id)), ...catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => config.rtmp.port, dashboard })],
       health: () => ({ role: 'catalog', node: config.node.id, database: db.kind }),
     });
     setupUrl = await announceSetup(db, config, log, http.port);
   } catch (error) {
     await http?.close();
+    await queue.close();
     await db.close();
     throw error;
   }
   const server = http;
-  const jobs = startCatalogJobs(db, config, log);
+  const jobs = await startCatalogJobs(db, config, log, queue);
   dashboard.start();
   return {
     httpPort: server.port,
@@ -55,6 +62,7 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
     async close() {
       await server.close();
       await jobs.close();
+      await queue.close();
       await dashboard.close();
       await db.close();
     },

@@ -11,6 +11,7 @@ import { isLoopbackUrl } from '../core/loopback-host.ts';
 import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-settings.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { openDatabase } from '../catalog/db/open-database.ts';
+import { startJobQueue, type JobQueue } from '../catalog/jobs/job-queue.ts';
 import { startNodeHeartbeat, type NodeHeartbeat } from '../catalog/ingest/node-heartbeat.ts';
 import { ingestLoad } from '../ingest/node-load.ts';
 import { startIngest, type Ingest } from '../ingest/start-ingest.ts';
@@ -48,6 +49,8 @@ export type IngestRoleOptions = {
   qoeLimits?: QoeOptions['limits'];
   /** Signed playback settings; by default the configuration's (playback-settings.ts). */
   playback?: PlaybackSettings;
+  /** A job queue the caller started and will close (`all` shares the catalog's); otherwise, with storage.kind 's3', the role starts its own for its uploads. */
+  jobs?: JobQueue;
   /** False mounts the tracker on the node's own event loop, as before tracker-thread.ts: only the tracker-flood benchmark compares the two. */
   trackerThread?: boolean;
 };
@@ -55,11 +58,23 @@ export type IngestRoleOptions = {
 export async function startIngestRole(config: Config, log: Logger, options: IngestRoleOptions = {}): Promise<IngestRole> {
   const ownsDb = !options.db;
   const db = options.db ?? (await openDatabase(config, log));
-  const closeDb = () => (ownsDb ? db.close() : Promise.resolve());
+  const ownQueue =
+    !options.jobs && config.storage.kind === 's3'
+      ? await startJobQueue(db, log.child({ part: 'jobs' })).catch(async (error: unknown) => {
+          if (ownsDb) await db.close();
+          throw error;
+        })
+      : undefined;
+  const jobs = options.jobs ?? ownQueue;
+  // The queue goes before the database it runs on.
+  const closeDb = async () => {
+    await ownQueue?.close();
+    if (ownsDb) await db.close();
+  };
   const playback = options.playback ?? playbackSettingsFrom(config);
   const guard = createPlaybackGuard(playback);
   const disk = { minFreeBytes: config.ingest.diskMinFreeBytes, minFreeRatio: config.ingest.diskMinFreePercent / 100, checkSeconds: config.ingest.diskCheckSeconds };
-  const ingest = await startIngest(config, log, db, { disk }).catch(async (error: unknown) => {
+  const ingest = await startIngest(config, log, db, { disk, ...(jobs ? { jobs } : {}) }).catch(async (error: unknown) => {
     await closeDb();
     throw error;
   });
@@ -97,7 +112,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard), vodRoutes(ingest.vodDir, guard), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
+      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard), vodRoutes(ingest.vodDir, guard, ingest.replayStorage.bucket), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
       health: () => ({
         role: 'ingest',
         node: config.node.id,

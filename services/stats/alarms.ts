@@ -2,7 +2,7 @@
 // says should be live with no encoder, a live stream that stalled (encoder gone, no data, transcoder
 // stuck) or fell far below its own norm, a relay whose upstream is down, an ingest disk filling up,
 // an ingest node shedding renditions for want of CPU for over a minute, a tier whose /metrics the
-// dashboard cannot read.
+// dashboard cannot read, finished replays that cannot be moved to object storage.
 // Pure evaluation: facts and times in, the list of alarms out; alarm-runner.ts keeps the state
 // (raised, cleared), logs and calls the webhook. An alarm's id names its cause, so the same cause
 // keeps the same id from one evaluation to the next.
@@ -11,7 +11,7 @@ import type { IngestNodeFigures } from './dashboard-catalog.ts';
 import type { CatalogLesson } from './dashboard-figures.ts';
 import { figureOf, lessonLabel } from './lesson-label.ts';
 
-export type AlarmKind = 'no-encoder' | 'stream-stalled' | 'stream-degraded' | 'relay-upstream-down' | 'disk' | 'ingest-shedding' | 'tier-unreachable';
+export type AlarmKind = 'no-encoder' | 'stream-stalled' | 'stream-degraded' | 'relay-upstream-down' | 'disk' | 'ingest-shedding' | 'tier-unreachable' | 'replay-upload';
 export type Severity = 'warning' | 'critical';
 
 export type AlarmReason =
@@ -27,7 +27,8 @@ export type AlarmReason =
   | 'disk-refusing'
   | 'disk-filling'
   | 'ingest-shedding'
-  | 'tier-unreachable';
+  | 'tier-unreachable'
+  | 'replay-upload';
 
 export type AlarmText = { reason: AlarmReason; facts: Record<string, string | number> };
 
@@ -75,6 +76,8 @@ export type AlarmInput = {
   ingestNodes?: ReadonlyArray<Pick<IngestNodeFigures, 'node' | 'up' | 'renditionsShed' | 'sheddingSince'>>;
   /** The tiers whose /metrics the dashboard reads, and whether the last read worked. */
   tiers?: ReadonlyArray<{ tier: string; url: string; ok: boolean; error?: string }>;
+  /** Replays whose last upload to object storage failed (they wait on their node's disk), oldest first. */
+  failingUploads?: ReadonlyArray<{ id: string; attempts: number; failure: string }>;
 };
 
 /**
@@ -161,6 +164,22 @@ export function evaluateAlarms(input: AlarmInput, settings: AlarmSettings): Alar
       severity: 'critical',
       subject: `${tier.tier} ${tier.url}`,
       ...said(`its /metrics cannot be read (${tier.error ?? 'no answer'}): the tier may be down, and the dashboard misses its figures`, 'tier-unreachable', { error: tier.error ?? 'no answer', tier: tier.tier, url: tier.url }),
+    });
+  }
+  const uploads = input.failingUploads ?? [];
+  if (uploads.length > 0) {
+    // One alarm for them all: the cause is the store (or its credentials), not each replay.
+    const oldest = uploads[0]!;
+    alarms.push({
+      id: 'replay-upload',
+      kind: 'replay-upload',
+      severity: 'warning',
+      subject: 'replay storage',
+      ...said(
+        `${uploads.length} finished replay${uploads.length === 1 ? '' : 's'} cannot be moved to object storage and wait on the ingest nodes' disks (nothing is lost; retried with backoff): ${oldest.id}, ${oldest.attempts} attempt${oldest.attempts === 1 ? '' : 's'}: ${oldest.failure}`,
+        'replay-upload',
+        { replays: uploads.length, oldest: oldest.id, attempts: oldest.attempts, failure: oldest.failure },
+      ),
     });
   }
   const rank = (alarm: Alarm) => (alarm.severity === 'critical' ? 0 : 1);

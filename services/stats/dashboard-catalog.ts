@@ -76,6 +76,8 @@ export type IngestNodeFigures = {
   renditionsShed: number;
   /** When its current spell of shedding began, on the dashboard's clock (null: it sheds nothing). */
   sheddingSince: number | null;
+  /** Its last heartbeat, on the dashboard's clock (a down node: since when it is gone). */
+  seenAt: number;
 };
 
 /** Every ingest node the catalog knows, up or down (`downSeconds`: ingest.nodeDownSeconds), by id; times taken at `at`. */
@@ -88,8 +90,12 @@ export async function dashboardIngestNodes(db: Queryable, at: number, downSecond
     renditionsShed: node.renditionsShed,
     // Measured on the database's clock as an age, so the catalog's and the database's clocks need not agree.
     sheddingSince: node.sheddingSeconds === null ? null : at - node.sheddingSeconds * 1000,
+    seenAt: at - node.seenSecondsAgo * 1000,
   }));
 }
+
+/** Replays waiting on ingest disks because their upload to object storage fails (replay-uploader.ts). */
+export { failingUploads } from '../catalog/queries/replay-locations.ts';
 
 /** Names of the cities and schools with these ids. */
 export async function placeNames(db: Queryable, cityIds: readonly number[], schoolIds: readonly number[]): Promise<{ cities: Map<number, string>; schools: Map<number, string> }> {

@@ -6,12 +6,13 @@
 // every 10 s, keeps a history point. Where nothing ticks it (a catalog whose role did not start it),
 // asking for a snapshot ticks once, so the page still shows fresh figures.
 import type { Queryable } from '../catalog/db/database.ts';
+import { jobCounts, type QueueCounts } from '../catalog/jobs/job-counts.ts';
 import type { Logger } from '../core/log.ts';
 import type { DiskState } from '../ingest/disk-guard.ts';
 import { alarmMetrics } from './alarm-metrics.ts';
 import { createAlarmRunner, type ActiveAlarm } from './alarm-runner.ts';
 import { evaluateAlarms, median, type AlarmSettings, type StreamNorm } from './alarms.ts';
-import { dashboardIngestNodes, dashboardLessons, finishedSessions, placeNames, type IngestNodeFigures, type SessionBucket } from './dashboard-catalog.ts';
+import { dashboardIngestNodes, dashboardLessons, failingUploads, finishedSessions, placeNames, type IngestNodeFigures, type SessionBucket } from './dashboard-catalog.ts';
 import { counterTotals, dashboardNow, historyPoint, type CounterSnapshot, type DashboardNow } from './dashboard-figures.ts';
 import { createHistory, type HistorySettings, type HistoryWindow } from './history.ts';
 import type { MetricSample } from './prom-text.ts';
@@ -50,6 +51,8 @@ export type DashboardSnapshot = {
   tiers: TierState[];
   /** The ingest nodes of the catalog with their load (renditions shed, and since when), by id. */
   ingestNodes: IngestNodeFigures[];
+  /** Background jobs per queue: queued, running, failed (services/catalog/jobs/). */
+  jobs: QueueCounts[];
   /** Figures this process cannot show because it reads no tier's /metrics (docs/dashboard.md). */
   needsMetrics: string[];
 };
@@ -86,6 +89,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const names = new Map<string, string>();
   let tiers: TierState[] = [];
   let ingestNodes: IngestNodeFigures[] = [];
+  let jobs: QueueCounts[] = [];
   let sessions: { at: number; buckets: SessionBucket[] } | undefined;
   let lastTickAt = 0;
   let ticking: Promise<void> | undefined;
@@ -103,6 +107,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const samples: MetricSample[] | undefined = sources.length === 0 ? undefined : scrapes.flatMap((scrape) => (scrape.ok ? scrape.samples : []));
     const lessons = await dashboardLessons(db, at);
     const nodes = await dashboardIngestNodes(db, at, options.nodeDownSeconds);
+    const uploads = await failingUploads(db);
+    const queues = await jobCounts(db);
     const viewerLabels = (label: 'city' | 'school') => [...new Set((samples ?? []).filter((sample) => sample.name === 'classcast_viewers').map((sample) => Number(sample.labels[label])).filter(Number.isInteger))];
     const places = await placeNames(db, viewerLabels('city'), viewerLabels('school'));
     const snapshot = counterTotals(at, samples ?? []);
@@ -117,11 +123,12 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     }
     const packagerLag = new Map((samples ?? []).filter((sample) => sample.name === 'classcast_packager_lag_seconds' && sample.labels.lesson).map((sample) => [sample.labels.lesson!, sample.value]));
     const relays = now.bandwidth?.relays ?? [];
-    runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [], tiers, ingestNodes: nodes }, settings), at);
+    runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [], tiers, ingestNodes: nodes, failingUploads: uploads }, settings), at);
     if (history.add(at, historyPoint(now))) nameSeries(names, now);
     if (!sessions || at - sessions.at >= sessionsReadMs) sessions = { at, buckets: await finishedSessions(db, at - keptHistoryMs, sessionBucketSeconds) };
     latest = now;
     ingestNodes = nodes;
+    jobs = queues;
     lastTickAt = at;
   };
 
@@ -166,6 +173,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         alarms: runner.active(),
         tiers,
         ingestNodes,
+        jobs,
         needsMetrics: sources.length === 0 ? figuresNeedingMetrics : [],
       };
     },

@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import type { Database } from '../../services/catalog/db/database.ts';
 import { advertisedIngest } from '../../services/catalog/ingest/advertised-rtmp.ts';
 import { admitClassroom, assignClassroom } from '../../services/catalog/ingest/classroom-assignment.ts';
-import { heartbeatIngestNode, joinIngestNodes, leaveIngestNodes, listIngestNodes } from '../../services/catalog/ingest/ingest-nodes.ts';
+import { forgetGoneIngestNodes, heartbeatIngestNode, joinIngestNodes, leaveIngestNodes, listIngestNodes } from '../../services/catalog/ingest/ingest-nodes.ts';
 import { endLessonHere, markLive, markTakenOver, takeOverLesson } from '../../services/catalog/ingest/lesson-lifecycle.ts';
 import { startNodeHeartbeat } from '../../services/catalog/ingest/node-heartbeat.ts';
 import { openDefaultRecording } from '../../services/catalog/ingest/recording-lifecycle.ts';
@@ -53,14 +53,35 @@ for (const { name, url } of await catalogDatabaseUrls()) {
       const beat = await startNodeHeartbeat(db, node('beat-1'), { heartbeatSeconds: 0.1, log });
       const state = async () => (await listIngestNodes(db, downSeconds)).find((each) => each.id === 'beat-1');
       assert.deepEqual(
-        { ...(await state()), startedAt: undefined, seenAt: undefined },
-        { ...node('beat-1'), up: true, classrooms: 0, cpuBusy: null, renditionsShed: 0, sheddingSeconds: null, startedAt: undefined, seenAt: undefined },
+        { ...(await state()), startedAt: undefined, seenAt: undefined, seenSecondsAgo: undefined },
+        { ...node('beat-1'), up: true, classrooms: 0, cpuBusy: null, renditionsShed: 0, sheddingSeconds: null, startedAt: undefined, seenAt: undefined, seenSecondsAgo: undefined },
       );
       await age('beat-1', 60);
       assert.equal((await state())?.up, false, 'a heartbeat a minute old is past the 6 s bound');
       await waitFor('the next heartbeat', async () => (await state())?.up === true, 5000, 50);
       await beat.close();
       assert.equal(await state(), undefined);
+    });
+
+    test('a node gone longer than the forget time is removed and its classrooms freed; one down for less stays, saying when it was last seen', async () => {
+      for (const id of ['gone-long', 'gone-briefly', 'up-now']) await joinIngestNodes(db, node(id));
+      const rooms = [await classroom(), await classroom()];
+      await db.query("update classrooms set ingest_node = 'gone-long' where id = $1", [rooms[0]]);
+      await db.query("update classrooms set ingest_node = 'gone-briefly' where id = $1", [rooms[1]]);
+      const forgetSeconds = 3600;
+      await age('gone-long', forgetSeconds + 5);
+      await age('gone-briefly', forgetSeconds - 600);
+      const before = await listIngestNodes(db, downSeconds);
+      assert.deepEqual(before.map((each) => [each.id, each.up]), [['gone-briefly', false], ['gone-long', false], ['up-now', true]]);
+      const seen = before.find((each) => each.id === 'gone-briefly')!.seenSecondsAgo;
+      assert.ok(seen >= forgetSeconds - 600 && seen < forgetSeconds - 500, `last seen ${seen} s ago`);
+      assert.deepEqual(await forgetGoneIngestNodes(db, forgetSeconds), ['gone-long']);
+      assert.deepEqual((await listIngestNodes(db, downSeconds)).map((each) => each.id), ['gone-briefly', 'up-now']);
+      assert.equal(await assignedTo(rooms[0]!), null, "the forgotten node's classroom is free");
+      assert.equal(await assignedTo(rooms[1]!), 'gone-briefly', 'a node down for less keeps its classroom until it moves');
+      assert.deepEqual(await forgetGoneIngestNodes(db, forgetSeconds), [], 'nothing more to forget');
+      await joinIngestNodes(db, node('gone-long'));
+      assert.ok((await listIngestNodes(db, downSeconds)).some((each) => each.id === 'gone-long' && each.up), 'a forgotten node that comes back joins again');
     });
 
     test('a classroom goes to the least loaded up node, ties by id', async () => {

@@ -42,6 +42,9 @@ describe("the ingest's warnings on the school page and the dashboard", { timeout
     // province-2 has been shedding for two minutes, as its heartbeats would have said.
     await catalog.db.query("update ingest_nodes set shedding_since = now() - interval '2 minutes' where id = 'province-2'");
     await heartbeatIngestNode(catalog.db, node('province-2'), { cpuBusy: 0.96, renditionsShed: 2 });
+    // province-3 stopped beating 12 minutes ago without leaving: down, not yet forgotten.
+    await joinIngestNodes(catalog.db, node('province-3'));
+    await catalog.db.query("update ingest_nodes set seen_at = now() - interval '12 minutes' where id = 'province-3'");
     browser = await launchChromium();
   });
   after(async () => {
@@ -72,7 +75,7 @@ describe("the ingest's warnings on the school page and the dashboard", { timeout
     }
   });
 
-  it('the dashboard shows the renditions each ingest node sheds, and the alarm for the one shedding over a minute', async () => {
+  it('the dashboard shows each ingest node up or down (since when), the renditions each sheds, and the alarm for the one shedding over a minute', async () => {
     const { page, close } = await open(operatorToken, '/dashboard');
     try {
       const shedding = page.locator('[data-ingest-node="province-2"]');
@@ -86,6 +89,8 @@ describe("the ingest's warnings on the school page and the dashboard", { timeout
       assert.equal(await alarm.getAttribute('data-severity'), 'warning');
       assert.match((await alarm.textContent()) ?? '', /sheds 2 renditions for want of CPU since 2 min/);
       assert.equal(await page.locator('[data-alarm="ingest-shedding:province-1"]').count(), 0);
+      assert.equal((await page.locator('[data-ingest-node="province-1"] [data-cell="state"]').textContent())?.trim(), 'up');
+      assert.match((await page.locator('[data-ingest-node="province-3"] [data-cell="state"]').textContent()) ?? '', /^down last seen \d\d:\d\d \(12 min ago\)$/);
     } finally {
       await close();
     }

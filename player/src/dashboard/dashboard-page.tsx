@@ -14,6 +14,7 @@ import { bitsPerSecond, count, decimal, kbps, percent, seconds, unknown } from '
 import { dashboardStyles } from './dashboard-styles.ts';
 import { IngestNodesTable } from './ingest-nodes-table.tsx';
 import { IngestTable } from './ingest-table.tsx';
+import { JobsTable } from './jobs-table.tsx';
 import { LineChart, type ChartSeries } from './line-chart.tsx';
 
 const ranges = [60, 180, 360];
@@ -134,6 +135,8 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
         )}
         <h3>{t('dashboard.ingestNodes')}</h3>
         <IngestNodesTable nodes={snapshot.ingestNodes} at={now?.at ?? Date.now()} />
+        <h3>{t('dashboard.jobs')}</h3>
+        <JobsTable queues={snapshot.jobs ?? []} />
       </section>
 
       <section class="dashboard-section" aria-label={t('dashboard.sessions')}>
@@ -233,16 +236,18 @@ const alarmMessages: Record<AlarmReason, MessageKey> = {
   'disk-filling': 'alarm.disk-filling',
   'ingest-shedding': 'alarm.ingest-shedding',
   'tier-unreachable': 'alarm.tier-unreachable',
+  'replay-upload': 'alarm.replay-upload',
 };
 
 function alarmMessage(alarm: Alarm): string {
   return t(alarmMessages[alarm.text.reason], alarm.text.facts);
 }
 
-/** A lesson's title (with its school) as it is; a relay, disk or ingest node named in the page's language. */
+/** A lesson's title (with its school) as it is; a relay, disk, ingest node or the replay storage named in the page's language. */
 function alarmSubject(alarm: Alarm): string {
   const { tier, url } = alarm.text.facts;
   if (alarm.kind === 'tier-unreachable' && typeof tier === 'string' && typeof url === 'string') return t('alarm.subject.tier', { tier: t('dashboard.tierName', { tier }), url });
+  if (alarm.kind === 'replay-upload') return t('alarm.subject.replayStorage');
   if (!alarm.node) return alarm.subject;
   if (alarm.kind === 'relay-upstream-down') return t('alarm.subject.relay', { node: alarm.node });
   if (alarm.kind === 'disk') return t('alarm.subject.disk', { node: alarm.node });

@@ -10,6 +10,7 @@ import type { PlaybackSettings } from '../../core/playback-settings.ts';
 import type { Database } from '../db/database.ts';
 import type { Account, Role } from '../auth/account.ts';
 import type { Dashboard } from '../../stats/dashboard-service.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import type { TimeZoneSource } from '../queries/province-time-zone.ts';
 
 /** 'public': anyone, signed in or not. 'signed-in': any account. A list: only those roles. */
@@ -25,6 +26,8 @@ export type CatalogContext = {
   dashboard?: Dashboard;
   /** Signed playback secrets for the tokens the catalog issues; by default the configuration's (playback-settings.ts). */
   playback?: PlaybackSettings;
+  /** The durable job queue (services/catalog/jobs/); without one, background work runs in this process. */
+  jobs?: JobQueue;
   /** The pages' view of the province's time zone, told at once when an operator changes it here. */
   timeZone?: TimeZoneSource;
 };

@@ -11,6 +11,12 @@ export type Queryable = {
 
 export type Database = Queryable & {
   kind: 'postgres' | 'pglite';
+  /**
+   * Runs SQL as a library that speaks to the database itself hands it (pg-boss's `db` adapter,
+   * services/catalog/jobs/job-queue.ts): with values one statement, without values a script whose
+   * last statement's rows are returned.
+   */
+  executeSql(sql: string, values?: readonly unknown[]): Promise<{ rows: Row[] }>;
   /** Runs `work` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

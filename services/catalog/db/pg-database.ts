@@ -19,6 +19,11 @@ export async function openPgDatabase(url: string): Promise<Database> {
     kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),
     exec: async (sql) => void (await pool.query(sql)),
+    async executeSql(sql, values) {
+      // Without values pg sends a script as one simple query and answers each statement's result.
+      const result = (await pool.query(sql, values as unknown[] | undefined)) as pg.QueryResult<Row> | Array<pg.QueryResult<Row>>;
+      return { rows: (Array.isArray(result) ? result.at(-1)?.rows : result.rows) ?? [] };
+    },
     async transaction(work) {
       const client = await pool.connect();
       const tx: Queryable = { query: (sql, params) => run(client, sql, params), exec: async (sql) => void (await client.query(sql)) };

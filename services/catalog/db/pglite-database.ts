@@ -25,6 +25,10 @@ export async function openPgliteDatabase(dir: string, template?: PgliteTemplate)
     kind: 'pglite',
     query: (sql, params) => run(lite, sql, params),
     exec: (sql) => exec(lite, sql),
+    async executeSql(sql, values) {
+      if (values && values.length > 0) return { rows: await run(lite, sql, values) };
+      return { rows: ((await lite.exec(sql)).at(-1)?.rows ?? []) as Row[] };
+    },
     transaction: (work) => lite.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params), exec: (sql) => exec(tx, sql) } satisfies Queryable)),
     close: () => lite.close(),
     dump: () => lite.dumpDataDir('none'),

@@ -4,7 +4,8 @@
 // nodes' own clocks never decide who is up. A clean shutdown removes the row and un-assigns the
 // node's classrooms, so they move to another node at once instead of after the down bound. Each
 // write carries the node's load (busy CPU share, renditions shed now), which the assignment weighs
-// (classroom-assignment.ts) and the dashboard shows.
+// (classroom-assignment.ts) and the dashboard shows. A node gone for longer than
+// ingest.nodeForgetMinutes is forgotten (its row removed by the catalog's sweep, node-sweep.ts).
 import type { Database, Queryable } from '../db/database.ts';
 
 /** An ingest node as encoders and origins reach it. */
@@ -34,6 +35,8 @@ export type IngestNodeState = IngestNode & {
   renditionsShed: number;
   /** Seconds since the node began shedding (the current spell, by the database's clock); null when it sheds nothing. */
   sheddingSeconds: number | null;
+  /** Seconds since its last heartbeat, by the database's clock. */
+  seenSecondsAgo: number;
 };
 
 /**
@@ -99,14 +102,31 @@ export async function leaveIngestNodes(db: Database, nodeId: string): Promise<vo
   });
 }
 
+/**
+ * Forgets the nodes gone for longer than `forgetSeconds` (ingest.nodeForgetMinutes): their rows go,
+ * and any classroom still assigned to one is freed, in one statement, so a node that died (and did
+ * not leave cleanly) stops showing on the dashboard and in the assignment's candidates for ever.
+ * A node that comes back later simply joins again. Returns the forgotten ids.
+ */
+export async function forgetGoneIngestNodes(db: Queryable, forgetSeconds: number): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `with gone as (delete from ingest_nodes where seen_at < now() - make_interval(secs => $1) returning id),
+          freed as (update classrooms set ingest_node = null where ingest_node in (select id from gone))
+     select id from gone order by id`,
+    [forgetSeconds],
+  );
+  return rows.map((row) => row.id);
+}
+
 /** Every known node, up or down, with how many classrooms are assigned to it and its load; by id. */
 export async function listIngestNodes(db: Queryable, downSeconds: number): Promise<IngestNodeState[]> {
   const rows = await db.query<
-    IngestNodeRow & { up: boolean; started_at: Date | string; seen_at: Date | string; classrooms: number | string; cpu_busy: number | null; renditions_shed: number; shedding_seconds: number | string | null }
+    IngestNodeRow & { up: boolean; started_at: Date | string; seen_at: Date | string; classrooms: number | string; cpu_busy: number | null; renditions_shed: number; shedding_seconds: number | string | null; seen_seconds: number | string }
   >(
     `select n.id, n.rtmp_url, n.http_url, ${nodeIsUpSql('n', '$1')} as up, n.started_at, n.seen_at,
             (select count(*) from classrooms c where c.ingest_node = n.id) as classrooms,
-            n.cpu_busy, n.renditions_shed, extract(epoch from now() - n.shedding_since)::float8 as shedding_seconds
+            n.cpu_busy, n.renditions_shed, extract(epoch from now() - n.shedding_since)::float8 as shedding_seconds,
+            extract(epoch from now() - n.seen_at)::float8 as seen_seconds
        from ingest_nodes n order by n.id`,
     [downSeconds],
   );
@@ -119,5 +139,6 @@ export async function listIngestNodes(db: Queryable, downSeconds: number): Promi
     cpuBusy: row.cpu_busy === null ? null : Number(row.cpu_busy),
     renditionsShed: Number(row.renditions_shed),
     sheddingSeconds: row.shedding_seconds === null ? null : Math.max(0, Number(row.shedding_seconds)),
+    seenSecondsAgo: Math.max(0, Number(row.seen_seconds)),
   }));
 }

@@ -33,6 +33,45 @@ export const iceServerSchema = z
 
 export const classroomSchema = z.object({ id: classroomId, key: streamKey }).strict();
 
+/**
+ * Where finished replays live (services/replay/replay-bucket.ts): on the ingest node's disk, or in an
+ * S3-compatible bucket (Ceph RGW, MinIO, a cloud's OSS) once uploaded and verified.
+ */
+export const s3StorageSchema = z
+  .object({
+    endpoint: z.string().regex(/^https?:\/\/[^\s/?#]+\/?$/, "the S3 endpoint is http(s)://host[:port], e.g. http://minio-1.example:9000 or https://rgw.example.edu, with no path (the bucket is 'bucket')"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a bucket name is 3 to 63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit'),
+    region: z.string().min(1).default('us-east-1'),
+    accessKeyId: z.string().min(1, 'storage.s3.accessKeyId is empty: set it, or CLASSCAST_S3_ACCESS_KEY_ID'),
+    secretAccessKey: z.string().min(1, 'storage.s3.secretAccessKey is empty: set it, or CLASSCAST_S3_SECRET_ACCESS_KEY'),
+    // MinIO and Ceph RGW are usually addressed as endpoint/bucket/key (path style), not bucket.endpoint/key.
+    forcePathStyle: z.boolean().default(true),
+    // lib-storage's multipart part size; 5 MiB is S3's smallest part.
+    partSizeMb: z.number().int().min(5).max(5120).default(8),
+    // Files of one replay uploaded at once.
+    uploadConcurrency: z.number().int().min(1).max(64).default(8),
+  })
+  .strict();
+
+export const storageSchema = z
+  .object({
+    kind: z.enum(['local', 's3']).default('local'),
+    s3: s3StorageSchema.optional(),
+    // How often an ingest node looks for finished replays still on its disk; a failed upload waits
+    // this long, doubling per failure up to uploadRetryMaxSeconds.
+    uploadRetrySeconds: z.number().min(0.2).max(3600).default(30),
+    uploadRetryMaxSeconds: z.number().min(1).max(86_400).default(900),
+  })
+  .strict()
+  .refine((storage) => storage.kind !== 's3' || storage.s3 !== undefined, {
+    message: "storage.kind is 's3' but storage.s3 is missing: give its endpoint, bucket, accessKeyId and secretAccessKey (docs/deploy.md, \"Replays in object storage\")",
+    path: ['s3'],
+  })
+  .refine((storage) => storage.uploadRetryMaxSeconds >= storage.uploadRetrySeconds, {
+    message: 'storage.uploadRetryMaxSeconds must be at least storage.uploadRetrySeconds',
+    path: ['uploadRetryMaxSeconds'],
+  });
+
 export const configSchema = z
   .object({
     node: z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('province-1') }).strict().default({ id: 'province-1' }),
@@ -87,11 +126,19 @@ export const configSchema = z
         httpUrl: z.string().regex(/^https?:\/\/[^\s/?#]+$/, "this node's origin as http(s)://host[:port], no path, e.g. http://ingest-1.example:8080").optional(),
         heartbeatSeconds: z.number().min(0.1).max(60).default(2),
         nodeDownSeconds: z.number().min(0.5).max(600).default(6),
+        // A node down this long (it died, or was taken away, without leaving cleanly) is removed
+        // from the catalog by the catalog's sweep, which runs every nodeSweepSeconds.
+        nodeForgetMinutes: z.number().min(1).max(525_600).default(1440),
+        nodeSweepSeconds: z.number().min(1).max(3600).default(60),
       })
       .strict()
       .refine((ingest) => ingest.nodeDownSeconds > ingest.heartbeatSeconds, {
         message: 'ingest.nodeDownSeconds must be longer than ingest.heartbeatSeconds (three beats is usual), or live nodes would count as down',
         path: ['nodeDownSeconds'],
+      })
+      .refine((ingest) => ingest.nodeForgetMinutes * 60 > ingest.nodeDownSeconds, {
+        message: 'ingest.nodeForgetMinutes must be longer than ingest.nodeDownSeconds: a node is forgotten only once it is down',
+        path: ['nodeForgetMinutes'],
       })
       .default({
         latencyMode: 'normal',
@@ -106,6 +153,8 @@ export const configSchema = z
         primaryReturnSeconds: 5,
         heartbeatSeconds: 2,
         nodeDownSeconds: 6,
+        nodeForgetMinutes: 1440,
+        nodeSweepSeconds: 60,
       }),
     transcode: z
       .object({
@@ -204,6 +253,7 @@ export const configSchema = z
       })
       .strict()
       .default({ tiers: [], scrapeTimeoutSeconds: 3 }),
+    storage: storageSchema.default({ kind: 'local', uploadRetrySeconds: 30, uploadRetryMaxSeconds: 900 }),
     playback: playbackSettingsSchema.default({ secrets: [], tokenTtlSeconds: 4 * 3600 }),
     demo: z
       .object({
@@ -225,3 +275,5 @@ export type IceServer = z.infer<typeof iceServerSchema>;
 export type P2pConfig = Config['p2p'];
 export type AlarmsConfig = Config['alarms'];
 export type DashboardConfig = Config['dashboard'];
+export type StorageConfig = Config['storage'];
+export type S3StorageConfig = z.infer<typeof s3StorageSchema>;

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { Account } from '../../auth/account.ts';
@@ -24,14 +25,18 @@ import {
   type Recording,
   type StoredRecording,
 } from '../../queries/recordings.ts';
-import { recordingDir, startMp4Job } from '../../recordings/mp4-job.ts';
+import { locationOf, requestBucketDeletion } from '../../queries/replay-locations.ts';
+import { bucketOrExplain, recordingDir, startMp4Job } from '../../recordings/mp4-job.ts';
+import { replayBucketFrom } from '../../recordings/replay-storage.ts';
+import { emptyDeletedFolders } from '../../recordings/retention-sweep.ts';
 import { mp4FileName } from '../../../replay/mp4-export.ts';
+import type { ReplayBucket } from '../../../replay/replay-bucket.ts';
 import { ApiError, forbidden, notFound, unauthorized } from '../api-error.ts';
 import { lessonIdPattern, pathSlug } from '../fields.ts';
 import { page, pageSchema, paginationQuery } from '../pagination.ts';
 import { lessonScope, mayChangeLesson, mayReadLesson } from '../permissions.ts';
 import { deletedSchema } from '../resource-schemas.ts';
-import { route, type RouteSpec } from '../route-spec.ts';
+import { route, type CatalogContext, type RouteSpec } from '../route-spec.ts';
 
 /** The same pattern as the check in migrations/003_recordings.sql. */
 const recordingIdPattern = /^[a-z0-9][a-z0-9-]{0,127}$/;
@@ -146,6 +151,13 @@ export const recordingsRoutes: RouteSpec[] = [
       await deleteRecordingRow(context.db, recording.id);
       // Relays and browsers may keep copies of the immutable replay files until they evict them.
       await rm(recordingDir(context.config, storagePath), { recursive: true, force: true });
+      // In the bucket too (a replay still uploading may land there yet): queued, so a store that is
+      // unreachable now has the folder emptied by a later retention sweep.
+      const bucket = replayBucketFrom(context.config.storage);
+      if (bucket) {
+        await requestBucketDeletion(context.db, storagePath);
+        await emptyDeletedFolders(context.db, bucket, context.log, [storagePath]).finally(() => bucket.close());
+      }
       context.log.info('recording deleted', { recording: recording.id, lesson: lesson.id, by: account?.username });
       return { body: { deleted: true } };
     },
@@ -193,7 +205,10 @@ export const recordingsRoutes: RouteSpec[] = [
       const { recording, storagePath } = await readableRecording(context.db, account, params.id);
       if (recording.state !== 'ready') throw new ApiError(409, `recording ${recording.id} is ${recording.state}, not a replay yet`, 'a recording becomes a replay when its lesson ends');
       if (await claimMp4(context.db, recording.id)) {
-        startMp4Job(context.db, context.config, context.log, { id: recording.id, storagePath, durationSeconds: recording.durationSeconds ?? 0 });
+        const job = { id: recording.id, storagePath, durationSeconds: recording.durationSeconds ?? 0 };
+        // On the durable queue where there is one: it survives a restart and runs on one catalog.
+        if (context.jobs) await context.jobs.send('mp4-prepare', job, { singletonKey: recording.id });
+        else startMp4Job(context.db, context.config, context.log, job);
       }
       const now = await answerRecording(context.db, recording.id);
       return { status: now.mp4.state === 'ready' ? 200 : 202, body: { state: now.mp4.state, progress: now.mp4.progress } };
@@ -212,9 +227,7 @@ export const recordingsRoutes: RouteSpec[] = [
       if (mp4.state === 'preparing') return { status: 202, body: { state: mp4.state, progress: mp4.progress } };
       if (mp4.state === 'none') throw new ApiError(404, `the MP4 of recording ${recording.id} has not been prepared`, `POST /api/v1/recordings/${recording.id}/mp4 to prepare it`);
       if (mp4.state === 'failed') throw new ApiError(409, `preparing the MP4 failed: ${mp4.failure ?? 'unknown error'}`, `POST /api/v1/recordings/${recording.id}/mp4 to try again`);
-      const stream = createReadStream(join(recordingDir(context.config, storagePath), mp4FileName(recording.id)));
-      // Open before answering, so a file missing on disk is a clean error rather than a cut-off download.
-      await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+      const stream = await openMp4(context, recording.id, storagePath);
       response.attachment(mp4FileName(recording.id));
       response.set({ 'Content-Type': 'video/mp4', 'Cache-Control': 'no-cache', ...(mp4.sizeBytes !== null ? { 'Content-Length': String(mp4.sizeBytes) } : {}) });
       await pipeline(stream, response).catch(() => response.destroy());
@@ -222,3 +235,31 @@ export const recordingsRoutes: RouteSpec[] = [
     },
   }),
 ];
+
+/**
+ * The MP4's bytes, from disk or from the bucket, opened before answering, so a file that is missing
+ * is a clean error rather than a cut-off download.
+ */
+async function openMp4(context: CatalogContext, recordingId: string, storagePath: string): Promise<Readable> {
+  if ((await locationOf(context.db, recordingId)) === 'bucket') {
+    let bucket: ReplayBucket;
+    try {
+      bucket = bucketOrExplain(context.config, recordingId);
+    } catch (error) {
+      throw new ApiError(503, (error as Error).message, 'the operator must configure storage on the catalog as on the ingest nodes (docs/deploy.md)');
+    }
+    const object = await bucket.get(`${storagePath}/${mp4FileName(recordingId)}`).catch((error: Error) => {
+      bucket.close();
+      throw new ApiError(503, `the replay store is unreachable: ${error.message}`, 'retry in a few seconds');
+    });
+    if (!object) {
+      bucket.close();
+      throw new ApiError(404, `the MP4 of recording ${recordingId} is not in the replay store`, `POST /api/v1/recordings/${recordingId}/mp4 to prepare it again`);
+    }
+    object.body.once('close', () => bucket.close());
+    return object.body;
+  }
+  const stream = createReadStream(join(recordingDir(context.config, storagePath), mp4FileName(recordingId)));
+  await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+  return stream;
+}
