@@ -1,6 +1,7 @@
 // A player we did not write: Shaka Player (its compiled build from npm) in headless Chromium plays
 // a live lesson through a city relay for about 30 s, across an encoder that drops and pushes again
-// within the grace period, with no error and no stall longer than a segment. The page comes from a
+// within the grace period, with no error and no stall longer than a segment (at the reconnect, a
+// segment plus the hole in program date time the encoder left, which Shaka jumps). The page comes from a
 // server of its own, so every media request is cross-origin, and Shaka sends the playback token
 // header with each, so each new URL is preflighted (CORS) at the relay first. The playlists the
 // relay serves all the while are checked line by line (test/helpers/playlist-conformance.ts), and
@@ -45,6 +46,31 @@ async function checkBandwidth(masterUrl: string, when: string): Promise<string[]
   return bandwidthProblems(variants).map((problem) => `${when}: ${problem}`);
 }
 
+/**
+ * The hole in program date time at the lesson's reconnect: where the second run starts, less where
+ * the first ended (the largest at any discontinuity: a rendition's bridge from another track has none).
+ */
+async function reconnectHoleMs(timeShiftUrl: string): Promise<number> {
+  const lines = (await fetchText(timeShiftUrl)).text.split('\n');
+  let end = Number.NaN;
+  let dateTime = Number.NaN;
+  let duration = 0;
+  let discontinuity = false;
+  let hole: number | undefined;
+  for (const line of lines) {
+    if (line === '#EXT-X-DISCONTINUITY') discontinuity = true;
+    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) dateTime = Date.parse(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
+    else if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice('#EXTINF:'.length));
+    else if (line !== '' && !line.startsWith('#')) {
+      if (discontinuity && Number.isFinite(end)) hole = Math.max(hole ?? 0, Math.round(dateTime - end));
+      discontinuity = false;
+      end = dateTime + duration * 1000;
+    }
+  }
+  if (hole === undefined) throw new Error(`no reconnect in ${timeShiftUrl}`);
+  return hole;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 describe('Shaka Player plays a live lesson through a relay across an encoder reconnect', () => {
@@ -66,7 +92,7 @@ describe('Shaka Player plays a live lesson through a relay across an encoder rec
     await ingest?.stop();
   });
 
-  it('plays about 30 s with no error and no stall longer than a segment, the playlists conforming throughout', async () => {
+  it('plays about 30 s with no error and no stall longer than a segment (at the reconnect, plus the hole the encoder left), the playlists conforming throughout', async () => {
     let encoder = pushTestPattern(ingest.rtmpUrl(key));
     try {
       const lessonId = await waitFor('the lesson', () => ingest.ingest.lessons.list()[0]?.id);
@@ -154,9 +180,16 @@ describe('Shaka Player plays a live lesson through a relay across an encoder rec
 
         const report = `encoder dropped at ${droppedAt}; played ${end.playingSeconds.toFixed(1)} s; a new segment reached the relay a median ${median(lags)} ms (at most ${Math.max(...lags)} ms, the drop included) after its end was captured; ${describe(end)}`;
         assert.deepEqual(end.errors, [], report);
+        // Shaka places segments by their program date time, so the lesson's time has a hole at the
+        // reconnect as long as the encoder was away (hls.js plays on by EXTINF), which Shaka jumps
+        // once it reaches it. There a stall may last a segment plus that hole; anywhere else, a segment.
+        const away = await reconnectHoleMs(lowestPlaylist.replace(/index\.m3u8$/, 'timeshift.m3u8'));
+        const droppedAtMs = Date.parse(droppedAt);
+        const limitOf = (stall: { at: number }) => segmentSeconds * 1000 + (stall.at >= droppedAtMs && stall.at <= droppedAtMs + 30_000 ? away : 0);
         const longest = Math.max(0, ...end.stalls.map((stall) => stall.ms));
-        process.stdout.write(`# Shaka across the reconnect: longest stall ${longest} ms, gaps jumped ${end.stats.gapsJumped}, segments at the relay a median ${median(lags)} ms after capture\n`);
-        assert.ok(longest <= segmentSeconds * 1000, `longest stall ${longest} ms, more than a segment (${segmentSeconds} s):\n${report}`);
+        process.stdout.write(`# Shaka across the reconnect: longest stall ${longest} ms, the hole at the reconnect ${away} ms, gaps jumped ${end.stats.gapsJumped}, segments at the relay a median ${median(lags)} ms after capture\n`);
+        const over = end.stalls.filter((stall) => stall.ms > limitOf(stall));
+        assert.deepEqual(over, [], `stalls longer than a segment (${segmentSeconds} s), plus the ${away} ms hole at the reconnect:\n${report}`);
         assert.ok(end.height > 0, 'a picture was decoded');
       } finally {
         watching = false;
