@@ -1,8 +1,6 @@
 // The programs a benchmark drives, looked for before it starts: a missing one is named in one line
 // with how to install it, instead of a `spawn wrk ENOENT` stack trace minutes into a run.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
+import { findMediaTool, isExecutable, searchPath } from '../../services/core/ffmpeg-binary.ts';
 import { chromiumPath } from '../../test/helpers/browser.ts';
 
 export type BenchTool = 'ffmpeg' | 'chromium' | 'nginx' | 'wrk';
@@ -14,19 +12,6 @@ const install: Record<BenchTool, string> = {
   wrk: 'apt-get install wrk',
 };
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): string | undefined {
-  return (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name)).find(executable);
-}
-
 /** Where a tool is, or undefined. nginx lives in /usr/sbin, which is not on a normal user's PATH. */
 export function findBenchTool(tool: BenchTool): string | undefined {
   switch (tool) {
@@ -37,11 +22,11 @@ export function findBenchTool(tool: BenchTool): string | undefined {
         return undefined;
       }
     case 'chromium':
-      return executable(chromiumPath) ? chromiumPath : undefined;
+      return isExecutable(chromiumPath) ? chromiumPath : undefined;
     case 'nginx':
-      return [process.env.NGINX_PATH, onPath('nginx'), '/usr/sbin/nginx'].find((path): path is string => path !== undefined && executable(path));
+      return [process.env.NGINX_PATH, searchPath('nginx'), '/usr/sbin/nginx'].find((path): path is string => path !== undefined && isExecutable(path));
     case 'wrk':
-      return onPath('wrk');
+      return searchPath('wrk');
   }
 }
 

@@ -21,7 +21,8 @@ export function findMediaTool(tool: MediaTool, configured?: string): string {
   throw new Error(`${tool} not found: install it (apt-get install ffmpeg) or set FFMPEG_PATH to an ffmpeg binary`);
 }
 
-function searchPath(name: string): string | undefined {
+/** The first executable `name` in a PATH directory (also how benchmarks find wrk and nginx: scripts/bench/bench-tools.ts). */
+export function searchPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
@@ -41,7 +42,7 @@ function packagedBinary(tool: MediaTool): string | undefined {
   }
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

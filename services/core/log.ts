@@ -12,6 +12,11 @@ export type Logger = {
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** Whether an event at `level` is written when the threshold is `threshold` (also a worker thread logging through its parent). */
+export function logsAt(level: LogLevel, threshold: LogLevel): boolean {
+  return rank[level] >= rank[threshold];
+}
+
 let threshold: LogLevel = 'info';
 let sink: (line: string) => void = (line) => process.stderr.write(line + '\n');
 
@@ -35,7 +40,7 @@ export function setLogSink(next: (line: string) => void): () => void {
 
 export function createLogger(base: LogFields = {}): Logger {
   const write = (level: LogLevel, event: string, fields: LogFields = {}) => {
-    if (rank[level] < rank[threshold]) return;
+    if (!logsAt(level, threshold)) return;
     sink(JSON.stringify({ time: new Date().toISOString(), level, event, ...base, ...fields }, errorReplacer));
   };
   return {
@@ -47,6 +52,7 @@ export function createLogger(base: LogFields = {}): Logger {
   };
 }
 
-function errorReplacer(_key: string, value: unknown): unknown {
+/** JSON.stringify's replacer for log fields: an Error becomes its name and message. */
+export function errorReplacer(_key: string, value: unknown): unknown {
   return value instanceof Error ? { name: value.name, message: value.message } : value;
 }

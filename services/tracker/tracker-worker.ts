@@ -7,7 +7,7 @@
 // and its log events.
 import { createServer, type IncomingMessage } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LogFields, Logger, LogLevel } from '../core/log.ts';
+import { errorReplacer, logsAt, type LogFields, type Logger, type LogLevel } from '../core/log.ts';
 import { mountTracker, type CarriedLesson, type TrackerStats } from './tracker-server.ts';
 import { clientHeader, type FromTracker, type ToTracker, type TrackerThreadData } from './tracker-thread-messages.ts';
 
@@ -15,19 +15,14 @@ const data = workerData as TrackerThreadData;
 const port = parentPort!;
 const send = (message: FromTracker) => port.postMessage(message);
 
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 /** Events go to the parent's logger, which writes them with its role, node and part. */
 function parentLogger(base: LogFields = {}): Logger {
   const write = (level: LogLevel) => (event: string, fields: LogFields = {}) => {
     // Below the parent's level nothing is posted: a flood's warnings would cost the parent too.
-    if (rank[level] < rank[data.logLevel]) return;
+    if (!logsAt(level, data.logLevel)) return;
     send({ type: 'log', level, event, fields: JSON.parse(JSON.stringify({ ...base, ...fields }, errorReplacer)) as LogFields });
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (fields) => parentLogger({ ...base, ...fields }) };
-}
-
-function errorReplacer(_key: string, value: unknown): unknown {
-  return value instanceof Error ? { name: value.name, message: value.message } : value;
 }
 
 let lessons: CarriedLesson[] = [];
