@@ -3,10 +3,11 @@
 // keyframe every segment, and the school is told why with the fix in words. Real ffmpeg, real RTMP.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { setLogSink } from '../../services/core/log.ts';
+import { masterPlaylistName } from '../../services/packager/lesson-packager.ts';
 import { segmentsOfPlaylist } from '../../services/replay/recorded-segments.ts';
 import { startFfmpeg, type FfmpegChild } from '../../scripts/ffmpeg-child.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
@@ -60,12 +61,16 @@ describe('a source whose keyframes are too far apart is recorded as sent and its
 
   it('keeps every second pushed in the source copy and in the replay', async () => {
     await encoder.exited;
-    await waitFor('the lesson ended and its replay written', async () => ingest.ingest.lessons.get(lessonId)?.state === 'ended' && (await readdir(ingest.ingest.vodDir).catch(() => [])).length > 0, 120_000);
+    // The replay's folder appears before its playlists; its master playlist is written last (replay-writer.ts).
+    const recording = await waitFor('the lesson ended and its replay written', async () => {
+      if (ingest.ingest.lessons.get(lessonId)?.state !== 'ended') return undefined;
+      const [name] = await readdir(ingest.ingest.vodDir).catch(() => []);
+      return name && (await stat(join(ingest.ingest.vodDir, name, masterPlaylistName)).catch(() => undefined)) ? name : undefined;
+    }, 120_000);
     const source = segmentsOfPlaylist(await readFile(join(ingest.ingest.liveDir, lessonId, 'source', 'timeshift.m3u8'), 'utf8'));
     const sourceSeconds = source.reduce((sum, segment) => sum + segment.duration, 0);
     assert.ok(sourceSeconds >= pushSeconds - 0.5, `the source copy holds ${sourceSeconds.toFixed(1)} s of ${pushSeconds} s`);
-    const [recording] = await readdir(ingest.ingest.vodDir);
-    const replayTop = segmentsOfPlaylist(await readFile(join(ingest.ingest.vodDir, recording!, '480p', 'index.m3u8'), 'utf8'));
+    const replayTop = segmentsOfPlaylist(await readFile(join(ingest.ingest.vodDir, recording, '480p', 'index.m3u8'), 'utf8'));
     const replaySeconds = replayTop.reduce((sum, segment) => sum + segment.duration, 0);
     assert.ok(replaySeconds >= pushSeconds - 2, `the replay's top rendition holds ${replaySeconds.toFixed(1)} s of ${pushSeconds} s`);
   });
