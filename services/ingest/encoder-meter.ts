@@ -1,5 +1,7 @@
 // Measures what an encoder sends: bitrate from the FLV bytes and frame rate from the video frames,
-// each over the last sample interval, the keyframe interval from the FLV timestamps (keyframe to
+// each over the media time the last sample interval carried (the video tags' timestamps, not the
+// wall clock: an encoder that falls behind on a busy machine and then catches up sends its backlog
+// in a burst, which is not what it is set to send), the keyframe interval from the FLV timestamps (keyframe to
 // keyframe) and the picture size from the H.264 sequence header. The latest sample goes to the
 // catalog's encoder status (the function returned) and stays in memory for this node's /metrics
 // (live-figures.ts, under the classroom) until the encoder disconnects.
@@ -12,6 +14,9 @@ export function meterEncoder(publisher: Publisher, classroomId: string): () => E
   let bytes = 0;
   let frames = 0;
   let since = Date.now();
+  // Media time of this interval's video frames (ms), each frame counted from the one before it.
+  let mediaMs = 0;
+  let previousVideoAt: number | undefined;
   let lastKeyframeAt: number | undefined;
   let latest: EncoderSample | undefined;
   const figures: EncoderFigures = { bitrateKbps: null, fps: null, keyframeIntervalSeconds: null, width: null, height: null };
@@ -27,6 +32,8 @@ export function meterEncoder(publisher: Publisher, classroomId: string): () => E
       return;
     }
     frames++;
+    mediaMs += frameStepMs(previousVideoAt, info.timestamp);
+    previousVideoAt = info.timestamp;
     if (!info.isKeyframe) return;
     // A timestamp that goes back (an encoder restarting its clock) starts the measure again.
     if (lastKeyframeAt !== undefined && info.timestamp > lastKeyframeAt) figures.keyframeIntervalSeconds = (info.timestamp - lastKeyframeAt) / 1000;
@@ -35,12 +42,13 @@ export function meterEncoder(publisher: Publisher, classroomId: string): () => E
 
   const takeSample = (): EncoderSample => {
     const now = Date.now();
-    const seconds = Math.max(0.001, (now - since) / 1000);
+    const seconds = mediaMs > 0 ? mediaMs / 1000 : Math.max(0.001, (now - since) / 1000);
     latest = { bitrateKbps: Math.round((bytes * 8) / 1000 / seconds), fps: Math.round((frames / seconds) * 10) / 10 };
     figures.bitrateKbps = latest.bitrateKbps;
     figures.fps = latest.fps;
     bytes = 0;
     frames = 0;
+    mediaMs = 0;
     since = now;
     return latest;
   };
@@ -53,4 +61,15 @@ export function meterEncoder(publisher: Publisher, classroomId: string): () => E
     forget();
   });
   return () => latest ?? takeSample();
+}
+
+/**
+ * The media time one video frame adds: the step from the frame before it, counted only when it is
+ * a plausible frame step (0 to 1 s), so a timestamp jump or an encoder restarting its clock does
+ * not count as seconds of media. The first frame of a publish adds nothing.
+ */
+export function frameStepMs(previousAt: number | undefined, at: number): number {
+  if (previousAt === undefined) return 0;
+  const step = at - previousAt;
+  return step > 0 && step <= 1000 ? step : 0;
 }

@@ -27,7 +27,10 @@ describe("the ingest's warnings on the school page and the dashboard", { timeout
 
   before(async () => {
     catalog = await startTestCatalog();
-    server = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [catalogApi(catalog.context), pageRoutes()], log: createLogger({ role: 'catalog', node: 'test' }), health: () => ({ role: 'catalog' }) });
+    // Heartbeats are written once, below: a node counts as up for 5 min rather than the default 6 s, so a
+    // slow machine (Chromium's start, the first page) does not turn province-2 down before the page reads it.
+    const config = { ...catalog.context.config, ingest: { ...catalog.context.config.ingest, nodeDownSeconds: 300 } };
+    server = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [catalogApi({ ...catalog.context, config }), pageRoutes()], log: createLogger({ role: 'catalog', node: 'test' }), health: () => ({ role: 'catalog' }) });
     base = `http://127.0.0.1:${server.port}`;
     operatorToken = (await catalog.signIn('operator')).token;
     const city = await catalog.api('post', '/cities', { token: operatorToken, body: { name: 'Riverton' } });
