@@ -84,7 +84,7 @@ export async function startTestCatalog(options: { databaseUrl?: string } = {}): 
     async close() {
       await server.close();
       await db.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

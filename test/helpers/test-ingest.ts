@@ -34,7 +34,7 @@ export async function startTestIngest(overrides: Partial<ConfigInput> = {}, medi
     rtmpUrl: (key) => `rtmp://127.0.0.1:${role.ingest.rtmpPort}/live/${key}`,
     async stop() {
       await role.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

@@ -27,7 +27,7 @@ export async function startTestRelay(
     baseUrl: `http://127.0.0.1:${role.httpPort}`,
     async stop(options = {}) {
       await role.close();
-      if (!options.keepData) await rm(dir, { recursive: true, force: true });
+      if (!options.keepData) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
