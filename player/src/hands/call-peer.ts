@@ -1,7 +1,8 @@
 // One raised-hand call's WebRTC connection, the same on both ends: the microphone's track goes out,
 // the other end's audio comes in, and the offer, answer and ICE candidates go through the signalling
 // (`sendSignal`). The student's page makes the offer once its hand is accepted; the console answers.
-// Candidates that arrive before the other end's description wait for it.
+// Candidates that arrive before the other end's description wait for it. A call starts as
+// 'connecting'; onState tells what follows.
 import type { CallSignal, IceServerOption } from './hands-protocol.ts';
 
 export type CallState = 'connecting' | 'connected' | 'failed' | 'closed';
@@ -40,7 +41,6 @@ export function startCall(options: CallOptions): CallPeer {
     if (state === 'connected') options.onState('connected');
     else if (state === 'failed') options.onState('failed');
   });
-  options.onState('connecting');
   const describe = async () => {
     await connection.setLocalDescription();
     const local = connection.localDescription!;
