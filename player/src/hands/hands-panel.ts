@@ -2,7 +2,7 @@
 // queue in the order raised, Accept for a waiting hand, Mute / Unmute and End call for a call, and
 // "Play out loud", which plays the student's voice on this computer so the classroom's encoder
 // carries it. Drawn with the DOM alone so any page can host it.
-import { i18n, t } from '../i18n/i18n.ts';
+import { t } from '../i18n/i18n.ts';
 import { createConsoleHands, type ConsoleHandsState } from './console-hands.ts';
 import type { QueuedHand } from './hands-protocol.ts';
 import { exposeHandsHooks } from './hands-hooks.ts';
@@ -66,7 +66,7 @@ export function mountHandsPanel(container: HTMLElement, options: { lessonId: str
     const callState = state.calls.get(hand.studentId);
     const words = [hand.state === 'waiting' ? t('hands.state.waiting', { at: hand.raisedAt }) : !hand.mine ? t('hands.state.elsewhere') : callState === 'connected' ? t('hands.state.inCall') : callState === 'failed' ? t('hands.callFailed') : t('hands.state.connecting')];
     if (hand.muted) words.push(t('hands.state.muted'));
-    status.textContent = i18n().list(words);
+    status.textContent = words.join(' · ');
     const actions = document.createElement('span');
     actions.className = 'row-actions';
     const button = (label: string, kind: string, action: () => void, disabled = false) => {

@@ -43,9 +43,9 @@ export function mountRaiseHand(container: HTMLElement, options: { lessonId: stri
     button.disabled = state.phase === 'connecting' || state.phase === 'asking-mic' || state.phase === 'closed';
     button.setAttribute('aria-pressed', String(raised));
     box.dataset.phase = state.phase;
-    let words = t(phaseWords[state.phase], { position: state.position ?? 1 });
-    if (state.muted && (state.phase === 'calling' || state.phase === 'in-call')) words = `${words} ${t('hands.mutedByTeacher')}`;
-    status.textContent = words;
+    const muted = state.muted && (state.phase === 'calling' || state.phase === 'in-call');
+    status.textContent = muted ? t('hands.mutedByTeacher') : t(phaseWords[state.phase], { position: state.position ?? 1 });
     notice.textContent = state.notice ? t(state.notice) : '';
+    notice.hidden = !state.notice;
   });
 }

@@ -414,7 +414,7 @@ export const en = {
   'hands.calling': 'The teacher accepted your hand. Connecting the call…',
   'hands.inCall': 'You are on the air: speak now, the teacher hears you.',
   'hands.closed': 'Raised hands are not available on this page now.',
-  'hands.mutedByTeacher': 'The teacher muted your microphone.',
+  'hands.mutedByTeacher': 'The teacher muted your microphone: you are still in the call and hear the teacher.',
   'hands.ended.teacher': 'The teacher ended the call.',
   'hands.ended.lowered': 'You lowered your hand; the call ended.',
   'hands.ended.consoleLeft': 'The teacher\'s console closed; the call ended.',

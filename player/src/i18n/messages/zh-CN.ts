@@ -414,7 +414,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'hands.calling': '老师接受了你的举手，正在接通…',
   'hands.inCall': '已接通：请讲话，老师能听到你。',
   'hands.closed': '此页面暂时无法举手。',
-  'hands.mutedByTeacher': '老师已将你静音。',
+  'hands.mutedByTeacher': '老师已将你静音：你仍在通话中，能听到老师。',
   'hands.ended.teacher': '老师结束了通话。',
   'hands.ended.lowered': '你已放下手，通话结束。',
   'hands.ended.consoleLeft': '老师的控制台已关闭，通话结束。',
