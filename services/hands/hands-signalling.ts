@@ -39,9 +39,11 @@ export type HandsLimits = {
   strikes: number;
   /** A connection that has not answered a ping in this long is cut. */
   pingSeconds: number;
+  /** How often each lesson with connections is read again: once it has ended, its calls end and its pages are told. */
+  lessonCheckSeconds: number;
 };
 
-export const defaultHandsLimits: HandsLimits = { maxMessageBytes: 32 * 1024, messages: { burst: 60, perSecond: 10 }, strikes: 20, pingSeconds: 30 };
+export const defaultHandsLimits: HandsLimits = { maxMessageBytes: 32 * 1024, messages: { burst: 60, perSecond: 10 }, strikes: 20, pingSeconds: 30, lessonCheckSeconds: 15 };
 
 export type HandsStats = {
   raised: number;
@@ -94,9 +96,9 @@ export function mountHandsSignalling(server: Server, options: HandsOptions): Han
   };
 
   const sendQueue = (room: Room) => {
-    for (const console of room.consoles.values()) {
-      const hands = room.queue.hands().map((hand) => ({ studentId: hand.studentId, name: hand.name, raisedAt: hand.raisedAt, state: hand.state, muted: hand.muted, mine: hand.acceptedBy === console.id }));
-      send(console, { type: 'queue', hands, maxAccepted: settings.maxAccepted });
+    for (const holder of room.consoles.values()) {
+      const hands = room.queue.hands().map((hand) => ({ studentId: hand.studentId, name: hand.name, raisedAt: hand.raisedAt, state: hand.state, muted: hand.muted, mine: hand.acceptedBy === holder.id }));
+      send(holder, { type: 'queue', hands, maxAccepted: settings.maxAccepted });
     }
   };
   /** Tells every waiting student where they stand (one place up when a hand ahead leaves the queue). */
@@ -271,6 +273,23 @@ export function mountHandsSignalling(server: Server, options: HandsOptions): Han
   }, limits.pingSeconds * 1000);
   pinger.unref();
 
+  // A lesson that ends (End lesson now, or its encoder gone past the grace) takes its hands with it.
+  const lessonCheck = setInterval(() => {
+    for (const room of rooms.values()) {
+      getLesson(db, room.lessonId).then(
+        (found) => {
+          if (found && found.lesson.state !== 'ended') return;
+          for (const peer of [...room.students.values(), ...room.consoles.values()]) {
+            send(peer, { type: 'error', code: 'lesson-ended', message: 'this lesson has ended: its hands are down' });
+            peer.socket.close(handsCloseCodes.lessonEnded, 'the lesson has ended');
+          }
+        },
+        (error: unknown) => log.warn('could not read a lesson with raised hands', { lesson: room.lessonId, error }),
+      );
+    }
+  }, limits.lessonCheckSeconds * 1000);
+  lessonCheck.unref();
+
   const unmount = onUpgradePath(server, handsPath, onUpgrade);
   log.info('hands signalling mounted', { path: handsPath, maxAccepted: settings.maxAccepted, iceServers: settings.iceServers.length });
 
@@ -287,6 +306,7 @@ export function mountHandsSignalling(server: Server, options: HandsOptions): Han
     },
     close() {
       clearInterval(pinger);
+      clearInterval(lessonCheck);
       unmount();
       for (const socket of sockets) socket.terminate();
       wss.close();

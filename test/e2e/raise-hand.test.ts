@@ -48,46 +48,46 @@ const row = (page: Page, student: HandsAccount) => page.locator(`.hands-row[data
 
 describe('raise hand', { timeout: 240_000 }, () => {
   let lesson: HandsLesson;
-  let console: Page;
+  let consolePage: Page;
   let first: Page;
   let second: Page;
 
   before(async () => {
-    lesson = await startHandsLesson({ maxAccepted: 1, limits: { messages: { burst: 40, perSecond: 5 }, maxMessageBytes: 16 * 1024 } });
-    console = await lesson.open(lesson.teacher, 'console');
+    lesson = await startHandsLesson({ maxAccepted: 1, limits: { messages: { burst: 40, perSecond: 5 }, maxMessageBytes: 16 * 1024, lessonCheckSeconds: 1 } });
+    consolePage = await lesson.open(lesson.teacher, 'console');
     first = await lesson.open(lesson.students[0], 'student');
     second = await lesson.open(lesson.students[1], 'student');
   });
   after(() => lesson?.close());
 
   it('raise, accept: a call carries audio both ways, while a second hand waits', async () => {
-    await waitFor('the console to be ready', async () => (await console.locator('.hands-panel').getAttribute('data-phase')) === 'ready');
+    await waitFor('the console to be ready', async () => (await consolePage.locator('.hands-panel').getAttribute('data-phase')) === 'ready');
     await waitFor('the first student\'s button', async () => (await first.locator('.raise-hand').getAttribute('data-phase')) === 'down');
     await first.getByRole('button', { name: 'Raise hand' }).click();
     await waitFor('the first hand to wait, next in line', async () => /you are next/.test(await statusOf(first)));
     await waitFor('the second student\'s button', async () => (await second.locator('.raise-hand').getAttribute('data-phase')) === 'down');
     await second.getByRole('button', { name: 'Raise hand' }).click();
     await waitFor('the second hand to wait second', async () => /2 in the queue/.test(await statusOf(second)));
-    await waitFor('both hands on the console', async () => (await console.locator('.hands-row').count()) === 2);
-    assert.deepEqual(await console.locator('.hands-row strong').allInnerTexts(), [lesson.students[0].name, lesson.students[1].name], 'in the order raised');
+    await waitFor('both hands on the console', async () => (await consolePage.locator('.hands-row').count()) === 2);
+    assert.deepEqual(await consolePage.locator('.hands-row strong').allInnerTexts(), [lesson.students[0].name, lesson.students[1].name], 'in the order raised');
 
-    await row(console, lesson.students[0]).getByRole('button', { name: 'Accept' }).click();
+    await row(consolePage, lesson.students[0]).getByRole('button', { name: 'Accept' }).click();
     await waitFor('the student to be on the air', async () => /You are on the air/.test(await statusOf(first)), 30_000);
-    await waitFor('the console to show the call', async () => /in the call/.test(await row(console, lesson.students[0]).innerText()), 30_000);
-    const before = { student: (await callFigures(first))!, console: (await callFigures(console, lesson.students[0].id))! };
+    await waitFor('the console to show the call', async () => /in the call/.test(await row(consolePage, lesson.students[0]).innerText()), 30_000);
+    const before = { student: (await callFigures(first))!, consolePage: (await callFigures(consolePage, lesson.students[0].id))! };
     await waitFor(
       'audio bytes sent and received at both ends',
       async () => {
         const student = await callFigures(first);
-        const teacher = await callFigures(console, lesson.students[0].id);
-        return student && teacher && student.sent > before.student.sent && student.received > before.student.received && teacher.sent > before.console.sent && teacher.received > before.console.received && teacher.received > 2000 && student.received > 2000;
+        const teacher = await callFigures(consolePage, lesson.students[0].id);
+        return student && teacher && student.sent > before.student.sent && student.received > before.student.received && teacher.sent > before.consolePage.sent && teacher.received > before.consolePage.received && teacher.received > 2000 && student.received > 2000;
       },
       30_000,
     );
 
     // The limit is one call: the second hand waits, its Accept is off, and the server refuses it too.
     assert.match(await statusOf(second), /you are next/);
-    assert.equal(await row(console, lesson.students[1]).getByRole('button', { name: 'Accept' }).isDisabled(), true);
+    assert.equal(await row(consolePage, lesson.students[1]).getByRole('button', { name: 'Accept' }).isDisabled(), true);
     const script = rawSocket(lesson, lesson.teacher);
     await waitFor('the queue on a second console', () => script.messages.some((message) => message.type === 'queue'));
     script.socket.send(JSON.stringify({ type: 'accept', studentId: lesson.students[1].id }));
@@ -98,43 +98,43 @@ describe('raise hand', { timeout: 240_000 }, () => {
   });
 
   it('mute silences the student at both ends; unmute brings the voice back', async () => {
-    await row(console, lesson.students[0]).getByRole('button', { name: 'Mute' }).click();
+    await row(consolePage, lesson.students[0]).getByRole('button', { name: 'Mute' }).click();
     await waitFor('the student to be told', async () => /The teacher muted your microphone/.test(await statusOf(first)));
     assert.equal(await first.evaluate(() => window.classcastHands?.student?.call()?.getSenders()[0]?.track?.enabled), false, 'the student\'s microphone track is off');
-    await waitFor('the console row to say muted', async () => /muted/.test(await row(console, lesson.students[0]).innerText()));
+    await waitFor('the console row to say muted', async () => /muted/.test(await row(consolePage, lesson.students[0]).innerText()));
     // Silence carries no energy: two readings a while apart agree once the muted audio arrives.
     await waitFor(
       'no more audio energy at the console',
       async () => {
-        const earlier = await callFigures(console, lesson.students[0].id);
+        const earlier = await callFigures(consolePage, lesson.students[0].id);
         await new Promise((resolve) => setTimeout(resolve, 1500));
-        const later = await callFigures(console, lesson.students[0].id);
+        const later = await callFigures(consolePage, lesson.students[0].id);
         return earlier && later && later.received > earlier.received && later.energy === earlier.energy;
       },
       30_000,
       0,
     );
-    await row(console, lesson.students[0]).getByRole('button', { name: 'Unmute' }).click();
+    await row(consolePage, lesson.students[0]).getByRole('button', { name: 'Unmute' }).click();
     await waitFor('the voice back at the console', async () => {
-      const earlier = await callFigures(console, lesson.students[0].id);
+      const earlier = await callFigures(consolePage, lesson.students[0].id);
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      const later = await callFigures(console, lesson.students[0].id);
+      const later = await callFigures(consolePage, lesson.students[0].id);
       return earlier && later && later.energy > earlier.energy;
     });
   });
 
   it('End call puts the hand down, and the next hand can be accepted', async () => {
-    await row(console, lesson.students[0]).getByRole('button', { name: 'End call' }).click();
+    await row(consolePage, lesson.students[0]).getByRole('button', { name: 'End call' }).click();
     await waitFor('the student to hear the call ended', async () => /The teacher ended the call/.test(await first.locator('.raise-hand-notice').innerText()));
     assert.equal(await first.evaluate(() => window.classcastHands?.student?.call() === undefined), true);
     assert.equal(await first.locator('.raise-hand').getAttribute('data-phase'), 'down');
-    await waitFor('the first hand gone from the console', async () => (await console.locator('.hands-row').count()) === 1);
+    await waitFor('the first hand gone from the console', async () => (await consolePage.locator('.hands-row').count()) === 1);
     await waitFor('the second hand next', async () => /you are next/.test(await statusOf(second)));
-    await row(console, lesson.students[1]).getByRole('button', { name: 'Accept' }).click();
+    await row(consolePage, lesson.students[1]).getByRole('button', { name: 'Accept' }).click();
     await waitFor('the second student on the air', async () => /You are on the air/.test(await statusOf(second)), 30_000);
     await second.getByRole('button', { name: 'Lower hand' }).click();
     await waitFor('the lowered hand to end its call', async () => /You lowered your hand/.test(await second.locator('.raise-hand-notice').innerText()));
-    await waitFor('an empty queue', async () => /No hands raised/.test(await console.locator('.hands-queue').innerText()));
+    await waitFor('an empty queue', async () => /No hands raised/.test(await consolePage.locator('.hands-queue').innerText()));
   });
 
   it('refuses signed-out, wrong-role and foreign-origin sockets, and says why', async () => {
@@ -187,5 +187,22 @@ describe('raise hand', { timeout: 240_000 }, () => {
     assert.deepEqual(actions.map((entry) => entry.action), ['HAND accept', 'HAND mute', 'HAND unmute', 'HAND end', 'HAND accept']);
     const entry = await queryOne<{ resource_id: string; status: number }>(lesson.catalog.db, "select resource_id, status from audit_log where action = 'HAND end'");
     assert.deepEqual(entry, { resource_id: lesson.lessonId, status: 200 });
+  });
+
+  it('a lesson that ends takes its hands and calls with it, and the pages say so', async () => {
+    // The scripted sockets above, as this student, took the hand over from the page (the newer page wins): it says so.
+    assert.match(await first.locator('.raise-hand-notice').innerText(), /open on another page/);
+    await first.reload();
+    await waitFor('the button again', async () => (await first.locator('.raise-hand').getAttribute('data-phase')) === 'down');
+    await first.getByRole('button', { name: 'Raise hand' }).click();
+    await waitFor('the hand on the console', async () => (await consolePage.locator('.hands-row').count()) === 1);
+    await row(consolePage, lesson.students[0]).getByRole('button', { name: 'Accept' }).click();
+    await waitFor('the call', async () => /You are on the air/.test(await statusOf(first)), 30_000);
+    // As the ingest's lesson lifecycle ends a lesson (services/catalog/ingest/lesson-lifecycle.ts).
+    await lesson.catalog.db.query("update lessons set state = 'ended', ended_at = now(), updated_at = now() where id = $1", [lesson.lessonId]);
+    await waitFor('the student told', async () => /This lesson has ended/.test(await first.locator('.raise-hand-notice').innerText()));
+    await waitFor('the console told', async () => /This lesson has ended/.test(await consolePage.locator('.hands-notice').innerText()));
+    assert.equal(await first.evaluate(() => window.classcastHands?.student?.call() === undefined), true, 'the call is closed');
+    assert.equal(await first.getByRole('button', { name: 'Raise hand' }).isDisabled(), true);
   });
 });
