@@ -8,6 +8,7 @@ export const pageBundles = {
   school: 'school/main.tsx',
   admin: 'admin/main.tsx',
   dashboard: 'dashboard/main.tsx',
+  hands: 'hands/hands-page.ts',
 } as const;
 
 export type PageBundle = keyof typeof pageBundles;

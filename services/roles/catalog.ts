@@ -15,6 +15,7 @@ import { startJobQueue } from '../catalog/jobs/job-queue.ts';
 import { createDashboard } from '../stats/dashboard-service.ts';
 import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import type { RunningRole } from './running-role.ts';
+import { mountHands } from '../hands/mount-hands.ts';
 
 export async function startCatalogRole(config: Config, log: Logger): Promise<RunningRole & { httpPort: number }> {
   if (!playerIsBuilt()) await buildPlayer();
@@ -37,13 +38,14 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
   });
   let http;
   let setupUrl: { setup?: string } = {};
+  const metrics = createMetricsRegistry('catalog', config.node.id);
   try {
     http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(createMetricsRegistry('catalog', config.node.id)), ...catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => config.rtmp.port, dashboard })],
+      routers: [metricsRoute(metrics), ...catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => config.rtmp.port, dashboard })],
       health: () => ({ role: 'catalog', node: config.node.id, database: db.kind }),
     });
     setupUrl = await announceSetup(db, config, log, http.port);
@@ -54,12 +56,14 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
     throw error;
   }
   const server = http;
+  const hands = mountHands(server.server, metrics, db, config, log);
   const jobs = await startCatalogJobs(db, config, log, queue);
   dashboard.start();
   return {
     httpPort: server.port,
     urls: { http: `http://127.0.0.1:${server.port}/`, watch: `http://localhost:${server.port}/`, ...setupUrl },
     async close() {
+      hands.close();
       await server.close();
       await jobs.close();
       await queue.close();

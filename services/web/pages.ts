@@ -18,6 +18,7 @@ import { dashboardStyles } from '../../player/src/dashboard/dashboard-styles.ts'
 import { pageContentSecurityPolicy } from './page-csp.ts';
 import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
 import { replayPageRoutes } from './replay-pages.ts';
+import { handsPageRoutes } from './hands-pages.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 
@@ -81,6 +82,7 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
   });
   router.use(replayPageRoutes(mediaBase, viewerSessions, language));
+  router.use(handsPageRoutes(language));
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));
   return router;
 }

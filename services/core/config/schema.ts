@@ -226,6 +226,17 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: true, iceServers: [] }),
+    // Raised hands (services/hands/): how many calls a lesson's console holds at once, and the ICE
+    // servers the call's two browsers use, with TURN credentials made per connection from turnSecret.
+    hands: z
+      .object({
+        maxAccepted: z.number().int().min(1).max(8).default(1),
+        iceServers: z.array(iceServerSchema).max(10).default([]),
+        turnSecret: z.string().min(16, 'hands.turnSecret is at least 16 characters: make one with `openssl rand -hex 32`').optional(),
+        turnCredentialSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+      })
+      .strict()
+      .default({ maxAccepted: 1, iceServers: [], turnCredentialSeconds: 12 * 3600 }),
     alarms: z
       .object({
         webhookUrl: z.string().url().optional(),
@@ -273,6 +284,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Classroom = z.infer<typeof classroomSchema>;
 export type IceServer = z.infer<typeof iceServerSchema>;
 export type P2pConfig = Config['p2p'];
+export type HandsConfig = Config['hands'];
 export type AlarmsConfig = Config['alarms'];
 export type DashboardConfig = Config['dashboard'];
 export type StorageConfig = Config['storage'];
