@@ -11,7 +11,7 @@ import { ensureSetupToken } from '../catalog/auth/setup-token.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { alarmMetricsPath } from '../stats/alarm-metrics.ts';
 import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
-import { configuredTiers } from '../stats/dashboard-tiers.ts';
+import { dashboardSources } from '../stats/dashboard-tiers.ts';
 import { playbackSettingsFrom } from '../core/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
 import type { JobQueue } from '../catalog/jobs/job-queue.ts';
@@ -42,7 +42,7 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
       node: options.config.node.id,
       settings: options.config.alarms,
       nodeDownSeconds: options.config.ingest.nodeDownSeconds,
-      metrics: configuredTiers(options.config.dashboard),
+      ...dashboardSources(options.config.dashboard),
       scrapeTimeoutMs: options.config.dashboard.scrapeTimeoutSeconds * 1000,
     });
   // The pages and the API follow an operator's change of the province's time zone (province-time-zone.ts).
