@@ -19,7 +19,10 @@ export type RouteRelaysInput = {
 };
 
 export function routeRelays({ city, province, p2p, trackerOf }: RouteRelaysInput): RoutedRelay[] {
-  const fromCity = city.map((relay) => ({ media: relay.mediaUrl.replace(/\/+$/, ''), tracker: p2p ? (relay.trackerUrl ?? trackerOf(relay.mediaUrl)) : '' }));
+  const fromCity = city.map((relay) => {
+    const media = relay.mediaUrl.replace(/\/+$/, '');
+    return { media, tracker: p2p ? (relay.trackerUrl ?? trackerOf(media)) : '' };
+  });
   const cityTracker = fromCity[0]?.tracker;
   const listed = new Set(fromCity.map((relay) => relay.media));
   const fromProvince = province.filter((relay) => !listed.has(relay.media)).map((relay) => (cityTracker === undefined ? relay : { ...relay, tracker: cityTracker }));
