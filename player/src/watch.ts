@@ -1,7 +1,8 @@
 // The watch page (/watch/<lessonId>): video.js draws the player, hls.js plays the lesson's HLS where
 // the browser has Media Source Extensions, sharing segments with other viewers through
 // p2p-media-loader where it may, and the browser's own HLS plays it where not (Safari, older iOS).
-// With hls.js, a relay that fails is left for the next one the page names (relay-failover.ts).
+// With hls.js, a relay that fails is left for the next one the page names (relay-failover.ts); the
+// browser's own HLS plays the viewer's redundant master playlist, which lists every relay's variants.
 // This file only puts the parts together.
 import './videojs-without-inline-styles.ts';
 import videojs from 'video.js/core.es.js';
@@ -15,7 +16,7 @@ import { recoverFromHlsErrors } from './hls-recovery.ts';
 import { hlsSourceType, registerHlsjsSourceHandler } from './hlsjs-source-handler.ts';
 import { allowSeekingBack, liveLessonHlsConfig } from './latency-profile.ts';
 import { fetchLesson, showLessonDetails } from './lesson-details.ts';
-import { isReplayUrl, lessonIdFromPath, masterPlaylistUrl, masterUrlFromPage } from './lesson-urls.ts';
+import { isReplayUrl, lessonIdFromPath, masterPlaylistUrl, masterUrlFromPage, redundantMasterUrl } from './lesson-urls.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
 import { chooseDelivery } from './p2p/choose-delivery.ts';
 import { emptyDeliveryStats } from './p2p/delivery-stats.ts';
@@ -144,7 +145,8 @@ if (lessonId === null) {
 } else if (engine === 'hlsjs') {
   void playWithHlsjs(lessonId);
 } else {
-  const source = { src: masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
+  // The browser's own HLS fails over by itself when the playlist lists the other relays' variants too.
+  const source = { src: relays.length > 1 ? redundantMasterUrl(location.pathname) : masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
   player.src(source);
 }

@@ -18,7 +18,7 @@ import { startJobQueue } from '../catalog/jobs/job-queue.ts';
 import { startIngestRole, type IngestRole } from './ingest.ts';
 import { startRelayRole, type RelayRole } from './relay.ts';
 import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
-import { configuredTiers } from '../stats/dashboard-tiers.ts';
+import { dashboardSources } from '../stats/dashboard-tiers.ts';
 import type { RunningRole } from './running-role.ts';
 import { mountHands } from '../hands/mount-hands.ts';
 
@@ -47,12 +47,12 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
       node: config.node.id,
       settings: config.alarms,
       nodeDownSeconds: config.ingest.nodeDownSeconds,
-      metrics: [
+      // Tiers on other machines (more relays, say) that this node's operators want to see too are
+      // configured; with dashboard.prometheusUrl every tier is read from Prometheus instead.
+      ...dashboardSources(config.dashboard, [
         { tier: 'ingest', url: () => `${loopback}:${role?.httpPort ?? 0}/metrics` },
         { tier: 'relay', url: () => `${loopback}:${relayPort}/metrics` },
-        // Tiers on other machines (more relays, say) that this node's operators want to see too.
-        ...configuredTiers(config.dashboard),
-      ],
+      ]),
       scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
       disks: () => (role ? [{ node: config.node.id, state: role.ingest.diskState() }] : []),
     });

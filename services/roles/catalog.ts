@@ -13,7 +13,7 @@ import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
 import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
 import { startJobQueue } from '../catalog/jobs/job-queue.ts';
 import { createDashboard } from '../stats/dashboard-service.ts';
-import { configuredTiers } from '../stats/dashboard-tiers.ts';
+import { dashboardSources } from '../stats/dashboard-tiers.ts';
 import type { RunningRole } from './running-role.ts';
 import { mountHands } from '../hands/mount-hands.ts';
 
@@ -33,7 +33,7 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
     node: config.node.id,
     settings: config.alarms,
     nodeDownSeconds: config.ingest.nodeDownSeconds,
-    metrics: configuredTiers(config.dashboard),
+    ...dashboardSources(config.dashboard),
     scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
   });
   let http;

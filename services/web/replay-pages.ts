@@ -11,7 +11,8 @@ import { Router, type Request, type Response } from 'express';
 import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { timeShiftMasterName } from '../packager/lesson-packager.ts';
-import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
+import { pageRelays, relaysMetaContent } from './page-relays.ts';
+import { relaysForViewer, type PageRouting } from './viewer-relays.ts';
 import { pageContentSecurityPolicy } from './page-csp.ts';
 import { newViewerSession, type ViewerSessionSigner } from './viewer-session-meta.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
@@ -21,7 +22,8 @@ const mediaBaseMeta = '<meta name="classcast-media-base" content="">';
 const relaysMeta = '<meta name="classcast-relays" content="">';
 const viewerMeta = '<meta name="classcast-viewer" content="">';
 
-export function replayPageRoutes(mediaBase: MediaBase = () => undefined, viewerSessions?: ViewerSessionSigner, language: PageLanguage = defaultPageLanguage): Router {
+/** `routing`: where viewers' media is (by default this server's own). */
+export function replayPageRoutes(routing: PageRouting = { mediaBase: () => undefined, p2p: { enabled: false, iceServers: [] } }, viewerSessions?: ViewerSessionSigner, language: PageLanguage = defaultPageLanguage): Router {
   const router = Router();
   const watchPage = readFileSync(watchPagePath, 'utf8');
   for (const meta of [mediaBaseMeta, relaysMeta, viewerMeta]) if (!watchPage.includes(meta)) throw new Error(`${watchPagePath} has no ${meta} to fill in`);
@@ -39,16 +41,18 @@ export function replayPageRoutes(mediaBase: MediaBase = () => undefined, viewerS
       );
   };
 
-  router.get('/replay/:recording', (request, response) => {
+  // The viewer's city's relays first, then the province's (viewer-relays.ts).
+  const basesFor = async (request: Request) => (await relaysForViewer(request, routing)).map((relay) => relay.media);
+  router.get('/replay/:recording', async (request, response) => {
     const id = request.params.recording;
     if (!isSafePathPart(id)) return sendError(response, 400, 'not a recording id', 'open a replay from GET /api/v1/recordings');
-    const bases = mediaBasesFor(request, mediaBase);
+    const bases = await basesFor(request);
     send(request, response, `${bases[0] ?? ''}/vod/${id}/master.m3u8`, bases);
   });
-  router.get('/timeshift/:lesson', (request, response) => {
+  router.get('/timeshift/:lesson', async (request, response) => {
     const id = request.params.lesson;
     if (!isSafePathPart(id)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
-    const bases = mediaBasesFor(request, mediaBase);
+    const bases = await basesFor(request);
     send(request, response, `${bases[0] ?? ''}/live/${id}/${timeShiftMasterName}`, bases);
   });
   return router;

@@ -17,7 +17,8 @@ import { IngestTable } from './ingest-table.tsx';
 import { JobsTable } from './jobs-table.tsx';
 import { LineChart, type ChartSeries } from './line-chart.tsx';
 
-const ranges = [60, 180, 360];
+/** History windows the page offers, in minutes: the day only where the figures come from Prometheus (historyMinutes). */
+const ranges = [60, 180, 360, 1440];
 
 /** Lines per chart beyond the total: more would be a tangle. */
 const linesPerChart = 5;
@@ -38,7 +39,7 @@ function Dashboard() {
       <style>{dashboardStyles}</style>
       <div class="dashboard-bar">
         <div class="segmented" role="group" aria-label={t('dashboard.history')}>
-          {ranges.map((range) => (
+          {ranges.filter((range) => range <= (data?.historyMinutes ?? 360)).map((range) => (
             <button key={range} type="button" class="button" aria-pressed={range === minutes} onClick={() => setMinutes(range)}>
               {t('dashboard.hours', { hours: range / 60 })}
             </button>

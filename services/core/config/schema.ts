@@ -261,6 +261,9 @@ export const configSchema = z
           .max(100)
           .default([]),
         scrapeTimeoutSeconds: z.number().min(0.5).max(30).default(3),
+        // A Prometheus (or Thanos, VictoriaMetrics) that scrapes every tier: the dashboard then reads
+        // every figure, alarm and chart from it with PromQL, and scrapes nothing itself.
+        prometheusUrl: z.string().regex(/^https?:\/\/[^\s"'<>]+$/, 'a Prometheus URL is http:// or https://, e.g. http://prometheus:9090').optional(),
       })
       .strict()
       .default({ tiers: [], scrapeTimeoutSeconds: 3 }),
