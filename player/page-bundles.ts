@@ -8,6 +8,7 @@ export const pageBundles = {
   school: 'school/main.tsx',
   admin: 'admin/main.tsx',
   dashboard: 'dashboard/main.tsx',
+  teach: 'teach/teach-main.ts',
 } as const;
 
 export type PageBundle = keyof typeof pageBundles;
