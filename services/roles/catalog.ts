@@ -9,6 +9,7 @@ import { buildPlayer } from '../../player/build.ts';
 import { playerIsBuilt } from '../web/pages.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
+import { registerQaMetrics } from '../stats/qa-metrics.ts';
 import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
 import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
 import { startJobQueue } from '../catalog/jobs/job-queue.ts';
@@ -43,7 +44,7 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(createMetricsRegistry('catalog', config.node.id)), ...catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => config.rtmp.port, dashboard })],
+      routers: [metricsRoute(catalogMetrics(config.node.id)), ...catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => config.rtmp.port, dashboard })],
       health: () => ({ role: 'catalog', node: config.node.id, database: db.kind }),
     });
     setupUrl = await announceSetup(db, config, log, http.port);
@@ -67,4 +68,11 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
       await db.close();
     },
   };
+}
+
+/** The catalog's own figures: the process's, and the live classroom's posts, votes and moderation. */
+function catalogMetrics(node: string) {
+  const register = createMetricsRegistry('catalog', node);
+  registerQaMetrics(register);
+  return register;
 }

@@ -23,6 +23,7 @@ import { createPlaybackGuard } from '../origin/playback-guard.ts';
 import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';
 import { registerOriginMetrics } from '../stats/origin-metrics.ts';
+import { registerQaMetrics } from '../stats/qa-metrics.ts';
 import { originLessons } from '../tracker/origin-lessons.ts';
 import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
 import { startTrackerThread } from '../tracker/tracker-thread.ts';
@@ -90,6 +91,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   registerTrackerMetrics(metrics, () => tracker);
   const egress = createEgressMeter();
   registerOriginMetrics(metrics, egress.totals);
+  registerQaMetrics(metrics);
   const fetchers = createLessonFetchers();
   const qoe = qoeService({
     register: metrics,

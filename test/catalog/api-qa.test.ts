@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
 import { startFixture, type Fixture } from './api-fixtures.ts';
+import { dashboardClassroom } from '../../services/stats/dashboard-classroom.ts';
 
 for (const database of await catalogDatabaseUrls()) {
   describe(`live classroom questions on ${database.name}`, () => {
@@ -128,6 +129,9 @@ for (const database of await catalogDatabaseUrls()) {
       const muted = await post(lessonId, school.tokens.student, { kind: 'comment', text: 'let me speak' });
       assert.equal(muted.status, 403);
       assert.match(muted.body.error.message, /muted/);
+
+      const line = (await dashboardClassroom(f.catalog.db, Date.now())).find((entry) => entry.lessonId === lessonId);
+      assert.deepEqual(line && { questions: line.questions, open: line.openQuestions, hidden: line.hidden, muted: line.muted }, { questions: 1, open: 0, hidden: 1, muted: 1 }, "the dashboard's line for the lesson");
 
       const audit = await f.catalog.db.query<{ action: string; status: number; username: string }>(
         "select action, status, username from audit_log where resource = 'qa' and resource_id = $1 and status = 200 order by id",

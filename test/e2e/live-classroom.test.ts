@@ -161,6 +161,15 @@ describe('the live classroom through a city relay', { timeout: 240_000 }, () => 
     assert.ok(feedReads.length > 0, 'the feed was read');
     assert.ok(feedReads.every((url) => url.startsWith(`${relay.baseUrl}/live/${lessonId}/qa.json?token=`)), feedReads.slice(0, 3).join(' '));
 
+    // The node's /metrics counts what happened (the catalog API runs in this process, as in `classcast all`).
+    const metrics = await (await fetch(`${ingest.baseUrl}/metrics`)).text();
+    const figure = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? 0);
+    assert.ok(figure(/^classcast_qa_posts_total\{kind="question"[^}]*\} (\d+)/m) >= 1, 'questions counted');
+    assert.ok(figure(/^classcast_qa_posts_total\{kind="comment"[^}]*\} (\d+)/m) >= 2, 'comments counted');
+    for (const action of ['pin', 'hide', 'mute']) assert.ok(figure(new RegExp(`^classcast_qa_moderation_actions_total\\{action="${action}"[^}]*\\} (\\d+)`, 'm')) >= 1, `${action} counted`);
+    assert.ok(figure(/^classcast_qa_refused_total\{reason="muted"[^}]*\} (\d+)/m) >= 1, 'the muted post counted as refused');
+    assert.ok(figure(/^classcast_qa_feed_builds_total\{[^}]*\} (\d+)/m) >= 1, 'feed documents built');
+
     // Every teacher action is in the audit log under its account.
     const audited = await db.query<{ action: string; username: string }>("select action, username from audit_log where resource = 'qa' and username = 'teacher' and status = 200 order by id");
     assert.deepEqual(audited.map((entry) => entry.action), ['POST /lessons/:id/qa/items/:item/pin', 'POST /lessons/:id/qa/items/:item/hide', 'POST /lessons/:id/qa/items/:item/mute']);
