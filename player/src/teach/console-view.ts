@@ -68,7 +68,7 @@ export function mountConsoleLists(section: HTMLElement, actions: ConsoleActions,
     const bar = element('div', 'qa-actions');
     bar.append(
       button(item.pinned ? t('teach.unpin') : t('teach.pin'), item.pinned ? 'unpin' : 'pin', () => actions.pin(item.id, !item.pinned)),
-      button(item.answered ? t('teach.unmarkAnswered') : t('teach.markAnswered'), item.answered ? 'unanswer' : 'answered', () => actions.markAnswered(item.id, !item.answered)),
+      ...(item.kind === 'question' ? [button(item.answered ? t('teach.unmarkAnswered') : t('teach.markAnswered'), item.answered ? 'unanswer' : 'answered', () => actions.markAnswered(item.id, !item.answered))] : []),
       button(item.hidden ? t('teach.unhide') : t('teach.hide'), item.hidden ? 'unhide' : 'hide', () => actions.hide(item.id, !item.hidden)),
       button(item.authorMuted ? t('teach.unmute') : t('teach.mute'), item.authorMuted ? 'unmute' : 'mute', () => actions.mute(item.id, !item.authorMuted)),
     );
