@@ -9,6 +9,7 @@ export const pageBundles = {
   admin: 'admin/main.tsx',
   dashboard: 'dashboard/main.tsx',
   hands: 'hands/hands-page.ts',
+  teach: 'teach/teach-main.ts',
 } as const;
 
 export type PageBundle = keyof typeof pageBundles;

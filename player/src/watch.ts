@@ -3,6 +3,8 @@
 // p2p-media-loader where it may, and the browser's own HLS plays it where not (Safari, older iOS).
 // With hls.js, a relay that fails is left for the next one the page names (relay-failover.ts); the
 // browser's own HLS plays the viewer's redundant master playlist, which lists every relay's variants.
+// Under the player, the live classroom: questions and comments (qa/qa-panel.ts) with the raise-hand
+// button (hands/raise-hand.ts), or on a replay the lesson's answered moments (qa/replay-moments.ts).
 // This file only puts the parts together.
 import './videojs-without-inline-styles.ts';
 import videojs from 'video.js/core.es.js';
@@ -35,6 +37,9 @@ import { t, i18n } from './i18n/i18n.ts';
 import { useVideojsLanguage } from './i18n/videojs-language.ts';
 import { mountLanguageSelect } from './i18n/language-select.ts';
 import { UnmuteButton } from './unmute-button.ts';
+import { mountQaPanel } from './qa/qa-panel.ts';
+import { mountReplayMoments } from './qa/replay-moments.ts';
+import { mountRaiseHand } from './hands/raise-hand.ts';
 import type { Player } from './videojs-types.ts';
 
 const playerOptions = {
@@ -145,6 +150,7 @@ if (lessonId === null) {
 } else if (engine === 'hlsjs') {
   void playWithHlsjs(lessonId);
 } else {
+  startClassroom(lessonId);
   // The browser's own HLS fails over by itself when the playlist lists the other relays' variants too.
   const source = { src: relays.length > 1 ? redundantMasterUrl(location.pathname) : masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
@@ -162,6 +168,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   // Renewed before it expires, for as long as the page plays; every hook reads the current one.
   const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
   playbackToken = token;
+  startClassroom(lessonId);
   const delivery = await chooseDelivery(document, lessonId, lesson);
   let createHls: HlsFactory = httpHlsFactory(deliveryStats);
   if (delivery.mode === 'p2p') {
@@ -208,6 +215,19 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   // generic ones video.js would show.
   status.onOtherError(() => status.replaceOtherError());
   player.src({ src: masterUrlOn(relayFailover.current(), lessonId), type: hlsSourceType });
+}
+
+/**
+ * The classroom under the player, once the page knows its playback token: the Q&A panel reading the
+ * feed from the relay the page plays from, and the raise-hand button; on a replay, its moments.
+ */
+function startClassroom(id: string): void {
+  const section = document.getElementById('qa-panel');
+  if (!section) return;
+  if (isReplay) return void mountReplayMoments(section, id, player.tech(true).el() as HTMLVideoElement);
+  mountQaPanel(section, { lessonId: id, mediaBase: () => relayFailover.current().media, token: () => playbackToken?.() });
+  const hand = document.getElementById('raise-hand');
+  if (hand) mountRaiseHand(hand, { lessonId: id });
 }
 
 /** The lesson's master playlist on `relay`: the one the page names (time-shift, replay), or the live one. */

@@ -19,8 +19,9 @@ export function parseMediaRequest(parts: string[], space: MediaSpace = 'live'): 
   if (unsafe !== undefined) return { status: 400, message: `'${unsafe.replace(/[^\x20-\x7e]/g, '?')}' is not a valid media path part`, hint };
   const file = parts[parts.length - 1]!;
   const kind = mediaFileKind(file);
-  const isMaster = parts.length === 2 && kind === 'master';
-  const isRenditionFile = parts.length === 3 && kind !== undefined && kind !== 'master';
+  // A lesson's own files: its master playlist and, live only, its questions and comments.
+  const isMaster = parts.length === 2 && (kind === 'master' || (kind === 'qa-feed' && space === 'live'));
+  const isRenditionFile = parts.length === 3 && kind !== undefined && kind !== 'master' && kind !== 'qa-feed';
   if (!kind || (!isMaster && !isRenditionFile)) return { status: 404, message: 'no such media file', hint };
   // A replay has no time-shift files: its own playlists already cover all of it.
   if (space === 'vod' && /timeshift/.test(file)) return { status: 404, message: 'no such media file', hint };

@@ -9,6 +9,7 @@ import { buildPlayer } from '../../player/build.ts';
 import { playerIsBuilt } from '../web/pages.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
+import { registerQaMetrics } from '../stats/qa-metrics.ts';
 import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
 import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
 import { startJobQueue } from '../catalog/jobs/job-queue.ts';
@@ -38,7 +39,7 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
   });
   let http;
   let setupUrl: { setup?: string } = {};
-  const metrics = createMetricsRegistry('catalog', config.node.id);
+  const metrics = catalogMetrics(config.node.id);
   try {
     http = await startHttpServer({
       host: config.http.host,
@@ -71,4 +72,11 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
       await db.close();
     },
   };
+}
+
+/** The catalog's own figures: the process's, and the live classroom's posts, votes and moderation. */
+function catalogMetrics(node: string) {
+  const register = createMetricsRegistry('catalog', node);
+  registerQaMetrics(register);
+  return register;
 }

@@ -20,10 +20,12 @@ import { startIngest, type Ingest } from '../ingest/start-ingest.ts';
 import { lessonsApi } from '../origin/lessons-api.ts';
 import { privateWhenProtected } from '../origin/cache-policy.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
+import { createQaFeedSource } from '../catalog/qa/qa-feed-source.ts';
 import { createPlaybackGuard } from '../origin/playback-guard.ts';
 import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';
 import { registerOriginMetrics } from '../stats/origin-metrics.ts';
+import { registerQaMetrics } from '../stats/qa-metrics.ts';
 import { originLessons } from '../tracker/origin-lessons.ts';
 import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
 import { startTrackerThread } from '../tracker/tracker-thread.ts';
@@ -93,6 +95,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   registerTrackerMetrics(metrics, () => tracker);
   const egress = createEgressMeter();
   registerOriginMetrics(metrics, egress.totals);
+  registerQaMetrics(metrics);
   const fetchers = createLessonFetchers();
   const qoe = qoeService({
     register: metrics,
@@ -116,7 +119,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard), vodRoutes(ingest.vodDir, guard, ingest.replayStorage.bucket), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
+      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard, createQaFeedSource(db)), vodRoutes(ingest.vodDir, guard, ingest.replayStorage.bucket), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
       health: () => ({
         role: 'ingest',
         node: config.node.id,

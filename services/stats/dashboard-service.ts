@@ -7,6 +7,7 @@
 // asking for a snapshot ticks once, so the page still shows fresh figures.
 import type { Queryable } from '../catalog/db/database.ts';
 import { jobCounts, type QueueCounts } from '../catalog/jobs/job-counts.ts';
+import { dashboardClassroom, type ClassroomFigures } from './dashboard-classroom.ts';
 import type { Logger } from '../core/log.ts';
 import type { DiskState } from '../ingest/disk-guard.ts';
 import { alarmMetrics } from './alarm-metrics.ts';
@@ -57,6 +58,8 @@ export type DashboardSnapshot = {
   ingestNodes: IngestNodeFigures[];
   /** Background jobs per queue: queued, running, failed (services/catalog/jobs/). */
   jobs: QueueCounts[];
+  /** Each live lesson's questions and comments (dashboard-classroom.ts). */
+  classroom: ClassroomFigures[];
   /** Figures this process cannot show because it reads no tier's /metrics (docs/dashboard.md). */
   needsMetrics: string[];
   /** Where the tiers' figures come from: this process's own scrapes, or Prometheus (dashboard.prometheusUrl). */
@@ -100,6 +103,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   let tiers: TierState[] = [];
   let ingestNodes: IngestNodeFigures[] = [];
   let jobs: QueueCounts[] = [];
+  let classroom: ClassroomFigures[] = [];
   let sessions: { at: number; buckets: SessionBucket[] } | undefined;
   let lastTickAt = 0;
   let ticking: Promise<void> | undefined;
@@ -141,6 +145,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const nodes = await dashboardIngestNodes(db, at, options.nodeDownSeconds);
     const uploads = await failingUploads(db);
     const queues = await jobCounts(db);
+    const questions = await dashboardClassroom(db, at);
     const viewerLabels = (label: 'city' | 'school') => [...new Set((samples ?? []).filter((sample) => sample.name === 'classcast_viewers').map((sample) => Number(sample.labels[label])).filter(Number.isInteger))];
     const places = await placeNames(db, viewerLabels('city'), viewerLabels('school'));
     const snapshot = counterTotals(at, samples ?? []);
@@ -161,6 +166,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     latest = now;
     ingestNodes = nodes;
     jobs = queues;
+    classroom = questions;
     lastTickAt = at;
   };
 
@@ -220,6 +226,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         tiers,
         ingestNodes,
         jobs,
+        classroom,
         needsMetrics: sources.length === 0 && !options.prometheus ? figuresNeedingMetrics : [],
         source: options.prometheus ? 'prometheus' : 'scrape',
         historyMinutes: options.prometheus ? prometheusHistoryMinutes : keptHistoryMs / 60_000,

@@ -1,6 +1,7 @@
 // The web pages: the timetable at /, sign-in (/login), first start (/setup), the school page
 // (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson> (and its
-// replay and time-shift forms, replay-pages.ts), and the player's bundled assets at /assets. Pages
+// replay and time-shift forms, replay-pages.ts), the teacher's console at /teach/<lesson>
+// (teach-page.ts), and the player's bundled assets at /assets. Pages
 // are static shells; they read everything else from the JSON API, except what the watch page needs
 // before it asks anything: where media, the P2P tracker and ICE servers are, and a signed viewer
 // session its quality reports are made under (viewer-session.ts). Each page carries a
@@ -22,6 +23,7 @@ import { routedMasterRoutes } from './routed-master-routes.ts';
 import type { ViewerCities } from '../catalog/routing/viewer-city.ts';
 import { replayPageRoutes } from './replay-pages.ts';
 import { handsPageRoutes } from './hands-pages.ts';
+import { teachPageRoutes } from './teach-page.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 
@@ -96,6 +98,7 @@ export function pageRoutes(
   });
   router.use(replayPageRoutes(routing, viewerSessions, language));
   router.use(handsPageRoutes(language));
+  router.use(teachPageRoutes(mediaBase, language));
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));
   return router;
 }

@@ -15,6 +15,7 @@ import { dashboardStyles } from './dashboard-styles.ts';
 import { IngestNodesTable } from './ingest-nodes-table.tsx';
 import { IngestTable } from './ingest-table.tsx';
 import { JobsTable } from './jobs-table.tsx';
+import { ClassroomTable } from './classroom-table.tsx';
 import { LineChart, type ChartSeries } from './line-chart.tsx';
 
 /** History windows the page offers, in minutes: the day only where the figures come from Prometheus (historyMinutes). */
@@ -138,6 +139,11 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
         <IngestNodesTable nodes={snapshot.ingestNodes} at={now?.at ?? Date.now()} />
         <h3>{t('dashboard.jobs')}</h3>
         <JobsTable queues={snapshot.jobs ?? []} />
+      </section>
+
+      <section class="dashboard-section" aria-label={t('dashboard.classroom')}>
+        <h2>{t('dashboard.classroom')}</h2>
+        <ClassroomTable lessons={snapshot.classroom ?? []} />
       </section>
 
       <section class="dashboard-section" aria-label={t('dashboard.sessions')}>

@@ -16,6 +16,7 @@ import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
 import { lessonsRoutes } from './routes/lessons-routes.ts';
 import { playbackRoutes } from './routes/playback-routes.ts';
+import { qaRoutes } from './routes/qa-routes.ts';
 import { recordingsRoutes } from './routes/recordings-routes.ts';
 import { schoolsRoutes } from './routes/schools-routes.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
@@ -40,7 +41,7 @@ const openApiRoute = route({
 
 /** Every route the catalog API serves, in mounting order. */
 export function catalogRoutes(): RouteSpec[] {
-  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...routingRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...settingsRoutes, ...ingestRoutes, openApiRoute];
+  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...routingRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...qaRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...settingsRoutes, ...ingestRoutes, openApiRoute];
 }
 
 export function catalogApi(context: CatalogContext): Router {

@@ -72,6 +72,9 @@ export const storageSchema = z
     path: ['uploadRetryMaxSeconds'],
   });
 
+/** A token bucket: `burst` at once, refilled at `perSecond`. */
+const qaRateSchema = z.object({ burst: z.number().int().min(1).max(100_000), perSecond: z.number().min(0.001).max(100_000) }).strict();
+
 export const configSchema = z
   .object({
     node: z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('province-1') }).strict().default({ id: 'province-1' }),
@@ -203,6 +206,18 @@ export const configSchema = z
       })
       .strict()
       .default({ earlyStartMinutes: 15, keyRefreshSeconds: 2, sessionHours: 12, recordingRetentionDays: 180, retentionSweepMinutes: 60, allowedOrigins: [] }),
+    // The live classroom's questions and comments (docs/classroom.md): the longest post, and token
+    // buckets for posts and votes per viewer (account, or address when anonymous), per address (a
+    // school's students often share one) and per lesson (all its viewers together).
+    qa: z
+      .object({
+        maxLength: z.number().int().min(10).max(2000).default(500),
+        perViewer: qaRateSchema.default({ burst: 5, perSecond: 0.2 }),
+        perAddress: qaRateSchema.default({ burst: 60, perSecond: 2 }),
+        perLesson: qaRateSchema.default({ burst: 100, perSecond: 30 }),
+      })
+      .strict()
+      .prefault({}),
     // The pages the catalog serves (the watch, time-shift and replay pages).
     web: z
       .object({
@@ -291,4 +306,5 @@ export type HandsConfig = Config['hands'];
 export type AlarmsConfig = Config['alarms'];
 export type DashboardConfig = Config['dashboard'];
 export type StorageConfig = Config['storage'];
+export type QaConfig = Config['qa'];
 export type S3StorageConfig = z.infer<typeof s3StorageSchema>;
