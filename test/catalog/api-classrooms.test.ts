@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reportEncoder } from '../../services/catalog/ingest/encoder-status.ts';
+import { nothingSent } from '../../services/ingest/encoder-sent.ts';
 import { createLogger } from '../../services/core/log.ts';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
 import { startFixture, type Fixture } from './api-fixtures.ts';
@@ -160,7 +161,7 @@ for (const database of await catalogDatabaseUrls()) {
       const advice = 'keyframe interval 8.3 s: set 2 s in your encoder (OBS: Output > Keyframe Interval = 2)';
       const initial = { classroomId: room.id, ingestNode: 'province-1', lessonId: null, remoteAddress: '10.0.0.7', keyKind: 'primary' as const, width: 1280, height: 720 };
       const log = createLogger({ role: 'test' });
-      const reporter = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30 }), log);
+      const reporter = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30, sent: nothingSent }), log);
       reporter.update({ advice });
       await reporter.disconnected();
       const read = await f.catalog.api('get', `/classrooms/${room.id}`, { token: school.tokens.teacher });
@@ -168,7 +169,7 @@ for (const database of await catalogDatabaseUrls()) {
       assert.deepEqual([read.body.encoder.connected, read.body.encoder.advice], [false, advice], 'what to fix before the next lesson');
       const listed = await f.catalog.api('get', `/classrooms?schoolId=${school.id}`, { token: school.tokens.school_admin });
       assert.equal(listed.body.items.find((item: { id: string }) => item.id === room.id)?.encoder.advice, advice);
-      const next = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30 }), log);
+      const next = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30, sent: nothingSent }), log);
       await next.disconnected();
       assert.equal((await f.catalog.api('get', `/classrooms/${room.id}`, { token: school.tokens.teacher })).body.encoder.advice, null, 'not judged yet: the encoder may have been fixed');
     });
