@@ -144,14 +144,16 @@ for (const database of await catalogDatabaseUrls()) {
     test('encoder status written by ingest is joined in', async () => {
       const school = await f.school();
       const room = await f.classroom(school.id);
+      // What the encoder sends on its own clock, for the school page's live check (jsonb, read back as it was written).
+      const sent = { fps: 29.97, videoKbps: 2480, keyframeSeconds: 2, audio: { codec: 'aac', sampleRate: 48000, channels: 2 } };
       await f.catalog.db.query(
-        `insert into encoder_status (classroom_id, ingest_node, lesson_id, connected, remote_address, key_kind, bitrate_kbps, fps, width, height)
-         values ($1, 'province-1', null, true, '10.0.0.7', 'primary', 2500.5, 30, 1280, 720)`,
-        [room.id],
+        `insert into encoder_status (classroom_id, ingest_node, lesson_id, connected, remote_address, key_kind, bitrate_kbps, fps, width, height, sent)
+         values ($1, 'province-1', null, true, '10.0.0.7', 'primary', 2500.5, 30, 1280, 720, $2)`,
+        [room.id, JSON.stringify(sent)],
       );
       const read = await f.catalog.api('get', `/classrooms/${room.id}`, { token: school.tokens.teacher });
       const { updatedAt, ...encoder } = read.body.encoder;
-      assert.deepEqual(encoder, { connected: true, ingestNode: 'province-1', lessonId: null, keyKind: 'primary', bitrateKbps: 2500.5, fps: 30, width: 1280, height: 720, remoteAddress: '10.0.0.7', advice: null });
+      assert.deepEqual(encoder, { connected: true, ingestNode: 'province-1', lessonId: null, keyKind: 'primary', bitrateKbps: 2500.5, fps: 30, width: 1280, height: 720, remoteAddress: '10.0.0.7', advice: null, sent });
       assert.ok(!Number.isNaN(Date.parse(updatedAt)));
     });
 

@@ -2,6 +2,7 @@
 // lesson needs, row by row (green when right, the fix in words when not, "measuring" until known),
 // and a picture of the lesson as viewers see it (/live/<lesson>/poster.jpg, refreshed each minute;
 // hidden while there is none).
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { EncoderSettings } from '../../../services/transcode/encoder-settings.ts';
 import type { EncoderStatus } from '../shared/catalog-types.ts';
@@ -27,16 +28,20 @@ export function EncoderCheckPanel({ encoder, settings }: { encoder: EncoderStatu
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={row.item} data-check={row.item} data-verdict={row.verdict} class={`check-${row.verdict}`}>
-              <th scope="row" data-label={t('check.setting')}>
-                <span class="check-mark" aria-hidden="true">{row.verdict === 'ok' ? '✓' : row.verdict === 'fix' ? '!' : '…'}</span> {t('check.item', { item: row.item })}
-              </th>
-              <td data-label={t('check.sends')}>
-                {row.sent ?? t('check.measuring')}
-                {row.fix && <p class="check-fix">{row.fix}</p>}
-              </td>
-              <td data-label={t('check.should')}>{row.expected}</td>
-            </tr>
+            <Fragment key={row.item}>
+              <tr data-check={row.item} data-verdict={row.verdict} class={`check-${row.verdict}`}>
+                <th scope="row" data-label={t('check.setting')}>
+                  <span class="check-mark" aria-hidden="true">{row.verdict === 'ok' ? '✓' : row.verdict === 'fix' ? '!' : '…'}</span> {t('check.item', { item: row.item })}
+                </th>
+                <td data-label={t('check.sends')}>{row.sent ?? t('check.measuring')}</td>
+                <td data-label={t('check.should')}>{row.expected}</td>
+              </tr>
+              {row.fix && (
+                <tr class="check-fix-row" data-fix={row.item}>
+                  <td colSpan={3}>{row.fix}</td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>

@@ -5,7 +5,6 @@
 import type { EncoderSettings } from '../../../services/transcode/encoder-settings.ts';
 import type { EncoderStatus } from '../shared/catalog-types.ts';
 import { t } from '../i18n/i18n.ts';
-import { formatBitrate } from './encoder-figures.ts';
 
 export type CheckItem = 'resolution' | 'fps' | 'bitrate' | 'keyframes' | 'audio';
 export type CheckRow = { item: CheckItem; sent: string | null; expected: string; verdict: 'ok' | 'fix' | 'waiting'; fix: string | null };
@@ -49,7 +48,7 @@ export function checkEncoder(encoder: EncoderStatus, want: EncoderSettings): Che
     ),
     row(
       'bitrate',
-      kbps === null ? null : formatBitrate(kbps),
+      kbps === null ? null : t('unit.kbps', { kbps }),
       t('check.expectBitrate', { kbps: want.videoKbps }),
       kbps === null
         ? undefined
