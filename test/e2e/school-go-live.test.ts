@@ -44,7 +44,7 @@ function parseIni(text: string): Record<string, Record<string, string>> {
   return sections;
 }
 
-describe('going live from the school page', { timeout: 300_000 }, () => {
+describe('going live from the school page', { timeout: 900_000 }, () => {
   let platform: Platform;
   let browser: Browser;
   let api: CatalogClient;
@@ -150,7 +150,8 @@ describe('going live from the school page', { timeout: 300_000 }, () => {
   it('after the grace period, a push inside the lesson\'s window continues the same lesson, and a 2 s GOP shows all green', async () => {
     await longGop!.stop();
     longGop = undefined;
-    await waitFor('the scheduled lesson ended after the grace period', async () => (await lessonState()) === 'ended', 90_000);
+    // Ended once the grace has passed and its renditions have drained (an unfit source's re-encoded top can lag far on a busy machine).
+    await waitFor('the scheduled lesson ended after the grace period', async () => (await lessonState()) === 'ended', 300_000);
 
     encoder = keepPushing(() => pushTestPattern(`${classroom.rtmpUrl}/${classroom.primaryKey}`, { width: 1280, height: 720, fps: 30, audio: true, videoKbps: 2500 }));
     await waitFor('the same scheduled lesson live again', async () => (await lessonState()) === 'live', 60_000);

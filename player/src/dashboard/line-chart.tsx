@@ -82,7 +82,7 @@ export function LineChart({ title, times, series, format, max, height = 170 }: P
           // The value at the snapshot's instant (the window's last point is `now`, snapshot-window.ts), so legends agree with the tiles.
           const last = line.values.at(-1);
           return (
-            <li key={line.label}>
+            <li key={line.label} data-series={line.label}>
               <span class="chart-swatch" style={{ background: palette[index % palette.length] }} />
               {line.label} <strong>{last === undefined || last === null ? unknown : format(last)}</strong>
             </li>

@@ -337,6 +337,8 @@ export const en = {
   'audit.range': '{first, number}–{last, number} of {total, number}',
   'audit.newer': 'Newer',
   'audit.older': 'Older',
+  'audit.sentence': '{who}{verb, select, setup { created the first operator account} login { signed in} logout { signed out} create { created {kind, select, accounts {an account} cities {a city} schools {a school} classrooms {a classroom} courses {a course} lessons {a lesson} other {a {kind}}}} change { changed {kind, select, accounts {account} cities {city} schools {school} classrooms {classroom} courses {course} lessons {lesson} recordings {recording} settings {the settings} other {{kind}}} {target}{fields, select, none {} other { ({fields})}}} delete { deleted {kind, select, accounts {account} cities {city} schools {school} classrooms {classroom} courses {course} lessons {lesson} recordings {recording} other {{kind}}} {target}} rotateKey { rotated the stream key of classroom {target}} endLesson { ended lesson {target} now} recordingStart { started recording lesson {target}} recordingStop { stopped recording lesson {target}} prepareMp4 { asked for the MP4 of recording {target}} pin { pinned or unpinned recording {target}} other {: {action}}}',
+  'audit.refused': '{sentence} (refused, {status, number, ::.})',
 
   'dashboard.history': 'History shown',
   'dashboard.hours': '{hours, number} h',

@@ -337,6 +337,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'audit.range': '第 {first, number}–{last, number} 条，共 {total, number} 条',
   'audit.newer': '较新',
   'audit.older': '较早',
+  'audit.sentence': '{who}{verb, select, setup {创建了第一个运维账号} login {登录} logout {退出登录} create {创建了{kind, select, accounts {账号} cities {城市} schools {学校} classrooms {教室} courses {课程} lessons {课时} other {{kind}}}} change {修改了{kind, select, accounts {账号} cities {城市} schools {学校} classrooms {教室} courses {课程} lessons {课时} recordings {录像} settings {设置} other {{kind}}} {target}{fields, select, none {} other {（{fields}）}}} delete {删除了{kind, select, accounts {账号} cities {城市} schools {学校} classrooms {教室} courses {课程} lessons {课时} recordings {录像} other {{kind}}} {target}} rotateKey {更换了教室 {target} 的推流密钥} endLesson {立即结束了课时 {target}} recordingStart {开始录制课时 {target}} recordingStop {停止录制课时 {target}} prepareMp4 {请求生成录像 {target} 的 MP4} pin {置顶或取消置顶了录像 {target}} other {：{action}}}',
+  'audit.refused': '{sentence}（被拒绝，{status, number, ::.}）',
 
   'dashboard.history': '显示的时段',
   'dashboard.hours': '{hours, number} 小时',
