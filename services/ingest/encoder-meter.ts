@@ -2,11 +2,13 @@
 // each over the media time the last sample interval carried (the video tags' timestamps, not the
 // wall clock: an encoder that falls behind on a busy machine and then catches up sends its backlog
 // in a burst, which is not what it is set to send), the keyframe interval from the FLV timestamps (keyframe to
-// keyframe) and the picture size from the H.264 sequence header. The latest sample goes to the
+// keyframe) and the picture size from the H.264 sequence header; and what it sends on its own clock
+// (encoder-sent.ts: frame rate and video bitrate per keyframe interval, its audio). The latest sample goes to the
 // catalog's encoder status (the function returned) and stays in memory for this node's /metrics
 // (live-figures.ts, under the classroom) until the encoder disconnects.
 import { encoderReportSeconds, type EncoderSample } from '../catalog/ingest/encoder-status.ts';
-import { h264PictureSize, readFlvTag } from './flv-tag.ts';
+import { aacAudioConfig, h264PictureSize, readFlvTag } from './flv-tag.ts';
+import type { EncoderSent } from './encoder-sent.ts';
 import { trackEncoder, type EncoderFigures } from './live-figures.ts';
 import type { Publisher } from './rtmp-server.ts';
 
@@ -20,10 +22,19 @@ export function meterEncoder(publisher: Publisher, classroomId: string): () => E
   let lastKeyframeAt: number | undefined;
   let latest: EncoderSample | undefined;
   const figures: EncoderFigures = { bitrateKbps: null, fps: null, keyframeIntervalSeconds: null, width: null, height: null };
+  const sent: EncoderSent = { fps: null, videoKbps: null, keyframeSeconds: null, audio: null };
+  // The current keyframe interval's frames and video bytes (from its keyframe, that one included).
+  let gopFrames = 0;
+  let gopBytes = 0;
 
   publisher.onTag((tag) => {
     bytes += tag.length;
     const info = readFlvTag(tag);
+    if (info.kind === 'audio') {
+      if (!sent.audio || sent.audio.codec !== info.codec) sent.audio = { codec: info.codec, sampleRate: null, channels: null };
+      if (info.isSequenceHeader) Object.assign(sent.audio, aacAudioConfig(tag));
+      return;
+    }
     if (info.kind !== 'video') return;
     if (info.isSequenceHeader) {
       // Rare (once per publish, or on a size change): the only tags parsed further.
@@ -34,16 +45,28 @@ export function meterEncoder(publisher: Publisher, classroomId: string): () => E
     frames++;
     mediaMs += frameStepMs(previousVideoAt, info.timestamp);
     previousVideoAt = info.timestamp;
-    if (!info.isKeyframe) return;
+    if (!info.isKeyframe) {
+      gopFrames++;
+      gopBytes += tag.length;
+      return;
+    }
     // A timestamp that goes back (an encoder restarting its clock) starts the measure again.
-    if (lastKeyframeAt !== undefined && info.timestamp > lastKeyframeAt) figures.keyframeIntervalSeconds = (info.timestamp - lastKeyframeAt) / 1000;
+    if (lastKeyframeAt !== undefined && info.timestamp > lastKeyframeAt) {
+      const seconds = (info.timestamp - lastKeyframeAt) / 1000;
+      figures.keyframeIntervalSeconds = seconds;
+      sent.keyframeSeconds = seconds;
+      sent.fps = Math.round((gopFrames / seconds) * 10) / 10;
+      sent.videoKbps = Math.round((gopBytes * 8) / seconds / 1000);
+    }
     lastKeyframeAt = info.timestamp;
+    gopFrames = 1;
+    gopBytes = tag.length;
   });
 
   const takeSample = (): EncoderSample => {
     const now = Date.now();
     const seconds = mediaMs > 0 ? mediaMs / 1000 : Math.max(0.001, (now - since) / 1000);
-    latest = { bitrateKbps: Math.round((bytes * 8) / 1000 / seconds), fps: Math.round((frames / seconds) * 10) / 10 };
+    latest = { bitrateKbps: Math.round((bytes * 8) / 1000 / seconds), fps: Math.round((frames / seconds) * 10) / 10, sent: { ...sent, audio: sent.audio && { ...sent.audio } } };
     figures.bitrateKbps = latest.bitrateKbps;
     figures.fps = latest.fps;
     bytes = 0;

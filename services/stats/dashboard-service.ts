@@ -16,6 +16,7 @@ import { evaluateAlarms, median, type AlarmSettings, type StreamNorm } from './a
 import { dashboardIngestNodes, dashboardLessons, failingUploads, finishedSessions, placeNames, type IngestNodeFigures, type SessionBucket } from './dashboard-catalog.ts';
 import { counterTotals, dashboardNow, historyPoint, type CounterSnapshot, type DashboardNow, type Windows } from './dashboard-figures.ts';
 import { createHistory, type HistorySettings, type HistoryWindow } from './history.ts';
+import { endingAtNow } from './snapshot-window.ts';
 import type { MetricSample } from './prom-text.ts';
 import { scrapeMetrics, type MetricsSource } from './scrape-metrics.ts';
 import type { PrometheusReader } from './prometheus-reader.ts';
@@ -219,7 +220,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       for (const key of names.keys()) if (history.values(key, 0).length === 0) names.delete(key);
       return {
         now: latest,
-        history: window,
+        // Ends at `now`, so the charts' legends agree with the tiles and tables (snapshot-window.ts).
+        history: endingAtNow(window, latest),
         names: Object.fromEntries([...names].filter(([key]) => key in window.series)),
         sessions: sessions?.buckets.filter((bucket) => bucket.at >= clock() - minutes * 60_000) ?? [],
         alarms: runner.active(),

@@ -1,6 +1,8 @@
 // /recordings: lessons' recordings and their replays, readable by whoever may read the lesson;
-// operators pin and delete them. /lessons/:id/recording/start|stop: whoever may change a live
+// /lessons/:id/recording/start|stop: whoever may change a live
 // lesson (its teacher, its school's admin, an operator) stops and restarts its recording by hand.
+// Operators, and a school's admins for their school's recordings, pin and delete them and see the
+// storage each school uses (/recordings/storage).
 // /recordings/:id/mp4 prepares and downloads the replay as one MP4.
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -22,6 +24,7 @@ import {
   runningRecording,
   setRecordingPinned,
   stopRecording,
+  storageBySchool,
   type Recording,
   type StoredRecording,
 } from '../../queries/recordings.ts';
@@ -32,9 +35,9 @@ import { emptyDeletedFolders } from '../../recordings/retention-sweep.ts';
 import { mp4FileName } from '../../../replay/mp4-export.ts';
 import type { ReplayBucket } from '../../../replay/replay-bucket.ts';
 import { ApiError, forbidden, notFound, unauthorized } from '../api-error.ts';
-import { lessonIdPattern, pathSlug } from '../fields.ts';
+import { idQuery, lessonIdPattern, pathSlug } from '../fields.ts';
 import { page, pageSchema, paginationQuery } from '../pagination.ts';
-import { lessonScope, mayChangeLesson, mayReadLesson } from '../permissions.ts';
+import { lessonScope, managesSchool, mayChangeLesson, mayReadLesson } from '../permissions.ts';
 import { deletedSchema } from '../resource-schemas.ts';
 import { route, type CatalogContext, type RouteSpec } from '../route-spec.ts';
 
@@ -66,7 +69,24 @@ const mp4StatusSchema = z.object({ state: z.enum(mp4States), progress: z.number(
 const listQuery = paginationQuery.extend({
   lessonId: z.string().regex(lessonIdPattern, 'not a lesson id').optional(),
   state: z.enum(recordingStates).optional(),
+  schoolId: idQuery.optional(),
+  pinned: z.enum(['true', 'false']).optional().describe('only pinned (true) or unpinned (false) recordings'),
 });
+const storageQuery = z.object({ schoolId: idQuery.optional() }).strict();
+const storageSchema = z.object({
+  items: z.array(
+    z.object({
+      schoolId: z.number().int(),
+      schoolName: z.string(),
+      recordings: z.number().int(),
+      pinned: z.number().int(),
+      bytes: z.number().int().describe('replay files and prepared MP4s'),
+      retentionDays: z.number().int().nullable().describe('null: the platform default'),
+    }),
+  ),
+  defaultRetentionDays: z.number().int(),
+});
+const managers = ['operator', 'school_admin'] as const;
 const changeBody = z.object({ pinned: z.boolean() }).strict();
 
 /** The recording, if the caller may read its lesson (401 signed out, 403 another school). */
@@ -107,8 +127,25 @@ export const recordingsRoutes: RouteSpec[] = [
     query: listQuery,
     response: pageSchema(recordingSchema),
     async handler({ query, account, context }) {
-      const { limit, offset, ...filter } = query;
-      return { body: page(await listRecordings(context.db, lessonScope(account), filter, { limit, offset }), query) };
+      const { limit, offset, pinned, ...filter } = query;
+      return { body: page(await listRecordings(context.db, lessonScope(account), { ...filter, ...(pinned ? { pinned: pinned === 'true' } : {}) }, { limit, offset }), query) };
+    },
+  }),
+  route<z.infer<typeof storageQuery>>({
+    method: 'get',
+    path: '/recordings/storage',
+    summary: "Storage used by each school's recordings (replays and MP4s), with its retention; a school admin sees their own school",
+    tag: 'recordings',
+    access: managers,
+    query: storageQuery,
+    response: storageSchema,
+    async handler({ query, account, context }) {
+      let schoolId = query.schoolId;
+      if (account!.role !== 'operator') {
+        if (account!.schoolId === null || (schoolId !== undefined && schoolId !== account!.schoolId)) throw forbidden("you see your own school's storage only");
+        schoolId = account!.schoolId;
+      }
+      return { body: { items: await storageBySchool(context.db, schoolId), defaultRetentionDays: context.config.catalog.recordingRetentionDays } };
     },
   }),
   route({
@@ -125,13 +162,14 @@ export const recordingsRoutes: RouteSpec[] = [
   route<undefined, z.infer<typeof changeBody>>({
     method: 'patch',
     path: '/recordings/:id',
-    summary: 'Pin a recording (kept whatever the retention policy) or unpin it',
+    summary: "Pin a recording (kept whatever the retention policy) or unpin it (operators; a school's admins, its own)",
     tag: 'recordings',
-    access: ['operator'],
+    access: managers,
     body: changeBody,
     response: recordingSchema,
     async handler({ params, body, account, context }) {
-      const { recording } = await readableRecording(context.db, account, params.id);
+      const { recording, lesson } = await readableRecording(context.db, account, params.id);
+      if (!managesSchool(account, lesson.schoolId)) throw forbidden("operators and the school's admins pin its recordings");
       await setRecordingPinned(context.db, recording.id, body.pinned);
       return { body: await answerRecording(context.db, recording.id) };
     },
@@ -139,12 +177,13 @@ export const recordingsRoutes: RouteSpec[] = [
   route({
     method: 'delete',
     path: '/recordings/:id',
-    summary: 'Delete a recording and its replay files (never while its lesson is live)',
+    summary: "Delete a recording and its replay files, never while its lesson is live (operators; a school's admins, its own)",
     tag: 'recordings',
-    access: ['operator'],
+    access: managers,
     response: deletedSchema,
     async handler({ params, account, context }) {
       const { recording, lesson, storagePath } = await readableRecording(context.db, account, params.id);
+      if (!managesSchool(account, lesson.schoolId)) throw forbidden("operators and the school's admins delete its recordings");
       if (lesson.state === 'live') throw new ApiError(409, `lesson ${lesson.id} is live`, 'delete its recordings after it has ended');
       if (recording.state === 'recording') throw new ApiError(409, `recording ${recording.id} is still being made into a replay`, 'retry in a few seconds');
       if (recording.mp4.state === 'preparing') throw new ApiError(409, `the MP4 of recording ${recording.id} is being prepared`, 'retry when it is ready');
