@@ -16,6 +16,7 @@ import { playbackSettingsFrom } from '../core/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
 import type { JobQueue } from '../catalog/jobs/job-queue.ts';
 import { createTimeZoneSource } from '../catalog/queries/province-time-zone.ts';
+import { pageLookups } from '../catalog/queries/page-lookups.ts';
 
 export type CatalogWebOptions = {
   db: Database;
@@ -62,7 +63,7 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
   // The configured relays win: a province names the city relays its viewers play through.
   const mediaUrls = options.config.web.mediaUrls;
   const mediaBase = mediaUrls.length > 0 ? () => mediaUrls : options.mediaBase;
-  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets }, { defaultLocale: options.config.web.defaultLocale, timeZone: timeZone.current })];
+  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets }, { defaultLocale: options.config.web.defaultLocale, timeZone: timeZone.current }, pageLookups(options.db))];
 }
 
 /**

@@ -18,6 +18,7 @@ import { dashboardStyles } from '../../player/src/dashboard/dashboard-styles.ts'
 import { pageContentSecurityPolicy } from './page-csp.ts';
 import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
 import { replayPageRoutes } from './replay-pages.ts';
+import { notFoundPages, type PageCatalog } from './not-found-page.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 
@@ -26,6 +27,7 @@ export const playerDistDir = `${playerDir}dist`;
 
 export type { MediaBase } from './page-relays.ts';
 export type { PageLanguage } from './page-language.ts';
+export type { PageCatalog } from './not-found-page.ts';
 
 /** The pages drawn by a bundle in the shared shell (player/pages/app.html): path, title, bundle. */
 const appPages: Array<[string, MessageKey, PageBundle]> = [
@@ -46,8 +48,16 @@ const p2pByDefault: P2pConfig = { enabled: true, iceServers: [] };
 /**
  * `viewerSessions`: the playback secrets to sign each watch page's viewer session with; none: no
  * reports are accepted from its viewers. `language`: the platform's default language and time zone (web.*).
+ * `catalog`: where to ask whether a lesson or recording exists (a 404 page when not); without one
+ * (an ingest node's own pages) every id gets the player.
  */
-export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfig = p2pByDefault, viewerSessions?: ViewerSessionSigner, language: PageLanguage = defaultPageLanguage): Router {
+export function pageRoutes(
+  mediaBase: MediaBase = () => undefined,
+  p2p: P2pConfig = p2pByDefault,
+  viewerSessions?: ViewerSessionSigner,
+  language: PageLanguage = defaultPageLanguage,
+  catalog?: PageCatalog,
+): Router {
   const router = Router();
   const page = (name: string) => readFileSync(`${playerDir}pages/${name}`, 'utf8');
   const shell = page('app.html');
@@ -60,8 +70,10 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
       response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(shells(locale));
     });
   }
-  router.get('/watch/:lesson', (request, response) => {
+  const notFound = notFoundPages(language);
+  router.get('/watch/:lesson', async (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
+    if (catalog && !(await catalog.lessonExists(request.params.lesson))) return notFound(request, response, 'lesson');
     // Each relay's viewers meet at the tracker beside it (or at the one configured for all).
     const bases = mediaBasesFor(request, mediaBase);
     const trackerFor = (base: string) => (p2p.enabled ? (p2p.trackerUrl ?? trackerUrlFor(base || `${request.protocol}://${request.get('host') ?? request.hostname}`)) : '');
@@ -80,7 +92,7 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
   });
-  router.use(replayPageRoutes(mediaBase, viewerSessions, language));
+  router.use(replayPageRoutes(mediaBase, viewerSessions, language, catalog ? { catalog, notFound } : undefined));
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));
   return router;
 }

@@ -8,6 +8,7 @@ import type { LessonReplay } from '../../../services/catalog/queries/recordings.
 import { api } from '../shared/api-client.ts';
 import { describeError } from '../shared/api-error.ts';
 import { t } from '../i18n/i18n.ts';
+import { durationText } from '../shared/duration-text.ts';
 
 const progressPollMs = 1000;
 
@@ -20,7 +21,7 @@ export function ReplayActions({ replays, signedIn }: { replays: LessonReplay[]; 
         <span class="lesson-card-top" key={replay.recordingId} data-recording={replay.recordingId}>
           <a class="button button-primary button-quiet" href={replay.replayUrl}>
             {replays.length > 1 ? t('replay.watchPart', { part: index + 1 }) : t('replay.watch')}
-            {replay.durationSeconds !== null && ` ${t('replay.length', { length: formatDuration(replay.durationSeconds) })}`}
+            {replay.durationSeconds !== null && ` ${t('replay.length', { length: durationText(replay.durationSeconds) })}`}
           </a>
           <Mp4Action replay={replay} signedIn={signedIn} />
         </span>
@@ -73,12 +74,4 @@ function Mp4Action({ replay, signedIn }: { replay: LessonReplay; signedIn: boole
       {state === 'failed' ? t('replay.prepareAgain') : t('replay.prepare')}
     </button>
   );
-}
-
-/** 754 s → "12:34"; an hour or more → "1:02:34". */
-function formatDuration(seconds: number): string {
-  const total = Math.round(seconds);
-  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
-  const two = (value: number) => String(value).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
 }
