@@ -37,7 +37,8 @@ export async function showReplayDetails(recordingId: string, heading: HTMLElemen
   heading.textContent = title;
   document.title = t('page.title', { page: title });
 
-  const course = lesson && [lesson.courseTitle, lesson.subject, lesson.grade && gradeLabel(lesson.grade)].filter(Boolean).join(' · ');
+  // "数学 · 7 年级": the subject only where it says more than the course's title.
+  const course = lesson && [...new Set([lesson.courseTitle, lesson.subject, lesson.grade && gradeLabel(lesson.grade)].filter(Boolean))].join(' · ');
   const school = lesson && [lesson.schoolName, lesson.cityName, lesson.classroomName].filter(Boolean).join(' · ');
   const facts: Array<[string, string, string | null | undefined]> = [
     ['course', t('replay.course'), course],

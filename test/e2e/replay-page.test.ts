@@ -11,7 +11,7 @@
 // - The timetable shows when the ended lesson really ran (not its schedule), a week grid by day and
 //   period (on a phone it starts at today's column), and a live card's poster and viewer count
 //   (served here by a stand-in for the /live documents other parts of Classcast serve).
-// Screenshots of each page, desktop and phone, zh-CN and en: scratch/shots/replay-*.png, not-found-*.png, timetable-week-*.png.
+// Screenshots of each page, desktop and phone, zh-CN and en: scratch/shots/replay-*.png, not-found-*.png, timetable-week-*.png, timetable-list-*.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -253,6 +253,12 @@ describe('the replay page, the 404 page and the timetable', { timeout: 300_000 }
         } finally {
           await week.context.close();
         }
+        const list = await open('/', { language, viewport });
+        await list.page.locator(`.lesson-card[data-lesson="${lessons.liveWithPoster}"] .lesson-viewers`).waitFor();
+        const shownPoster = list.page.locator(`.lesson-card[data-lesson="${lessons.liveWithPoster}"] img.lesson-poster`);
+        await waitFor('the poster to load', () => shownPoster.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0), 30_000);
+        process.stdout.write(`# screenshot: ${await saveShot(list.page, `timetable-list-${language}-${viewport}`)}\n`);
+        await list.context.close();
       }
     }
   });

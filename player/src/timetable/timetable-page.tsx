@@ -47,7 +47,7 @@ function Timetable() {
   const sections = timetable.data && view === 'list' ? timetableSections(timetable.data.items) : undefined;
   return (
     <>
-      <FilterBar filters={filters} facets={facets.data} onChange={setFilters} />
+      <FilterBar filters={filters} facets={facets.data} showRange={view === 'list'} onChange={setFilters} />
       <div class="segmented timetable-views" role="group" aria-label={t('timetable.view')}>
         {views.map((choice) => (
           <button key={choice} type="button" class="button" aria-pressed={view === choice} onClick={() => setView(choice)}>
