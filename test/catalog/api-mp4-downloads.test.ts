@@ -48,6 +48,7 @@ for (const database of await catalogDatabaseUrls()) {
       const calls: Array<[string, string, string | undefined]> = [
         ['get', '/lessons/no-such-lesson', undefined],
         ['get', '/lessons/no-such-lesson/playback', student],
+        ['get', '/lessons/no-such-lesson/playback', undefined],
         ['get', '/recordings/no-such-recording', undefined],
         ['get', '/recordings/no-such-recording/playback', undefined],
         ['post', '/recordings/no-such-recording/mp4', undefined],
@@ -59,6 +60,17 @@ for (const database of await catalogDatabaseUrls()) {
         assert.match(answer.headers.get('content-type') ?? '', /application\/json/);
         assert.equal(answer.body.error.status, 404);
         assert.match(answer.body.error.message, /^no (lesson|recording) no-such-/);
+      }
+    });
+
+    test('a school lesson that exists asks the signed out to sign in (401) and refuses another school (403)', async () => {
+      const school = await f.school();
+      const other = await f.school();
+      const { lessonId, recordingId } = await endedLessonWithReplay(f, school.id, 'school');
+      for (const path of [`/lessons/${lessonId}/playback`, `/recordings/${recordingId}/playback`, `/lessons/${lessonId}`]) {
+        assert.equal((await f.catalog.api('get', path)).status, 401, path);
+        assert.equal((await f.catalog.api('get', path, { token: other.tokens.student })).status, 403, path);
+        assert.equal((await f.catalog.api('get', path, { token: school.tokens.student })).status, 200, path);
       }
     });
 
