@@ -39,7 +39,7 @@ for (const database of await catalogDatabaseUrls()) {
   describe(`MP4 downloads and 404s on ${database.name}`, () => {
     let f: Fixture;
     before(async () => {
-      f = await startFixture(database.url, { catalog: { mp4Downloads: limits } });
+      f = await startFixture(database.url);
     });
     after(() => f.catalog.close());
 
@@ -91,6 +91,26 @@ for (const database of await catalogDatabaseUrls()) {
       assert.equal((await prepare(own.recordingId, school.tokens.student)).status, 202);
     });
 
+  });
+
+  describe(`MP4 download limits on ${database.name}`, () => {
+    let f: Fixture;
+    before(async () => {
+      f = await startFixture(database.url, { catalog: { mp4Downloads: limits } });
+    });
+    after(() => f.catalog.close());
+
+    test('many asking for the same MP4 at once pay the node once between them (and claimMp4 lets one of them start it)', async () => {
+      const school = await f.school();
+      const [shared, next, last] = await Promise.all([0, 1, 2].map(() => endedLessonWithReplay(f, school.id, 'public')));
+      const viewers = await Promise.all([0, 1, 2, 3, 4].map(async () => (await f.catalog.signIn('student', school.id)).token));
+      const answers = await Promise.all(viewers.map((token) => f.catalog.api('post', `/recordings/${shared!.recordingId}/mp4`, { token })));
+      assert.deepEqual(answers.map((answer) => answer.status), [202, 202, 202, 202, 202], JSON.stringify(answers.map((answer) => answer.body)));
+      // The node's burst is 2: the five paid for one, so one more starts and the next is refused.
+      assert.equal((await f.catalog.api('post', `/recordings/${next!.recordingId}/mp4`, { token: school.tokens.teacher })).status, 202);
+      assert.equal((await f.catalog.api('post', `/recordings/${last!.recordingId}/mp4`, { token: school.tokens.school_admin })).status, 429);
+    });
+
     test('a node asked to start too many preparations, and a viewer asking too often, get 429 with Retry-After', async () => {
       const school = await f.school();
       const fresh = await Promise.all([0, 1, 2].map(() => endedLessonWithReplay(f, school.id, 'public')));
@@ -98,7 +118,7 @@ for (const database of await catalogDatabaseUrls()) {
       await f.catalog.db.query("update recordings set mp4_state = 'preparing' where id = $1", [prepared.recordingId]);
       await finishMp4(f.catalog.db, prepared.recordingId, { sizeBytes: 1000 });
 
-      // Each by another viewer, so only the node's count can refuse: at most its burst of 2 start, then a 429.
+      // Each by another viewer, so only the node's count can refuse: at most its burst starts, then a 429.
       const askers = [school.tokens.teacher, school.tokens.school_admin, f.operator];
       const answers = [];
       for (const [index, { recordingId }] of fresh.entries()) answers.push(await f.catalog.api('post', `/recordings/${recordingId}/mp4`, { token: askers[index]! }));

@@ -26,7 +26,10 @@ test('a viewer gets their burst, then waits; viewers are counted apart; the node
   assert.equal(throttle.viewerAsks('a', 0), 20);
   assert.equal(throttle.viewerAsks('b', 0), 0);
   assert.equal(throttle.viewerAsks('a', 20_000), 0, 'a token back after 20 s');
-  assert.equal(throttle.nodeStarts(0), 0);
-  assert.equal(throttle.nodeStarts(1000), 10);
-  assert.equal(throttle.nodeStarts(10_000), 0);
+  assert.equal(throttle.nodeStarts('r1', 0), 0);
+  assert.equal(throttle.nodeStarts('r1', 500), 0, 'the same recording asked again at once is paid for');
+  assert.equal(throttle.nodeStarts('r2', 1000), 10);
+  assert.equal(throttle.nodeStarts('r2', 10_000), 0);
+  assert.equal(throttle.nodeStarts('r1', 200_000), 0, 'paid again after the claim would have lapsed (a token is back by then)');
+  assert.equal(throttle.nodeStarts('r3', 200_000), 10);
 });

@@ -233,7 +233,7 @@ export const recordingsRoutes: RouteSpec[] = [
       if (recording.state !== 'ready') throw new ApiError(409, `recording ${recording.id} is ${recording.state}, not a replay yet`, 'a recording becomes a replay when its lesson ends');
       // Only a preparation this request would start costs the node: one already prepared or under way is shared.
       if (recording.mp4.state === 'none' || recording.mp4.state === 'failed') {
-        const nodeWait = throttle.nodeStarts(Date.now());
+        const nodeWait = throttle.nodeStarts(recording.id, Date.now());
         if (nodeWait > 0) throw tooMany(response, nodeWait, 'this server is preparing many downloads already');
       }
       if (await claimMp4(context.db, recording.id)) {
