@@ -112,7 +112,7 @@ export const en = {
   'timetable.period': 'Period {period, number}',
   'timetable.periodHeading': 'Period',
   'timetable.noLessonsThisWeek': 'No lessons this week for these filters.',
-  'timetable.viewers': '{viewers, plural, one {# watching} other {# watching}}',
+  'timetable.viewers': '{viewers, number} watching',
   'lesson.ran': 'Ran {range}',
   'lesson.scheduledWas': 'Scheduled {range}',
   'grade.number': 'Grade {grade}',
