@@ -20,6 +20,7 @@ import { allowSeekingBack, liveLessonHlsConfig } from './latency-profile.ts';
 import { fetchLesson, showLessonDetails } from './lesson-details.ts';
 import { isReplayUrl, lessonIdFromPath, masterPlaylistUrl, masterUrlFromPage, redundantMasterUrl } from './lesson-urls.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
+import { showReplayDetails } from './replay-details.ts';
 import { chooseDelivery } from './p2p/choose-delivery.ts';
 import { emptyDeliveryStats } from './p2p/delivery-stats.ts';
 import { httpHlsFactory } from './p2p/http-hls.ts';
@@ -72,7 +73,11 @@ const isReplay = pageMasterUrl !== null && isReplayUrl(pageMasterUrl);
 const heading = document.getElementById('lesson-title');
 const detail = document.getElementById('lesson-detail');
 const lesson = lessonId && !isReplay ? fetchLesson(lessonId) : Promise.resolve(null);
-if (heading && lessonId) {
+if (heading && lessonId && isReplay) {
+  heading.textContent = t('page.replay');
+  const panel = document.getElementById('replay-panel');
+  if (panel) void showReplayDetails(lessonId, heading, panel);
+} else if (heading && lessonId) {
   heading.textContent = t('lesson.heading', { id: lessonId });
   void lesson.then((found) => found && detail && showLessonDetails(found, heading, detail));
 }
@@ -164,7 +169,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   const found = await lesson;
   const tokenUrl = playbackTokenUrl(isReplay ? 'recording' : 'lesson', lessonId);
   const answer = !isReplay && found?.visibility === 'public' ? null : await fetchPlaybackToken(tokenUrl);
-  if (answer === 'refused') return status.show('sign-in-needed');
+  if (answer === 'sign-in-needed' || answer === 'not-allowed') return status.show(answer);
   // Renewed before it expires, for as long as the page plays; every hook reads the current one.
   const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
   playbackToken = token;

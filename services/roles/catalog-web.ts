@@ -17,6 +17,7 @@ import { pageRoutes, type MediaBase } from '../web/pages.ts';
 import type { JobQueue } from '../catalog/jobs/job-queue.ts';
 import { createTimeZoneSource } from '../catalog/queries/province-time-zone.ts';
 import { createViewerCities } from '../catalog/routing/viewer-city.ts';
+import { pageLookups } from '../catalog/queries/page-lookups.ts';
 
 export type CatalogWebOptions = {
   db: Database;
@@ -65,7 +66,7 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
   // city's relays come before them (services/catalog/routing/).
   const mediaUrls = options.config.web.mediaUrls;
   const mediaBase = mediaUrls.length > 0 ? () => mediaUrls : options.mediaBase;
-  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets }, { defaultLocale: options.config.web.defaultLocale, timeZone: timeZone.current }, context.viewerCities)];
+  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets }, { defaultLocale: options.config.web.defaultLocale, timeZone: timeZone.current }, context.viewerCities, pageLookups(options.db))];
 }
 
 /**

@@ -24,6 +24,7 @@ import type { ViewerCities } from '../catalog/routing/viewer-city.ts';
 import { replayPageRoutes } from './replay-pages.ts';
 import { handsPageRoutes } from './hands-pages.ts';
 import { teachPageRoutes } from './teach-page.ts';
+import { notFoundPages, type PageCatalog } from './not-found-page.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 
@@ -33,6 +34,7 @@ export const playerDistDir = `${playerDir}dist`;
 export type { MediaBase } from './page-relays.ts';
 export type { PageLanguage } from './page-language.ts';
 export { trackerUrlFor } from './viewer-relays.ts';
+export type { PageCatalog } from './not-found-page.ts';
 
 /** The pages drawn by a bundle in the shared shell (player/pages/app.html): path, title, bundle. */
 const appPages: Array<[string, MessageKey, PageBundle]> = [
@@ -54,6 +56,8 @@ const p2pByDefault: P2pConfig = { enabled: true, iceServers: [] };
  * `viewerSessions`: the playback secrets to sign each watch page's viewer session with; none: no
  * reports are accepted from its viewers. `language`: the platform's default language and time zone (web.*).
  * `cities`: where each viewer is and their city's relays, which the pages list first (services/catalog/routing/).
+ * `catalog`: where to ask whether a lesson or recording exists (a 404 page when not); without one
+ * (an ingest node's own pages) every id gets the player.
  */
 export function pageRoutes(
   mediaBase: MediaBase = () => undefined,
@@ -61,6 +65,7 @@ export function pageRoutes(
   viewerSessions?: ViewerSessionSigner,
   language: PageLanguage = defaultPageLanguage,
   cities?: ViewerCities,
+  catalog?: PageCatalog,
 ): Router {
   const router = Router();
   const routing = { mediaBase, p2p, cities };
@@ -76,8 +81,10 @@ export function pageRoutes(
       response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(shells(locale));
     });
   }
+  const notFound = notFoundPages(language);
   router.get('/watch/:lesson', async (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
+    if (catalog && !(await catalog.lessonExists(request.params.lesson))) return notFound(request, response, 'lesson');
     // The viewer's city's relays first, then the province's; each relay's viewers meet at the tracker
     // beside it (or at the one configured for all), and on the province's at their city's.
     const relays = await relaysForViewer(request, routing);
@@ -96,7 +103,7 @@ export function pageRoutes(
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
   });
-  router.use(replayPageRoutes(routing, viewerSessions, language));
+  router.use(replayPageRoutes(routing, viewerSessions, language, catalog ? { catalog, notFound } : undefined));
   router.use(handsPageRoutes(language));
   router.use(teachPageRoutes(mediaBase, language));
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));

@@ -70,7 +70,7 @@ async function playPicture(id: string): Promise<void> {
   const url = masterPlaylistUrl(id, mediaBaseFromPage(document));
   const tokenUrl = playbackTokenUrl('lesson', id);
   const answer = await fetchPlaybackToken(tokenUrl);
-  const token = answer && answer !== 'refused' && answer.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
+  const token = answer && typeof answer !== 'string' && answer.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
   if (Hls.isSupported()) {
     const hls = new Hls({ ...(token ? tokenXhrSetup(token) : {}), liveSyncDurationCount: 2 });
     hls.loadSource(url);

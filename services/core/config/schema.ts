@@ -11,6 +11,9 @@ export type LatencyMode = (typeof latencyModes)[number];
 const port = z.number().int().min(0).max(65535);
 /** The shortest stream key a classroom may be given now: 64^16 = 2^96 keys, hopeless to guess. */
 export const newStreamKeyMinLength = 16;
+
+/** A token bucket: this many at once, then this many a second. */
+const mp4RateLimit = z.object({ burst: z.number().int().min(1).max(10_000), perSecond: z.number().positive().max(1000) }).strict();
 // A configured key (classrooms: [...], --classroom ID:KEY) is a new key to the catalog, so it must be
 // as hard to guess as a generated one; keys stored before this rule (8 and more) keep working there.
 const streamKey = z
@@ -203,9 +206,22 @@ export const configSchema = z
         recordingRetentionDays: z.number().int().min(1).max(36500).default(180),
         retentionSweepMinutes: z.number().min(1).max(10080).default(60),
         allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], e.g. https://admin.example.edu, with no path')).default([]),
+        // MP4 downloads (POST /recordings/:id/mp4): requests per viewer, and preparations started per catalog node.
+        mp4Downloads: z
+          .object({ perViewer: mp4RateLimit, perNode: mp4RateLimit })
+          .strict()
+          .default({ perViewer: { burst: 5, perSecond: 0.05 }, perNode: { burst: 6, perSecond: 0.1 } }),
       })
       .strict()
-      .default({ earlyStartMinutes: 15, keyRefreshSeconds: 2, sessionHours: 12, recordingRetentionDays: 180, retentionSweepMinutes: 60, allowedOrigins: [] }),
+      .default({
+        earlyStartMinutes: 15,
+        keyRefreshSeconds: 2,
+        sessionHours: 12,
+        recordingRetentionDays: 180,
+        retentionSweepMinutes: 60,
+        allowedOrigins: [],
+        mp4Downloads: { perViewer: { burst: 5, perSecond: 0.05 }, perNode: { burst: 6, perSecond: 0.1 } },
+      }),
     // The live classroom's questions and comments (docs/classroom.md): the longest post, and token
     // buckets for posts and votes per viewer (account, or address when anonymous), per address (a
     // school's students often share one) and per lesson (all its viewers together).
