@@ -2,7 +2,7 @@
 // it against what it should send (player/src/school/encoder-check.ts) whatever the network or the
 // ingest node's load: the frame rate and video bitrate over its last whole keyframe interval, that
 // interval, and its audio as its sequence header declares it. Kept beside the encoder's status in
-// the catalog (encoder_status.sent, migration 020). Plain data.
+// the catalog (encoder_status.sent, migration 016). Plain data.
 import type { AudioCodec } from './flv-tag.ts';
 
 export type EncoderSent = {

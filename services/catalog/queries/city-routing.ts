@@ -1,4 +1,4 @@
-// The catalog's side of routing viewers to their own city (migrations/022_city_routing.sql): each
+// The catalog's side of routing viewers to their own city (migrations/017_city_routing.sql): each
 // city's relays in order, the operator's map of address ranges to cities, and a signed-in viewer's
 // city (their school's).
 import { queryOne, type Queryable } from '../db/database.ts';
