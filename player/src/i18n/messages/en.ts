@@ -30,6 +30,8 @@ export const en = {
   'copy.failed': 'This browser would not copy; select the text and copy it by hand.',
 
   'server.provinceExists': 'A province with this name already exists. Choose another name.',
+  'server.relayExists': 'This city already has a relay at this URL.',
+  'server.rangeMapped': 'This address range is already mapped to a city. Remove it first to map it elsewhere.',
   'server.cityExists': 'A city with this name already exists. Choose another name.',
   'server.schoolExists': 'This city already has a school with this name. Choose another name.',
   'server.classroomIdExists': 'A classroom with this id already exists. Leave the id out to have one made.',

@@ -30,6 +30,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'copy.failed': '此浏览器无法自动复制，请选中文字后手动复制。',
 
   'server.provinceExists': '已有同名的省份，请换一个名称。',
+  'server.relayExists': '该城市已有此地址的中继。',
+  'server.rangeMapped': '该地址段已对应到某个城市。如需改到别处，请先删除原对应关系。',
   'server.cityExists': '已有同名的城市，请换一个名称。',
   'server.schoolExists': '这个城市已有同名的学校，请换一个名称。',
   'server.classroomIdExists': '已有相同编号的教室。不填编号即可自动生成。',
