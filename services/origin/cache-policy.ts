@@ -7,7 +7,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import { protectedHeader } from './playback-guard.ts';
 
-export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment';
+/**
+ * `poster`, `thumbnail-track` and `sprite` are the lesson's pictures (services/pictures/): a frame
+ * refreshed every minute while live, and the seek-bar preview track over its sprite images.
+ */
+export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment' | 'poster' | 'thumbnail-track' | 'sprite';
+
+/** The folder of a lesson (or replay) that holds its seek-bar thumbnails: never a rendition's name. */
+export const thumbnailsFolder = 'thumbnails';
 
 const contentTypes: Record<MediaFileKind, string> = {
   master: 'application/vnd.apple.mpegurl',
@@ -15,6 +22,9 @@ const contentTypes: Record<MediaFileKind, string> = {
   'hash-list': 'application/json',
   init: 'video/mp4',
   segment: 'video/iso.segment',
+  poster: 'image/jpeg',
+  'thumbnail-track': 'text/vtt; charset=utf-8',
+  sprite: 'image/jpeg',
 };
 
 export function mediaFileKind(file: string): MediaFileKind | undefined {
@@ -24,6 +34,9 @@ export function mediaFileKind(file: string): MediaFileKind | undefined {
   if (file === 'hashes.json' || file === 'hashes-live.json') return 'hash-list';
   if (/^init-r\d+-[A-Za-z0-9]+\.mp4$/.test(file)) return 'init';
   if (/^r\d+-\d+\.m4s$/.test(file)) return 'segment';
+  if (file === 'poster.jpg') return 'poster';
+  if (file === 'thumbnails.vtt') return 'thumbnail-track';
+  if (/^sprite-\d{1,6}\.jpg$/.test(file)) return 'sprite';
   return undefined;
 }
 
@@ -36,7 +49,15 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
   switch (kind) {
     case 'init':
     case 'segment':
+    // Each sprite is written once under a number never used again (services/pictures/lesson-pictures.ts).
+    case 'sprite':
       return 'public, max-age=31536000, immutable';
+    // Replaced every minute while live (about a minute in caches, as asked of posters); fixed once ended.
+    case 'poster':
+      return ended ? 'public, max-age=3600' : 'public, max-age=60';
+    // Grows by a sprite every thumbnail batch (half a minute): a viewer sees new thumbnails soon after.
+    case 'thumbnail-track':
+      return ended ? 'public, max-age=3600' : 'public, max-age=10';
     case 'master':
       return 'public, max-age=10';
     case 'media-playlist':

@@ -34,8 +34,8 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: Play
       response.set('Cache-Control', notFoundCacheControl);
       sendError(response, 404, lesson ? 'not available yet' : 'no such lesson', 'the lesson may not have started; retry in a second');
     };
-    if (media.kind !== 'init' && media.kind !== 'segment') {
-      // Playlists and hash lists are replaced (by rename) every segment. sendFile takes the size
+    if (media.kind !== 'init' && media.kind !== 'segment' && media.kind !== 'sprite') {
+      // Playlists, hash lists, the poster and the thumbnail track are replaced (by rename) every segment. sendFile takes the size
       // from one file and may then open its successor, sending a cut-off copy; one read is one file.
       // express's send still answers conditional requests (ETag) with 304.
       readFile(path).then(
