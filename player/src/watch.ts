@@ -30,6 +30,7 @@ import { QualityMenuButton } from './quality-menu.ts';
 import { createRelayFailover, relayLoadPolicies } from './relay-failover.ts';
 import { onRelay, relaysFromPage, type Relay } from './relay-list.ts';
 import { exposeTestHooks } from './test-hooks.ts';
+import { attachSeekThumbnails, picturesOf } from './thumbnails/seek-thumbnails.ts';
 import { t, i18n } from './i18n/i18n.ts';
 import { useVideojsLanguage } from './i18n/videojs-language.ts';
 import { mountLanguageSelect } from './i18n/language-select.ts';
@@ -182,6 +183,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   } else {
     deliveryStats.httpOnlyReason = delivery.reason;
   }
+  showPictures(token);
   const statsPanel = document.getElementById('delivery-stats');
   if (statsPanel instanceof HTMLDetailsElement) showStatsPanel(statsPanel, deliveryStats);
   const modeConfig = deliveryStats.mode === 'p2p' ? p2pLiveLessonHlsConfig : liveLessonHlsConfig;
@@ -206,6 +208,17 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   // generic ones video.js would show.
   status.onOtherError(() => status.replaceOtherError());
   player.src({ src: masterUrlOn(relayFailover.current(), lessonId), type: hlsSourceType });
+}
+
+/**
+ * The lesson's (or replay's) poster as the player's poster, and, where the viewer may seek back
+ * (time-shift, replay), the seek-bar preview thumbnails: both from the relay the page plays through.
+ */
+function showPictures(token: (() => string) | undefined): void {
+  if (lessonId === null) return;
+  const pictures = picturesOf(masterUrlOn(relayFailover.current(), lessonId));
+  player.poster(token ? withToken(pictures.poster, token()) : pictures.poster);
+  if (masterUrlFromPage(document)) attachSeekThumbnails(player, pictures.thumbnails, token ? { token } : {});
 }
 
 /** The lesson's master playlist on `relay`: the one the page names (time-shift, replay), or the live one. */
