@@ -4,8 +4,10 @@
 // sprite every `batchSeconds`, listed by thumbnails.vtt over the lesson's time-shift timeline).
 //
 // Pictures never cost the lesson anything: they read finished segments (never the encoder's feed),
-// run at the lowest CPU priority, one batch at a time, and a batch is skipped while `busy()` says
-// the node is short of CPU (renditions shed, little idle CPU): the segments wait for a later batch.
+// run at the lowest CPU priority, one batch at a time, and while `busy()` says the node is short of
+// CPU (renditions shed, little idle CPU) they are the first work to thin out: batches come
+// `busyStretch` times less often (the segments wait for them), so a loaded node still gets a poster
+// and thumbnails now and then at a quarter of the cost.
 // Write order: a sprite is in place before the track names it, and a sprite number is never
 // reused (sprites are cached as immutable), also across a restart (thumbnails.json, the folder).
 import { spawn } from 'node:child_process';
@@ -50,12 +52,14 @@ export type LessonPictures = {
   finish(): Promise<void>;
   /** CPU seconds the lesson's picture ffmpegs have used so far (from ffmpeg's own -benchmark). */
   cpuSeconds(): number;
-  batches(): { made: number; skippedBusy: number; failed: number };
+  batches(): { made: number; madeBusy: number; failed: number };
 };
 
 /** Pictures run below the renditions (niceness 10): the first work the kernel leaves waiting. */
 const pictureNiceness = 19;
 const checkMs = 1000;
+/** While the node is busy, pictures come this many times less often. */
+export const busyStretch = 4;
 
 export function createLessonPictures(options: LessonPicturesOptions): LessonPictures {
   const { log } = options;
@@ -65,9 +69,9 @@ export function createLessonPictures(options: LessonPicturesOptions): LessonPict
   let lastPosterSequence = -1;
   let lastBatchAt = 0;
   let cpuSeconds = 0;
-  const counts = { made: 0, skippedBusy: 0, failed: 0 };
+  const counts = { made: 0, madeBusy: 0, failed: 0 };
   let running: Promise<void> = Promise.resolve();
-  let busyRunning = false;
+  let batchRunning = false;
   let finished = false;
 
   const loadIndex = async (): Promise<ThumbnailIndex> => {
@@ -82,16 +86,19 @@ export function createLessonPictures(options: LessonPicturesOptions): LessonPict
 
   const filesOf = (segment: ThumbnailSource): SegmentFiles => ({ init: join(options.sourceDir, segment.initUri), segment: join(options.sourceDir, segment.uri) });
 
-  /** One batch: the thumbnails due (up to a sprite's worth) and the poster if due; `final` takes every thumbnail left. */
-  const batch = async (final: boolean): Promise<boolean> => {
+  /**
+   * One batch: the thumbnails due (up to a sprite's worth) and the poster if due, with the intervals
+   * `stretch` times longer; `final` takes every thumbnail left. True when it made thumbnails.
+   */
+  const batch = async (final: boolean, stretch = 1): Promise<boolean> => {
     const current = await loadIndex();
     const segments = options.segments();
     const newest = segments.at(-1);
     if (!newest) return false;
     const now = Date.now();
     const { picked, lastSequence } = pickThumbnailSegments(segments, current, options.thumbnailSeconds);
-    const thumbnailsDue = picked.length > 0 && (final || current.thumbnails.length === 0 || now - lastBatchAt >= options.batchSeconds * 1000);
-    const posterDue = newest.sequence !== lastPosterSequence && (lastPosterSequence < 0 || now - lastPosterAt >= options.posterSeconds * 1000);
+    const thumbnailsDue = picked.length > 0 && (final || current.thumbnails.length === 0 || now - lastBatchAt >= stretch * options.batchSeconds * 1000);
+    const posterDue = newest.sequence !== lastPosterSequence && (lastPosterSequence < 0 || now - lastPosterAt >= stretch * options.posterSeconds * 1000);
     if (!thumbnailsDue && !posterDue) return false;
     const sprite = current.nextSprite;
     const spritePath = join(thumbnailsDir, spriteName(sprite));
@@ -118,6 +125,7 @@ export function createLessonPictures(options: LessonPicturesOptions): LessonPict
         await writeFileAtomic(join(thumbnailsDir, thumbnailTrackName), writeThumbnailTrack(thumbnailCues(index.thumbnails, segments)));
       }
       counts.made++;
+      if (stretch > 1) counts.madeBusy++;
       return thumbnailsDue;
     } catch (error) {
       counts.failed++;
@@ -130,15 +138,11 @@ export function createLessonPictures(options: LessonPicturesOptions): LessonPict
   };
 
   const timer = setInterval(() => {
-    if (busyRunning || finished) return;
-    if (options.busy()) {
-      counts.skippedBusy++;
-      return;
-    }
-    busyRunning = true;
-    running = batch(false)
+    if (batchRunning || finished) return;
+    batchRunning = true;
+    running = batch(false, options.busy() ? busyStretch : 1)
       .then(() => undefined)
-      .finally(() => (busyRunning = false));
+      .finally(() => (batchRunning = false));
   }, checkMs);
   timer.unref();
 

@@ -20,6 +20,7 @@ export type SeekThumbnails = { dispose(): void };
 /** Thumbnails narrower than this share of the seek bar are shown at their size; wider ones shrink (phones). */
 const widestShare = 0.45;
 
+/** `trackUrl` may be relative to the page (the origin's own /vod or /live path). */
 export function attachSeekThumbnails(player: Player, trackUrl: string, options: SeekThumbnailOptions = {}): SeekThumbnails {
   const progress = player.getChild('ControlBar')?.getChild('ProgressControl');
   const bar = progress?.el() as HTMLElement | undefined;
@@ -41,7 +42,7 @@ export function attachSeekThumbnails(player: Player, trackUrl: string, options: 
   const load = async () => {
     try {
       const response = await fetch(signed(trackUrl), { cache: 'no-cache' });
-      if (response.ok) cues = parseThumbnailTrack(await response.text(), trackUrl);
+      if (response.ok) cues = parseThumbnailTrack(await response.text(), new URL(trackUrl, location.href).href);
     } catch {
       // No track now: the seek bar shows no thumbnail until one can be read.
     }
