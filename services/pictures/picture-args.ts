@@ -3,9 +3,10 @@
 //
 // Why it is cheap: each input is one segment (its init segment and media segment read as one file
 // through ffmpeg's concat protocol), opened with `-skip_frame nokey`, so the decoder touches only
-// keyframes, and `trim=end_frame=1` keeps the first, which starts the segment. One process makes a
-// whole batch (up to 25 thumbnails and the poster): ffmpeg's start-up costs more than a keyframe,
-// so one process a batch rather than one per thumbnail (scripts/bench/pictures.ts measures both).
+// keyframes, and `trim=end_frame=1` keeps the first, which starts the segment: 0.18 % of a core per
+// 1080p lesson, against 5.8 % for decoding every frame (scripts/bench/pictures.ts, docs/benchmarks.md).
+// One process makes a whole batch (up to 25 thumbnails and the poster, tiled by ffmpeg itself), so
+// a lesson starts three ffmpegs a minute rather than a dozen; the CPU is the same either way.
 // `-benchmark` makes ffmpeg print its own CPU time, which the lesson counts (cpuSecondsOf).
 import { spriteLayout, thumbnailHeight, thumbnailWidth } from './thumbnail-plan.ts';
 
