@@ -148,6 +148,7 @@ if (lessonId === null) {
   const source = { src: masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
   player.src(source);
+  showPictures(undefined);
 }
 
 async function playWithHlsjs(lessonId: string): Promise<void> {

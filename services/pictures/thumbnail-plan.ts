@@ -95,14 +95,21 @@ export function thumbnailCues(thumbnails: readonly Thumbnail[], timeline: readon
   return placed.map((entry, index) => ({ start: entry.start, end: placed[index + 1]?.start ?? total, thumbnail: entry.thumbnail }));
 }
 
+/** By binary search: a four-hour lesson's track is rewritten every batch on the ingest's event loop. */
 function timelinePosition(at: number, timeline: readonly TimelineSegment[], starts: readonly number[]): number | undefined {
   if (at < timeline[0]!.programDateTime) return 0;
-  for (const [index, segment] of timeline.entries()) {
-    const end = segment.programDateTime + segment.duration * 1000;
-    if (at < segment.programDateTime) return starts[index];
-    if (at < end) return starts[index]! + (at - segment.programDateTime) / 1000;
+  // The last segment starting at or before `at`.
+  let low = 0;
+  let high = timeline.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (timeline[middle]!.programDateTime <= at) low = middle;
+    else high = middle - 1;
   }
-  return undefined;
+  const segment = timeline[low]!;
+  if (at < segment.programDateTime + segment.duration * 1000) return starts[low]! + (at - segment.programDateTime) / 1000;
+  // In a gap after it (between two encoder runs): the next segment's start; after the last: none.
+  return starts[low + 1];
 }
 
 /** The WebVTT thumbnail track: each cue names its sprite (relative to the track) and rectangle (Media Fragments `#xywh`). */

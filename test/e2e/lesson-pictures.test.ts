@@ -185,12 +185,13 @@ describe('lesson pictures: poster and seek-bar thumbnails, live and in the repla
     await checkSprites(await trackWith(`${relay.baseUrl}/vod/${recordingId}/thumbnails/thumbnails.vtt`, 4, 10_000));
   });
 
+  // The desktop in English, the phone in Chinese (the page's default language) and by finger too.
   for (const size of [
-    { name: 'desktop', viewport: { width: 1280, height: 800 } },
-    { name: 'phone', viewport: { width: 390, height: 844 } },
+    { name: 'desktop', viewport: { width: 1280, height: 800 }, locale: 'en-US' },
+    { name: 'phone', viewport: { width: 390, height: 844 }, locale: 'zh-CN' },
   ]) {
     it(`on the replay page (${size.name}) the player has the poster and the seek bar shows thumbnails`, async () => {
-      const page: Page = await browser.newPage({ viewport: size.viewport, hasTouch: size.name === 'phone' });
+      const page: Page = await browser.newPage({ viewport: size.viewport, hasTouch: size.name === 'phone', locale: size.locale });
       page.on('pageerror', (error) => process.stderr.write(`[replay page error] ${error.message}\n`));
       const sprites: string[] = [];
       page.on('request', (request) => /\/thumbnails\/sprite-\d+\.jpg/.test(request.url()) && sprites.push(request.url()));
@@ -230,6 +231,18 @@ describe('lesson pictures: poster and seek-bar thumbnails, live and in the repla
         if (process.env.CLASSCAST_SCREENSHOTS) await page.screenshot({ path: join(process.env.CLASSCAST_SCREENSHOTS, `seek-thumbnail-drag-${size.name}.png`) });
         await page.mouse.up();
         await waitFor('the thumbnail to go after the drag', async () => ((await page.locator('.classcast-seek-thumbnail.is-shown').count()) === 0 ? true : undefined), 5000);
+        if (size.name === 'phone') {
+          // A finger on the bar, dragged along it: the thumbnail follows it, and goes when lifted.
+          const cdp = await page.context().newCDPSession(page);
+          const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', share?: number) =>
+            cdp.send('Input.dispatchTouchEvent', { type, touchPoints: share === undefined ? [] : [{ x: box.x + box.width * share, y }] });
+          await touch('touchStart', 0.25);
+          for (const share of [0.35, 0.5, 0.7]) await touch('touchMove', share);
+          await waitFor('the thumbnail under the finger', async () => ((await page.locator('.classcast-seek-thumbnail.is-shown img').isVisible()) ? true : undefined), 5000);
+          if (process.env.CLASSCAST_SCREENSHOTS) await page.screenshot({ path: join(process.env.CLASSCAST_SCREENSHOTS, 'seek-thumbnail-touch-phone.png') });
+          await touch('touchEnd');
+          await waitFor('the thumbnail to go when the finger lifts', async () => ((await page.locator('.classcast-seek-thumbnail.is-shown').count()) === 0 ? true : undefined), 5000);
+        }
       } finally {
         await page.close();
       }
