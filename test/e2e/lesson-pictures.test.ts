@@ -1,7 +1,7 @@
 // Lesson pictures end to end: a classroom pushes a test pattern with its clock burned in; while the
 // lesson is live its poster appears at the origin and through a relay as a JPEG ffprobe reads, and
 // is refreshed; its thumbnail track parses (with the player's own parser) and every sprite it names
-// exists and holds its rectangles. When the lesson ends its replay carries both, and in Chromium the
+// exists and holds its rectangles, and the time-shift page shows them over its seek bar. When the lesson ends its replay carries both, and in Chromium the
 // replay's player shows the poster and, hovering and dragging the seek bar, fetches a sprite and
 // shows the thumbnail (screenshots at desktop and phone size go to CLASSCAST_SCREENSHOTS if set).
 import { after, before, describe, it } from 'node:test';
@@ -74,6 +74,20 @@ async function checkSprites(cues: readonly ThumbnailCue[]): Promise<void> {
       assert.ok(cue.x + cue.w <= probe.width && cue.y + cue.h <= probe.height, `${url} (${probe.width}x${probe.height}) holds ${cue.x},${cue.y},${cue.w},${cue.h}`);
     }
   }
+}
+
+/** Moves the pointer along the seek bar to `share` of it until the thumbnail shows; returns the bar's box. */
+async function hoverUntilThumbnail(page: Page, share: number): Promise<{ x: number; y: number; width: number; height: number }> {
+  const bar = page.locator('.vjs-progress-holder');
+  const box = await waitFor('the seek bar', async () => (await bar.boundingBox()) ?? undefined, 10_000);
+  const y = box.y + box.height / 2;
+  // The controls show while the pointer moves over the player.
+  await waitFor('the thumbnail over the seek bar', async () => {
+    await page.mouse.move(box.x + box.width * 0.1, y);
+    await page.mouse.move(box.x + box.width * share, y, { steps: 3 });
+    return (await page.locator('.classcast-seek-thumbnail.is-shown img').isVisible()) ? true : undefined;
+  }, 20_000);
+  return box;
 }
 
 describe('lesson pictures: poster and seek-bar thumbnails, live and in the replay', { timeout: 240_000 }, () => {
@@ -161,6 +175,20 @@ describe('lesson pictures: poster and seek-bar thumbnails, live and in the repla
     const relayed = await trackWith(`${relay.baseUrl}/live/${lessonId}/thumbnails/thumbnails.vtt`, 1, 30_000);
     await checkSprites(relayed);
     assert.equal((await fetch(`${base}/live/${lessonId}/thumbnails/thumbnails.json`)).status, 404, 'the index is not served');
+
+    // The time-shift page, while live: hovering its seek bar fetches a sprite and shows a thumbnail.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const sprites: string[] = [];
+    page.on('request', (request) => /\/live\/[^/]+\/thumbnails\/sprite-\d+\.jpg/.test(request.url()) && sprites.push(request.url()));
+    try {
+      await page.goto(`${base}/timeshift/${lessonId}`);
+      await waitForPlayback(page, 1);
+      assert.match((await page.evaluate(() => document.querySelector('video')?.getAttribute('poster'))) ?? '', new RegExp(`/live/${lessonId}/poster\\.jpg$`));
+      await hoverUntilThumbnail(page, 0.3);
+      await waitFor('a sprite requested from the time-shift page', async () => (sprites.length > 0 ? true : undefined), 10_000);
+    } finally {
+      await page.close();
+    }
   });
 
   it('the replay carries the poster and the thumbnails of its own timeline', async () => {
@@ -203,16 +231,8 @@ describe('lesson pictures: poster and seek-bar thumbnails, live and in the repla
         }, 20_000);
         await waitForPlayback(page, 1);
         await page.evaluate(() => document.querySelector('video')!.pause());
-        const bar = page.locator('.vjs-progress-holder');
-        const box = await waitFor('the seek bar', async () => (await bar.boundingBox()) ?? undefined, 10_000);
+        const box = await hoverUntilThumbnail(page, 0.6);
         const y = box.y + box.height / 2;
-        // Hover at 60 % of the bar: the controls show while the pointer moves over the player.
-        const shown = await waitFor('the thumbnail over the seek bar', async () => {
-          await page.mouse.move(box.x + box.width * 0.2, y);
-          await page.mouse.move(box.x + box.width * 0.6, y, { steps: 3 });
-          return (await page.locator('.classcast-seek-thumbnail.is-shown img').isVisible()) ? true : undefined;
-        }, 20_000);
-        assert.equal(shown, true);
         await waitFor('the sprite request', async () => (sprites.length > 0 ? true : undefined), 10_000);
         const image = await page.evaluate(() => {
           const img = document.querySelector<HTMLImageElement>('.classcast-seek-thumbnail img')!;

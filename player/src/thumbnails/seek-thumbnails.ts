@@ -52,14 +52,16 @@ export function attachSeekThumbnails(player: Player, trackUrl: string, options: 
     if (liveTrackerOf(player)?.isLive()) void load();
   }, (options.refreshSeconds ?? 30) * 1000);
 
-  /** The time under the pointer: the seek bar spans what can be sought (the whole replay, or the lesson so far). */
+  /**
+   * The time under the pointer on the track's timeline: the seek bar spans what can be sought (the
+   * whole replay, or the lesson so far), and the track starts where that does (the lesson's first
+   * segment), wherever the player's own clock puts it.
+   */
   const timeAt = (clientX: number, rect: DOMRect): number | undefined => {
     const seekable = player.seekable();
     if (!seekable || seekable.length === 0 || rect.width <= 0) return undefined;
-    const start = seekable.start(0);
-    const end = seekable.end(seekable.length - 1);
     const share = Math.max(0, Math.min(1, (clientX - rect.left) / rect.width));
-    return start + share * (end - start);
+    return share * (seekable.end(seekable.length - 1) - seekable.start(0));
   };
 
   const show = (clientX: number) => {
