@@ -176,6 +176,12 @@ describe('lesson pictures: poster and seek-bar thumbnails, live and in the repla
     await checkSprites(relayed);
     assert.equal((await fetch(`${base}/live/${lessonId}/thumbnails/thumbnails.json`)).status, 404, 'the index is not served');
 
+    // What the pictures cost is counted per lesson, from ffmpeg's own figures.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    // Labelled by the lesson, or by its classroom when the lesson is not public (lesson-label.ts).
+    const cpu = new RegExp(`^classcast_lesson_pictures_cpu_seconds\\{lesson="(?:${lessonId}|protected:room-pictures)"[^}]*\\} ([\\d.e-]+)$`, 'm').exec(metrics);
+    assert.ok(cpu && Number(cpu[1]) > 0, `picture CPU in /metrics: ${cpu?.[0]}`);
+
     // The time-shift page, while live: hovering its seek bar fetches a sprite and shows a thumbnail.
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const sprites: string[] = [];
