@@ -41,3 +41,11 @@ export function masterUrlFromPage(doc: Document): string | null {
 export function isReplayUrl(masterUrl: string): boolean {
   return /^(https?:\/\/[^/]+)?\/vod\//.test(masterUrl);
 }
+
+/**
+ * The viewer's own master playlist on this page's server (services/web/routed-master-routes.ts):
+ * every variant on each of the page's relays in turn, so the browser's own HLS fails over by itself.
+ */
+export function redundantMasterUrl(pagePath: string): string {
+  return `${pagePath.replace(/\/+$/, '')}/master.m3u8`;
+}

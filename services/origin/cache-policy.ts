@@ -8,10 +8,11 @@ import type { NextFunction, Request, Response } from 'express';
 import { protectedHeader } from './playback-guard.ts';
 
 /**
+ * 'qa-feed': the lesson's questions and comments (/live/<lesson>/qa.json, docs/classroom.md), fresh for a second like a playlist.
  * `poster`, `thumbnail-track` and `sprite` are the lesson's pictures (services/pictures/): a frame
  * refreshed every minute while live, and the seek-bar preview track over its sprite images.
  */
-export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment' | 'poster' | 'thumbnail-track' | 'sprite';
+export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment' | 'qa-feed' | 'poster' | 'thumbnail-track' | 'sprite';
 
 /** The folder of a lesson (or replay) that holds its seek-bar thumbnails: never a rendition's name. */
 export const thumbnailsFolder = 'thumbnails';
@@ -22,6 +23,7 @@ const contentTypes: Record<MediaFileKind, string> = {
   'hash-list': 'application/json',
   init: 'video/mp4',
   segment: 'video/iso.segment',
+  'qa-feed': 'application/json; charset=utf-8',
   poster: 'image/jpeg',
   'thumbnail-track': 'text/vtt; charset=utf-8',
   sprite: 'image/jpeg',
@@ -32,6 +34,7 @@ export function mediaFileKind(file: string): MediaFileKind | undefined {
   if (file === 'index.m3u8' || file === 'timeshift.m3u8') return 'media-playlist';
   // hashes-live.json: the live window's hashes, so live viewers don't fetch the whole lesson's.
   if (file === 'hashes.json' || file === 'hashes-live.json') return 'hash-list';
+  if (file === 'qa.json') return 'qa-feed';
   if (/^init-r\d+-[A-Za-z0-9]+\.mp4$/.test(file)) return 'init';
   if (/^r\d+-\d+\.m4s$/.test(file)) return 'segment';
   if (file === 'poster.jpg') return 'poster';
@@ -64,6 +67,10 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
     case 'hash-list':
       // About half a segment while live, so a cache never holds a playlist past the next segment.
       return ended ? 'public, max-age=3600' : `public, max-age=${Math.max(1, Math.floor(segmentSeconds / 2))}`;
+    case 'qa-feed':
+      // A second, whatever the segment length: a question should reach every viewer within about two.
+      // An ended lesson's feed still changes (the teacher may answer later), only more slowly.
+      return ended ? 'public, max-age=10' : 'public, max-age=1';
   }
 }
 

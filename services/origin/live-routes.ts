@@ -2,6 +2,8 @@
 // from the media root, with the headers from cache-policy.ts. Only the names the packager
 // publishes are served (media-request.ts), and no path can leave the root (media-path.ts). A
 // protected lesson's files go only to requests with a good playback token (playback-guard.ts).
+// /live/<lesson>/qa.json, the lesson's questions and comments, comes from the catalog through
+// `qaFeed` (services/catalog/qa/qa-feed-source.ts) under the same guard and the same headers rules.
 import { readFile } from 'node:fs/promises';
 import type { Request, Response, Router } from 'express';
 import { resolveMediaPath } from '../core/media-path.ts';
@@ -14,7 +16,10 @@ import { protectedHeader, refusedHint, type PlaybackGuard } from './playback-gua
 /** `protected`: the lesson's files need a playback token (from the ingest registry: no catalog call per request). */
 export type LessonLookup = (lessonId: string) => { segmentSeconds: number; ended: boolean; protected?: boolean } | undefined;
 
-export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: PlaybackGuard): Router {
+/** The bytes of a lesson's questions feed (qa.json), or undefined when there is no such lesson. */
+export type QaFeedLookup = (lessonId: string) => Promise<Buffer | undefined>;
+
+export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: PlaybackGuard, qaFeed?: QaFeedLookup): Router {
   return mediaRoutes((request, response, media) => serve(request, response, media), undefined, ['live']);
 
   function serve(request: Request, response: Response, media: MediaRequest): void {
@@ -34,8 +39,20 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: Play
       response.set('Cache-Control', notFoundCacheControl);
       sendError(response, 404, lesson ? 'not available yet' : 'no such lesson', 'the lesson may not have started; retry in a second');
     };
+    if (media.kind === 'qa-feed') {
+      // Only for a lesson this node carries, like its media: another node answers for the others.
+      if (!lesson || !qaFeed) return missing();
+      qaFeed(media.lessonId).then(
+        (body) => (body ? void response.set({ 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': cacheControl }).send(body) : missing()),
+        () => {
+          response.set('Cache-Control', 'no-store');
+          sendError(response, 503, 'questions are not readable now', 'retry in a second');
+        },
+      );
+      return;
+    }
     if (media.kind !== 'init' && media.kind !== 'segment' && media.kind !== 'sprite') {
-      // Playlists, hash lists, the poster and the thumbnail track are replaced (by rename) every segment. sendFile takes the size
+      // Playlists, hash lists, the poster and the thumbnail track are replaced (by rename). sendFile takes the size
       // from one file and may then open its successor, sending a cut-off copy; one read is one file.
       // express's send still answers conditional requests (ETag) with 304.
       readFile(path).then(

@@ -20,11 +20,13 @@ export function parseMediaRequest(parts: string[], space: MediaSpace = 'live'): 
   if (unsafe !== undefined) return { status: 400, message: `'${unsafe.replace(/[^\x20-\x7e]/g, '?')}' is not a valid media path part`, hint };
   const file = parts[parts.length - 1]!;
   const kind = mediaFileKind(file);
-  const isTopFile = parts.length === 2 && (kind === 'master' || kind === 'poster');
+  // A lesson's own files: its master playlist, its poster and, live only, its questions and comments.
+  const isTopFile = parts.length === 2 && (kind === 'master' || kind === 'poster' || (kind === 'qa-feed' && space === 'live'));
   const isPictureFile = kind === 'thumbnail-track' || kind === 'sprite';
   // Each kind only in its own place: pictures only in the thumbnails folder, media never there.
   const isThumbnailFile = parts.length === 3 && parts[1] === thumbnailsFolder && isPictureFile;
-  const isRenditionFile = parts.length === 3 && parts[1] !== thumbnailsFolder && kind !== undefined && kind !== 'master' && kind !== 'poster' && !isPictureFile;
+  const isRenditionFile =
+    parts.length === 3 && parts[1] !== thumbnailsFolder && kind !== undefined && kind !== 'master' && kind !== 'poster' && kind !== 'qa-feed' && !isPictureFile;
   if (!kind || (!isTopFile && !isThumbnailFile && !isRenditionFile)) return { status: 404, message: 'no such media file', hint };
   // A replay has no time-shift files: its own playlists already cover all of it.
   if (space === 'vod' && /timeshift/.test(file)) return { status: 404, message: 'no such media file', hint };

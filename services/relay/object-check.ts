@@ -34,6 +34,7 @@ export function maxBytesFor(kind: MediaFileKind, limits: ObjectSizeLimits): numb
     case 'master':
     case 'media-playlist':
     case 'hash-list':
+    case 'qa-feed':
       return limits.playlistBytes;
   }
 }
@@ -85,6 +86,16 @@ export function checkObject(kind: MediaFileKind, body: Buffer, previousMediaSequ
       } catch {
         return { ok: false, reason: 'hash list is not JSON' };
       }
+    }
+    case 'qa-feed': {
+      let feed: unknown;
+      try {
+        feed = JSON.parse(body.toString('utf8'));
+      } catch {
+        return { ok: false, reason: 'questions feed is not JSON' };
+      }
+      const items = (feed as { items?: unknown } | null)?.items;
+      return Array.isArray(items) ? { ok: true } : { ok: false, reason: 'questions feed has no items list' };
     }
   }
 }
