@@ -34,6 +34,7 @@ import { QualityMenuButton } from './quality-menu.ts';
 import { createRelayFailover, relayLoadPolicies } from './relay-failover.ts';
 import { onRelay, relaysFromPage, type Relay } from './relay-list.ts';
 import { exposeTestHooks } from './test-hooks.ts';
+import { attachSeekThumbnails, picturesOf } from './thumbnails/seek-thumbnails.ts';
 import { t, i18n } from './i18n/i18n.ts';
 import { useVideojsLanguage } from './i18n/videojs-language.ts';
 import { mountLanguageSelect } from './i18n/language-select.ts';
@@ -160,6 +161,7 @@ if (lessonId === null) {
   const source = { src: relays.length > 1 ? redundantMasterUrl(location.pathname) : masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
   player.src(source);
+  showPictures(undefined);
 }
 
 async function playWithHlsjs(lessonId: string): Promise<void> {
@@ -196,6 +198,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   } else {
     deliveryStats.httpOnlyReason = delivery.reason;
   }
+  showPictures(token);
   const statsPanel = document.getElementById('delivery-stats');
   if (statsPanel instanceof HTMLDetailsElement) showStatsPanel(statsPanel, deliveryStats);
   const modeConfig = deliveryStats.mode === 'p2p' ? p2pLiveLessonHlsConfig : liveLessonHlsConfig;
@@ -220,6 +223,17 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   // generic ones video.js would show.
   status.onOtherError(() => status.replaceOtherError());
   player.src({ src: masterUrlOn(relayFailover.current(), lessonId), type: hlsSourceType });
+}
+
+/**
+ * The lesson's (or replay's) poster as the player's poster, and, where the viewer may seek back
+ * (time-shift, replay), the seek-bar preview thumbnails: both from the relay the page plays through.
+ */
+function showPictures(token: (() => string) | undefined): void {
+  if (lessonId === null) return;
+  const pictures = picturesOf(masterUrlOn(relayFailover.current(), lessonId));
+  player.poster(token ? withToken(pictures.poster, token()) : pictures.poster);
+  if (masterUrlFromPage(document)) attachSeekThumbnails(player, pictures.thumbnails, token ? { token } : {});
 }
 
 /**

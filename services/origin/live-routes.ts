@@ -51,8 +51,8 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: Play
       );
       return;
     }
-    if (media.kind !== 'init' && media.kind !== 'segment') {
-      // Playlists and hash lists are replaced (by rename) every segment. sendFile takes the size
+    if (media.kind !== 'init' && media.kind !== 'segment' && media.kind !== 'sprite') {
+      // Playlists, hash lists, the poster and the thumbnail track are replaced (by rename). sendFile takes the size
       // from one file and may then open its successor, sending a cut-off copy; one read is one file.
       // express's send still answers conditional requests (ETag) with 304.
       readFile(path).then(

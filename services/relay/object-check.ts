@@ -17,8 +17,16 @@ export type ObjectSizeLimits = { playlistBytes: number; initBytes: number; segme
 
 export const defaultObjectSizeLimits: ObjectSizeLimits = { playlistBytes: 4 * 1024 ** 2, initBytes: 1024 ** 2, segmentBytes: 64 * 1024 ** 2 };
 
+/** A poster or a sprite: a few tens of kilobytes (services/pictures/), far under this. */
+export const pictureBytes = 2 * 1024 ** 2;
+
 export function maxBytesFor(kind: MediaFileKind, limits: ObjectSizeLimits): number {
   switch (kind) {
+    case 'poster':
+    case 'sprite':
+      return pictureBytes;
+    case 'thumbnail-track':
+      return limits.playlistBytes;
     case 'init':
       return limits.initBytes;
     case 'segment':
@@ -65,6 +73,12 @@ export function checkObject(kind: MediaFileKind, body: Buffer, previousMediaSequ
       }
       return { ok: true, mediaSequence };
     }
+    case 'poster':
+    case 'sprite':
+      // Every JPEG starts with its SOI marker and a segment marker.
+      return body.length >= 3 && body[0] === 0xff && body[1] === 0xd8 && body[2] === 0xff ? { ok: true } : { ok: false, reason: `${kind} is not a JPEG image` };
+    case 'thumbnail-track':
+      return /^(\uFEFF)?WEBVTT/.test(body.toString('utf8')) ? { ok: true } : { ok: false, reason: 'thumbnail track is not WebVTT' };
     case 'hash-list': {
       try {
         JSON.parse(body.toString('utf8'));

@@ -167,9 +167,14 @@ export const configSchema = z
         preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
         audioBitrateKbps: z.number().int().min(32).max(320).default(96),
         maxRenditions: z.number().int().min(1).max(4).default(3),
+        // Lesson pictures (services/pictures/): the poster's refresh, one seek-bar thumbnail per
+        // thumbnailSeconds of lesson, gathered into a new sprite every thumbnailBatchSeconds.
+        posterSeconds: z.number().min(1).max(3600).default(60),
+        thumbnailSeconds: z.number().min(1).max(600).default(5),
+        thumbnailBatchSeconds: z.number().min(1).max(3600).default(30),
       })
       .strict()
-      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3 }),
+      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3, posterSeconds: 60, thumbnailSeconds: 5, thumbnailBatchSeconds: 30 }),
     relay: z
       .object({
         upstreams: z.array(z.string().url()).default([]),
