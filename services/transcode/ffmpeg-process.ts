@@ -1,4 +1,4 @@
-// Runs one ffmpeg (a source copy or one rendition of a lesson run) through fluent-ffmpeg. FLV goes
+// Runs one ffmpeg (a source copy, or the encoded rungs of a lesson) through fluent-ffmpeg. FLV goes
 // in on stdin; when ffmpeg exits for any reason other than our finish, the caller is told with its
 // last stderr lines. ffmpeg's progress (speed, media time written, dropped and duplicated frames)
 // comes on its stdout every few seconds: `movement` says how far it has got and when it last moved,
@@ -72,9 +72,9 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
   const command = ffmpeg()
     .setFfmpegPath(ffmpegPath)
     .input(input)
-    .inputOptions(...invocation.inputOptions, ...progressOptions(knowsStatsPeriod(ffmpegPath) ? progressSeconds : null))
-    .outputOptions(...invocation.outputOptions)
-    .output(invocation.output);
+    .inputOptions(...invocation.inputOptions, ...progressOptions(knowsStatsPeriod(ffmpegPath) ? progressSeconds : null));
+  // Options given after an output apply to it (fluent-ffmpeg), so each rung's come with its own file.
+  for (const output of invocation.outputs) command.output(output.path).outputOptions(...output.options);
 
   const settled = new Promise<FfmpegExit>((resolve) => {
     command.on('start', (commandLine: string) => {

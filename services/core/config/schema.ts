@@ -161,9 +161,12 @@ export const configSchema = z
         preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
         audioBitrateKbps: z.number().int().min(32).max(320).default(96),
         maxRenditions: z.number().int().min(1).max(4).default(3),
+        // `one`: the encoded rungs of a lesson share one ffmpeg that decodes the source once;
+        // `each`: one ffmpeg per rung (each decodes; a rung is shed without touching the others).
+        rungProcesses: z.enum(['one', 'each']).default('one'),
       })
       .strict()
-      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3 }),
+      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3, rungProcesses: 'one' }),
     relay: z
       .object({
         upstreams: z.array(z.string().url()).default([]),
