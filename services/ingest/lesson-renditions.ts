@@ -5,11 +5,12 @@
 //   the source as sent (linked, never encoded); not fit, the top is encoded too and the school is
 //   told why;
 // - sheds renditions when the node is short of CPU and gives them back later
-//   (rendition-shedding.ts). A process cannot drop one output, so a shed (or a restore) drains the
-//   process that carries the rung: it finishes what it holds, and meanwhile its rungs' playlists
-//   take a lower rung's segments, or the source's (the packager's linkTrack); once it has exited, a
-//   process with the new set of rungs starts on the current group of pictures;
-// - never kills a slow ffmpeg: at the end of a publish every rendition drains; only a frozen one
+//   (rendition-shedding.ts). A process cannot drop one output, so a shed (or a restore) replaces
+//   the process that carries the rung: its rungs' playlists take a lower rung's segments, or the
+//   source's (the packager's linkTrack), which cover the same time, so nothing it holds would be
+//   published and it is stopped at once; a process with the new set of rungs then starts on the
+//   current group of pictures;
+// - never kills a slow ffmpeg whose work is still wanted: at the end of a publish every rung drains; only a frozen one
 //   (no progress, no CPU, work waiting) is killed and started again. Progress is judged per
 //   process: all its rungs are as far as it is.
 import { PassThrough } from 'node:stream';
@@ -77,9 +78,12 @@ type RungProcess = {
   endMs?: number;
   /**
    * Ended while its encoder still pushes (a rung shed or restored, or restarted with other
-   * keyframes): it finishes what it holds, but its rungs' playlists take a lower rung's segments at
-   * once, so their viewers never wait on a process that is behind. (At the end of a publish the
-   * rungs keep their own: nothing newer exists.)
+   * keyframes): its rungs' playlists take a lower rung's segments, or the source's, at once, so
+   * their viewers never wait on a process that is behind. The packager then publishes nothing more
+   * of its runs (a linked playlist takes no segments of its own, and the time they cover is
+   * covered already), so it is stopped at once rather than drained: finishing a backlog nobody
+   * will see would take the CPU the node is short of. (At the end of a publish the rungs keep
+   * their own, and the process drains: nothing newer exists.)
    */
   replaced?: boolean;
   detachInput?: () => void;
@@ -157,8 +161,9 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
         });
         const ffmpeg = startFfmpeg(invocation, options.ffmpegPath, runLog, { figuresOf: options.lessonDir, niceness: renditionNiceness, input });
         entry.ffmpeg = ffmpeg;
-        // Drained while the runs' folders were made: it writes what it was given and stops.
-        if (entry.endMs !== undefined) void ffmpeg.finish();
+        // Ended while the runs' folders were made: it writes what it was given and stops, or, replaced, just stops.
+        if (entry.replaced) ffmpeg.kill();
+        else if (entry.endMs !== undefined) void ffmpeg.finish();
         return ffmpeg.exited;
       })
       .catch((error: unknown) => ({ expected: false, error: String(error), stderrTail: [] as string[] }))
@@ -166,10 +171,11 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
         entry.detachInput?.();
         await Promise.all(rungs.map((rung) => packager.finishRun(rung.run)));
         processes.delete(entry.id);
+        const expected = exit.expected || (entry.replaced === true && !entry.frozen);
         if (entry.frozen) runLog.error('rendition ffmpeg frozen: killed and started again', { stderr: exit.stderrTail });
-        else if (!exit.expected) runLog.error('rendition ffmpeg exited', { error: exit.error, stderr: exit.stderrTail });
-        if (!exit.expected) options.onRestart();
-        if (!exit.expected && names.some(wanted) && tooManyRestarts(names.join(','))) {
+        else if (!expected) runLog.error('rendition ffmpeg exited', { error: exit.error, stderr: exit.stderrTail });
+        if (!expected) options.onRestart();
+        if (!expected && names.some(wanted) && tooManyRestarts(names.join(','))) {
           runLog.error('rendition ffmpeg keeps failing: shed for now', { backoffSeconds: policy.maxBackoffSeconds });
           for (const name of names) shed.set(name, { until: Date.now() + policy.maxBackoffSeconds * 1000, probeAt: Date.now() + 2 * policy.maxBackoffSeconds * 1000 });
         }
@@ -190,7 +196,8 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     entry.endMs = feed?.source.lastTimestamp() ?? entry.startMs + movementOf(entry).mediaSeconds * 1000;
     entry.detachInput?.();
     entry.detachInput = undefined;
-    void entry.ffmpeg?.finish();
+    if (replaced) entry.ffmpeg?.kill();
+    else void entry.ffmpeg?.finish();
   };
 
   /** Its playlist takes its own process's segments: one runs for it and has not been replaced. */

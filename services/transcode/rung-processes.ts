@@ -4,17 +4,17 @@
 //
 // `one` (the default): every wanted rung in one process, which decodes the source once
 // (ffmpeg-args.ts buildLadderArgs). A process cannot drop an output while it runs, so shedding or
-// restoring a rung drains that process (it finishes what it holds; meanwhile the rungs' playlists
-// take the source's segments, lesson-renditions.ts) and, once it has exited, starts one with the
-// new set. `each`: one process per rung, each decoding the source itself: a rung comes and goes
+// restoring a rung replaces that process (lesson-renditions.ts stops it; meanwhile its rungs'
+// playlists take the source's segments) and, once it has exited, starts one with the new set. `each`: one process per rung, each decoding the source itself: a rung comes and goes
 // without touching the others, at the price of one decode per rung (the ladder before issue 15's
 // last step, kept for the side-by-side benchmark and for a node whose CPU prefers it).
 //
 // Rules of the plan:
-// - a process that is not draining is kept when it carries exactly one wanted group, with the
-//   keyframes now wanted; any other is drained;
+// - a process that is not ending is kept when it carries exactly one wanted group, with the
+//   keyframes now wanted; any other is ended (`drain`: stopped when replaced, drained at the end of
+//   a publish);
 // - a wanted group no kept process carries is started, but only once no process that carries any
-//   of its rungs is left (draining or drained now): a rung's playlist never has two runs at once.
+//   of its rungs is left (ending, or ended now): a rung's playlist never has two runs at once.
 
 export type RungProcesses = 'one' | 'each';
 
