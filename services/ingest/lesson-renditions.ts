@@ -206,7 +206,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
   /** Starts and drains processes to match what is wanted, then points each rendition's playlist at its feed. */
   const reconcile = (from: 'backlog' | 'gop' = 'gop') => {
     // A process not carrying exactly the rungs wanted, or started on the source's keyframes before
-    // they were found too far apart, finishes what it holds; the new one starts once it has exited.
+    // they were found too far apart, is replaced (stopped) or, at the end of a publish, drained; the new one starts once it has exited.
     const plan = planProcesses(
       rungGroups(encoded().filter(wanted), options.rungProcesses),
       [...processes.values()].map((entry) => ({ id: entry.id, rungs: entry.rungs.map((rung) => rung.name), draining: entry.endMs !== undefined, keyframesMatch: entry.keyframes === keyframes() })),
