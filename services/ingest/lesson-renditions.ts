@@ -244,7 +244,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
   };
 
   /** What the process has written and when it last moved; before its ffmpeg starts, nothing since the run began. */
-  const movementOf = (entry: RungProcess) => entry.ffmpeg?.movement() ?? { mediaSeconds: 0, lastMovedAt: entry.startedAtMs };
+  const movementOf = (entry: RungProcess) => entry.ffmpeg?.movement() ?? { mediaSeconds: 0, lastMovedAt: entry.startedAtMs, spawnedAt: undefined };
 
   const lagOf = (entry: RungProcess, mediaSeconds: number) => {
     const sourceMs = entry.endMs ?? feed?.source.lastTimestamp() ?? entry.startMs;
@@ -267,8 +267,9 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       }
     }
     const moved = new Map([...processes.values()].map((entry) => [entry, movementOf(entry)]));
-    for (const [entry, { mediaSeconds, lastMovedAt }] of moved) {
-      if (!entry.frozen && entry.ffmpeg && isFrozen({ pendingSeconds: lagOf(entry, mediaSeconds), lastMovedAt }, now, frozenSeconds)) {
+    for (const [entry, { mediaSeconds, lastMovedAt, spawnedAt }] of moved) {
+      // Judged from when ffmpeg really started: waiting to be spawned is not being frozen.
+      if (!entry.frozen && entry.ffmpeg && spawnedAt !== undefined && isFrozen({ pendingSeconds: lagOf(entry, mediaSeconds), lastMovedAt }, now, frozenSeconds)) {
         entry.frozen = true;
         entry.ffmpeg.kill();
       }
@@ -276,7 +277,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     const decision = decideShedding(
       {
         encoded: encoded(),
-        running: [...moved].flatMap(([entry, { mediaSeconds, lastMovedAt }]) => {
+        running: [...moved].flatMap(([entry, { mediaSeconds, lastMovedAt, spawnedAt }]) => {
           const lagSeconds = lagOf(entry, mediaSeconds);
           entry.lags = [...entry.lags, lagSeconds].slice(-lagChecksKept);
           // Every rung of a process is as far as the process.
@@ -286,8 +287,9 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
             draining: entry.endMs !== undefined,
             stalled: now - lastMovedAt > stalledSeconds * 1000,
             // A process just started (many at once when a lesson, or a node, starts) is judged only
-            // once it has had time to warm up: its first seconds say nothing of the node's CPU.
-            catchingUp: now - entry.startedAtMs < warmUpMs || (entry.lags.length === lagChecksKept && lagSeconds < entry.lags[0]!),
+            // once it has had time to warm up, counted from when ffmpeg really started (spawning it
+            // can take many seconds on a loaded node): its first seconds say nothing of the node's CPU.
+            catchingUp: spawnedAt === undefined || now - spawnedAt < warmUpMs || (entry.lags.length === lagChecksKept && lagSeconds < entry.lags[0]!),
           }));
         }),
         shed,
