@@ -145,7 +145,7 @@ async function measureCpuWindow(bench: Bench, startedAtMs: number, mustRun: Ffmp
 }
 
 /** Waits `ms`, failing at once if one of `children` exits meanwhile. */
-async function sleepWhileRunning(ms: number, children: readonly FfmpegChild[]): Promise<void> {
+export async function sleepWhileRunning(ms: number, children: readonly FfmpegChild[]): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const exits = children.map((child) =>
     child.exited.then((code) => {
