@@ -6,19 +6,23 @@
 // them (our relays cache them by kind, whatever this says: services/relay/object-store.ts).
 import type { NextFunction, Request, Response } from 'express';
 import { protectedHeader } from './playback-guard.ts';
+import { viewerFiguresMaxAgeSeconds } from '../stats/lesson-viewers.ts';
 
-export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment';
+/** 'viewers': the lesson's viewer count (/live/<lesson>/viewers.json, services/stats/lesson-viewers.ts). */
+export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment' | 'viewers';
 
 const contentTypes: Record<MediaFileKind, string> = {
   master: 'application/vnd.apple.mpegurl',
   'media-playlist': 'application/vnd.apple.mpegurl',
   'hash-list': 'application/json',
+  viewers: 'application/json',
   init: 'video/mp4',
   segment: 'video/iso.segment',
 };
 
 export function mediaFileKind(file: string): MediaFileKind | undefined {
   if (file === 'master.m3u8' || file === 'master-timeshift.m3u8') return 'master';
+  if (file === 'viewers.json') return 'viewers';
   if (file === 'index.m3u8' || file === 'timeshift.m3u8') return 'media-playlist';
   // hashes-live.json: the live window's hashes, so live viewers don't fetch the whole lesson's.
   if (file === 'hashes.json' || file === 'hashes-live.json') return 'hash-list';
@@ -39,6 +43,9 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
       return 'public, max-age=31536000, immutable';
     case 'master':
       return 'public, max-age=10';
+    case 'viewers':
+      // One reading of the tiers answers every viewer for this long (lesson-viewers.ts); relays cache it as long.
+      return `public, max-age=${viewerFiguresMaxAgeSeconds}`;
     case 'media-playlist':
     case 'hash-list':
       // About half a segment while live, so a cache never holds a playlist past the next segment.

@@ -19,20 +19,29 @@ export function parseMediaRequest(parts: string[], space: MediaSpace = 'live'): 
   if (unsafe !== undefined) return { status: 400, message: `'${unsafe.replace(/[^\x20-\x7e]/g, '?')}' is not a valid media path part`, hint };
   const file = parts[parts.length - 1]!;
   const kind = mediaFileKind(file);
-  const isMaster = parts.length === 2 && kind === 'master';
-  const isRenditionFile = parts.length === 3 && kind !== undefined && kind !== 'master';
-  if (!kind || (!isMaster && !isRenditionFile)) return { status: 404, message: 'no such media file', hint };
+  // The master playlist and the viewer count are the lesson's; everything else is a rendition's.
+  const lessonWide = kind === 'master' || kind === 'viewers';
+  const isLessonFile = parts.length === 2 && lessonWide;
+  const isRenditionFile = parts.length === 3 && kind !== undefined && !lessonWide;
+  if (!kind || (!isLessonFile && !isRenditionFile)) return { status: 404, message: 'no such media file', hint };
+  // A replay has no viewer count: it is counted with its lesson while live only.
+  if (space === 'vod' && kind === 'viewers') return { status: 404, message: 'no such media file', hint };
   // A replay has no time-shift files: its own playlists already cover all of it.
   if (space === 'vod' && /timeshift/.test(file)) return { status: 404, message: 'no such media file', hint };
   return { space, parts, kind, lessonId: parts[0]!, path: `/${space}/${parts.join('/')}` };
 }
 
 /**
- * Whether a relay should follow this playlist and prefetch what it lists: only a live lesson's
- * sliding window. Following a time-shift list or a replay would fetch the whole lesson at once.
+ * The playlist a relay should follow and prefetch from for this request, if any: a live lesson's
+ * sliding window. A viewer of the time-shift list (the watch page plays it, to seek over the whole
+ * lesson) makes the relay follow the same rendition's sliding window, which lists the same new
+ * segments; following the time-shift list itself or a replay would fetch the whole lesson at once.
  */
-export function isFollowedPlaylist(media: MediaRequest): boolean {
-  return media.space === 'live' && media.kind === 'media-playlist' && media.parts.at(-1) === 'index.m3u8';
+export function followedPlaylist(media: MediaRequest): string | undefined {
+  if (media.space !== 'live' || media.kind !== 'media-playlist') return undefined;
+  const file = media.parts.at(-1);
+  if (file === 'index.m3u8') return media.path;
+  return file === 'timeshift.m3u8' ? media.path.replace(/timeshift\.m3u8$/, 'index.m3u8') : undefined;
 }
 
 export function isMediaRequestError(value: MediaRequest | MediaRequestError): value is MediaRequestError {

@@ -26,6 +26,7 @@ export function maxBytesFor(kind: MediaFileKind, limits: ObjectSizeLimits): numb
     case 'master':
     case 'media-playlist':
     case 'hash-list':
+    case 'viewers':
       return limits.playlistBytes;
   }
 }
@@ -64,12 +65,13 @@ export function checkObject(kind: MediaFileKind, body: Buffer, previousMediaSequ
       }
       return { ok: true, mediaSequence };
     }
-    case 'hash-list': {
+    case 'hash-list':
+    case 'viewers': {
       try {
         JSON.parse(body.toString('utf8'));
         return { ok: true };
       } catch {
-        return { ok: false, reason: 'hash list is not JSON' };
+        return { ok: false, reason: `${kind === 'viewers' ? 'viewer count' : 'hash list'} is not JSON` };
       }
     }
   }
