@@ -1,6 +1,6 @@
 // The web pages: the timetable at /, sign-in (/login), first start (/setup), the school page
-// (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson> (and its
-// replay and time-shift forms, replay-pages.ts), and the player's bundled assets at /assets. Pages
+// (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson> (live and
+// time-shift in one; /timeshift/<lesson> redirects there) and its replay form (replay-pages.ts), and the player's bundled assets at /assets. Pages
 // are static shells; they read everything else from the JSON API, except what the watch page needs
 // before it asks anything: where media, the P2P tracker and ICE servers are, and a signed viewer
 // session its quality reports are made under (viewer-session.ts). Each page carries a
@@ -79,6 +79,13 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
     const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
+  });
+  // The time-shift page became the watch page (which plays the whole lesson so far, with LIVE):
+  // old links land there, query kept.
+  router.get('/timeshift/:lesson', (request, response) => {
+    if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
+    const query = request.originalUrl.indexOf('?');
+    response.redirect(301, `/watch/${encodeURIComponent(request.params.lesson)}${query >= 0 ? request.originalUrl.slice(query) : ''}`);
   });
   router.use(replayPageRoutes(mediaBase, viewerSessions, language));
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));
