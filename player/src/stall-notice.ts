@@ -33,8 +33,14 @@ const networkRetries = new Set<string>([
   ErrorDetails.MANIFEST_LOAD_TIMEOUT,
 ]);
 
+const actionKeys = {
+  waiting: 'player.stall.waiting',
+  retrying: 'player.stall.retrying',
+  'switching-relay': 'player.stall.switching-relay',
+} as const;
+
 export function actionText(action: StallAction): string {
-  return action.kind === 'lowering-quality' ? t('player.stall.lowering-quality', { height: action.height }) : t(`player.stall.${action.kind}`);
+  return action.kind === 'lowering-quality' ? t('player.stall.lowering-quality', { height: action.height }) : t(actionKeys[action.kind]);
 }
 
 export function createStallNotice(player: Player, video: HTMLVideoElement, now: () => number = () => performance.now()): StallNotice {

@@ -406,7 +406,7 @@ export const en = {
   'player.stall.retrying': 'Loading it again…',
   'player.stall.switching-relay': 'Switching to another relay…',
   'player.stall.lowering-quality': 'Lowering the quality to {height}p…',
-  'watch.viewers': '{viewers, plural, one {# viewer} other {# viewers}} watching',
+  'watch.viewers': 'Watching now: {viewers, number}',
   'watch.ended': 'This lesson ended on {at, date, day} at {at, time, hm}.',
   'watch.endedNoTime': 'This lesson has ended.',
   'watch.replay': 'Watch its replay',

@@ -406,7 +406,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'player.stall.retrying': '正在重新加载…',
   'player.stall.switching-relay': '正在切换到另一台中继服务器…',
   'player.stall.lowering-quality': '正在把清晰度降低到 {height}p…',
-  'watch.viewers': '{viewers} 人正在观看',
+  'watch.viewers': '{viewers, number} 人正在观看',
   'watch.ended': '本课已于 {at, date, day} {at, time, hm} 结束。',
   'watch.endedNoTime': '本课已结束。',
   'watch.replay': '观看回放',
