@@ -158,6 +158,9 @@ if (lessonId !== null && !isReplay) {
 }
 
 const engine = choosePlaybackEngine();
+// The peer-to-peer engine is a chunk of its own: where the platform has a tracker, it loads while
+// the catalog is asked about the lesson, not after (docs/benchmarks.md, first frame).
+const p2pChunk = engine === 'hlsjs' && document.querySelector<HTMLMetaElement>('meta[name="classcast-tracker"]')?.content ? import('./p2p/p2p-hls.ts').catch(() => null) : null;
 if (lessonId === null) {
   status.show('no-lesson-id');
 } else if (engine === 'none') {
@@ -187,7 +190,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   let createHls: HlsFactory = httpHlsFactory(deliveryStats);
   if (delivery.mode === 'p2p') {
     // The engine is a separate chunk; if it cannot be loaded, the lesson plays over HTTP.
-    const p2p = await import('./p2p/p2p-hls.ts').catch(() => null);
+    const p2p = await (p2pChunk ?? import('./p2p/p2p-hls.ts').catch(() => null));
     if (p2p) {
       createHls = p2p.p2pHlsFactory({
         settings: delivery.settings,

@@ -18,6 +18,7 @@ import { dashboardStyles } from '../../player/src/dashboard/dashboard-styles.ts'
 import { pageContentSecurityPolicy } from './page-csp.ts';
 import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
 import { replayPageRoutes } from './replay-pages.ts';
+import { timeShiftMasterName } from '../packager/lesson-packager.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 
@@ -75,7 +76,8 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
       ['classcast-viewer', newViewerSession(viewerSessions)],
     ];
     const locale = requestLocale(request, language);
-    const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages(locale));
+    const filled = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages(locale));
+    const html = withMasterPreload(filled, `${bases[0] ?? ''}/live/${encodeURIComponent(request.params.lesson)}/${timeShiftMasterName}`);
     const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
@@ -103,6 +105,18 @@ export function playerIsBuilt(): boolean {
  */
 export function trackerUrlFor(mediaBase: string): string {
   return `${mediaBase.replace(/\/+$/, '').replace(/^http(s?):\/\//, 'ws$1://')}/tracker`;
+}
+
+/**
+ * Asks the browser for the lesson's master playlist with the page itself, while the player's bundle
+ * still loads: hls.js's request for it is then answered from the preload (docs/benchmarks.md, first
+ * frame). `crossorigin` makes it the CORS request hls.js sends to a relay. A protected lesson's
+ * player asks with its token instead, so there the preload only costs one small refused request.
+ */
+function withMasterPreload(html: string, masterUrl: string): string {
+  const anchor = '<meta name="classcast-relays"';
+  if (!html.includes(anchor)) throw new Error(`player/pages/watch.html has no ${anchor}`);
+  return html.replace(anchor, `<link rel="preload" href="${escapeAttribute(masterUrl)}" as="fetch" crossorigin="anonymous">\n    ${anchor}`);
 }
 
 /** Fills `<meta name="NAME" content="">` of the page template (player/pages/watch.html). */
