@@ -241,16 +241,23 @@ function masterUrlOn(relay: Relay, lessonId: string): string {
   return named ? onRelay(named, relay.media) : timeShiftMasterUrl(lessonId, relay.media);
 }
 
-/** The viewer count beside the lesson's details, from the relay the page plays from. */
+/** The viewer count beside the lesson's details, from the relay the page plays from, while the lesson is live. */
 function countViewers(lessonId: string, token: (() => string) | undefined): void {
   const element = document.getElementById('viewer-count');
   if (!element) return;
-  showViewerCount({
-    element,
-    url: () => {
-      const url = viewerCountUrl(lessonId, relayFailover.current().media);
-      return token ? withToken(url, token()) : url;
-    },
+  void lesson.then((found) => {
+    if (found?.state === 'ended') return;
+    const counting = showViewerCount({
+      element,
+      url: () => {
+        const url = viewerCountUrl(lessonId, relayFailover.current().media);
+        return token ? withToken(url, token()) : url;
+      },
+    });
+    player.one('ended', () => {
+      counting.stop();
+      element.hidden = true;
+    });
   });
 }
 

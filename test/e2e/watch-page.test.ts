@@ -148,8 +148,8 @@ describe('one watch page for live and time-shift, with its viewer count, stalls 
       assert.ok(behind.end - behind.currentTime > 5, `behind the edge: ${behind.currentTime} of ${behind.end}`);
       await photograph(page, 'behind-live');
 
-      // As a viewer would: move over the player so its controls show, then press LIVE.
-      await page.hover('.video-js');
+      // The controls show, as when a viewer touches the player, and LIVE is pressed.
+      await page.evaluate(() => window.classcast!.player.userActive(true));
       await page.click('.vjs-seek-to-live-control');
       const back = await waitFor('back at the live edge after LIVE', async () => {
         const now = await position(page);
