@@ -53,8 +53,10 @@ async function photograph(page: Page, name: string): Promise<void> {
   const locale = process.env.CLASSCAST_SCREENSHOT_LOCALE ?? 'en-US';
   for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
     await page.setViewportSize(viewport);
+    // With the controls showing (the seek bar and LIVE), as a viewer touching the player sees them.
+    await page.evaluate(() => window.classcast!.player.userActive(true));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await page.screenshot({ path: join(dir, `watch-${name}-${size}-${locale}.png`) });
+    await page.screenshot({ path: join(dir, `watch-${name}-${size}-${locale}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
