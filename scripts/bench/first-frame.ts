@@ -33,7 +33,7 @@ if (!latencyModes.includes(mode)) throw new Error(`--mode must be one of ${laten
 const key = 'first-frame-bench-key';
 
 /** Milliseconds from navigation start to each step of one open (the page's own clock); null where it did not happen. */
-type OpenTimes = { firstFrame: number; bundle: number | null; lesson: number | null; masterStart: number | null; master: number | null; media: number | null; init: number | null; segment: number | null };
+type OpenTimes = { masterRequests: number; lessonRequests: number; firstFrame: number; bundle: number | null; lesson: number | null; masterStart: number | null; master: number | null; media: number | null; init: number | null; segment: number | null };
 
 /**
  * Runs in the page before any of its scripts: notes the first frame the <video> presents
@@ -72,6 +72,9 @@ async function openOnce(browser: Awaited<ReturnType<typeof launchChromium>>, url
     const first = (pattern: RegExp) => seen.entries.find((entry) => pattern.test(entry.name));
     const end = (pattern: RegExp) => first(pattern)?.responseEnd ?? null;
     return {
+      // More than one: the player did not take the page's preload and asked again.
+      masterRequests: seen.entries.filter((entry) => /master(-timeshift)?\.m3u8/.test(entry.name)).length,
+      lessonRequests: seen.entries.filter((entry) => /\/api\/v1\/lessons\//.test(entry.name)).length,
       firstFrame: seen.bench.firstFrame ?? seen.bench.playing!,
       bundle: end(/\/assets\/watch\.js/),
       lesson: end(/\/api\/v1\/lessons\//),

@@ -77,7 +77,8 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
     ];
     const locale = requestLocale(request, language);
     const filled = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages(locale));
-    const html = withMasterPreload(filled, `${bases[0] ?? ''}/live/${encodeURIComponent(request.params.lesson)}/${timeShiftMasterName}`);
+    const lesson = encodeURIComponent(request.params.lesson);
+    const html = withPreloads(filled, [`${bases[0] ?? ''}/live/${lesson}/${timeShiftMasterName}`, `/api/v1/lessons/${lesson}`]);
     const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
@@ -108,15 +109,18 @@ export function trackerUrlFor(mediaBase: string): string {
 }
 
 /**
- * Asks the browser for the lesson's master playlist with the page itself, while the player's bundle
- * still loads: hls.js's request for it is then answered from the preload (docs/benchmarks.md, first
- * frame). `crossorigin` makes it the CORS request hls.js sends to a relay. A protected lesson's
- * player asks with its token instead, so there the preload only costs one small refused request.
+ * Asks the browser for the lesson's master playlist and the catalog's answer about the lesson with
+ * the page itself, while the player's bundle still loads: the player's own requests for them are
+ * then answered from these preloads (docs/benchmarks.md, first frame). `crossorigin` makes them the
+ * CORS requests the player sends (to a relay; same-origin with the same credentials). A
+ * protected lesson's player asks for the master with its token instead, so there that preload only
+ * costs one small refused request.
  */
-function withMasterPreload(html: string, masterUrl: string): string {
+function withPreloads(html: string, urls: readonly string[]): string {
   const anchor = '<meta name="classcast-relays"';
   if (!html.includes(anchor)) throw new Error(`player/pages/watch.html has no ${anchor}`);
-  return html.replace(anchor, `<link rel="preload" href="${escapeAttribute(masterUrl)}" as="fetch" crossorigin="anonymous">\n    ${anchor}`);
+  const links = urls.map((url) => `<link rel="preload" href="${escapeAttribute(url)}" as="fetch" crossorigin="anonymous">\n    `).join('');
+  return html.replace(anchor, `${links}${anchor}`);
 }
 
 /** Fills `<meta name="NAME" content="">` of the page template (player/pages/watch.html). */
