@@ -18,7 +18,6 @@ import { dashboardStyles } from '../../player/src/dashboard/dashboard-styles.ts'
 import { pageContentSecurityPolicy } from './page-csp.ts';
 import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
 import { replayPageRoutes } from './replay-pages.ts';
-import { timeShiftMasterName } from '../packager/lesson-packager.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 
@@ -78,7 +77,7 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
     const locale = requestLocale(request, language);
     const filled = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages(locale));
     const lesson = encodeURIComponent(request.params.lesson);
-    const html = withPreloads(filled, [`${bases[0] ?? ''}/live/${lesson}/${timeShiftMasterName}`, `/api/v1/lessons/${lesson}`]);
+    const html = withPreloads(filled, [`/api/v1/lessons/${lesson}`]);
     const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
@@ -109,12 +108,12 @@ export function trackerUrlFor(mediaBase: string): string {
 }
 
 /**
- * Asks the browser for the lesson's master playlist and the catalog's answer about the lesson with
- * the page itself, while the player's bundle still loads: the player's own requests for them are
- * then answered from these preloads (docs/benchmarks.md, first frame). `crossorigin` makes them the
- * CORS requests the player sends (to a relay; same-origin with the same credentials). A
- * protected lesson's player asks for the master with its token instead, so there that preload only
- * costs one small refused request.
+ * Asks the browser for the catalog's answer about the lesson with the page itself, while the
+ * player's bundle still loads: the player's own request for it (lesson-details.ts, same URL and
+ * credentials) is then answered from this preload, and playback waits for the bundle alone
+ * (docs/benchmarks.md, first frame). The master playlist is not preloaded: the page cannot tell a
+ * protected lesson, whose master needs the viewer's token, and a refused preload is a refusal in
+ * every tier's logs and figures.
  */
 function withPreloads(html: string, urls: readonly string[]): string {
   const anchor = '<meta name="classcast-relays"';
