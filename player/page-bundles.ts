@@ -8,6 +8,8 @@ export const pageBundles = {
   school: 'school/main.tsx',
   admin: 'admin/main.tsx',
   dashboard: 'dashboard/main.tsx',
+  hands: 'hands/hands-page.ts',
+  teach: 'teach/teach-main.ts',
 } as const;
 
 export type PageBundle = keyof typeof pageBundles;

@@ -13,6 +13,7 @@ export type Notice =
   | 'unsupported-browser'
   | 'no-lesson-id'
   | 'sign-in-needed'
+  | 'not-allowed'
   | 'lesson-ended';
 
 /** What `document.body.dataset.playerState` says; tests and styles read it. */
@@ -27,6 +28,7 @@ export const noticeKeys: Record<Notice, MessageKey> = {
   'unsupported-browser': 'player.unsupported-browser',
   'no-lesson-id': 'player.no-lesson-id',
   'sign-in-needed': 'player.sign-in-needed',
+  'not-allowed': 'player.not-allowed',
   'lesson-ended': 'player.lesson-ended',
 };
 
@@ -43,6 +45,7 @@ export const noticeStates: Record<Notice, PlayerState> = {
   'unsupported-browser': 'error',
   'no-lesson-id': 'error',
   'sign-in-needed': 'error',
+  'not-allowed': 'error',
   'lesson-ended': 'ended',
 };
 

@@ -18,6 +18,11 @@ export function lessonIdFromPath(pathname: string): string | null {
   return lessonIdPattern.test(id) && !id.includes('..') ? id : null;
 }
 
+/** The lesson's live master playlist (the live window only): what the teacher's console plays. */
+export function masterPlaylistUrl(lessonId: string, mediaBase = ''): string {
+  return `${mediaBase.replace(/\/+$/, '')}/live/${encodeURIComponent(lessonId)}/master.m3u8`;
+}
+
 /** The lesson's time-shift master playlist (every rendition's whole lesson so far): what the watch page plays. */
 export function timeShiftMasterUrl(lessonId: string, mediaBase = ''): string {
   return `${mediaBase.replace(/\/+$/, '')}/live/${encodeURIComponent(lessonId)}/master-timeshift.m3u8`;
@@ -41,4 +46,12 @@ export function masterUrlFromPage(doc: Document): string | null {
 /** Whether a master playlist URL (relative, or on a relay) is a recording's replay under /vod/. */
 export function isReplayUrl(masterUrl: string): boolean {
   return /^(https?:\/\/[^/]+)?\/vod\//.test(masterUrl);
+}
+
+/**
+ * The viewer's own master playlist on this page's server (services/web/routed-master-routes.ts):
+ * every variant on each of the page's relays in turn, so the browser's own HLS fails over by itself.
+ */
+export function redundantMasterUrl(pagePath: string): string {
+  return `${pagePath.replace(/\/+$/, '')}/master.m3u8`;
 }

@@ -19,14 +19,18 @@ export function playbackTokenUrl(what: 'lesson' | 'recording', id: string): stri
 }
 
 /**
- * The token from `url` (playbackTokenUrl); 'refused' when the catalog will not give one (not signed
- * in, or not allowed); null when there is no catalog to ask (a node without one serves public
+ * The token from `url` (playbackTokenUrl); when the catalog will not give one, why: 'sign-in-needed'
+ * (not signed in: signing in may help), 'not-allowed' (signed in with an account that may not watch
+ * it: signing in again would not help); null when there is no catalog to ask (a node without one serves public
  * lessons only) or it could not be reached.
  */
-export async function fetchPlaybackToken(url: string): Promise<PlaybackToken | 'refused' | null> {
+export type TokenRefusal = 'sign-in-needed' | 'not-allowed';
+
+export async function fetchPlaybackToken(url: string): Promise<PlaybackToken | TokenRefusal | null> {
   try {
     const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
-    if (response.status === 401 || response.status === 403) return 'refused';
+    if (response.status === 401) return 'sign-in-needed';
+    if (response.status === 403) return 'not-allowed';
     if (!response.ok) return null;
     const body = (await response.json()) as Partial<PlaybackToken>;
     if (typeof body.token !== 'string' || typeof body.expiresAt !== 'string') return null;
@@ -54,7 +58,7 @@ export function startTokenRenewal(url: string, first: PlaybackToken): TokenRenew
   const schedule = (delayMs: number) => void setTimeout(() => void renew(), Math.max(500, delayMs));
   const renew = async () => {
     const answer = await fetchPlaybackToken(url);
-    if (answer === 'refused') return;
+    if (answer === 'sign-in-needed' || answer === 'not-allowed') return;
     if (answer === null) {
       // The catalog could not be reached: try again soon, while the current token still plays.
       return schedule(Math.min(5000, token.lifetimeMs / 4));

@@ -1,11 +1,14 @@
 // The watch page (/watch/<lessonId>): video.js draws the player, hls.js plays the lesson's HLS where
 // the browser has Media Source Extensions, sharing segments with other viewers through
 // p2p-media-loader where it may, and the browser's own HLS plays it where not (Safari, older iOS).
-// With hls.js, a relay that fails is left for the next one the page names (relay-failover.ts).
+// With hls.js, a relay that fails is left for the next one the page names (relay-failover.ts); the
+// browser's own HLS plays the viewer's redundant master playlist, which lists every relay's variants.
 // A lesson plays from its time-shift playlists (the whole lesson so far), so one page serves live
 // and time-shift: the seek bar covers the lesson and video.js's LIVE button jumps back to the edge.
 // The page also shows how many watch (viewer-count.ts), that an ended lesson ended with its replay
 // (lesson-ended.ts), and what the player does when the video stalls (stall-notice.ts).
+// Under the player, the live classroom: questions and comments (qa/qa-panel.ts) with the raise-hand
+// button (hands/raise-hand.ts), or on a replay the lesson's answered moments (qa/replay-moments.ts).
 // This file only puts the parts together.
 import './videojs-without-inline-styles.ts';
 import videojs from 'video.js/core.es.js';
@@ -19,11 +22,12 @@ import { recoverFromHlsErrors } from './hls-recovery.ts';
 import { hlsSourceType, registerHlsjsSourceHandler } from './hlsjs-source-handler.ts';
 import { allowSeekingBack, liveLessonHlsConfig } from './latency-profile.ts';
 import { fetchLesson, showLessonDetails } from './lesson-details.ts';
-import { isReplayUrl, lessonIdFromPath, masterUrlFromPage, timeShiftMasterUrl } from './lesson-urls.ts';
+import { isReplayUrl, lessonIdFromPath, masterUrlFromPage, redundantMasterUrl, timeShiftMasterUrl } from './lesson-urls.ts';
 import { showLessonEnded } from './lesson-ended.ts';
 import { createStallNotice } from './stall-notice.ts';
 import { showViewerCount, viewerCountUrl } from './viewer-count.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
+import { showReplayDetails } from './replay-details.ts';
 import { chooseDelivery } from './p2p/choose-delivery.ts';
 import { emptyDeliveryStats } from './p2p/delivery-stats.ts';
 import { httpHlsFactory } from './p2p/http-hls.ts';
@@ -37,10 +41,14 @@ import { QualityMenuButton } from './quality-menu.ts';
 import { createRelayFailover, relayLoadPolicies } from './relay-failover.ts';
 import { onRelay, relaysFromPage, type Relay } from './relay-list.ts';
 import { exposeTestHooks } from './test-hooks.ts';
+import { attachSeekThumbnails, picturesOf } from './thumbnails/seek-thumbnails.ts';
 import { t, i18n } from './i18n/i18n.ts';
 import { useVideojsLanguage } from './i18n/videojs-language.ts';
 import { mountLanguageSelect } from './i18n/language-select.ts';
 import { UnmuteButton } from './unmute-button.ts';
+import { mountQaPanel } from './qa/qa-panel.ts';
+import { mountReplayMoments } from './qa/replay-moments.ts';
+import { mountRaiseHand } from './hands/raise-hand.ts';
 import type { Player } from './videojs-types.ts';
 
 const playerOptions = {
@@ -74,7 +82,11 @@ const heading = document.getElementById('lesson-title');
 const detail = document.getElementById('lesson-detail');
 const lesson = lessonId && !isReplay ? fetchLesson(lessonId) : Promise.resolve(null);
 const endedLine = document.getElementById('lesson-ended');
-if (heading && lessonId) {
+if (heading && lessonId && isReplay) {
+  heading.textContent = t('page.replay');
+  const panel = document.getElementById('replay-panel');
+  if (panel) void showReplayDetails(lessonId, heading, panel);
+} else if (heading && lessonId) {
   heading.textContent = t('lesson.heading', { id: lessonId });
   void lesson.then((found) => found && detail && showLessonDetails(found, heading, detail));
 }
@@ -168,10 +180,13 @@ if (lessonId === null) {
 } else if (engine === 'hlsjs') {
   void playWithHlsjs(lessonId);
 } else {
-  const source = { src: masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
+  startClassroom(lessonId);
+  // The browser's own HLS fails over by itself when the playlist lists the other relays' variants too.
+  const source = { src: relays.length > 1 ? redundantMasterUrl(location.pathname) : masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
   if (!isReplay) countViewers(lessonId, undefined);
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
   player.src(source);
+  showPictures(undefined);
 }
 
 async function playWithHlsjs(lessonId: string): Promise<void> {
@@ -181,11 +196,12 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   const found = await lesson;
   const tokenUrl = playbackTokenUrl(isReplay ? 'recording' : 'lesson', lessonId);
   const answer = !isReplay && found?.visibility === 'public' ? null : await fetchPlaybackToken(tokenUrl);
-  if (answer === 'refused') return status.show('sign-in-needed');
+  if (answer === 'sign-in-needed' || answer === 'not-allowed') return status.show(answer);
   // Renewed before it expires, for as long as the page plays; every hook reads the current one.
   const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
   playbackToken = token;
   if (!isReplay) countViewers(lessonId, token);
+  startClassroom(lessonId);
   const delivery = await chooseDelivery(document, lessonId, lesson);
   let createHls: HlsFactory = httpHlsFactory(deliveryStats);
   if (delivery.mode === 'p2p') {
@@ -208,6 +224,7 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   } else {
     deliveryStats.httpOnlyReason = delivery.reason;
   }
+  showPictures(token);
   const statsPanel = document.getElementById('delivery-stats');
   if (statsPanel instanceof HTMLDetailsElement) showStatsPanel(statsPanel, deliveryStats);
   const modeConfig = deliveryStats.mode === 'p2p' ? p2pLiveLessonHlsConfig : liveLessonHlsConfig;
@@ -233,6 +250,31 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   // generic ones video.js would show.
   status.onOtherError(() => status.replaceOtherError());
   player.src({ src: masterUrlOn(relayFailover.current(), lessonId), type: hlsSourceType });
+}
+
+/**
+ * The lesson's (or replay's) poster as the player's poster, and the seek-bar preview thumbnails (a
+ * lesson plays from its time-shift playlists and a replay is whole: the viewer may always seek back),
+ * both from the relay the page plays through.
+ */
+function showPictures(token: (() => string) | undefined): void {
+  if (lessonId === null) return;
+  const pictures = picturesOf(masterUrlOn(relayFailover.current(), lessonId));
+  player.poster(token ? withToken(pictures.poster, token()) : pictures.poster);
+  attachSeekThumbnails(player, pictures.thumbnails, token ? { token } : {});
+}
+
+/**
+ * The classroom under the player, once the page knows its playback token: the Q&A panel reading the
+ * feed from the relay the page plays from, and the raise-hand button; on a replay, its moments.
+ */
+function startClassroom(id: string): void {
+  const section = document.getElementById('qa-panel');
+  if (!section) return;
+  if (isReplay) return void mountReplayMoments(section, id, player.tech(true).el() as HTMLVideoElement);
+  mountQaPanel(section, { lessonId: id, mediaBase: () => relayFailover.current().media, token: () => playbackToken?.() });
+  const hand = document.getElementById('raise-hand');
+  if (hand) mountRaiseHand(hand, { lessonId: id });
 }
 
 /** The master playlist on `relay`: the one the page names (a replay), or the lesson's time-shift one. */

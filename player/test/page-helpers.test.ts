@@ -21,7 +21,7 @@ test('a sign-in only returns to a path on this site', () => {
 });
 
 test('encoder figures read as words, and a disconnected encoder shows none', () => {
-  const encoder = { connected: true, ingestNode: 'p1', lessonId: 'room-1', keyKind: 'primary' as const, bitrateKbps: 2048.4, fps: 29.97, width: 1280, height: 720, remoteAddress: null, advice: null, updatedAt: '' };
+  const encoder = { connected: true, ingestNode: 'p1', lessonId: 'room-1', keyKind: 'primary' as const, bitrateKbps: 2048.4, fps: 29.97, width: 1280, height: 720, remoteAddress: null, advice: null, sent: null, updatedAt: '' };
   assert.deepEqual(encoderFigures(encoder), { connected: true, bitrate: '2.0 Mbit/s', fps: '30 fps', resolution: '1280×720' });
   assert.deepEqual(encoderFigures({ ...encoder, bitrateKbps: null, fps: 25, width: null }), { connected: true, bitrate: '—', fps: '25 fps', resolution: '—' });
   assert.equal(encoderFigures({ ...encoder, connected: false }).connected, false);
@@ -31,7 +31,7 @@ test('encoder figures read as words, and a disconnected encoder shows none', () 
 
 test("advice on a source unfit to serve as sent reads as a warning that it is still recorded, with the fix; none without advice", () => {
   const advice = 'keyframe interval 8.3 s: set 2 s in your encoder (OBS: Output > Keyframe Interval = 2)';
-  const encoder = { connected: true, ingestNode: 'p1', lessonId: 'room-1', keyKind: 'primary' as const, bitrateKbps: 2048, fps: 30, width: 1280, height: 720, remoteAddress: null, advice, updatedAt: '' };
+  const encoder = { connected: true, ingestNode: 'p1', lessonId: 'room-1', keyKind: 'primary' as const, bitrateKbps: 2048, fps: 30, width: 1280, height: 720, remoteAddress: null, advice, sent: null, updatedAt: '' };
   assert.equal(encoderAdvice(encoder), `Your stream is recorded as sent, but it cannot be served to viewers as it is: ${advice}`);
   assert.equal(encoderAdvice({ ...encoder, connected: false }), `Your last stream was recorded as sent, but it cannot be served to viewers as it is: ${advice}`);
   assert.equal(encoderAdvice({ ...encoder, advice: null }), null);

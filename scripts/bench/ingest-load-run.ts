@@ -67,7 +67,8 @@ export async function runIngestLoad(options: LoadRunOptions): Promise<LoadRun> {
     const lessonIds = await waitFor(`${options.lessons} live lessons`, () => {
       const live = ingest.ingest.lessons.list().filter((lesson) => lesson.state === 'live' && lesson.packager);
       return live.length === options.lessons ? live.map((lesson) => lesson.id).sort() : undefined;
-    }, 30_000);
+      // Generous: on a busy machine (load average 30 seen in a full run) ffmpeg pushers start slowly.
+    }, 120_000);
     const pusherPids = new Set(pushers.map((pusher) => pusher.pid));
     const ours = () => childProcesses(process.pid, 'ffmpeg').filter((pid) => !pusherPids.has(pid));
     let cpuStart = sampleCpu(ours());

@@ -3,8 +3,9 @@
 // default example); --json prints the plan as one JSON object instead.
 import { parseArgs } from 'node:util';
 import { planCapacity, type CapacityInputs } from './capacity-model.ts';
-import { figuresList, percent, planTable, sensitivityTable } from './capacity-report.ts';
-import { defaultInputs } from './default-inputs.ts';
+import { figuresList, percent, planTable, sensitivityTable, storageTable } from './capacity-report.ts';
+import { defaultInputs, defaultStorage } from './default-inputs.ts';
+import { planStorage, type StorageInputs } from './storage-model.ts';
 import { measuredFigures } from './measured-figures.ts';
 
 const usage = `usage: node --import tsx scripts/capacity/capacity.ts [flags]   (defaults: the docs/capacity.md example)
@@ -25,6 +26,10 @@ const usage = `usage: node --import tsx scripts/capacity/capacity.ts [flags]   (
   --relay-nic-gbps N       NIC per city relay machine (${defaultInputs.relayNicGbps})
   --encoder-kbps N         what each classroom encoder pushes (${defaultInputs.encoderKbps})
   --routing lesson|any     viewers of a lesson on one relay process per city, or on any (${defaultInputs.routing})
+  --hours-per-day N        hours each classroom records a day (${defaultStorage.hoursPerDay})
+  --retention-days N       days a replay is kept (${defaultStorage.retentionDays})
+  --policy-full-days N     storage policy: days a replay keeps its whole ladder (${defaultStorage.policy.fullDays})
+  --policy-keep K          then: top-and-lowest, top or lowest (${defaultStorage.policy.keep})
   --json                   print the plan as JSON
 `;
 
@@ -45,8 +50,11 @@ const numberFlags = {
   'encoder-kbps': 'encoderKbps',
 } as const satisfies Record<string, keyof CapacityInputs>;
 
-function inputsFrom(argv: string[]): { inputs: CapacityInputs; json: boolean; help: boolean } {
+const storageFlags = { 'hours-per-day': 'hoursPerDay', 'retention-days': 'retentionDays' } as const;
+
+function inputsFrom(argv: string[]): { inputs: CapacityInputs; storage: Omit<StorageInputs, 'lessons' | 'ladder'>; json: boolean; help: boolean } {
   const options = {
+    ...Object.fromEntries([...Object.keys(storageFlags), 'policy-full-days', 'policy-keep'].map((flag) => [flag, { type: 'string' as const }])),
     ...Object.fromEntries(Object.keys(numberFlags).map((flag) => [flag, { type: 'string' as const }])),
     mix: { type: 'string' as const },
     routing: { type: 'string' as const },
@@ -65,11 +73,24 @@ function inputsFrom(argv: string[]): { inputs: CapacityInputs; json: boolean; he
     inputs[key] = value;
   }
   if (typeof values.mix === 'string') inputs.renditionMix = parseMix(values.mix);
+  const storage = { ...defaultStorage, policy: { ...defaultStorage.policy } };
+  const numberOf = (flag: string, text: string) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--${flag}: expected a number, got '${text}'`);
+    return value;
+  };
+  for (const [flag, key] of Object.entries(storageFlags)) if (typeof byName[flag] === 'string') storage[key] = numberOf(flag, byName[flag]);
+  if (typeof byName['policy-full-days'] === 'string') storage.policy.fullDays = numberOf('policy-full-days', byName['policy-full-days']);
+  const keep = byName['policy-keep'];
+  if (typeof keep === 'string') {
+    if (keep !== 'top-and-lowest' && keep !== 'top' && keep !== 'lowest') throw new Error(`--policy-keep: expected top-and-lowest, top or lowest, got '${keep}'`);
+    storage.policy.keep = keep;
+  }
   if (typeof values.routing === 'string') {
     if (values.routing !== 'lesson' && values.routing !== 'any') throw new Error(`--routing: expected lesson or any, got '${values.routing}'`);
     inputs.routing = values.routing;
   }
-  return { inputs, json: values.json === true, help: values.help === true };
+  return { inputs, storage, json: values.json === true, help: values.help === true };
 }
 
 function parseMix(text: string): Record<string, number> {
@@ -94,13 +115,16 @@ function main(): number {
   const { inputs, json, help } = parsed;
   if (help) return void process.stdout.write(usage), 0;
   let plan;
+  let storage;
+  const storageInputs: StorageInputs = { ...parsed.storage, lessons: inputs.classrooms, ladder: measuredFigures.ladder };
   try {
     plan = planCapacity(inputs, measuredFigures);
+    storage = planStorage(storageInputs);
   } catch (error) {
     process.stderr.write(`capacity: ${(error as Error).message}\n`);
     return 2;
   }
-  if (json) return void process.stdout.write(`${JSON.stringify({ inputs, plan })}\n`), 0;
+  if (json) return void process.stdout.write(`${JSON.stringify({ inputs, plan, storage: { inputs: parsed.storage, plan: storage } })}\n`), 0;
 
   const measuredP2p = measuredFigures.p2pShare.value;
   const p2pShares = [...new Set([0, measuredP2p, 0.5, 0.7, 0.9, inputs.p2pShare])].sort((a, b) => a - b);
@@ -111,6 +135,8 @@ function main(): number {
       `${inputs.cities} cities, P2P share ${percent(inputs.p2pShare)}, ${percent(inputs.schoolShare)} behind school relays, headroom ${percent(inputs.headroom)}`,
       '',
       planTable(inputs, plan),
+      '',
+      storageTable(storageInputs, storage),
       '',
       'Sensitivity to the P2P share (the rest as above):',
       sensitivityTable(inputs, measuredFigures, 'p2pShare', p2pShares),

@@ -2,6 +2,7 @@
 // and 449,000 concurrent students), as the capacity script's defaults. These are choices, not
 // measurements: each flag of scripts/capacity/capacity.ts overrides one.
 import type { CapacityInputs } from './capacity-model.ts';
+import type { StorageInputs } from './storage-model.ts';
 import { measuredFigures } from './measured-figures.ts';
 
 export const defaultInputs: CapacityInputs = {
@@ -29,3 +30,10 @@ export const defaultInputs: CapacityInputs = {
   encoderKbps: 3000,
   routing: 'lesson',
 };
+
+/**
+ * Replay storage (storage-model.ts): six teaching hours a day, the platform's default retention
+ * (catalog.recordingRetentionDays), and a policy keeping the whole ladder for 30 days (a replay is
+ * watched most in the weeks after its lesson), then the top and the lowest rendition.
+ */
+export const defaultStorage: Omit<StorageInputs, 'lessons' | 'ladder'> = { hoursPerDay: 6, retentionDays: 180, policy: { fullDays: 30, keep: 'top-and-lowest' } };

@@ -1,6 +1,6 @@
-// `npm test`: makes sure what the tests need is here (Chromium, nginx, PostgreSQL, promtool, ffmpeg),
+// `npm test`: makes sure what the tests need is here (Chromium, nginx, PostgreSQL, promtool, coturn, ffmpeg),
 // type-checks, builds the player, then runs every test with node's test runner. On a fresh Debian
-// machine as root it installs Chromium, nginx, PostgreSQL and Prometheus (promtool) itself;
+// machine as root it installs Chromium, nginx, PostgreSQL, Prometheus (promtool) and coturn itself;
 // otherwise it says how. No test is skipped for a missing tool.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -36,6 +36,8 @@ const debianTools = [
   { name: 'prometheus', path: () => process.env.PROMTOOL_PATH ?? '/usr/bin/promtool' },
   // systemd-analyze, which verifies deploy/systemd/ (test/unit/deploy-manifests.test.ts).
   { name: 'systemd', path: () => '/usr/bin/systemd-analyze' },
+  // turnserver and turnutils_uclient, which check the raised-hand TURN credentials against deploy/coturn/ (test/unit/coturn-credentials.test.ts).
+  { name: 'coturn', path: () => '/usr/bin/turnserver' },
 ];
 
 function ensureDebianTools(): void {

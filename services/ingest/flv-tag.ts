@@ -4,12 +4,32 @@
 import { parseH264Sps } from 'node-media-server/src/protocol/sps_info.js';
 
 export type FlvTag =
-  | { kind: 'audio'; timestamp: number; isSequenceHeader: boolean; isAac: boolean }
+  | { kind: 'audio'; timestamp: number; isSequenceHeader: boolean; isAac: boolean; codec: AudioCodec }
   | { kind: 'video'; timestamp: number; isKeyframe: boolean; isSequenceHeader: boolean; codec: 'h264' | 'other' }
   | { kind: 'script'; timestamp: number }
   | { kind: 'unknown'; timestamp: number };
 
 const TAG_HEADER = 11;
+
+/** The FLV sound formats an encoder may send, by the 4-bit SoundFormat of the audio tag header. */
+export type AudioCodec = 'aac' | 'mp3' | 'pcm' | 'g711' | 'speex' | 'nellymoser' | 'other';
+const audioCodecs: Partial<Record<number, AudioCodec>> = { 0: 'pcm', 1: 'pcm', 2: 'mp3', 3: 'pcm', 4: 'nellymoser', 5: 'nellymoser', 6: 'nellymoser', 7: 'g711', 8: 'g711', 10: 'aac', 11: 'speex', 14: 'mp3' };
+
+/** AAC's sampling frequency index (ISO 14496-3, 1.6.3.3) in Hz; 15 (an explicit rate) is not used by encoders here. */
+const aacSampleRates = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+
+/**
+ * Sample rate and channels from an AAC sequence header tag (AudioSpecificConfig: 5 bits object
+ * type, 4 bits frequency index, 4 bits channel configuration), or null.
+ */
+export function aacAudioConfig(tag: Buffer): { sampleRate: number; channels: number } | null {
+  const config = TAG_HEADER + 2;
+  if (tag.length < config + 2) return null;
+  const bits = tag.readUInt16BE(config);
+  const sampleRate = aacSampleRates[(bits >> 7) & 0x0f];
+  const channels = (bits >> 3) & 0x0f;
+  return sampleRate === undefined || channels === 0 ? null : { sampleRate, channels };
+}
 
 export function readFlvTag(tag: Buffer): FlvTag {
   if (tag.length < TAG_HEADER + 1) return { kind: 'unknown', timestamp: 0 };
@@ -19,7 +39,7 @@ export function readFlvTag(tag: Buffer): FlvTag {
     case 8: {
       // AAC (sound format 10) carries an AudioSpecificConfig as packet type 0.
       const isAac = first >> 4 === 10;
-      return { kind: 'audio', timestamp, isSequenceHeader: isAac && tag[TAG_HEADER + 1] === 0, isAac };
+      return { kind: 'audio', timestamp, isSequenceHeader: isAac && tag[TAG_HEADER + 1] === 0, isAac, codec: audioCodecs[first >> 4] ?? 'other' };
     }
     case 9: {
       if (first & 0x80) {

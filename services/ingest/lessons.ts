@@ -8,6 +8,7 @@ import type { LatencyMode } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import type { LessonPackager } from '../packager/lesson-packager.ts';
 import type { Rendition } from '../transcode/ladder.ts';
+import type { LessonPictures } from '../pictures/lesson-pictures.ts';
 import type { LessonRenditions } from './lesson-renditions.ts';
 
 export type LessonState = 'starting' | 'live' | 'reconnecting' | 'ended';
@@ -42,6 +43,8 @@ export type Lesson = {
   packager?: LessonPackager;
   /** The ladder's encoders (lesson-renditions.ts); they may still be finishing after a run has ended. */
   renditions?: LessonRenditions;
+  /** Its poster and seek-bar thumbnails (services/pictures/lesson-pictures.ts), made beside it at low priority. */
+  pictures?: LessonPictures;
   /** Settles when the current run's source copy has finished; the next run waits for it. */
   idle: Promise<void>;
   /** The catalog writes about this lesson, in order; ending waits for them. */
@@ -137,6 +140,8 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
     await lesson.idle;
     // Every rendition has written what it held: a slow encoder's backlog is part of the lesson.
     await lesson.renditions?.settled();
+    // The last thumbnails, so a replay written from the lesson has them all.
+    await lesson.pictures?.finish();
     // An unwritable disk must not keep the lesson from ending: its playlists stay as they were.
     await lesson.packager?.end().catch((error: unknown) => options.log.error('lesson playlists not marked complete', { lesson: lesson.id, error }));
     // Called ended only once its playlists say so (#EXT-X-ENDLIST): whoever sees the state can
@@ -146,6 +151,7 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
     // The segment list is on disk now; an ended lesson keeps only its summary in memory.
     delete lesson.packager;
     delete lesson.renditions;
+    delete lesson.pictures;
     tellCatalog(lesson, 'ended');
     await lesson.catalogWrites;
     forgetOldestEnded();

@@ -29,6 +29,8 @@ import type { ClassroomFeed, ClassroomFeeds } from './classroom-feeds.ts';
 import { diskErrorCodes, type DiskGuard } from './disk-guard.ts';
 import { chooseFeed, switchFrom, type FeedChoice, type SwitchPolicy } from './feed-switch.ts';
 import { createLessonRenditions } from './lesson-renditions.ts';
+import { createLessonPictures } from '../pictures/lesson-pictures.ts';
+import { nodeIdleShare } from './node-cpu.ts';
 import type { Lesson, LessonRegistry } from './lessons.ts';
 import type { RefusalCounter } from './rtmp-refusals.ts';
 import { takeoverNumbering } from './takeover-numbering.ts';
@@ -47,6 +49,8 @@ export type PublishContext = {
 
 /** Source copy restarts allowed per minute before the publish is given up as broken. */
 const maxRestartsPerMinute = 5;
+/** Below this idle CPU share the node makes no pictures (they wait): the lesson's media comes first. */
+const picturesMinIdleShare = 0.15;
 /** How often a run checks its encoders and the copy: a fraction of the switch bound. */
 const checkMs = 250;
 
@@ -180,6 +184,19 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
     beginRun: () => context.lessons.beginRun(lesson),
     onRestart: () => void lesson.restarts++,
     log,
+  });
+  const packager = lesson.packager;
+  lesson.pictures ??= createLessonPictures({
+    lessonDir: lesson.dir,
+    sourceDir: join(lesson.dir, sourceRenditionName),
+    segments: () => packager.segments(sourceRenditionName),
+    ffmpegPath: context.ffmpegPath,
+    posterSeconds: config.transcode.posterSeconds,
+    thumbnailSeconds: config.transcode.thumbnailSeconds,
+    batchSeconds: config.transcode.thumbnailBatchSeconds,
+    // Pictures are the first thing to go: while any rendition is shed, or the node has little idle CPU.
+    busy: () => (lesson.renditions?.shedCount() ?? 0) > 0 || nodeIdleShare() < picturesMinIdleShare,
+    log: log.child({ part: 'pictures' }),
   });
   return lesson.packager;
 }

@@ -8,8 +8,26 @@ import type { NextFunction, Request, Response } from 'express';
 import { protectedHeader } from './playback-guard.ts';
 import { viewerFiguresMaxAgeSeconds } from '../stats/lesson-viewers.ts';
 
-/** 'viewers': the lesson's viewer count (/live/<lesson>/viewers.json, services/stats/lesson-viewers.ts). */
-export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment' | 'viewers';
+/**
+ * 'viewers': the lesson's viewer count (/live/<lesson>/viewers.json, services/stats/lesson-viewers.ts).
+ * 'qa-feed': the lesson's questions and comments (/live/<lesson>/qa.json, docs/classroom.md), fresh for a second like a playlist.
+ * `poster`, `thumbnail-track` and `sprite` are the lesson's pictures (services/pictures/): a frame
+ * refreshed every minute while live, and the seek-bar preview track over its sprite images.
+ */
+export type MediaFileKind =
+  | 'master'
+  | 'media-playlist'
+  | 'hash-list'
+  | 'init'
+  | 'segment'
+  | 'viewers'
+  | 'qa-feed'
+  | 'poster'
+  | 'thumbnail-track'
+  | 'sprite';
+
+/** The folder of a lesson (or replay) that holds its seek-bar thumbnails: never a rendition's name. */
+export const thumbnailsFolder = 'thumbnails';
 
 const contentTypes: Record<MediaFileKind, string> = {
   master: 'application/vnd.apple.mpegurl',
@@ -18,6 +36,10 @@ const contentTypes: Record<MediaFileKind, string> = {
   viewers: 'application/json',
   init: 'video/mp4',
   segment: 'video/iso.segment',
+  'qa-feed': 'application/json; charset=utf-8',
+  poster: 'image/jpeg',
+  'thumbnail-track': 'text/vtt; charset=utf-8',
+  sprite: 'image/jpeg',
 };
 
 export function mediaFileKind(file: string): MediaFileKind | undefined {
@@ -26,8 +48,12 @@ export function mediaFileKind(file: string): MediaFileKind | undefined {
   if (file === 'index.m3u8' || file === 'timeshift.m3u8') return 'media-playlist';
   // hashes-live.json: the live window's hashes, so live viewers don't fetch the whole lesson's.
   if (file === 'hashes.json' || file === 'hashes-live.json') return 'hash-list';
+  if (file === 'qa.json') return 'qa-feed';
   if (/^init-r\d+-[A-Za-z0-9]+\.mp4$/.test(file)) return 'init';
   if (/^r\d+-\d+\.m4s$/.test(file)) return 'segment';
+  if (file === 'poster.jpg') return 'poster';
+  if (file === 'thumbnails.vtt') return 'thumbnail-track';
+  if (/^sprite-\d{1,6}\.jpg$/.test(file)) return 'sprite';
   return undefined;
 }
 
@@ -40,7 +66,15 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
   switch (kind) {
     case 'init':
     case 'segment':
+    // Each sprite is written once under a number never used again (services/pictures/lesson-pictures.ts).
+    case 'sprite':
       return 'public, max-age=31536000, immutable';
+    // Replaced every minute while live (about a minute in caches, as asked of posters); fixed once ended.
+    case 'poster':
+      return ended ? 'public, max-age=3600' : 'public, max-age=60';
+    // Grows by a sprite every thumbnail batch (half a minute): a viewer sees new thumbnails soon after.
+    case 'thumbnail-track':
+      return ended ? 'public, max-age=3600' : 'public, max-age=10';
     case 'master':
       return 'public, max-age=10';
     case 'viewers':
@@ -50,6 +84,10 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
     case 'hash-list':
       // About half a segment while live, so a cache never holds a playlist past the next segment.
       return ended ? 'public, max-age=3600' : `public, max-age=${Math.max(1, Math.floor(segmentSeconds / 2))}`;
+    case 'qa-feed':
+      // A second, whatever the segment length: a question should reach every viewer within about two.
+      // An ended lesson's feed still changes (the teacher may answer later), only more slowly.
+      return ended ? 'public, max-age=10' : 'public, max-age=1';
   }
 }
 

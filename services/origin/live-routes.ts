@@ -3,6 +3,8 @@
 // publishes are served (media-request.ts), and no path can leave the root (media-path.ts). A
 // protected lesson's files go only to requests with a good playback token (playback-guard.ts), and
 // so does its viewer count (/live/<lesson>/viewers.json, from the dashboard's figures).
+// /live/<lesson>/qa.json, the lesson's questions and comments, comes from the catalog through
+// `qaFeed` (services/catalog/qa/qa-feed-source.ts) under the same guard and the same headers rules.
 import { readFile } from 'node:fs/promises';
 import type { Request, Response, Router } from 'express';
 import { resolveMediaPath } from '../core/media-path.ts';
@@ -19,8 +21,14 @@ import { viewersDocument, type ViewerFiguresSource } from '../stats/lesson-viewe
  */
 export type LessonLookup = (lessonId: string) => { segmentSeconds: number; ended: boolean; protected?: boolean; classroomId?: string } | undefined;
 
-/** `viewers`: where /live/<lesson>/viewers.json takes its count (services/stats/lesson-viewers.ts); none: 404. */
-export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: PlaybackGuard, viewers?: ViewerFiguresSource): Router {
+/** The bytes of a lesson's questions feed (qa.json), or undefined when there is no such lesson. */
+export type QaFeedLookup = (lessonId: string) => Promise<Buffer | undefined>;
+
+/**
+ * `qaFeed`: where /live/<lesson>/qa.json comes from; `viewers`: where /live/<lesson>/viewers.json
+ * takes its count (services/stats/lesson-viewers.ts). Either missing: that file answers 404.
+ */
+export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: PlaybackGuard, qaFeed?: QaFeedLookup, viewers?: ViewerFiguresSource): Router {
   return mediaRoutes((request, response, media) => serve(request, response, media), undefined, ['live']);
 
   function serve(request: Request, response: Response, media: MediaRequest): void {
@@ -54,9 +62,21 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: Play
       );
       return;
     }
+    if (media.kind === 'qa-feed') {
+      // Only for a lesson this node carries, like its media: another node answers for the others.
+      if (!lesson || !qaFeed) return missing();
+      qaFeed(media.lessonId).then(
+        (body) => (body ? void response.set({ 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': cacheControl }).send(body) : missing()),
+        () => {
+          response.set('Cache-Control', 'no-store');
+          sendError(response, 503, 'questions are not readable now', 'retry in a second');
+        },
+      );
+      return;
+    }
     const path = resolveMediaPath(liveDir, media.parts);
-    if (media.kind !== 'init' && media.kind !== 'segment') {
-      // Playlists and hash lists are replaced (by rename) every segment. sendFile takes the size
+    if (media.kind !== 'init' && media.kind !== 'segment' && media.kind !== 'sprite') {
+      // Playlists, hash lists, the poster and the thumbnail track are replaced (by rename). sendFile takes the size
       // from one file and may then open its successor, sending a cut-off copy; one read is one file.
       // express's send still answers conditional requests (ETag) with 304.
       readFile(path).then(

@@ -1,8 +1,9 @@
 // What a request under /live or /vod names, checked the same way by the origin and by relays: a
-// lesson's (or a replay's) master playlist, or one of the files the packager publishes in a
-// rendition. Anything else is refused before it reaches a disk or an upstream.
+// lesson's (or a replay's) master playlist or poster, one of the files the packager publishes in a
+// rendition, or the seek-bar thumbnail track and its sprites in the `thumbnails` folder. Anything
+// else is refused before it reaches a disk or an upstream.
 import { isSafePathPart } from '../core/media-path.ts';
-import { mediaFileKind, type MediaFileKind } from './cache-policy.ts';
+import { mediaFileKind, thumbnailsFolder, type MediaFileKind } from './cache-policy.ts';
 
 /** 'live': a lesson, live or ended (/live/<lesson>/...); 'vod': a finished recording's replay (/vod/<recording>/...). */
 export type MediaSpace = 'live' | 'vod';
@@ -19,13 +20,16 @@ export function parseMediaRequest(parts: string[], space: MediaSpace = 'live'): 
   if (unsafe !== undefined) return { status: 400, message: `'${unsafe.replace(/[^\x20-\x7e]/g, '?')}' is not a valid media path part`, hint };
   const file = parts[parts.length - 1]!;
   const kind = mediaFileKind(file);
-  // The master playlist and the viewer count are the lesson's; everything else is a rendition's.
-  const lessonWide = kind === 'master' || kind === 'viewers';
-  const isLessonFile = parts.length === 2 && lessonWide;
-  const isRenditionFile = parts.length === 3 && kind !== undefined && !lessonWide;
-  if (!kind || (!isLessonFile && !isRenditionFile)) return { status: 404, message: 'no such media file', hint };
-  // A replay has no viewer count: it is counted with its lesson while live only.
-  if (space === 'vod' && kind === 'viewers') return { status: 404, message: 'no such media file', hint };
+  // A lesson's own files: its master playlist, its poster and, live only, its questions and
+  // comments and its viewer count (a replay is counted with its lesson while live only).
+  const isTopFile =
+    parts.length === 2 && (kind === 'master' || kind === 'poster' || ((kind === 'qa-feed' || kind === 'viewers') && space === 'live'));
+  const isPictureFile = kind === 'thumbnail-track' || kind === 'sprite';
+  const lessonWide = kind === 'master' || kind === 'poster' || kind === 'qa-feed' || kind === 'viewers';
+  // Each kind only in its own place: pictures only in the thumbnails folder, media never there.
+  const isThumbnailFile = parts.length === 3 && parts[1] === thumbnailsFolder && isPictureFile;
+  const isRenditionFile = parts.length === 3 && parts[1] !== thumbnailsFolder && kind !== undefined && !lessonWide && !isPictureFile;
+  if (!kind || (!isTopFile && !isThumbnailFile && !isRenditionFile)) return { status: 404, message: 'no such media file', hint };
   // A replay has no time-shift files: its own playlists already cover all of it.
   if (space === 'vod' && /timeshift/.test(file)) return { status: 404, message: 'no such media file', hint };
   return { space, parts, kind, lessonId: parts[0]!, path: `/${space}/${parts.join('/')}` };

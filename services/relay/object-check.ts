@@ -17,8 +17,16 @@ export type ObjectSizeLimits = { playlistBytes: number; initBytes: number; segme
 
 export const defaultObjectSizeLimits: ObjectSizeLimits = { playlistBytes: 4 * 1024 ** 2, initBytes: 1024 ** 2, segmentBytes: 64 * 1024 ** 2 };
 
+/** A poster or a sprite: a few tens of kilobytes (services/pictures/), far under this. */
+export const pictureBytes = 2 * 1024 ** 2;
+
 export function maxBytesFor(kind: MediaFileKind, limits: ObjectSizeLimits): number {
   switch (kind) {
+    case 'poster':
+    case 'sprite':
+      return pictureBytes;
+    case 'thumbnail-track':
+      return limits.playlistBytes;
     case 'init':
       return limits.initBytes;
     case 'segment':
@@ -27,6 +35,7 @@ export function maxBytesFor(kind: MediaFileKind, limits: ObjectSizeLimits): numb
     case 'media-playlist':
     case 'hash-list':
     case 'viewers':
+    case 'qa-feed':
       return limits.playlistBytes;
   }
 }
@@ -65,6 +74,12 @@ export function checkObject(kind: MediaFileKind, body: Buffer, previousMediaSequ
       }
       return { ok: true, mediaSequence };
     }
+    case 'poster':
+    case 'sprite':
+      // Every JPEG starts with its SOI marker and a segment marker.
+      return body.length >= 3 && body[0] === 0xff && body[1] === 0xd8 && body[2] === 0xff ? { ok: true } : { ok: false, reason: `${kind} is not a JPEG image` };
+    case 'thumbnail-track':
+      return /^(\uFEFF)?WEBVTT/.test(body.toString('utf8')) ? { ok: true } : { ok: false, reason: 'thumbnail track is not WebVTT' };
     case 'hash-list':
     case 'viewers': {
       try {
@@ -73,6 +88,16 @@ export function checkObject(kind: MediaFileKind, body: Buffer, previousMediaSequ
       } catch {
         return { ok: false, reason: `${kind === 'viewers' ? 'viewer count' : 'hash list'} is not JSON` };
       }
+    }
+    case 'qa-feed': {
+      let feed: unknown;
+      try {
+        feed = JSON.parse(body.toString('utf8'));
+      } catch {
+        return { ok: false, reason: 'questions feed is not JSON' };
+      }
+      const items = (feed as { items?: unknown } | null)?.items;
+      return Array.isArray(items) ? { ok: true } : { ok: false, reason: 'questions feed has no items list' };
     }
   }
 }

@@ -14,6 +14,8 @@ const contentTypes: Record<string, string> = {
   json: 'application/json',
   mp4: 'video/mp4',
   m4s: 'video/iso.segment',
+  jpg: 'image/jpeg',
+  vtt: 'text/vtt; charset=utf-8',
 };
 
 /** A replay's file that belongs in the bucket: not an MP4 preparation's scratch file. */

@@ -3,7 +3,8 @@
 // copy only where the two folders are on different file systems), a VOD playlist and a hash list
 // per rendition, and the master playlist written last, so a replay is served only once it is whole.
 // The replay then stands on its own: cleaning the lesson's live folder, or deleting another
-// recording of the same lesson, never touches it. A manifest written first says whether the replay
+// recording of the same lesson, never touches it. The lesson's poster and the seek-bar thumbnails
+// of the recording's range come along (services/pictures/replay-pictures.ts). A manifest written first says whether the replay
 // needs a playback token, so the origin guards it without asking the catalog (vod-routes.ts).
 import { copyFile, link, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { parsePlaylist } from '../core/parse-playlist.ts';
 import { hashListName, masterPlaylistName, mediaPlaylistName, timeShiftPlaylistName } from '../packager/lesson-packager.ts';
 import { targetDuration, writeMediaPlaylist, type PackagedSegment } from '../packager/media-playlist.ts';
 import type { HashList } from '../packager/segment-record.ts';
+import { writeReplayPictures } from '../pictures/replay-pictures.ts';
 import { recordedSequences, segmentsIn, segmentsOfPlaylist, type RecordingRange } from './recorded-segments.ts';
 
 export type ReplaySummary = {
@@ -80,6 +82,9 @@ export async function writeReplay(options: ReplayOptions): Promise<ReplaySummary
       segmentCount = segments.length;
     }
   }
+  // The poster and the thumbnails of the recording's range, before the master like every file; a
+  // replay is whole without them, so a failure here leaves it without pictures, never unwritten.
+  await writeReplayPictures(options.lessonDir, replayDir, chosen[0]).catch(() => undefined);
   // The live master names <rendition>/index.m3u8, which is exactly the replay's layout.
   await writeFileAtomic(join(replayDir, masterPlaylistName), masterText);
   return { renditions, segmentCount, durationSeconds, sizeBytes };

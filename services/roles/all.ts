@@ -18,8 +18,9 @@ import { startJobQueue } from '../catalog/jobs/job-queue.ts';
 import { startIngestRole, type IngestRole } from './ingest.ts';
 import { startRelayRole, type RelayRole } from './relay.ts';
 import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
-import { configuredTiers } from '../stats/dashboard-tiers.ts';
+import { dashboardSources } from '../stats/dashboard-tiers.ts';
 import type { RunningRole } from './running-role.ts';
+import { mountHands } from '../hands/mount-hands.ts';
 
 export async function startAll(config: Config, log: Logger): Promise<RunningRole> {
   if (!playerIsBuilt()) await buildPlayer();
@@ -46,18 +47,24 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
       node: config.node.id,
       settings: config.alarms,
       nodeDownSeconds: config.ingest.nodeDownSeconds,
-      metrics: [
+      // Tiers on other machines (more relays, say) that this node's operators want to see too are
+      // configured; with dashboard.prometheusUrl every tier is read from Prometheus instead.
+      ...dashboardSources(config.dashboard, [
         { tier: 'ingest', url: () => `${loopback}:${role?.httpPort ?? 0}/metrics` },
         { tier: 'relay', url: () => `${loopback}:${relayPort}/metrics` },
-        // Tiers on other machines (more relays, say) that this node's operators want to see too.
-        ...configuredTiers(config.dashboard),
-      ],
+      ]),
       scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
       disks: () => (role ? [{ node: config.node.id, state: role.ingest.diskState() }] : []),
     });
     const mediaBase = (request: Request) => [relayPort, role?.httpPort ?? 0].map((port) => `${request.protocol}://${request.hostname}:${port}`);
     const routers = catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => role?.ingest.rtmpPort ?? config.rtmp.port, mediaBase, dashboard });
-    role = await startIngestRole(config, log, { db, routers, jobs: queue, viewerFigures: () => (dashboard ? dashboard.viewerFigures() : Promise.resolve(null)) });
+    role = await startIngestRole(config, log, {
+      db,
+      routers,
+      jobs: queue,
+      withServer: (server, metrics) => mountHands(server, metrics, db, config, log),
+      viewerFigures: () => (dashboard ? dashboard.viewerFigures() : Promise.resolve(null)),
+    });
     const relayConfig = { ...config, node: { id: `${config.node.id}-city-relay` }, relay: { ...config.relay, upstreams: [`http://127.0.0.1:${role.httpPort}`] } };
     relay = await startRelayRole(relayConfig, log.child({ role: 'relay' }), { port: config.relay.port, db });
     relayPort = relay.httpPort;

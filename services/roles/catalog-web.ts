@@ -11,11 +11,13 @@ import { ensureSetupToken } from '../catalog/auth/setup-token.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { alarmMetricsPath } from '../stats/alarm-metrics.ts';
 import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
-import { configuredTiers } from '../stats/dashboard-tiers.ts';
+import { dashboardSources } from '../stats/dashboard-tiers.ts';
 import { playbackSettingsFrom } from '../core/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
 import type { JobQueue } from '../catalog/jobs/job-queue.ts';
 import { createTimeZoneSource } from '../catalog/queries/province-time-zone.ts';
+import { createViewerCities } from '../catalog/routing/viewer-city.ts';
+import { pageLookups } from '../catalog/queries/page-lookups.ts';
 
 export type CatalogWebOptions = {
   db: Database;
@@ -41,7 +43,7 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
       node: options.config.node.id,
       settings: options.config.alarms,
       nodeDownSeconds: options.config.ingest.nodeDownSeconds,
-      metrics: configuredTiers(options.config.dashboard),
+      ...dashboardSources(options.config.dashboard),
       scrapeTimeoutMs: options.config.dashboard.scrapeTimeoutSeconds * 1000,
     });
   // The pages and the API follow an operator's change of the province's time zone (province-time-zone.ts).
@@ -53,16 +55,18 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
     rtmpBase: (request: Request) => `rtmp://${request.hostname}:${options.rtmpPort()}/live`,
     dashboard,
     timeZone,
+    viewerCities: createViewerCities(options.db),
     ...(options.jobs ? { jobs: options.jobs } : {}),
   };
   const alarms = Router();
   alarms.get(alarmMetricsPath, async (_request, response) => {
     response.set('Cache-Control', 'no-store').type('text/plain; version=0.0.4').send(await dashboard.metrics());
   });
-  // The configured relays win: a province names the city relays its viewers play through.
+  // The configured media bases win: a province names its origin (and standby) there; each viewer's
+  // city's relays come before them (services/catalog/routing/).
   const mediaUrls = options.config.web.mediaUrls;
   const mediaBase = mediaUrls.length > 0 ? () => mediaUrls : options.mediaBase;
-  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets }, { defaultLocale: options.config.web.defaultLocale, timeZone: timeZone.current })];
+  return [catalogApi(context), alarms, pageRoutes(mediaBase, options.config.p2p, { secrets: (context.playback ?? playbackSettingsFrom(options.config)).secrets }, { defaultLocale: options.config.web.defaultLocale, timeZone: timeZone.current }, context.viewerCities, pageLookups(options.db))];
 }
 
 /**

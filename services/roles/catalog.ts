@@ -9,12 +9,14 @@ import { buildPlayer } from '../../player/build.ts';
 import { playerIsBuilt } from '../web/pages.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
+import { registerQaMetrics } from '../stats/qa-metrics.ts';
 import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
 import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
 import { startJobQueue } from '../catalog/jobs/job-queue.ts';
 import { createDashboard } from '../stats/dashboard-service.ts';
-import { configuredTiers } from '../stats/dashboard-tiers.ts';
+import { dashboardSources } from '../stats/dashboard-tiers.ts';
 import type { RunningRole } from './running-role.ts';
+import { mountHands } from '../hands/mount-hands.ts';
 
 export async function startCatalogRole(config: Config, log: Logger): Promise<RunningRole & { httpPort: number }> {
   if (!playerIsBuilt()) await buildPlayer();
@@ -32,18 +34,19 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
     node: config.node.id,
     settings: config.alarms,
     nodeDownSeconds: config.ingest.nodeDownSeconds,
-    metrics: configuredTiers(config.dashboard),
+    ...dashboardSources(config.dashboard),
     scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
   });
   let http;
   let setupUrl: { setup?: string } = {};
+  const metrics = catalogMetrics(config.node.id);
   try {
     http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(createMetricsRegistry('catalog', config.node.id)), ...catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => config.rtmp.port, dashboard })],
+      routers: [metricsRoute(metrics), ...catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => config.rtmp.port, dashboard })],
       health: () => ({ role: 'catalog', node: config.node.id, database: db.kind }),
     });
     setupUrl = await announceSetup(db, config, log, http.port);
@@ -54,12 +57,14 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
     throw error;
   }
   const server = http;
+  const hands = mountHands(server.server, metrics, db, config, log);
   const jobs = await startCatalogJobs(db, config, log, queue);
   dashboard.start();
   return {
     httpPort: server.port,
     urls: { http: `http://127.0.0.1:${server.port}/`, watch: `http://localhost:${server.port}/`, ...setupUrl },
     async close() {
+      hands.close();
       await server.close();
       await jobs.close();
       await queue.close();
@@ -67,4 +72,11 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
       await db.close();
     },
   };
+}
+
+/** The catalog's own figures: the process's, and the live classroom's posts, votes and moderation. */
+function catalogMetrics(node: string) {
+  const register = createMetricsRegistry('catalog', node);
+  registerQaMetrics(register);
+  return register;
 }

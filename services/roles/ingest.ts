@@ -3,7 +3,9 @@
 // tracker at /tracker for viewers who play straight from the origin, /metrics, and the player
 // reports of those viewers at /api/v1/qoe. Its heartbeat in the catalog tells encoders and other
 // nodes it is up, and how loaded (services/catalog/ingest/node-heartbeat.ts, ingest/node-load.ts).
+import type { Server } from 'node:http';
 import { Router as ExpressRouter, type Request, type Router } from 'express';
+import type { Registry } from 'prom-client';
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
@@ -18,10 +20,12 @@ import { startIngest, type Ingest } from '../ingest/start-ingest.ts';
 import { lessonsApi } from '../origin/lessons-api.ts';
 import { privateWhenProtected } from '../origin/cache-policy.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
+import { createQaFeedSource } from '../catalog/qa/qa-feed-source.ts';
 import { createPlaybackGuard } from '../origin/playback-guard.ts';
 import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';
 import { registerOriginMetrics } from '../stats/origin-metrics.ts';
+import { registerQaMetrics } from '../stats/qa-metrics.ts';
 import { originLessons } from '../tracker/origin-lessons.ts';
 import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
 import { startTrackerThread } from '../tracker/tracker-thread.ts';
@@ -55,6 +59,8 @@ export type IngestRoleOptions = {
   jobs?: JobQueue;
   /** Where the lessons' viewer counts come from (`all`: its dashboard); by default this node's /metrics and dashboard.tiers, read every few seconds. */
   viewerFigures?: ViewerFiguresSource;
+  /** More on the same HTTP server once it listens (`all` adds the raised-hand signalling), with the role's metrics registry; closed before the server. */
+  withServer?: (server: Server, metrics: Registry) => { close(): void };
   /** False mounts the tracker on the node's own event loop, as before tracker-thread.ts: only the tracker-flood benchmark compares the two. */
   trackerThread?: boolean;
 };
@@ -98,6 +104,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   registerTrackerMetrics(metrics, () => tracker);
   const egress = createEgressMeter();
   registerOriginMetrics(metrics, egress.totals);
+  registerQaMetrics(metrics);
   const fetchers = createLessonFetchers();
   const qoe = qoeService({
     register: metrics,
@@ -121,7 +128,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard, viewerFigures), vodRoutes(ingest.vodDir, guard, ingest.replayStorage.bucket), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
+      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard, createQaFeedSource(db), viewerFigures), vodRoutes(ingest.vodDir, guard, ingest.replayStorage.bucket), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
       health: () => ({
         role: 'ingest',
         node: config.node.id,
@@ -176,6 +183,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
       throw error;
     });
   }
+  const extra = options.withServer?.(http.server, metrics);
   return {
     ingest,
     db,
@@ -186,6 +194,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
       // First, so the node's classrooms move at once: encoders that drop below ask again and go elsewhere.
       await heartbeat.close();
       tracker?.close();
+      extra?.close();
       await ingest.close();
       await http.close();
       await qoe.close();

@@ -7,17 +7,21 @@
 // asking for a snapshot ticks once, so the page still shows fresh figures.
 import type { Queryable } from '../catalog/db/database.ts';
 import { jobCounts, type QueueCounts } from '../catalog/jobs/job-counts.ts';
+import { dashboardClassroom, type ClassroomFigures } from './dashboard-classroom.ts';
 import type { Logger } from '../core/log.ts';
 import type { DiskState } from '../ingest/disk-guard.ts';
 import { alarmMetrics } from './alarm-metrics.ts';
 import { createAlarmRunner, type ActiveAlarm } from './alarm-runner.ts';
 import { evaluateAlarms, median, type AlarmSettings, type StreamNorm } from './alarms.ts';
 import { dashboardIngestNodes, dashboardLessons, failingUploads, finishedSessions, placeNames, type IngestNodeFigures, type SessionBucket } from './dashboard-catalog.ts';
-import { counterTotals, dashboardNow, historyPoint, type CounterSnapshot, type DashboardNow } from './dashboard-figures.ts';
+import { counterTotals, dashboardNow, historyPoint, type CounterSnapshot, type DashboardNow, type Windows } from './dashboard-figures.ts';
 import { createHistory, type HistorySettings, type HistoryWindow } from './history.ts';
+import { endingAtNow } from './snapshot-window.ts';
 import type { MetricSample } from './prom-text.ts';
 import { scrapeMetrics, type MetricsSource } from './scrape-metrics.ts';
 import type { ViewerFigures } from './lesson-viewers.ts';
+import type { PrometheusReader } from './prometheus-reader.ts';
+import { prometheusHistory } from './prometheus-history.ts';
 
 export type DashboardSettings = AlarmSettings & { checkSeconds: number; webhookUrl?: string | undefined };
 
@@ -31,6 +35,8 @@ export type DashboardOptions = {
   nodeDownSeconds: number;
   /** The tiers' /metrics this process reads; none for a catalog on its own that lists none. */
   metrics?: MetricsSource[];
+  /** Read every tier's figures from Prometheus instead (dashboard.prometheusUrl): `metrics` is then not scraped. */
+  prometheus?: { reader: PrometheusReader; url: string };
   /** How long a tier may take to answer before it counts as unreachable (default 3 s). */
   scrapeTimeoutMs?: number;
   /** Ingest disks this process can see (in `all`, its own). */
@@ -54,8 +60,14 @@ export type DashboardSnapshot = {
   ingestNodes: IngestNodeFigures[];
   /** Background jobs per queue: queued, running, failed (services/catalog/jobs/). */
   jobs: QueueCounts[];
+  /** Each live lesson's questions and comments (dashboard-classroom.ts). */
+  classroom: ClassroomFigures[];
   /** Figures this process cannot show because it reads no tier's /metrics (docs/dashboard.md). */
   needsMetrics: string[];
+  /** Where the tiers' figures come from: this process's own scrapes, or Prometheus (dashboard.prometheusUrl). */
+  source: 'scrape' | 'prometheus';
+  /** How far back the history reaches: 6 hours in process, a day from Prometheus. */
+  historyMinutes: number;
 };
 
 export type Dashboard = {
@@ -76,6 +88,8 @@ const normWindowMs = 5 * 60_000;
 const sessionBucketSeconds = 600;
 const sessionsReadMs = 60_000;
 const keptHistoryMs = 6 * 3600_000;
+/** With Prometheus the charts reach back a day (the store keeps what it keeps; the page asks for at most this). */
+export const prometheusHistoryMinutes = 24 * 60;
 
 export const figuresNeedingMetrics = ['concurrency by lesson, city and school', 'bandwidth per tier and P2P offload', 'startup time, fluency and stalls', 'relay upstream alarms'];
 
@@ -93,6 +107,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   let tiers: TierState[] = [];
   let ingestNodes: IngestNodeFigures[] = [];
   let jobs: QueueCounts[] = [];
+  let classroom: ClassroomFigures[] = [];
   let sessions: { at: number; buckets: SessionBucket[] } | undefined;
   let lastTickAt = 0;
   let ticking: Promise<void> | undefined;
@@ -103,19 +118,42 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   /** The newest snapshot at least `ageMs` old, or the oldest there is. */
   const earlier = (at: number, ageMs: number) => [...counters].reverse().find((snapshot) => snapshot.at <= at - ageMs) ?? counters[0];
 
-  const read = async () => {
-    const at = clock();
+  /** The tiers' samples of now and the counters of the windows before it: scraped here, or read from Prometheus. */
+  const readTiers = async (at: number): Promise<{ samples: MetricSample[] | undefined; windows: Windows }> => {
+    if (options.prometheus) {
+      const { reader, url } = options.prometheus;
+      try {
+        const [current, short, long, targets] = await Promise.all([reader.samplesAt(at), reader.samplesAt(at - shortWindowMs), reader.samplesAt(at - longWindowMs), reader.targetsAt(at)]);
+        tiers = targets.map((target) => ({ ...target, ...(target.ok ? {} : { error: `Prometheus cannot scrape it: ${target.error ?? 'up = 0'}` }) }));
+        // A window from before Prometheus had the series is no window: the shorter one stands in.
+        const shortCounters = short.length > 0 ? counterTotals(at - shortWindowMs, short) : undefined;
+        return { samples: current, windows: { short: shortCounters, long: long.length > 0 ? counterTotals(at - longWindowMs, long) : shortCounters } };
+      } catch (error) {
+        // Prometheus is then the tier the dashboard cannot read: the "tier unreachable" alarm says so.
+        tiers = [{ tier: 'prometheus', url, ok: false, error: (error as Error).message }];
+        return { samples: [], windows: { short: undefined, long: undefined } };
+      }
+    }
     const scrapes = await Promise.all(sources.map((source) => scrapeMetrics(source, options.scrapeTimeoutMs)));
     tiers = scrapes.map((scrape) => ({ tier: scrape.source.tier, url: scrape.source.url(), ok: scrape.ok, ...(scrape.ok ? {} : { error: scrape.error }) }));
-    const samples: MetricSample[] | undefined = sources.length === 0 ? undefined : scrapes.flatMap((scrape) => (scrape.ok ? scrape.samples : []));
+    return {
+      samples: sources.length === 0 ? undefined : scrapes.flatMap((scrape) => (scrape.ok ? scrape.samples : [])),
+      windows: { short: earlier(at, shortWindowMs), long: earlier(at, longWindowMs) },
+    };
+  };
+
+  const read = async () => {
+    const at = clock();
+    const { samples, windows } = await readTiers(at);
     const lessons = await dashboardLessons(db, at);
     const nodes = await dashboardIngestNodes(db, at, options.nodeDownSeconds);
     const uploads = await failingUploads(db);
     const queues = await jobCounts(db);
+    const questions = await dashboardClassroom(db, at);
     const viewerLabels = (label: 'city' | 'school') => [...new Set((samples ?? []).filter((sample) => sample.name === 'classcast_viewers').map((sample) => Number(sample.labels[label])).filter(Number.isInteger))];
     const places = await placeNames(db, viewerLabels('city'), viewerLabels('school'));
     const snapshot = counterTotals(at, samples ?? []);
-    const now = dashboardNow({ at, samples, counters: snapshot, windows: { short: earlier(at, shortWindowMs), long: earlier(at, longWindowMs) }, lessons, cityNames: places.cities, schoolNames: places.schools });
+    const now = dashboardNow({ at, samples, counters: snapshot, windows, lessons, cityNames: places.cities, schoolNames: places.schools });
     counters.push(snapshot);
     while (counters.length > 1 && counters[0]!.at < at - longWindowMs - 60_000) counters.shift();
 
@@ -132,6 +170,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     latest = now;
     ingestNodes = nodes;
     jobs = queues;
+    classroom = questions;
     lastTickAt = at;
   };
 
@@ -149,6 +188,20 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       })
       .finally(() => (ticking = undefined));
     return ticking;
+  };
+
+  /** The charts' points over the last `minutes`, worked out from Prometheus's series as the figures of now are. */
+  const historyFromPrometheus = async (minutes: number): Promise<HistoryWindow> => {
+    const at = clock();
+    try {
+      const lessons = await dashboardLessons(db, at);
+      const found = await prometheusHistory({ reader: options.prometheus!.reader, at, minutes, lessons, placeNames: (cities, schools) => placeNames(db, cities, schools) });
+      for (const now of found.figures) nameSeries(names, now);
+      return found.window;
+    } catch (error) {
+      log.warn('dashboard history not read from Prometheus', { error });
+      return { times: [], series: {} };
+    }
   };
 
   return {
@@ -170,19 +223,23 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     },
     async snapshot(minutes) {
       if (clock() - lastTickAt >= settings.checkSeconds * 1000) await tick();
-      const window = history.read(clock() - minutes * 60_000, 360);
+      const window = options.prometheus ? await historyFromPrometheus(minutes) : history.read(clock() - minutes * 60_000, 360);
       // Names of series gone from the history are forgotten with them.
       for (const key of names.keys()) if (history.values(key, 0).length === 0) names.delete(key);
       return {
         now: latest,
-        history: window,
+        // Ends at `now`, so the charts' legends agree with the tiles and tables (snapshot-window.ts).
+        history: endingAtNow(window, latest),
         names: Object.fromEntries([...names].filter(([key]) => key in window.series)),
         sessions: sessions?.buckets.filter((bucket) => bucket.at >= clock() - minutes * 60_000) ?? [],
         alarms: runner.active(),
         tiers,
         ingestNodes,
         jobs,
-        needsMetrics: sources.length === 0 ? figuresNeedingMetrics : [],
+        classroom,
+        needsMetrics: sources.length === 0 && !options.prometheus ? figuresNeedingMetrics : [],
+        source: options.prometheus ? 'prometheus' : 'scrape',
+        historyMinutes: options.prometheus ? prometheusHistoryMinutes : keptHistoryMs / 60_000,
       };
     },
     async close() {

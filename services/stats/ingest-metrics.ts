@@ -1,7 +1,7 @@
 // An ingest node's figures per live lesson, read when scraped, from this process's memory: what the
 // encoder sends (bitrate, fps, keyframe interval, picture size, as encoder-meter.ts measures it),
 // how its transcoder keeps up (ffmpeg's speed, frames dropped and duplicated, from transcoder.ts;
-// renditions shed for want of CPU),
+// renditions shed for want of CPU; what its pictures cost),
 // how often the lesson's encoder run restarted (reconnects and transcoder restarts), and what the
 // packager published (segments per rendition, their durations, the age of the newest one). Only
 // lessons this node carries and that have not ended get a `lesson` label, so the series end with
@@ -49,6 +49,18 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
       for (const lesson of liveLessons()) {
         const speed = lessonTranscoding(lesson.dir)?.speed;
         if (speed !== null && speed !== undefined) this.set({ lesson: lessonLabel(lesson) }, speed);
+      }
+    },
+  });
+  new Gauge({
+    name: 'classcast_lesson_pictures_cpu_seconds',
+    help: "CPU seconds the lesson's poster and seek-bar thumbnails have cost so far (ffmpeg's own count, services/pictures/); the budget is 3 % of a core, 1.8 s a minute.",
+    labelNames: ['lesson'],
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const lesson of liveLessons()) {
+        if (lesson.pictures) this.set({ lesson: lessonLabel(lesson) }, lesson.pictures.cpuSeconds());
       }
     },
   });

@@ -14,6 +14,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import TrackerServer, { type TrackerSocket } from 'bittorrent-tracker/server';
 import type { Logger } from '../core/log.ts';
+import { onUpgradePath, refuseUpgrade } from '../core/upgrade-paths.ts';
 import type { PlaybackSettings } from '../core/playback-settings.ts';
 import { readPlaybackToken } from '../core/playback-token.ts';
 import { tokenOf } from '../origin/playback-guard.ts';
@@ -190,7 +191,6 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
   });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if ((request.url ?? '').split('?')[0] !== trackerPath) return refuse(socket, '404 Not Found');
     const ip = (options.clientIpOf ?? socketIp)(request);
     if (ip === undefined) {
       counters.refusedConnections++;
@@ -316,7 +316,7 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
   );
   sweep.unref();
 
-  server.on('upgrade', onUpgrade);
+  const unmount = onUpgradePath(server, trackerPath, onUpgrade);
   log.info('tracker mounted', { path: trackerPath, announceIntervalSeconds: settings.announceIntervalSeconds, idleSeconds: settings.idleSeconds });
 
   return {
@@ -331,7 +331,7 @@ export function mountTracker(server: Server, options: TrackerOptions): Tracker {
     },
     close() {
       clearInterval(sweep);
-      server.off('upgrade', onUpgrade);
+      unmount();
       for (const socket of connections.keys()) socket.terminate();
       tracker.close();
     },
@@ -409,6 +409,4 @@ export function socketIp(request: IncomingMessage): string {
 }
 
 /** Answers an upgrade we do not take with a plain HTTP status, then hangs up. */
-export function refuse(socket: Duplex, status: string): void {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
+export const refuse = refuseUpgrade;

@@ -19,6 +19,7 @@ import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { logLevel } from '../core/log.ts';
+import { onUpgradePath } from '../core/upgrade-paths.ts';
 import { closeFrame, createFrameGate } from './frame-gate.ts';
 import { defaultTrackerSettings, refuse, socketIp, trackerPath, type Tracker, type TrackerOptions, type TrackerStats } from './tracker-server.ts';
 import { clientHeader, type FromTracker, type ToTracker, type TrackerThreadData } from './tracker-thread-messages.ts';
@@ -101,7 +102,6 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
   poll.unref();
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if ((request.url ?? '').split('?')[0] !== trackerPath) return refuse(socket, '404 Not Found');
     if (!current) return refuse(socket, '503 Service Unavailable');
     const upstream = connect(current.port, '127.0.0.1');
     upstream.setNoDelay(true);
@@ -145,7 +145,7 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
     socket.on('data', forward);
     upstream.pipe(socket);
   };
-  server.on('upgrade', onUpgrade);
+  const unmount = onUpgradePath(server, trackerPath, onUpgrade);
   log.info('tracker mounted on its own thread', { path: trackerPath });
 
   return {
@@ -153,7 +153,7 @@ export async function startTrackerThread(server: Server, options: TrackerOptions
     close() {
       closed = true;
       clearInterval(poll);
-      server.off('upgrade', onUpgrade);
+      unmount();
       for (const socket of passing) socket.destroy();
       if (current) {
         current.worker.postMessage({ type: 'close' } satisfies ToTracker);

@@ -23,8 +23,9 @@ export function pageContentSecurityPolicy(sources: PageSources = {}): string {
     ['default-src', ["'self'"]],
     ['script-src', ["'self'"]],
     ['style-src', ["'self'", ...styleHashes]],
-    // data: for the blank favicon and video.js's icon font, which its stylesheet carries inline.
-    ['img-src', ["'self'", 'data:']],
+    // data: for the blank favicon and video.js's icon font, which its stylesheet carries inline;
+    // the media origin for lesson posters and seek-bar thumbnail sprites (services/pictures/).
+    ['img-src', ["'self'", 'data:', ...media]],
     ['font-src', ["'self'", 'data:']],
     ['media-src', ["'self'", 'blob:', ...media]],
     // Playlists, segments, hash lists and player reports go to the media origin; peers meet at the tracker.

@@ -1,6 +1,7 @@
 // The web pages: the timetable at /, sign-in (/login), first start (/setup), the school page
 // (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson> (live and
-// time-shift in one; /timeshift/<lesson> redirects there) and its replay form (replay-pages.ts), and the player's bundled assets at /assets. Pages
+// time-shift in one; /timeshift/<lesson> redirects there) and its replay form (replay-pages.ts), the
+// teacher's console at /teach/<lesson> (teach-page.ts), and the player's bundled assets at /assets. Pages
 // are static shells; they read everything else from the JSON API, except what the watch page needs
 // before it asks anything: where media, the P2P tracker and ICE servers are, and a signed viewer
 // session its quality reports are made under (viewer-session.ts). Each page carries a
@@ -16,8 +17,14 @@ import { sendError } from '../core/http-errors.ts';
 import { pageBundles, type PageBundle } from '../../player/page-bundles.ts';
 import { dashboardStyles } from '../../player/src/dashboard/dashboard-styles.ts';
 import { pageContentSecurityPolicy } from './page-csp.ts';
-import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
+import { relaysMetaContent, type MediaBase } from './page-relays.ts';
+import { provinceTracker, relaysForViewer } from './viewer-relays.ts';
+import { routedMasterRoutes } from './routed-master-routes.ts';
+import type { ViewerCities } from '../catalog/routing/viewer-city.ts';
 import { replayPageRoutes } from './replay-pages.ts';
+import { handsPageRoutes } from './hands-pages.ts';
+import { teachPageRoutes } from './teach-page.ts';
+import { notFoundPages, type PageCatalog } from './not-found-page.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 
@@ -26,6 +33,8 @@ export const playerDistDir = `${playerDir}dist`;
 
 export type { MediaBase } from './page-relays.ts';
 export type { PageLanguage } from './page-language.ts';
+export { trackerUrlFor } from './viewer-relays.ts';
+export type { PageCatalog } from './not-found-page.ts';
 
 /** The pages drawn by a bundle in the shared shell (player/pages/app.html): path, title, bundle. */
 const appPages: Array<[string, MessageKey, PageBundle]> = [
@@ -46,9 +55,21 @@ const p2pByDefault: P2pConfig = { enabled: true, iceServers: [] };
 /**
  * `viewerSessions`: the playback secrets to sign each watch page's viewer session with; none: no
  * reports are accepted from its viewers. `language`: the platform's default language and time zone (web.*).
+ * `cities`: where each viewer is and their city's relays, which the pages list first (services/catalog/routing/).
+ * `catalog`: where to ask whether a lesson or recording exists (a 404 page when not); without one
+ * (an ingest node's own pages) every id gets the player.
  */
-export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfig = p2pByDefault, viewerSessions?: ViewerSessionSigner, language: PageLanguage = defaultPageLanguage): Router {
+export function pageRoutes(
+  mediaBase: MediaBase = () => undefined,
+  p2p: P2pConfig = p2pByDefault,
+  viewerSessions?: ViewerSessionSigner,
+  language: PageLanguage = defaultPageLanguage,
+  cities?: ViewerCities,
+  catalog?: PageCatalog,
+): Router {
   const router = Router();
+  const routing = { mediaBase, p2p, cities };
+  router.use(routedMasterRoutes(routing));
   const page = (name: string) => readFileSync(`${playerDir}pages/${name}`, 'utf8');
   const shell = page('app.html');
   const watchPages = localizedShells(page('watch.html'), language);
@@ -60,13 +81,15 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
       response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(shells(locale));
     });
   }
-  router.get('/watch/:lesson', (request, response) => {
+  const notFound = notFoundPages(language);
+  router.get('/watch/:lesson', async (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
-    // Each relay's viewers meet at the tracker beside it (or at the one configured for all).
-    const bases = mediaBasesFor(request, mediaBase);
-    const trackerFor = (base: string) => (p2p.enabled ? (p2p.trackerUrl ?? trackerUrlFor(base || `${request.protocol}://${request.get('host') ?? request.hostname}`)) : '');
-    const relays = pageRelays(bases, trackerFor);
-    const tracker = relays[0]?.tracker ?? trackerFor('');
+    if (catalog && !(await catalog.lessonExists(request.params.lesson))) return notFound(request, response, 'lesson');
+    // The viewer's city's relays first, then the province's; each relay's viewers meet at the tracker
+    // beside it (or at the one configured for all), and on the province's at their city's.
+    const relays = await relaysForViewer(request, routing);
+    const bases = relays.map((relay) => relay.media);
+    const tracker = relays[0]?.tracker ?? provinceTracker(request, p2p, '');
     const meta: Array<[string, string]> = [
       ['classcast-media-base', bases[0] ?? ''],
       ['classcast-relays', relaysMetaContent(relays)],
@@ -83,13 +106,16 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
   });
   // The time-shift page became the watch page (which plays the whole lesson so far, with LIVE):
-  // old links land there, query kept.
-  router.get('/timeshift/:lesson', (request, response) => {
+  // old links land there, query kept; a lesson that does not exist still gets its 404 page.
+  router.get('/timeshift/:lesson', async (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
+    if (catalog && !(await catalog.lessonExists(request.params.lesson))) return notFound(request, response, 'lesson');
     const query = request.originalUrl.indexOf('?');
     response.redirect(301, `/watch/${encodeURIComponent(request.params.lesson)}${query >= 0 ? request.originalUrl.slice(query) : ''}`);
   });
-  router.use(replayPageRoutes(mediaBase, viewerSessions, language));
+  router.use(replayPageRoutes(routing, viewerSessions, language, catalog ? { catalog, notFound } : undefined));
+  router.use(handsPageRoutes(language));
+  router.use(teachPageRoutes(mediaBase, language));
   router.use('/assets', express.static(playerDistDir, { maxAge: '5m', fallthrough: true, index: false, dotfiles: 'ignore' }));
   return router;
 }
@@ -97,14 +123,6 @@ export function pageRoutes(mediaBase: MediaBase = () => undefined, p2p: P2pConfi
 /** Whether every page's bundle is in player/dist (a build from before a page was added is not enough). */
 export function playerIsBuilt(): boolean {
   return Object.keys(pageBundles).every((name) => existsSync(`${playerDistDir}/${name}.js`));
-}
-
-/**
- * The tracker viewers of this media base announce to: the WebSocket endpoint at /tracker on the same
- * server (a city relay runs one beside its cache, so viewers meet viewers of their own city).
- */
-export function trackerUrlFor(mediaBase: string): string {
-  return `${mediaBase.replace(/\/+$/, '').replace(/^http(s?):\/\//, 'ws$1://')}/tracker`;
 }
 
 /**

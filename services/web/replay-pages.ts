@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { Router, type Request, type Response } from 'express';
 import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
-import { mediaBasesFor, pageRelays, relaysMetaContent, type MediaBase } from './page-relays.ts';
+import { pageRelays, relaysMetaContent } from './page-relays.ts';
+import { relaysForViewer, type PageRouting } from './viewer-relays.ts';
 import { pageContentSecurityPolicy } from './page-csp.ts';
 import { newViewerSession, type ViewerSessionSigner } from './viewer-session-meta.ts';
+import type { PageCatalog, SendNotFound } from './not-found-page.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 
 const watchPagePath = fileURLToPath(new URL('../../player/pages/watch.html', import.meta.url));
@@ -18,7 +20,14 @@ const mediaBaseMeta = '<meta name="classcast-media-base" content="">';
 const relaysMeta = '<meta name="classcast-relays" content="">';
 const viewerMeta = '<meta name="classcast-viewer" content="">';
 
-export function replayPageRoutes(mediaBase: MediaBase = () => undefined, viewerSessions?: ViewerSessionSigner, language: PageLanguage = defaultPageLanguage): Router {
+/** `routing`: where viewers' media is (by default this server's own); `lookups`: the catalog to ask
+ * whether an id exists, and the 404 page to send when not. */
+export function replayPageRoutes(
+  routing: PageRouting = { mediaBase: () => undefined, p2p: { enabled: false, iceServers: [] } },
+  viewerSessions?: ViewerSessionSigner,
+  language: PageLanguage = defaultPageLanguage,
+  lookups?: { catalog: PageCatalog; notFound: SendNotFound },
+): Router {
   const router = Router();
   const watchPage = readFileSync(watchPagePath, 'utf8');
   for (const meta of [mediaBaseMeta, relaysMeta, viewerMeta]) if (!watchPage.includes(meta)) throw new Error(`${watchPagePath} has no ${meta} to fill in`);
@@ -36,10 +45,13 @@ export function replayPageRoutes(mediaBase: MediaBase = () => undefined, viewerS
       );
   };
 
-  router.get('/replay/:recording', (request, response) => {
+  // The viewer's city's relays first, then the province's (viewer-relays.ts).
+  const basesFor = async (request: Request) => (await relaysForViewer(request, routing)).map((relay) => relay.media);
+  router.get('/replay/:recording', async (request, response) => {
     const id = request.params.recording;
     if (!isSafePathPart(id)) return sendError(response, 400, 'not a recording id', 'open a replay from GET /api/v1/recordings');
-    const bases = mediaBasesFor(request, mediaBase);
+    if (lookups && !(await lookups.catalog.recordingExists(id))) return lookups.notFound(request, response, 'recording');
+    const bases = await basesFor(request);
     send(request, response, `${bases[0] ?? ''}/vod/${id}/master.m3u8`, bases);
   });
   return router;

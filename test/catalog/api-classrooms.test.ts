@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reportEncoder } from '../../services/catalog/ingest/encoder-status.ts';
+import { nothingSent } from '../../services/ingest/encoder-sent.ts';
 import { createLogger } from '../../services/core/log.ts';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
 import { startFixture, type Fixture } from './api-fixtures.ts';
@@ -143,14 +144,16 @@ for (const database of await catalogDatabaseUrls()) {
     test('encoder status written by ingest is joined in', async () => {
       const school = await f.school();
       const room = await f.classroom(school.id);
+      // What the encoder sends on its own clock, for the school page's live check (jsonb, read back as it was written).
+      const sent = { fps: 29.97, videoKbps: 2480, keyframeSeconds: 2, audio: { codec: 'aac', sampleRate: 48000, channels: 2 } };
       await f.catalog.db.query(
-        `insert into encoder_status (classroom_id, ingest_node, lesson_id, connected, remote_address, key_kind, bitrate_kbps, fps, width, height)
-         values ($1, 'province-1', null, true, '10.0.0.7', 'primary', 2500.5, 30, 1280, 720)`,
-        [room.id],
+        `insert into encoder_status (classroom_id, ingest_node, lesson_id, connected, remote_address, key_kind, bitrate_kbps, fps, width, height, sent)
+         values ($1, 'province-1', null, true, '10.0.0.7', 'primary', 2500.5, 30, 1280, 720, $2)`,
+        [room.id, JSON.stringify(sent)],
       );
       const read = await f.catalog.api('get', `/classrooms/${room.id}`, { token: school.tokens.teacher });
       const { updatedAt, ...encoder } = read.body.encoder;
-      assert.deepEqual(encoder, { connected: true, ingestNode: 'province-1', lessonId: null, keyKind: 'primary', bitrateKbps: 2500.5, fps: 30, width: 1280, height: 720, remoteAddress: '10.0.0.7', advice: null });
+      assert.deepEqual(encoder, { connected: true, ingestNode: 'province-1', lessonId: null, keyKind: 'primary', bitrateKbps: 2500.5, fps: 30, width: 1280, height: 720, remoteAddress: '10.0.0.7', advice: null, sent });
       assert.ok(!Number.isNaN(Date.parse(updatedAt)));
     });
 
@@ -160,7 +163,7 @@ for (const database of await catalogDatabaseUrls()) {
       const advice = 'keyframe interval 8.3 s: set 2 s in your encoder (OBS: Output > Keyframe Interval = 2)';
       const initial = { classroomId: room.id, ingestNode: 'province-1', lessonId: null, remoteAddress: '10.0.0.7', keyKind: 'primary' as const, width: 1280, height: 720 };
       const log = createLogger({ role: 'test' });
-      const reporter = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30 }), log);
+      const reporter = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30, sent: nothingSent }), log);
       reporter.update({ advice });
       await reporter.disconnected();
       const read = await f.catalog.api('get', `/classrooms/${room.id}`, { token: school.tokens.teacher });
@@ -168,7 +171,7 @@ for (const database of await catalogDatabaseUrls()) {
       assert.deepEqual([read.body.encoder.connected, read.body.encoder.advice], [false, advice], 'what to fix before the next lesson');
       const listed = await f.catalog.api('get', `/classrooms?schoolId=${school.id}`, { token: school.tokens.school_admin });
       assert.equal(listed.body.items.find((item: { id: string }) => item.id === room.id)?.encoder.advice, advice);
-      const next = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30 }), log);
+      const next = reportEncoder(f.catalog.db, initial, () => ({ bitrateKbps: 2500, fps: 30, sent: nothingSent }), log);
       await next.disconnected();
       assert.equal((await f.catalog.api('get', `/classrooms/${room.id}`, { token: school.tokens.teacher })).body.encoder.advice, null, 'not judged yet: the encoder may have been fixed');
     });

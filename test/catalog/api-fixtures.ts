@@ -2,6 +2,7 @@
 // and helpers that make a city, a school, a classroom, a course through the API itself.
 import assert from 'node:assert/strict';
 import type { Role } from '../../services/catalog/auth/account.ts';
+import type { ConfigInput } from '../../services/core/config/schema.ts';
 import { startTestCatalog, type TestCatalog } from '../helpers/test-catalog.ts';
 
 export type Fixture = {
@@ -19,8 +20,9 @@ export type Fixture = {
 
 let counter = 0;
 
-export async function startFixture(databaseUrl: string): Promise<Fixture> {
-  const catalog = await startTestCatalog({ databaseUrl });
+/** `config`: configuration over the test catalog's defaults. */
+export async function startFixture(databaseUrl: string, config?: ConfigInput): Promise<Fixture> {
+  const catalog = await startTestCatalog({ databaseUrl, ...(config ? { config } : {}) });
   const operator = (await catalog.signIn('operator')).token;
   const unique = (prefix: string) => `${prefix}-${++counter}`;
   const created = async (method: string, path: string, body: unknown, token = operator) => {

@@ -85,11 +85,13 @@ for (const database of await catalogDatabaseUrls()) {
       assert.equal((await f.catalog.api('post', '/lessons/no-such-lesson/recording/stop', { token: f.operator })).status, 404);
     });
 
-    test('operators pin and delete recordings, never while the lesson is live; deleting removes it', async () => {
+    test("operators and the school's admins pin and delete recordings, never while the lesson is live; deleting removes it", async () => {
       const { school, lessonId, recordingId } = await liveLesson();
+      const other = await f.school();
       const pin = (token: string) => f.catalog.api('patch', `/recordings/${recordingId}`, { token, body: { pinned: true } });
       assert.equal((await pin(school.tokens.teacher)).status, 403);
-      assert.equal((await pin(school.tokens.school_admin)).status, 403);
+      assert.equal((await pin(other.tokens.school_admin)).status, 403, 'a public recording of another school: readable, not theirs to pin');
+      assert.equal((await pin(school.tokens.school_admin)).status, 200, "the school's own admin");
       const pinned = await pin(f.operator);
       assert.equal(pinned.status, 200);
       assert.equal(pinned.body.pinned, true);
@@ -98,6 +100,7 @@ for (const database of await catalogDatabaseUrls()) {
       const remove = (token: string) => f.catalog.api('delete', `/recordings/${recordingId}`, { token });
       assert.equal((await remove(school.tokens.student)).status, 403);
       assert.equal((await remove(school.tokens.teacher)).status, 403);
+      assert.equal((await remove(other.tokens.school_admin)).status, 403);
       const whileLive = await remove(f.operator);
       assert.equal(whileLive.status, 409);
       assert.match(whileLive.body.error.message, /is live/);
@@ -113,6 +116,33 @@ for (const database of await catalogDatabaseUrls()) {
       assert.match(mp4.body.error.hint, /POST/);
       assert.deepEqual((await remove(f.operator)).body, { deleted: true });
       assert.equal((await f.catalog.api('get', `/recordings/${recordingId}`)).status, 404);
+    });
+
+    test("storage per school (operators all, a school's admin their own) and the list's school and pinned filters", async () => {
+      const { school, lessonId, recordingId } = await liveLesson();
+      const other = await f.school();
+      await markEnded(f.catalog.db, lessonId);
+      await markRecordingReady(f.catalog.db, recordingId, { durationSeconds: 12, sizeBytes: 5000, segmentCount: 6, renditions: ['360p'] });
+      const storage = async (token: string, query = '') => f.catalog.api('get', `/recordings/storage${query}`, { token });
+      const all = await storage(f.operator);
+      assert.equal(all.status, 200);
+      assert.equal(all.body.defaultRetentionDays, 180);
+      const row = all.body.items.find((item: { schoolId: number }) => item.schoolId === school.id);
+      assert.deepEqual({ ...row, schoolName: undefined }, { schoolId: school.id, schoolName: undefined, recordings: 1, pinned: 0, bytes: 5000, retentionDays: null });
+      const own = await storage(school.tokens.school_admin);
+      assert.deepEqual(own.body.items.map((item: { schoolId: number }) => item.schoolId), [school.id]);
+      assert.equal((await storage(school.tokens.school_admin, `?schoolId=${other.id}`)).status, 403);
+      assert.equal((await storage(school.tokens.teacher)).status, 403);
+      assert.equal((await f.catalog.api('get', '/recordings/storage')).status, 401);
+
+      const ids = async (query: string) => (await f.catalog.api('get', `/recordings?limit=200&${query}`, { token: f.operator })).body.items.map((item: { id: string }) => item.id);
+      assert.deepEqual(await ids(`schoolId=${school.id}`), [recordingId]);
+      assert.deepEqual(await ids(`schoolId=${other.id}`), []);
+      assert.ok(!(await ids('pinned=true')).includes(recordingId));
+      assert.equal((await f.catalog.api('patch', `/recordings/${recordingId}`, { token: school.tokens.school_admin, body: { pinned: true } })).status, 200);
+      assert.ok((await ids('pinned=true')).includes(recordingId));
+      assert.ok(!(await ids('pinned=false')).includes(recordingId));
+      assert.equal((await f.catalog.api('get', '/recordings?pinned=maybe', { token: f.operator })).status, 400);
     });
 
     test('a school lesson\'s recordings are for its school and the operators only', async () => {

@@ -113,6 +113,28 @@ describe('operator dashboard', { timeout: 240_000 }, () => {
     // Charts draw lines once the history has two points (every 10 s).
     await waitFor('lines in the viewers chart', async () => (await dashboard.locator('figure[data-chart="Viewers by lesson"] polyline').count()) > 0, 40_000);
     await waitFor('lines in the bandwidth chart', async () => (await dashboard.locator('figure[data-chart="Bandwidth per tier"] polyline').count()) > 0, 40_000);
+    // One instant on the page (one DOM read of one snapshot): the legends' figures, the tiles and the tables agree.
+    // A string, so the test runner's transform adds no helpers the page does not have.
+    const figures = (await dashboard.evaluate(`(() => {
+      const text = (selector) => document.querySelector(selector)?.textContent?.trim() ?? '';
+      const sum = (selector) => [...document.querySelectorAll(selector)].reduce((total, item) => total + Number(item.textContent), 0);
+      const lessonLegends = [...document.querySelectorAll('figure[data-chart="Viewers by lesson"] li[data-series]')].filter((item) => item.getAttribute('data-series') !== 'All viewers');
+      return {
+        tile: Number(text('[data-figure="viewers-total"] .tile-value')),
+        allViewersLegend: Number(text('figure[data-chart="Viewers by lesson"] li[data-series="All viewers"] strong')),
+        lessonLegendSum: lessonLegends.reduce((total, item) => total + Number(item.querySelector('strong')?.textContent), 0),
+        rankingSum: [...document.querySelectorAll('[data-concurrency="lesson"]')].reduce((total, row) => total + Number(row.getAttribute('data-viewers')), 0),
+        cityLegendSum: sum('figure[data-chart="Viewers by city"] li[data-series] strong'),
+        liveTile: Number(text('[data-figure="live-lessons"] .tile-value')),
+        ingestRows: document.querySelectorAll('tr[data-ingest]').length,
+      };
+    })()`)) as { tile: number; allViewersLegend: number; lessonLegendSum: number; rankingSum: number; cityLegendSum: number; liveTile: number; ingestRows: number };
+    assert.deepEqual(
+      { allViewersLegend: figures.allViewersLegend, lessonLegendSum: figures.lessonLegendSum, rankingSum: figures.rankingSum, cityLegendSum: figures.cityLegendSum, ingestRows: figures.ingestRows },
+      { allViewersLegend: figures.tile, lessonLegendSum: figures.tile, rankingSum: figures.tile, cityLegendSum: figures.tile, ingestRows: figures.liveTile },
+      `legends, tiles and tables at one instant: ${JSON.stringify(figures)}`,
+    );
+    assert.equal(figures.tile, 2);
     await saveShot(dashboard, 'dashboard-desktop');
 
     const phone = await staff.newPage();
@@ -120,8 +142,21 @@ describe('operator dashboard', { timeout: 240_000 }, () => {
     await phone.goto(`${base}/dashboard`);
     await phone.locator('[data-figure="viewers-total"] .tile-value', { hasText: /^2$/ }).waitFor({ timeout: 30_000 });
     await phone.locator('figure[data-chart="Viewers by lesson"] polyline').first().waitFor({ timeout: 15_000 });
+    // On a phone each ingest-health row is a card whose cells keep their column's name.
+    const phoneRow = phone.locator(`tr[data-ingest="${seeded.liveLessonId}"]`);
+    assert.deepEqual(
+      await phoneRow.locator('td').evaluateAll((cells) => cells.map((cell) => getComputedStyle(cell, '::before').content)),
+      ['"Lesson"', '"Encoder"', '"Bitrate"', '"FPS"', '"Keyframes"', '"Resolution"', '"Speed"', '"Dropped"', '"Last report"'],
+    );
     await saveShot(phone, 'dashboard-phone');
     await phone.close();
+    const zhContext = await browser.newContext({ viewport: viewports.phone, locale: 'zh-CN' });
+    await zhContext.addCookies(await staff.cookies());
+    const zhPhone = await zhContext.newPage();
+    await zhPhone.goto(`${base}/dashboard`);
+    await zhPhone.locator('[data-figure="viewers-total"] .tile-value', { hasText: /^2$/ }).waitFor({ timeout: 30_000 });
+    await saveShot(zhPhone, 'dashboard-phone-zh-CN');
+    await zhContext.close();
 
     // The JSON behind it is for operators only.
     assert.equal((await fetch(`${base}/api/v1/dashboard`)).status, 401);

@@ -101,6 +101,8 @@ describe('pages in Chinese and in English', { timeout: 240_000 }, () => {
     { name: 'watch', path: `/watch/${lessonId}`, ready: ['#lesson-detail:not([hidden])', playerNotice] },
     { name: 'timeshift', path: `/timeshift/${lessonId}`, ready: playerNotice },
     { name: 'replay', path: '/replay/no-such-recording', ready: playerNotice },
+    // The operator may run any lesson's console; its Q&A lists and settings show once read.
+    { name: 'teach', path: `/teach/${lessonId}`, ready: ['#teach-console:not([hidden])', '#teach-settings:not([hidden])'] },
   ];
 
   const open = async (context: BrowserContext, path: string, ready: string | string[]): Promise<Page> => {

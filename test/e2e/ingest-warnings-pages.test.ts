@@ -27,7 +27,10 @@ describe("the ingest's warnings on the school page and the dashboard", { timeout
 
   before(async () => {
     catalog = await startTestCatalog();
-    server = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [catalogApi(catalog.context), pageRoutes()], log: createLogger({ role: 'catalog', node: 'test' }), health: () => ({ role: 'catalog' }) });
+    // Heartbeats are written once, below: a node counts as up for 5 min rather than the default 6 s, so a
+    // slow machine (Chromium's start, the first page) does not turn province-2 down before the page reads it.
+    const config = { ...catalog.context.config, ingest: { ...catalog.context.config.ingest, nodeDownSeconds: 300 } };
+    server = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [catalogApi({ ...catalog.context, config }), pageRoutes()], log: createLogger({ role: 'catalog', node: 'test' }), health: () => ({ role: 'catalog' }) });
     base = `http://127.0.0.1:${server.port}`;
     operatorToken = (await catalog.signIn('operator')).token;
     const city = await catalog.api('post', '/cities', { token: operatorToken, body: { name: 'Riverton' } });
@@ -35,7 +38,7 @@ describe("the ingest's warnings on the school page and the dashboard", { timeout
     adminToken = (await catalog.signIn('school_admin', school.body.id)).token;
     const room = await catalog.api('post', '/classrooms', { token: adminToken, body: { id: 'north-101', schoolId: school.body.id, name: 'Room 101' } });
     assert.equal(room.status, 201);
-    await writeEncoderStatus(catalog.db, { classroomId: 'north-101', ingestNode: 'province-1', lessonId: null, connected: true, remoteAddress: '10.0.0.7', keyKind: 'primary', bitrateKbps: 2500, fps: 30, width: 1280, height: 720, advice });
+    await writeEncoderStatus(catalog.db, { classroomId: 'north-101', ingestNode: 'province-1', lessonId: null, connected: true, remoteAddress: '10.0.0.7', keyKind: 'primary', bitrateKbps: 2500, fps: 30, width: 1280, height: 720, advice, sent: null });
     const node = (id: string) => ({ id, rtmpUrl: `rtmp://${id}.example:1935/live`, httpUrl: `http://${id}.example:8080` });
     await joinIngestNodes(catalog.db, node('province-1'), { cpuBusy: 0.3, renditionsShed: 0 });
     await joinIngestNodes(catalog.db, node('province-2'), { cpuBusy: 0.97, renditionsShed: 2 });

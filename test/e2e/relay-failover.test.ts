@@ -3,10 +3,15 @@
 // answering), or stops answering, and the player moves to the second, where the lesson goes on playing
 // with no error shown and nothing the page's policy refuses: the live page at the live edge, the
 // time-shift page where the viewer was, at the quality they chose. How long the viewer's picture
-// stood still is measured in the page and printed, with what hls.js did meanwhile.
+// stood still is measured in the page and printed, with what hls.js did meanwhile. And the HLS way,
+// as the browser's own HLS (Safari, iOS) does it: the two relays as a city's, the viewer routed to
+// that city by address, hls.js alone plays the viewer's redundant master playlist and goes on from
+// the second relay's variants when the first relay closes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../services/catalog/db/database.ts';
 import { openDatabase } from '../../services/catalog/db/open-database.ts';
@@ -20,9 +25,20 @@ import { fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { addAddressRange, addCityRelay, deleteAddressRange } from '../../services/catalog/queries/city-routing.ts';
+import { createCity } from '../../services/catalog/queries/cities.ts';
 import { snapshot, waitForPlayback, type PlayerSnapshot } from '../helpers/watch-page.ts';
 
 const key = 'failover-room-key';
+
+/** What the bare page reads of hls.js (its global build, loaded into the page). */
+type RedundantHls = {
+  levels: Array<{ url: string[]; uri?: string }>;
+  currentLevel: number;
+  on(event: string, listener: (event: string, data: { fatal: boolean; details: string }) => void): void;
+  loadSource(url: string): void;
+  attachMedia(video: HTMLVideoElement): void;
+};
 
 declare global {
   interface Window {
@@ -256,6 +272,68 @@ describe('the player moves to the next relay when its relay goes away', { timeou
       await assertNoTrouble(page, violations, later);
     } finally {
       await page.close();
+    }
+  });
+
+  it("goes on from the second relay's variants of the viewer's redundant master playlist when the first relay closes (hls.js alone, as a native HLS player)", async () => {
+    const city = await createCity(db, 'Redundant City');
+    const relay1 = await startTestRelay([ingest.baseUrl]);
+    let relay1Open = true;
+    running.push({ close: async () => void (relay1Open && (await relay1.stop())) });
+    const relay2 = await startTestRelay([ingest.baseUrl]);
+    running.push({ close: () => relay2.stop() });
+    await addCityRelay(db, { cityId: city.id, mediaUrl: relay1.baseUrl, trackerUrl: null, position: 0 });
+    await addCityRelay(db, { cityId: city.id, mediaUrl: relay2.baseUrl, trackerUrl: null, position: 1 });
+    // This browser's address is the city's: it is not signed in, so the address decides.
+    const range = await addAddressRange(db, { cityId: city.id, cidr: '127.0.0.0/8', note: 'test' });
+    // The province's origin comes after the city's relays.
+    const config = resolveConfig([{ source: 'test', values: { demo: { enabled: false }, web: { mediaUrls: [ingest.baseUrl] } } }]);
+    const catalog = await startHttpServer({ host: '127.0.0.1', port: 0, log, routers: catalogWebRoutes({ db, config, log, rtmpPort: () => ingest.ingest.rtmpPort }), health: () => ({ role: 'catalog' }) });
+    running.push(catalog);
+    const catalogUrl = `http://127.0.0.1:${catalog.port}`;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      const masterUrl = `${catalogUrl}/watch/${lessonId}/master.m3u8`;
+      const master = await (await fetch(masterUrl)).text();
+      const uris = master.split('\n').filter((line) => line.startsWith('http'));
+      const third = uris.length / 3;
+      assert.ok(third >= 2 && Number.isInteger(third), `variants on both relays and the origin:\n${master}`);
+      for (const [index, base] of [relay1.baseUrl, relay2.baseUrl, ingest.baseUrl].entries()) {
+        assert.ok(uris.slice(index * third, (index + 1) * third).every((uri) => uri.startsWith(base)), `variants ${index * third}..${(index + 1) * third - 1} on ${base}:\n${master}`);
+      }
+      // A bare page on the catalog's origin with hls.js and nothing of Classcast's player: no relay
+      // list, no failover of its own. (A document the catalog really served, which has no policy of
+      // its own, so Chromium lets it reach the relays on loopback as it does the watch page.)
+      const hlsScript = await readFile(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'), 'utf8');
+      await page.goto(`${catalogUrl}/healthz`);
+      await page.evaluate(() => void (document.body.innerHTML = '<video muted autoplay playsinline></video>'));
+      await page.addScriptTag({ content: hlsScript });
+      await page.evaluate((url) => {
+        const hls = new (window as unknown as { Hls: new () => RedundantHls }).Hls();
+        (window as unknown as { redundant: { hls: RedundantHls; fatal: string[] } }).redundant = { hls, fatal: [] };
+        hls.on('hlsError', (_event: string, data: { fatal: boolean; details: string }) => void (data.fatal && (window as unknown as { redundant: { fatal: string[] } }).redundant.fatal.push(data.details)));
+        hls.loadSource(url);
+        hls.attachMedia(document.querySelector('video')!);
+      }, masterUrl);
+      const playingFrom = () => page.evaluate(() => {
+        const { hls, fatal } = (window as unknown as { redundant: { hls: RedundantHls; fatal: string[] } }).redundant;
+        return { time: document.querySelector('video')!.currentTime, url: hls.levels[hls.currentLevel]?.url[0] ?? hls.levels[hls.currentLevel]?.uri ?? '', fatal };
+      });
+      const before = await waitFor('hls.js playing from relay 1', async () => {
+        const state = await playingFrom();
+        return state.time > 4 && state.url.startsWith(relay1.baseUrl) ? state : undefined;
+      }, 60_000);
+      relay1Open = false;
+      await relay1.stop();
+      const later = await waitFor("hls.js playing on from relay 2's variants", async () => {
+        const state = await playingFrom();
+        return state.time > before.time + 8 && state.url.startsWith(relay2.baseUrl) ? state : undefined;
+      }, 90_000);
+      process.stdout.write(`# redundant streams: relay 1 closed at ${before.time.toFixed(1)} s; playing from ${later.url} at ${later.time.toFixed(1)} s\n`);
+      assert.deepEqual(later.fatal, [], 'no fatal error');
+    } finally {
+      await page.close();
+      await deleteAddressRange(db, range.id);
     }
   });
 });

@@ -82,7 +82,7 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
       await markLive(ingest.db, lesson, ingest.config.node.id);
       recordings.set(lesson, (await openDefaultRecording(ingest.db, lesson))!);
     }
-    await Promise.all(lessons.map((lesson) => writeRecordedLesson(join(ingest.dataDir, 'live', lesson), mediaSeconds)));
+    await Promise.all(lessons.map((lesson) => writeRecordedLesson(join(ingest.dataDir, 'live', lesson), mediaSeconds, { pictures: true })));
   });
   after(async () => {
     await relay?.stop();
@@ -119,6 +119,19 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
     assert.equal(ranged.status, 206);
     assert.equal((await ranged.arrayBuffer()).byteLength, 100);
     assert.equal((await fetch(`${ingest.baseUrl}/vod/${id}/360p/r9-999.m4s`)).status, 404, 'a file in neither place is a 404');
+    // The replay's pictures went with it, and are served from the bucket as images and a track.
+    const poster = await fetch(`${relay.baseUrl}/vod/${id}/poster.jpg`);
+    assert.equal(poster.status, 200);
+    assert.equal(poster.headers.get('content-type'), 'image/jpeg');
+    assert.deepEqual(Buffer.from(await poster.arrayBuffer()), await bucket.bytes(`vod/${id}/poster.jpg`));
+    const track = await fetch(`${relay.baseUrl}/vod/${id}/thumbnails/thumbnails.vtt`);
+    assert.equal(track.status, 200);
+    const sprite = /sprite-\d+\.jpg/.exec(await track.text())?.[0];
+    assert.ok(sprite, 'the track names a sprite');
+    const spriteAnswer = await fetch(`${relay.baseUrl}/vod/${id}/thumbnails/${sprite}`);
+    assert.equal(spriteAnswer.status, 200);
+    assert.equal(spriteAnswer.headers.get('content-type'), 'image/jpeg');
+    await spriteAnswer.arrayBuffer();
   });
 
   test('the MP4 of a replay in the bucket is prepared on the job queue from the bucket, put beside it, and downloaded from there', async () => {

@@ -1,8 +1,9 @@
 // Signed playback end to end, over real HTTP with a real lesson (ffmpeg pushing RTMP): the catalog
 // issues tokens to viewers allowed to watch a protected lesson; the origin and a city relay serve
 // its playlists and segments only with a good token (expired, forged, wrong-lesson and wrong-city
-// tokens get 403; so is its viewer count, /live/<lesson>/viewers.json), the relay keeps one cached copy for every viewer whatever their token, and a
-// token signed with the previous secret still plays while both secrets are active.
+// tokens get 403; so is its viewer count, /live/<lesson>/viewers.json), the relay keeps one cached
+// copy for every viewer whatever their token, and a token signed with the previous secret still
+// plays while both secrets are active. The lesson's poster and seek-bar thumbnails are guarded the same way.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
@@ -173,6 +174,28 @@ describe('signed playback of a protected lesson', { timeout: 120_000 }, () => {
     const elsewhere = sign({ city: otherCityId });
     for (const path of [paths.master, paths.media, paths.segment, paths.viewers]) assert.equal((await get(relay.baseUrl, path, elsewhere)).status, 403, `wrong city at the relay: ${path}`);
     assert.ok(relay.relay.stats.refused > 0);
+  });
+
+  it("guards the protected lesson's poster and thumbnails like its media, at the origin and through the relay", async () => {
+    const token = sign({ city: cityId });
+    const poster = `/live/${lessonId}/poster.jpg`;
+    const track = `/live/${lessonId}/thumbnails/thumbnails.vtt`;
+    await waitFor('the poster and the thumbnail track', async () => ((await get(ingest.baseUrl, poster, token)).status === 200 && (await get(ingest.baseUrl, track, token)).status === 200 ? true : undefined), 60_000);
+    const text = await (await get(ingest.baseUrl, track, token)).text();
+    const sprite = `/live/${lessonId}/thumbnails/${/sprite-\d+\.jpg/.exec(text)![0]}`;
+    for (const base of [ingest.baseUrl, relay.baseUrl]) {
+      for (const path of [poster, track, sprite]) {
+        const refused = await get(base, path);
+        assert.equal(refused.status, 403, `no token at ${base}${path}`);
+        assert.equal(refused.headers.get('cache-control'), 'no-store');
+        await refused.arrayBuffer();
+        assert.equal((await get(base, path, sign({ id: 'room-801-another-lesson' }))).status, 403, `wrong lesson at ${base}${path}`);
+        const served = await get(base, path, token);
+        assert.equal(served.status, 200, `${base}${path}`);
+        assert.match(served.headers.get('cache-control') ?? '', /^private, max-age=\d+/, `${base}${path} is private`);
+        await served.arrayBuffer();
+      }
+    }
   });
 
   it('keeps one cached copy at the relay for two viewers with different tokens', async () => {

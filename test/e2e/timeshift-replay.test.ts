@@ -251,7 +251,8 @@ describe('time-shift during a live lesson, then its replay and MP4', () => {
     const download = await fetch(`${base}/api/v1/recordings/${recordingId}/mp4`);
     assert.equal(download.status, 200);
     assert.equal(download.headers.get('content-type'), 'video/mp4');
-    assert.match(download.headers.get('content-disposition') ?? '', /^attachment; filename="?[a-z0-9-]+\.mp4"?$/);
+    // Named for the lesson and when it started (here an ad-hoc lesson's title), not the recording id.
+    assert.match(download.headers.get('content-disposition') ?? '', /^attachment; filename="[^"]+ - \d{4}-\d{2}-\d{2} \d{4}\.mp4"/);
     const dir = await mkdtemp(join(tmpdir(), 'classcast-mp4-'));
     try {
       const file = join(dir, 'replay.mp4');

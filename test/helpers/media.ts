@@ -53,7 +53,7 @@ export async function probeSegment(init: Buffer, segment: Buffer): Promise<Segme
       height: parsed.streams[0]?.height ?? 0,
     };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
@@ -108,7 +108,7 @@ export async function probeTrackTimes(init: Buffer, segment: Buffer): Promise<{ 
     };
     return { video: times('video'), audio: times('audio') };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

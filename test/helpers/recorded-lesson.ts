@@ -1,7 +1,8 @@
 // A lesson folder as ingest's packager leaves it under <dataDir>/live/<lesson>/ (a master playlist,
 // and per rendition its time-shift playlist, hash list, init segment and segments), with real
 // media from a short ffmpeg run but no RTMP push: enough for the real replay writer
-// (recording-lifecycle.ts finishRecordings) to make a playable replay from it.
+// (recording-lifecycle.ts finishRecordings) to make a playable replay from it. With `pictures`, the
+// lesson's poster and seek-bar thumbnails too, made by the real pictures worker from its segments.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import { hashListName, masterPlaylistName, mediaPlaylistName, publishedInitName,
 import { writeMasterPlaylist } from '../../services/packager/master-playlist.ts';
 import { writeMediaPlaylist, type PackagedSegment } from '../../services/packager/media-playlist.ts';
 import { hashListFor } from '../../services/packager/segment-record.ts';
+import { createLogger } from '../../services/core/log.ts';
+import { createLessonPictures } from '../../services/pictures/lesson-pictures.ts';
 
 const run = promisify(execFile);
 const rendition = '360p';
@@ -23,7 +26,7 @@ const scratchPlaylist = 'ffmpeg.m3u8';
  * time (`-re`), so the call lasts as long as the media: a recording opened before the call and
  * stopped after it covers every segment, each stamped with the wall-clock time it was "filmed".
  */
-export async function writeRecordedLesson(lessonDir: string, seconds: number): Promise<{ segmentCount: number }> {
+export async function writeRecordedLesson(lessonDir: string, seconds: number, options: { pictures?: boolean } = {}): Promise<{ segmentCount: number }> {
   const dir = join(lessonDir, rendition);
   await mkdir(dir, { recursive: true });
   await run(findMediaTool('ffmpeg', process.env.FFMPEG_PATH), [
@@ -64,5 +67,20 @@ export async function writeRecordedLesson(lessonDir: string, seconds: number): P
       { width: 320, height: 180, fps: 25, bandwidth: 400_000, averageBandwidth: 300_000, codecs: 'avc1.42c01e,mp4a.40.2', uri: `${rendition}/${mediaPlaylistName}` },
     ]),
   );
+  if (options.pictures) {
+    const pictures = createLessonPictures({
+      lessonDir,
+      sourceDir: dir,
+      segments: () => segments,
+      ffmpegPath: findMediaTool('ffmpeg', process.env.FFMPEG_PATH),
+      posterSeconds: 60,
+      thumbnailSeconds: 1,
+      batchSeconds: 30,
+      busy: () => false,
+      log: createLogger({ role: 'test' }),
+    });
+    // The lesson is over: its last batch makes the poster and every thumbnail.
+    await pictures.finish();
+  }
   return { segmentCount: segments.length };
 }

@@ -58,7 +58,7 @@ export async function startTestBucket(bucket = 'classcast-replays'): Promise<Tes
     async close() {
       client.destroy();
       await handle.stop();
-      await rm(directory, { recursive: true, force: true });
+      await rm(directory, { recursive: true, force: true, maxRetries: 5 });
     },
   };
   return handle;

@@ -1,6 +1,6 @@
 // A catalog API for a test: the real router over a real HTTP port on loopback, on an in-memory
 // PGlite (or the PostgreSQL database a test passes), with helpers to sign in as any role and to
-// call the API.
+// call the API. A test may change the configuration and serve more beside the API (the pages, /vod).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,9 @@ import { createAccount } from '../../services/catalog/auth/accounts.ts';
 import { createSession } from '../../services/catalog/auth/sessions.ts';
 import type { Database } from '../../services/catalog/db/database.ts';
 import { openDatabase } from '../../services/catalog/db/open-database.ts';
+import type { Router } from 'express';
 import { resolveConfig } from '../../services/core/config/load.ts';
+import type { ConfigInput } from '../../services/core/config/schema.ts';
 import { startHttpServer } from '../../services/core/http-server.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 
@@ -28,6 +30,8 @@ export type ApiOptions = { token?: string; body?: unknown; rawBody?: string; hea
 
 export type TestCatalog = {
   url: string;
+  /** The catalog's data directory (replays go under vod/), removed by close(). */
+  dataDir: string;
   db: Database;
   context: CatalogContext;
   /** Creates an account of that role (unique username, password `testPassword`) and a session for it. */
@@ -39,14 +43,25 @@ export type TestCatalog = {
 
 let accountsMade = 0;
 
-export async function startTestCatalog(options: { databaseUrl?: string } = {}): Promise<TestCatalog> {
+export type TestCatalogOptions = {
+  databaseUrl?: string;
+  /** Configuration over the test's defaults. */
+  config?: ConfigInput;
+  /** More routers served after the API (pages, /vod), made from the catalog's context. */
+  routers?: (context: CatalogContext) => Router[];
+};
+
+export async function startTestCatalog(options: TestCatalogOptions = {}): Promise<TestCatalog> {
   const dataDir = await mkdtemp(join(tmpdir(), 'classcast-catalog-'));
   setLogLevel((process.env.CLASSCAST_TEST_LOG as 'debug' | 'info' | undefined) ?? 'warn');
   const log = createLogger({ role: 'catalog', node: 'test' });
-  const config = resolveConfig([{ source: 'test', values: { dataDir, http: { host: '127.0.0.1', port: 0 }, demo: { enabled: false } } }]);
+  const config = resolveConfig([
+    { source: 'test', values: { dataDir, http: { host: '127.0.0.1', port: 0 }, demo: { enabled: false } } },
+    { source: 'the test', values: (options.config ?? {}) as Record<string, unknown> },
+  ]);
   const db = await openDatabase({ databaseUrl: options.databaseUrl ?? 'memory://', dataDir }, log);
   const context: CatalogContext = { db, config, log, rtmpBase: () => 'rtmp://127.0.0.1:1935/live' };
-  const server = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [catalogApi(context)], log, health: () => ({ role: 'catalog' }) }).catch(async (error: unknown) => {
+  const server = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [catalogApi(context), ...(options.routers?.(context) ?? [])], log, health: () => ({ role: 'catalog' }) }).catch(async (error: unknown) => {
     await db.close();
     throw error;
   });
@@ -54,6 +69,7 @@ export async function startTestCatalog(options: { databaseUrl?: string } = {}): 
 
   return {
     url,
+    dataDir,
     db,
     context,
     async signIn(role, schoolId) {
@@ -84,7 +100,7 @@ export async function startTestCatalog(options: { databaseUrl?: string } = {}): 
     async close() {
       await server.close();
       await db.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

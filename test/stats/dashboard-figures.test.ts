@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { counterTotals, dashboardNow, histogramQuantile, historyPoint, type CatalogLesson } from '../../services/stats/dashboard-figures.ts';
 import { parsePromText } from '../../services/stats/prom-text.ts';
+import { endingAtNow } from '../../services/stats/snapshot-window.ts';
 
 const metricsAt = (bytesUp: number, bytesDown: number, http: number, p2p: number, playing: number, stalled: number, stalls: number, startups: number[]) => `
 # HELP classcast_viewers Viewers watching now
@@ -68,6 +69,20 @@ test('the figures of now from two scrapes 10 s apart', () => {
   assert.equal(point['viewers.lesson.algebra-1'], 4);
   assert.equal(point['relay.city-1.downstreamBps'], 100_000);
   assert.equal(point['ingest.algebra-1.kbps'], 2100);
+
+  // The page's history ends at this same instant, so legends agree with tiles and tables: a lesson
+  // nobody watches now reads 0, not the last figure it had; a point as new as `now` is replaced.
+  const window = { times: [40_000, 50_000], series: { viewers: [4, 6], 'viewers.lesson.gone': [3, 2], 'ingest.gone.kbps': [1800, 1900] } };
+  const ending = endingAtNow(window, now);
+  assert.deepEqual(ending.times, [40_000, 50_000, 60_000]);
+  assert.deepEqual(ending.series.viewers, [4, 6, 5]);
+  assert.deepEqual(ending.series['viewers.lesson.gone'], [3, 2, 0]);
+  assert.deepEqual(ending.series['viewers.lesson.algebra-1'], [null, null, 4]);
+  assert.deepEqual(ending.series['ingest.gone.kbps'], [1800, 1900, null], 'not known now, not zero');
+  assert.deepEqual(window.series.viewers, [4, 6], 'the history itself is left as it was');
+  const replaced = endingAtNow({ times: [60_000], series: { viewers: [7] } }, now);
+  assert.deepEqual([replaced.times, replaced.series.viewers], [[60_000], [5]]);
+  assert.equal(endingAtNow(window, null), window);
 });
 
 test('without any tier read, only the catalog figures are there; without an earlier scrape, no rates', () => {

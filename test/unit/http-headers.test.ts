@@ -53,7 +53,7 @@ describe('the web pages\' Content-Security-Policy', () => {
       assert.deepEqual(parsed.get('object-src'), ["'none'"]);
       assert.deepEqual(parsed.get('frame-ancestors'), ["'none'"]);
       assert.deepEqual(parsed.get('base-uri'), ["'self'"]);
-      assert.deepEqual(parsed.get('img-src'), ["'self'", 'data:']);
+      assert.deepEqual(parsed.get('img-src'), ["'self'", 'data:'], path);
       assert.ok(parsed.get('worker-src')?.includes('blob:'));
     }
     // The dashboard's own <style> element, by the hash of its text, and on no other page.
@@ -67,6 +67,8 @@ describe('the web pages\' Content-Security-Policy', () => {
     const watch = directives((await policyOf('/watch/room-1-lesson')).policy);
     assert.deepEqual(watch.get('connect-src'), ["'self'", relay, 'wss://tracker.example.edu']);
     assert.deepEqual(watch.get('media-src'), ["'self'", 'blob:', relay]);
+    // Posters and seek-bar thumbnails come from the relay too.
+    assert.deepEqual(watch.get('img-src'), ["'self'", 'data:', relay]);
     const replay = directives((await policyOf('/replay/room-1-lesson-rec1')).policy);
     assert.deepEqual(replay.get('connect-src'), ["'self'", relay]);
     assert.deepEqual(replay.get('script-src'), ["'self'"]);

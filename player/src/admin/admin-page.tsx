@@ -11,6 +11,11 @@ import { CoursesSection } from './courses-section.tsx';
 import { LessonsSection } from './lessons-section.tsx';
 import { SchoolsSection } from './schools-section.tsx';
 import { SettingsSection } from './settings-section.tsx';
+import { RecordingsSection } from '../recordings/recordings-section.tsx';
+
+function AdminRecordings() {
+  return <RecordingsSection operator />;
+}
 
 const tabs: Array<{ id: string; label: () => string; section: FunctionComponent }> = [
   { id: 'cities', label: () => t('admin.cities'), section: CitiesSection },
@@ -19,6 +24,7 @@ const tabs: Array<{ id: string; label: () => string; section: FunctionComponent 
   { id: 'courses', label: () => t('admin.courses'), section: CoursesSection },
   { id: 'lessons', label: () => t('admin.lessons'), section: LessonsSection },
   { id: 'accounts', label: () => t('admin.accounts'), section: AccountsSection },
+  { id: 'recordings', label: () => t('admin.recordings'), section: AdminRecordings },
   { id: 'audit', label: () => t('admin.audit'), section: AuditSection },
   { id: 'settings', label: () => t('admin.settings'), section: SettingsSection },
 ];

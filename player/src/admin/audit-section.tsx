@@ -7,6 +7,7 @@ import { useApiData } from '../shared/use-api-data.ts';
 import { i18n, t } from '../i18n/i18n.ts';
 import { instantOfWallClock } from '../i18n/zoned-time.ts';
 import { roleName } from '../shared/role-links.ts';
+import { auditSentence } from './audit-words.ts';
 
 type Filters = { accountId: string; resource: string; since: string; until: string };
 
@@ -86,7 +87,9 @@ export function AuditSection() {
               <tr key={entry.id} data-id={String(entry.id)}>
                 <td data-label={t('audit.when')}>{t('time.dateTime', { at: new Date(entry.at) })}</td>
                 <td data-label={t('audit.who')}>{entry.username ? t('audit.account', { username: entry.username, role: entry.role ? roleName(entry.role as Role) : '?', id: entry.accountId ?? '?' }) : t('audit.anonymous')}</td>
-                <td data-label={t('audit.action')}>{entry.action}</td>
+                <td data-label={t('audit.action')} title={entry.action}>
+                  {auditSentence(entry)}
+                </td>
                 <td data-label={t('audit.target')}>{entry.path}</td>
                 <td data-label={t('audit.fields')}>{entry.fields.join(', ') || t('value.none')}</td>
                 <td data-label={t('audit.status')}>{entry.status ?? t('audit.unfinished')}</td>

@@ -15,9 +15,11 @@ import { dashboardStyles } from './dashboard-styles.ts';
 import { IngestNodesTable } from './ingest-nodes-table.tsx';
 import { IngestTable } from './ingest-table.tsx';
 import { JobsTable } from './jobs-table.tsx';
+import { ClassroomTable } from './classroom-table.tsx';
 import { LineChart, type ChartSeries } from './line-chart.tsx';
 
-const ranges = [60, 180, 360];
+/** History windows the page offers, in minutes: the day only where the figures come from Prometheus (historyMinutes). */
+const ranges = [60, 180, 360, 1440];
 
 /** Lines per chart beyond the total: more would be a tangle. */
 const linesPerChart = 5;
@@ -38,7 +40,7 @@ function Dashboard() {
       <style>{dashboardStyles}</style>
       <div class="dashboard-bar">
         <div class="segmented" role="group" aria-label={t('dashboard.history')}>
-          {ranges.map((range) => (
+          {ranges.filter((range) => range <= (data?.historyMinutes ?? 360)).map((range) => (
             <button key={range} type="button" class="button" aria-pressed={range === minutes} onClick={() => setMinutes(range)}>
               {t('dashboard.hours', { hours: range / 60 })}
             </button>
@@ -137,6 +139,11 @@ function Figures({ snapshot }: { snapshot: DashboardSnapshot }) {
         <IngestNodesTable nodes={snapshot.ingestNodes} at={now?.at ?? Date.now()} />
         <h3>{t('dashboard.jobs')}</h3>
         <JobsTable queues={snapshot.jobs ?? []} />
+      </section>
+
+      <section class="dashboard-section" aria-label={t('dashboard.classroom')}>
+        <h2>{t('dashboard.classroom')}</h2>
+        <ClassroomTable lessons={snapshot.classroom ?? []} />
       </section>
 
       <section class="dashboard-section" aria-label={t('dashboard.sessions')}>

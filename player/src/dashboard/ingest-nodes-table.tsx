@@ -24,10 +24,10 @@ export function IngestNodesTable({ nodes, at }: { nodes: IngestNodeFigures[]; at
         <tbody>
           {nodes.map((node) => (
             <tr key={node.node} data-ingest-node={node.node} data-shedding={String(node.renditionsShed > 0)}>
-              <td>
+              <td data-label={t('dashboard.node')}>
                 <strong>{node.node}</strong>
               </td>
-              <td data-cell="state">
+              <td data-cell="state" data-label={t('dashboard.nodeState')}>
                 {node.up ? (
                   <span class="badge badge-connected">{t('dashboard.up')}</span>
                 ) : (
@@ -36,9 +36,9 @@ export function IngestNodesTable({ nodes, at }: { nodes: IngestNodeFigures[]; at
                   </>
                 )}
               </td>
-              <td data-cell="cpu">{percent(node.cpuBusy, 0)}</td>
-              <td data-cell="classrooms">{count(node.classrooms)}</td>
-              <td data-cell="shed">{node.up ? shedding(node, at) : unknown}</td>
+              <td data-cell="cpu" data-label={t('dashboard.cpu')}>{percent(node.cpuBusy, 0)}</td>
+              <td data-cell="classrooms" data-label={t('dashboard.classrooms')}>{count(node.classrooms)}</td>
+              <td data-cell="shed" data-label={t('dashboard.shed')}>{node.up ? shedding(node, at) : unknown}</td>
             </tr>
           ))}
         </tbody>

@@ -21,12 +21,12 @@ export function JobsTable({ queues }: { queues: QueueCounts[] }) {
         <tbody>
           {queues.map((queue) => (
             <tr key={queue.queue} data-queue={queue.queue}>
-              <td>
+              <td data-label={t('dashboard.queue')}>
                 <strong>{queue.queue}</strong>
               </td>
-              <td data-cell="queued">{count(queue.queued)}</td>
-              <td data-cell="running">{count(queue.running)}</td>
-              <td data-cell="failed">{queue.failed > 0 ? <span class="badge">{count(queue.failed)}</span> : count(0)}</td>
+              <td data-cell="queued" data-label={t('dashboard.queued')}>{count(queue.queued)}</td>
+              <td data-cell="running" data-label={t('dashboard.running')}>{count(queue.running)}</td>
+              <td data-cell="failed" data-label={t('dashboard.failed')}>{queue.failed > 0 ? <span class="badge">{count(queue.failed)}</span> : count(0)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,5 @@
 // The dashboard's one chart: time on x, one line per series, drawn as inline SVG at the size of its
-// box (measured, so labels stay readable on a phone), with a legend giving each series' last value.
+// box (measured, so labels stay readable on a phone), with a legend giving each series' value now.
 // Every chart on the dashboard goes through this file, so moving to a chart library (uPlot) is a
 // change here only: the props are already uPlot's shape (shared x times, one y array per series).
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -79,9 +79,10 @@ export function LineChart({ title, times, series, format, max, height = 170 }: P
       </div>
       <ul class="chart-legend">
         {series.map((line, index) => {
-          const last = [...line.values].reverse().find((value) => value !== null);
+          // The value at the snapshot's instant (the window's last point is `now`, snapshot-window.ts), so legends agree with the tiles.
+          const last = line.values.at(-1);
           return (
-            <li key={line.label}>
+            <li key={line.label} data-series={line.label}>
               <span class="chart-swatch" style={{ background: palette[index % palette.length] }} />
               {line.label} <strong>{last === undefined || last === null ? unknown : format(last)}</strong>
             </li>

@@ -1,7 +1,8 @@
 // /school: a school admin's classrooms (an operator picks the school first): stream URLs and keys,
 // encoder status refreshed every 5 s, key rotation, each classroom's lessons (live ones with "End
 // lesson now", ended ones with their replays), a warning when the RTMP address shown only works on
-// the server's own machine, and whether the school's lessons are recorded by default.
+// the server's own machine, whether the school's lessons are recorded by default, and the school's
+// recordings (storage, pin, MP4, delete).
 import { useState } from 'preact/hooks';
 import { isLoopbackUrl } from '../../../services/core/loopback-host.ts';
 import type { Account, Classroom, ListPage, School, TimetableLesson } from '../shared/catalog-types.ts';
@@ -10,6 +11,7 @@ import { i18n, t } from '../i18n/i18n.ts';
 import { useApiData } from '../shared/use-api-data.ts';
 import { ClassroomCard } from './classroom-card.tsx';
 import { RecordingSwitch } from './recording-switch.tsx';
+import { RecordingsSection } from '../recordings/recordings-section.tsx';
 
 const refreshMs = 5000;
 
@@ -29,6 +31,7 @@ function SchoolView({ account }: { account: Account }) {
       {account.role === 'operator' ? <SchoolPicker value={picked} onPick={pick} /> : schoolId && <SchoolName schoolId={schoolId} />}
       {schoolId && <RecordingSwitch schoolId={schoolId} />}
       {schoolId ? <Classrooms schoolId={schoolId} /> : account.role !== 'operator' && <p class="notice">{t('school.noSchool')}</p>}
+      {schoolId && <RecordingsSection key={schoolId} operator={account.role === 'operator'} schoolId={schoolId} />}
     </>
   );
 }

@@ -12,6 +12,7 @@ export type { Lesson, LessonState, Visibility } from '../../../services/catalog/
 export type { LatencyMode } from '../../../services/core/config/schema.ts';
 export type { Facets as TimetableFacets, TimetableLesson } from '../../../services/catalog/queries/timetable.ts';
 export type { AuditEntry } from '../../../services/catalog/audit/audit-log.ts';
+export type { Recording, SchoolStorage } from '../../../services/catalog/queries/recordings.ts';
 
 export type ListPage<T> = { items: T[]; total: number; limit: number; offset: number };
 

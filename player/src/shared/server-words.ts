@@ -15,5 +15,7 @@ export const serverWords: Record<string, MessageKey> = {
   'this course already has a file with this name': 'server.fileExists',
   'a lesson with this id already exists': 'server.lessonIdExists',
   'username: already taken': 'server.usernameTaken',
+  'this city already has a relay at this URL': 'server.relayExists',
+  'this address range is already mapped to a city': 'server.rangeMapped',
   'something with these values already exists': 'server.exists',
 };

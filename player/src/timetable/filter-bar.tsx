@@ -5,25 +5,28 @@ import type { TimetableFacets } from '../shared/catalog-types.ts';
 import { gradeLabel } from '../shared/grade-label.ts';
 import { schoolsInCity, timetableRanges, type TimetableFilters } from './timetable-filters.ts';
 
-type Props = { filters: TimetableFilters; facets: TimetableFacets | undefined; onChange(filters: TimetableFilters): void };
+/** `showRange`: whether to offer today or this week (the week grid is always this week). */
+type Props = { filters: TimetableFilters; facets: TimetableFacets | undefined; showRange: boolean; onChange(filters: TimetableFilters): void };
 
 const rangeLabels = { today: () => t('timetable.today'), week: () => t('timetable.week') } as const;
 
-export function FilterBar({ filters, facets, onChange }: Props) {
+export function FilterBar({ filters, facets, showRange, onChange }: Props) {
   const set = (change: Partial<TimetableFilters>) => onChange({ ...filters, ...change });
   // In the order a reader of the page's language expects (pinyin order on a Chinese page).
   const byName = <T extends { name: string }>(items: readonly T[]) => [...items].sort((a, b) => i18n().compare(a.name, b.name));
   const sorted = (values: readonly string[]) => [...values].sort(i18n().compare);
   const schools = byName(schoolsInCity(facets?.schools ?? [], filters.cityId));
   return (
-    <form class="filter-bar" role="search" onSubmit={(event) => event.preventDefault()}>
-      <div class="segmented" role="group" aria-label={t('timetable.when')}>
-        {timetableRanges.map((range) => (
-          <button key={range} type="button" class="button" aria-pressed={filters.range === range} onClick={() => set({ range })}>
-            {rangeLabels[range]()}
-          </button>
-        ))}
-      </div>
+    <form class={showRange ? 'filter-bar' : 'filter-bar filter-bar-no-range'} role="search" onSubmit={(event) => event.preventDefault()}>
+      {showRange && (
+        <div class="segmented" role="group" aria-label={t('timetable.when')}>
+          {timetableRanges.map((range) => (
+            <button key={range} type="button" class="button" aria-pressed={filters.range === range} onClick={() => set({ range })}>
+              {rangeLabels[range]()}
+            </button>
+          ))}
+        </div>
+      )}
       <input
         class="filter-search"
         type="search"

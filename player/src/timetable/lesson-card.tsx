@@ -1,21 +1,37 @@
-// One lesson on the timetable: live ones with a LIVE badge, coming ones with their start, both
-// linking to the watch page; ended ones with their replay (watch it, get its MP4) once a recording
-// is ready, greyed and not a link while they have none.
+// One lesson on the timetable: live ones with a LIVE badge, their poster and viewer count
+// (live-extras.tsx), coming ones with their start, both linking to the watch page; ended ones with
+// when they really ran (went live, ended: the catalog's lesson row, not the schedule) and their
+// replay (watch it, get its MP4) once a recording is ready, greyed and not a link while they have none.
 import type { TimetableLesson } from '../../../services/catalog/queries/timetable.ts';
 import { t } from '../i18n/i18n.ts';
 import { gradeLabel } from '../shared/grade-label.ts';
 import { lessonTitle } from '../shared/lesson-title.ts';
 import { lessonTimeRange, relativeTime } from '../shared/lesson-times.ts';
 import { ReplayActions } from './replay-actions.tsx';
+import { LessonPoster, ViewerCount } from './live-extras.tsx';
 
-export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson; now: Date; signedIn: boolean }) {
+export function LessonCard({ lesson, now }: { lesson: TimetableLesson; now: Date }) {
   const course = [lesson.subject, lesson.grade && gradeLabel(lesson.grade), lesson.teacherName].filter(Boolean).join(' · ');
   const place = [lesson.schoolName, lesson.cityName, lesson.classroomName].filter(Boolean).join(' · ');
+  const scheduled = lessonTimeRange(lesson.startsAt, lesson.endsAt, now);
+  // An ended lesson says when it really ran; the schedule stays in its tooltip.
+  const ran = lesson.state === 'ended' && lesson.wentLiveAt ? t('lesson.ran', { range: lessonTimeRange(lesson.wentLiveAt, lesson.endedAt, now) }) : null;
+  const live = lesson.state === 'live';
   const body = (
     <>
+      {live && <LessonPoster lessonId={lesson.id} />}
       <span class="lesson-card-top">
         <StateBadge lesson={lesson} now={now} />
-        <span class="lesson-when">{lessonTimeRange(lesson.startsAt, lesson.endsAt, now)}</span>
+        {ran ? (
+          <span class="lesson-when" data-when="ran" title={t('lesson.scheduledWas', { range: scheduled })}>
+            {ran}
+          </span>
+        ) : (
+          <span class="lesson-when" data-when="scheduled">
+            {scheduled}
+          </span>
+        )}
+        {live && <ViewerCount lessonId={lesson.id} />}
       </span>
       <span class="lesson-title">{lessonTitle(lesson)}</span>
       {course && <span class="lesson-detail">{course}</span>}
@@ -26,7 +42,7 @@ export function LessonCard({ lesson, now, signedIn }: { lesson: TimetableLesson;
     return (
       <div class="lesson-card" data-lesson={lesson.id} data-state="ended">
         {body}
-        <ReplayActions replays={lesson.replays} signedIn={signedIn} />
+        <ReplayActions replays={lesson.replays} />
       </div>
     );
   }

@@ -1,35 +1,35 @@
 // What an ended lesson's card offers once its recording is a replay: "Watch replay" (the replay
-// page) and the MP4. The MP4 is made on request (POST /recordings/:id/mp4, signed in), so a
-// signed-in viewer gets "Prepare MP4" with its progress and then the download; anyone gets the
-// download once it has been prepared. The timetable lists only lessons the viewer may see, and a
+// page) and the MP4. The MP4 is made on request (POST /recordings/:id/mp4, by anyone who may watch
+// the replay), so the card offers "Prepare MP4" with its progress and then the download. The timetable lists only lessons the viewer may see, and a
 // replay is visible like its lesson, so every link here opens for this viewer.
 import { useEffect, useState } from 'preact/hooks';
 import type { LessonReplay } from '../../../services/catalog/queries/recordings.ts';
 import { api } from '../shared/api-client.ts';
 import { describeError } from '../shared/api-error.ts';
 import { t } from '../i18n/i18n.ts';
+import { durationText } from '../shared/duration-text.ts';
 
 const progressPollMs = 1000;
 
 type Mp4Status = { state: LessonReplay['mp4']['state']; progress: number };
 
-export function ReplayActions({ replays, signedIn }: { replays: LessonReplay[]; signedIn: boolean }) {
+export function ReplayActions({ replays }: { replays: LessonReplay[] }) {
   return (
     <span class="lesson-card-top" data-replays={replays.length}>
       {replays.map((replay, index) => (
         <span class="lesson-card-top" key={replay.recordingId} data-recording={replay.recordingId}>
           <a class="button button-primary button-quiet" href={replay.replayUrl}>
             {replays.length > 1 ? t('replay.watchPart', { part: index + 1 }) : t('replay.watch')}
-            {replay.durationSeconds !== null && ` ${t('replay.length', { length: formatDuration(replay.durationSeconds) })}`}
+            {replay.durationSeconds !== null && ` ${t('replay.length', { length: durationText(replay.durationSeconds) })}`}
           </a>
-          <Mp4Action replay={replay} signedIn={signedIn} />
+          <Mp4Action replay={replay} />
         </span>
       ))}
     </span>
   );
 }
 
-function Mp4Action({ replay, signedIn }: { replay: LessonReplay; signedIn: boolean }) {
+function Mp4Action({ replay }: { replay: LessonReplay }) {
   // What this page asked for since the timetable last loaded; the timetable's own state otherwise.
   const [asked, setAsked] = useState<Mp4Status | null>(null);
   const [error, setError] = useState('');
@@ -54,7 +54,6 @@ function Mp4Action({ replay, signedIn }: { replay: LessonReplay; signedIn: boole
       </a>
     );
   }
-  if (!signedIn) return null;
   if (error) return <span class="form-error" role="alert">{t('replay.mp4Failed', { error })}</span>;
   if (state === 'preparing') {
     return (
@@ -73,12 +72,4 @@ function Mp4Action({ replay, signedIn }: { replay: LessonReplay; signedIn: boole
       {state === 'failed' ? t('replay.prepareAgain') : t('replay.prepare')}
     </button>
   );
-}
-
-/** 754 s → "12:34"; an hour or more → "1:02:34". */
-function formatDuration(seconds: number): string {
-  const total = Math.round(seconds);
-  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
-  const two = (value: number) => String(value).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
 }

@@ -16,10 +16,13 @@ import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
 import { lessonsRoutes } from './routes/lessons-routes.ts';
 import { playbackRoutes } from './routes/playback-routes.ts';
+import { qaRoutes } from './routes/qa-routes.ts';
 import { recordingsRoutes } from './routes/recordings-routes.ts';
 import { schoolsRoutes } from './routes/schools-routes.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
 import { timetableRoutes } from './routes/timetable-routes.ts';
+import { routingRoutes } from './routes/routing-routes.ts';
+import { createViewerCities } from '../routing/viewer-city.ts';
 
 let openApiJson: unknown;
 
@@ -38,11 +41,11 @@ const openApiRoute = route({
 
 /** Every route the catalog API serves, in mounting order. */
 export function catalogRoutes(): RouteSpec[] {
-  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...settingsRoutes, ...ingestRoutes, openApiRoute];
+  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...routingRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...qaRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...settingsRoutes, ...ingestRoutes, openApiRoute];
 }
 
 export function catalogApi(context: CatalogContext): Router {
   // A caller that runs no dashboard of its own (tests, tools) gets one that reads on request.
-  const full: CatalogContext = { ...context, dashboard: context.dashboard ?? createDashboard({ db: context.db, log: context.log, node: context.config.node.id, settings: context.config.alarms, nodeDownSeconds: context.config.ingest.nodeDownSeconds }) };
+  const full: CatalogContext = { ...context, viewerCities: context.viewerCities ?? createViewerCities(context.db), dashboard: context.dashboard ?? createDashboard({ db: context.db, log: context.log, node: context.config.node.id, settings: context.config.alarms, nodeDownSeconds: context.config.ingest.nodeDownSeconds }) };
   return mountRoutes(catalogRoutes(), full, createAccountResolver(full));
 }

@@ -13,6 +13,8 @@ export const uniqueViolationMessages: Record<string, { message: string; hint: st
   courseware_name_unique: { message: 'this course already has a file with this name', hint: 'rename the file' },
   lessons_pkey: { message: 'a lesson with this id already exists', hint: 'retry' },
   accounts_username_unique: { message: 'username: already taken', hint: 'choose another username' },
+  city_relays_media_url_unique: { message: 'this city already has a relay at this URL', hint: 'list its relays at /api/v1/cities/{id}/relays' },
+  city_address_ranges_cidr_unique: { message: 'this address range is already mapped to a city', hint: 'delete its mapping first (GET /api/v1/address-ranges lists them)' },
 };
 
 export const genericUniqueViolation = { message: 'something with these values already exists', hint: 'change the name or id' };

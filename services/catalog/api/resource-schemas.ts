@@ -31,6 +31,15 @@ export const encoderSchema = z.object({
   height: z.number().int().nullable(),
   remoteAddress: z.string().nullable(),
   advice: z.string().nullable().describe('why the source is not served as it is sent (only recorded), with the fix for the encoder in words; null: fit, or not judged yet'),
+  sent: z
+    .object({
+      fps: z.number().nullable(),
+      videoKbps: z.number().nullable(),
+      keyframeSeconds: z.number().nullable(),
+      audio: z.object({ codec: z.string(), sampleRate: z.number().int().nullable(), channels: z.number().int().nullable() }).nullable(),
+    })
+    .nullable()
+    .describe("what the encoder sends on its own clock (frame rate and video bitrate over its last keyframe interval, that interval, its audio), for the school page's live check; null: not measured yet"),
   updatedAt: time,
 });
 

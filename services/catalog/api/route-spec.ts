@@ -12,6 +12,7 @@ import type { Account, Role } from '../auth/account.ts';
 import type { Dashboard } from '../../stats/dashboard-service.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { TimeZoneSource } from '../queries/province-time-zone.ts';
+import type { ViewerCities } from '../routing/viewer-city.ts';
 
 /** 'public': anyone, signed in or not. 'signed-in': any account. A list: only those roles. */
 export type Access = 'public' | 'signed-in' | readonly Role[];
@@ -30,6 +31,8 @@ export type CatalogContext = {
   jobs?: JobQueue;
   /** The pages' view of the province's time zone, told at once when an operator changes it here. */
   timeZone?: TimeZoneSource;
+  /** Which city a viewer is in and its relays (services/catalog/routing/), shared with the pages; one is made when not given. */
+  viewerCities?: ViewerCities;
 };
 
 export type HandlerInput<Q, B> = {

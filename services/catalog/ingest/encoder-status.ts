@@ -4,6 +4,7 @@
 import type { Logger } from '../../core/log.ts';
 import type { Queryable } from '../db/database.ts';
 import type { KeyKind } from './key-directory.ts';
+import type { EncoderSent } from '../../ingest/encoder-sent.ts';
 
 export type EncoderStatus = {
   classroomId: string;
@@ -21,17 +22,19 @@ export type EncoderStatus = {
    * the school page; null while it is fit or not yet judged.
    */
   advice: string | null;
+  /** What it sends on its own clock (frame rate, video bitrate, keyframe interval, audio), for the school page's live check; null until measured. */
+  sent: EncoderSent | null;
 };
 
 export async function writeEncoderStatus(db: Queryable, status: EncoderStatus): Promise<void> {
   await db.query(
-    `insert into encoder_status (classroom_id, ingest_node, lesson_id, connected, remote_address, key_kind, bitrate_kbps, fps, width, height, advice, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+    `insert into encoder_status (classroom_id, ingest_node, lesson_id, connected, remote_address, key_kind, bitrate_kbps, fps, width, height, advice, sent, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())
      on conflict (classroom_id) do update set
        ingest_node = excluded.ingest_node, lesson_id = excluded.lesson_id, connected = excluded.connected,
        remote_address = excluded.remote_address, key_kind = excluded.key_kind, bitrate_kbps = excluded.bitrate_kbps,
-       fps = excluded.fps, width = excluded.width, height = excluded.height, advice = excluded.advice, updated_at = now()`,
-    [status.classroomId, status.ingestNode, status.lessonId, status.connected, status.remoteAddress, status.keyKind, status.bitrateKbps, status.fps, status.width, status.height, status.advice],
+       fps = excluded.fps, width = excluded.width, height = excluded.height, advice = excluded.advice, sent = excluded.sent, updated_at = now()`,
+    [status.classroomId, status.ingestNode, status.lessonId, status.connected, status.remoteAddress, status.keyKind, status.bitrateKbps, status.fps, status.width, status.height, status.advice, status.sent === null ? null : JSON.stringify(status.sent)],
   );
 }
 
@@ -41,7 +44,7 @@ export async function disconnectNodeEncoders(db: Queryable, ingestNode: string):
 }
 
 /** Measures taken over the last report interval. */
-export type EncoderSample = { bitrateKbps: number; fps: number };
+export type EncoderSample = { bitrateKbps: number; fps: number; sent: EncoderSent };
 
 export type EncoderReporter = {
   /**
@@ -62,12 +65,12 @@ export const encoderReportSeconds = 5;
  */
 export function reportEncoder(
   db: Queryable,
-  initial: Omit<EncoderStatus, 'connected' | 'bitrateKbps' | 'fps' | 'advice'>,
+  initial: Omit<EncoderStatus, 'connected' | 'bitrateKbps' | 'fps' | 'advice' | 'sent'>,
   sample: () => EncoderSample,
   log: Logger,
 ): EncoderReporter {
   // No advice until the source is judged (update): a new connection may bring a fixed encoder.
-  let status: EncoderStatus = { ...initial, connected: true, bitrateKbps: null, fps: null, advice: null };
+  let status: EncoderStatus = { ...initial, connected: true, bitrateKbps: null, fps: null, advice: null, sent: null };
   let queue = Promise.resolve();
   let failing = false;
   let gone: Promise<void> | undefined;
@@ -98,7 +101,7 @@ export function reportEncoder(
     disconnected() {
       if (gone) return gone;
       clearInterval(timer);
-      status = { ...status, connected: false, bitrateKbps: null, fps: null };
+      status = { ...status, connected: false, bitrateKbps: null, fps: null, sent: null };
       write();
       return (gone = queue);
     },

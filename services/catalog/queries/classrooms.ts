@@ -3,6 +3,7 @@
 // encoder_status, which is joined in here for the school's status page.
 import { queryOne, type Queryable } from '../db/database.ts';
 import type { Visibility } from './lessons.ts';
+import type { EncoderSent } from '../../ingest/encoder-sent.ts';
 import { conditions, iso, listPage, numberOrNull, type Listed, type PageWindow } from './sql-helpers.ts';
 
 export type EncoderStatus = {
@@ -17,6 +18,8 @@ export type EncoderStatus = {
   remoteAddress: string | null;
   /** Why the source is not served as it is sent, with the fix in words (null: fit, or not judged yet). */
   advice: string | null;
+  /** What it sends on its own clock, for the live check (null: not connected, or not measured yet). */
+  sent: EncoderSent | null;
   updatedAt: string;
 };
 
@@ -58,11 +61,12 @@ type ClassroomRow = {
   width: number | null;
   height: number | null;
   advice: string | null;
+  sent: EncoderSent | null;
   status_updated_at: Date | null;
 };
 
 const select = `select r.id, r.school_id, s.name as school_name, r.name, r.default_visibility, r.primary_key, r.backup_key, r.keys_rotated_at,
-  e.ingest_node, e.lesson_id, e.connected, e.remote_address, e.key_kind, e.bitrate_kbps, e.fps, e.width, e.height, e.advice,
+  e.ingest_node, e.lesson_id, e.connected, e.remote_address, e.key_kind, e.bitrate_kbps, e.fps, e.width, e.height, e.advice, e.sent,
   e.updated_at as status_updated_at`;
 const from = 'from classrooms r left join schools s on s.id = r.school_id left join encoder_status e on e.classroom_id = r.id';
 
@@ -90,6 +94,7 @@ function toClassroom(row: ClassroomRow): ClassroomRecord {
             height: row.height,
             remoteAddress: row.remote_address,
             advice: row.advice,
+            sent: row.sent,
             updatedAt: iso(row.status_updated_at)!,
           },
   };

@@ -104,7 +104,7 @@ function toLesson(row: RecordingRow): RecordingLesson {
   return { id: row.lesson_id, state: row.lesson_state, visibility: row.visibility, schoolId: row.school_id, courseId: row.course_id, teacherAccountId: row.teacher_account_id };
 }
 
-export type RecordingFilter = { lessonId?: string | undefined; state?: RecordingState | undefined };
+export type RecordingFilter = { lessonId?: string | undefined; state?: RecordingState | undefined; schoolId?: number | undefined; pinned?: boolean | undefined };
 
 export function listRecordings(db: Queryable, scope: LessonScope, filter: RecordingFilter, window: PageWindow): Promise<Listed<Recording>> {
   const where = conditions();
@@ -112,6 +112,8 @@ export function listRecordings(db: Queryable, scope: LessonScope, filter: Record
   if (scope.kind === 'public-or-school') where.add("(l.visibility = 'public' or r.school_id = $?)", scope.schoolId);
   if (filter.lessonId !== undefined) where.add('g.lesson_id = $?', filter.lessonId);
   if (filter.state !== undefined) where.add('g.state = $?', filter.state);
+  if (filter.schoolId !== undefined) where.add('r.school_id = $?', filter.schoolId);
+  if (filter.pinned !== undefined) where.add('g.pinned = $?', filter.pinned);
   return listPage(db, { select, from, where, orderBy: 'g.started_at desc, g.id' }, window, toRecording);
 }
 
@@ -252,4 +254,20 @@ export async function replaysOfLessons(db: Queryable, lessonIds: readonly string
     byLesson.set(row.lesson_id, [...(byLesson.get(row.lesson_id) ?? []), replay]);
   }
   return byLesson;
+}
+
+/** A school's recordings and the storage they use (replay files and prepared MP4s), with its retention. */
+export type SchoolStorage = { schoolId: number; schoolName: string; recordings: number; pinned: number; bytes: number; retentionDays: number | null };
+
+/** Storage per school, biggest first (schoolId: that school only). Recordings of classrooms without a school are not counted. */
+export async function storageBySchool(db: Queryable, schoolId?: number): Promise<SchoolStorage[]> {
+  const rows = await db.query<{ id: number; name: string; recordings: number; pinned: number; bytes: number | string; retention: number | null }>(
+    `select s.id, s.name, count(g.id)::int as recordings, count(g.id) filter (where g.pinned)::int as pinned,
+       coalesce(sum(coalesce(g.size_bytes, 0) + coalesce(g.mp4_size_bytes, 0)), 0)::bigint as bytes, s.recording_retention_days as retention
+     from schools s left join classrooms r on r.school_id = s.id left join lessons l on l.classroom_id = r.id left join recordings g on g.lesson_id = l.id
+     where ($1::integer is null or s.id = $1)
+     group by s.id order by bytes desc, s.name, s.id`,
+    [schoolId ?? null],
+  );
+  return rows.map((row) => ({ schoolId: row.id, schoolName: row.name, recordings: row.recordings, pinned: row.pinned, bytes: Number(row.bytes), retentionDays: row.retention }));
 }

@@ -25,6 +25,7 @@ export const environmentOptions: Record<string, { path: string[]; kind: 'string'
   CLASSCAST_RELAY_PORT: { path: ['relay', 'port'], kind: 'number' },
   CLASSCAST_PLAYBACK_SECRETS: { path: ['playback', 'secrets'], kind: 'list' },
   CLASSCAST_CITY: { path: ['playback', 'city'], kind: 'string' },
+  CLASSCAST_TURN_SECRET: { path: ['hands', 'turnSecret'], kind: 'string' },
   CLASSCAST_STORAGE_KIND: { path: ['storage', 'kind'], kind: 'string' },
   CLASSCAST_S3_ENDPOINT: { path: ['storage', 's3', 'endpoint'], kind: 'string' },
   CLASSCAST_S3_BUCKET: { path: ['storage', 's3', 'bucket'], kind: 'string' },

@@ -11,6 +11,9 @@ export type LatencyMode = (typeof latencyModes)[number];
 const port = z.number().int().min(0).max(65535);
 /** The shortest stream key a classroom may be given now: 64^16 = 2^96 keys, hopeless to guess. */
 export const newStreamKeyMinLength = 16;
+
+/** A token bucket: this many at once, then this many a second. */
+const mp4RateLimit = z.object({ burst: z.number().int().min(1).max(10_000), perSecond: z.number().positive().max(1000) }).strict();
 // A configured key (classrooms: [...], --classroom ID:KEY) is a new key to the catalog, so it must be
 // as hard to guess as a generated one; keys stored before this rule (8 and more) keep working there.
 const streamKey = z
@@ -71,6 +74,9 @@ export const storageSchema = z
     message: 'storage.uploadRetryMaxSeconds must be at least storage.uploadRetrySeconds',
     path: ['uploadRetryMaxSeconds'],
   });
+
+/** A token bucket: `burst` at once, refilled at `perSecond`. */
+const qaRateSchema = z.object({ burst: z.number().int().min(1).max(100_000), perSecond: z.number().min(0.001).max(100_000) }).strict();
 
 export const configSchema = z
   .object({
@@ -161,9 +167,14 @@ export const configSchema = z
         preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
         audioBitrateKbps: z.number().int().min(32).max(320).default(96),
         maxRenditions: z.number().int().min(1).max(4).default(3),
+        // Lesson pictures (services/pictures/): the poster's refresh, one seek-bar thumbnail per
+        // thumbnailSeconds of lesson, gathered into a new sprite every thumbnailBatchSeconds.
+        posterSeconds: z.number().min(1).max(3600).default(60),
+        thumbnailSeconds: z.number().min(1).max(600).default(5),
+        thumbnailBatchSeconds: z.number().min(1).max(3600).default(30),
       })
       .strict()
-      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3 }),
+      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3, posterSeconds: 60, thumbnailSeconds: 5, thumbnailBatchSeconds: 30 }),
     relay: z
       .object({
         upstreams: z.array(z.string().url()).default([]),
@@ -200,9 +211,34 @@ export const configSchema = z
         recordingRetentionDays: z.number().int().min(1).max(36500).default(180),
         retentionSweepMinutes: z.number().min(1).max(10080).default(60),
         allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], e.g. https://admin.example.edu, with no path')).default([]),
+        // MP4 downloads (POST /recordings/:id/mp4): requests per viewer, and preparations started per catalog node.
+        mp4Downloads: z
+          .object({ perViewer: mp4RateLimit, perNode: mp4RateLimit })
+          .strict()
+          .default({ perViewer: { burst: 5, perSecond: 0.05 }, perNode: { burst: 6, perSecond: 0.1 } }),
       })
       .strict()
-      .default({ earlyStartMinutes: 15, keyRefreshSeconds: 2, sessionHours: 12, recordingRetentionDays: 180, retentionSweepMinutes: 60, allowedOrigins: [] }),
+      .default({
+        earlyStartMinutes: 15,
+        keyRefreshSeconds: 2,
+        sessionHours: 12,
+        recordingRetentionDays: 180,
+        retentionSweepMinutes: 60,
+        allowedOrigins: [],
+        mp4Downloads: { perViewer: { burst: 5, perSecond: 0.05 }, perNode: { burst: 6, perSecond: 0.1 } },
+      }),
+    // The live classroom's questions and comments (docs/classroom.md): the longest post, and token
+    // buckets for posts and votes per viewer (account, or address when anonymous), per address (a
+    // school's students often share one) and per lesson (all its viewers together).
+    qa: z
+      .object({
+        maxLength: z.number().int().min(10).max(2000).default(500),
+        perViewer: qaRateSchema.default({ burst: 5, perSecond: 0.2 }),
+        perAddress: qaRateSchema.default({ burst: 60, perSecond: 2 }),
+        perLesson: qaRateSchema.default({ burst: 100, perSecond: 30 }),
+      })
+      .strict()
+      .prefault({}),
     // The pages the catalog serves (the watch, time-shift and replay pages).
     web: z
       .object({
@@ -226,6 +262,17 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: true, iceServers: [] }),
+    // Raised hands (services/hands/): how many calls a lesson's console holds at once, and the ICE
+    // servers the call's two browsers use, with TURN credentials made per connection from turnSecret.
+    hands: z
+      .object({
+        maxAccepted: z.number().int().min(1).max(8).default(1),
+        iceServers: z.array(iceServerSchema).max(10).default([]),
+        turnSecret: z.string().min(16, 'hands.turnSecret is at least 16 characters: make one with `openssl rand -hex 32`').optional(),
+        turnCredentialSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+      })
+      .strict()
+      .default({ maxAccepted: 1, iceServers: [], turnCredentialSeconds: 12 * 3600 }),
     alarms: z
       .object({
         webhookUrl: z.string().url().optional(),
@@ -250,6 +297,9 @@ export const configSchema = z
           .max(100)
           .default([]),
         scrapeTimeoutSeconds: z.number().min(0.5).max(30).default(3),
+        // A Prometheus (or Thanos, VictoriaMetrics) that scrapes every tier: the dashboard then reads
+        // every figure, alarm and chart from it with PromQL, and scrapes nothing itself.
+        prometheusUrl: z.string().regex(/^https?:\/\/[^\s"'<>]+$/, 'a Prometheus URL is http:// or https://, e.g. http://prometheus:9090').optional(),
       })
       .strict()
       .default({ tiers: [], scrapeTimeoutSeconds: 3 }),
@@ -273,7 +323,9 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Classroom = z.infer<typeof classroomSchema>;
 export type IceServer = z.infer<typeof iceServerSchema>;
 export type P2pConfig = Config['p2p'];
+export type HandsConfig = Config['hands'];
 export type AlarmsConfig = Config['alarms'];
 export type DashboardConfig = Config['dashboard'];
 export type StorageConfig = Config['storage'];
+export type QaConfig = Config['qa'];
 export type S3StorageConfig = z.infer<typeof s3StorageSchema>;

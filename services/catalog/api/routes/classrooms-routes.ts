@@ -27,6 +27,10 @@ import { managesSchool, mayManageClassroom, maySeeClassroom, maySeeClassroomKeys
 import { classroomSchema, deletedSchema } from '../resource-schemas.ts';
 import { route, type CatalogContext, type RouteSpec } from '../route-spec.ts';
 import { newStreamKey } from '../stream-keys.ts';
+import { latencyModes } from '../../../core/config/schema.ts';
+import { recommendedEncoderSettings } from '../../../transcode/encoder-settings.ts';
+import { obsProfile } from '../../ingest/obs-profile.ts';
+import { strToU8, zipSync } from 'fflate';
 
 const staff = ['operator', 'school_admin', 'teacher'] as const;
 const managers = ['operator', 'school_admin'] as const;
@@ -49,6 +53,9 @@ const createBody = z
   .strict();
 const changeBody = z.object({ name: nameField.optional(), schoolId: idField.optional(), defaultVisibility: defaultVisibilityField }).strict();
 const rotateBody = z.object({ which: z.enum(['primary', 'backup']) }).strict();
+const obsProfileQuery = z
+  .object({ latencyMode: z.enum(latencyModes).optional().describe("the lesson's latency mode the settings are for; default: ingest.latencyMode") })
+  .strict();
 
 /**
  * A node URL on loopback (the default when ingest.rtmpUrl is not set, as in `classcast all` or a
@@ -167,6 +174,30 @@ export const classroomsRoutes: RouteSpec[] = [
       const classroom = await loadClassroom(context.db, params.id);
       if (!maySeeClassroom(account, classroom)) throw forbidden('you see the classrooms of your own school only');
       return { body: await view(classroom, account, context, request) };
+    },
+  }),
+  route<z.infer<typeof obsProfileQuery>>({
+    method: 'get',
+    path: '/classrooms/:id/obs-profile',
+    summary: "Download an OBS Studio profile for the classroom (a zip of the profile folder: basic.ini, streamEncoder.json, service.json with the RTMP server and primary key); import it in OBS with Profile > Import",
+    tag: 'classrooms',
+    access: managers,
+    query: obsProfileQuery,
+    async handler({ params, query, account, context, request, response }) {
+      const classroom = await loadManaged(context.db, params.id, account);
+      const shown = await view(classroom, account, context, request);
+      const profile = obsProfile({
+        classroomId: classroom.id,
+        classroomName: classroom.name,
+        server: shown.rtmpUrl,
+        key: classroom.primaryKey,
+        settings: recommendedEncoderSettings(query.latencyMode ?? context.config.ingest.latencyMode),
+      });
+      const zip = zipSync({ [profile.folder]: Object.fromEntries(Object.entries(profile.files).map(([name, text]) => [name, strToU8(text)])) });
+      response.attachment(`${profile.folder}.zip`);
+      response.set({ 'Content-Type': 'application/zip', 'Cache-Control': 'no-store' });
+      response.end(Buffer.from(zip));
+      return 'sent';
     },
   }),
   route<undefined, z.infer<typeof changeBody>>({

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ApiError } from '../api-error.ts';
 import { route, type RouteSpec } from '../route-spec.ts';
 
-const dashboardQuery = z.object({ minutes: z.coerce.number().int().min(5).max(360).default(180) });
+const dashboardQuery = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(180) });
 
 const dashboardSchema = z.object({
   now: z.record(z.string(), z.unknown()).nullable().describe('figures of now: viewers, bandwidth, quality, ingest (services/stats/dashboard-figures.ts)'),

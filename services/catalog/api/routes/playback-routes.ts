@@ -32,14 +32,16 @@ export const playbackRoutes: RouteSpec[] = [
     path: '/lessons/:id/playback',
     summary: 'A playback token for a lesson the caller may watch (needed for school and protected lessons)',
     tag: 'lessons',
-    access: 'signed-in',
+    // Asked like reading the lesson, so each answer is honest: 404 when there is no such lesson, 401
+    // only where signing in would help (it exists and is for its school), 403 another school.
+    access: 'public',
     response: playbackSchema,
     async handler({ params, account, context }) {
       const id = pathSlug(params.id, 'lesson', lessonIdPattern);
       const found = await getLesson(context.db, id);
       if (!found) throw notFound('lesson', id);
       const { lesson } = found;
-      if (!mayReadLesson(account, lesson)) throw forbidden('this lesson is for its school only');
+      if (!mayReadLesson(account, lesson)) throw account ? forbidden('this lesson is for its school only') : unauthorized();
       return { body: await playback(context, account, 'live', lesson.id, lesson.masterUrl, lesson.visibility !== 'public') };
     },
   }),

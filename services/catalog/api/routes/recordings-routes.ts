@@ -1,7 +1,11 @@
 // /recordings: lessons' recordings and their replays, readable by whoever may read the lesson;
-// operators pin and delete them. /lessons/:id/recording/start|stop: whoever may change a live
+// /lessons/:id/recording/start|stop: whoever may change a live
 // lesson (its teacher, its school's admin, an operator) stops and restarts its recording by hand.
-// /recordings/:id/mp4 prepares and downloads the replay as one MP4.
+// Operators, and a school's admins for their school's recordings, pin and delete them and see the
+// storage each school uses (/recordings/storage).
+// /recordings/:id/mp4 prepares the replay as one MP4 for anyone who may watch it (one preparation
+// per recording however many ask; rate-limited per viewer and per node, mp4-download-limits.ts) and
+// then downloads it under a name a person would give it (mp4-download-name.ts).
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,21 +26,25 @@ import {
   runningRecording,
   setRecordingPinned,
   stopRecording,
+  storageBySchool,
   type Recording,
   type StoredRecording,
 } from '../../queries/recordings.ts';
 import { locationOf, requestBucketDeletion } from '../../queries/replay-locations.ts';
+import { createMp4Throttle, type Mp4Throttle } from '../../recordings/mp4-download-limits.ts';
+import { mp4DownloadName } from '../../recordings/mp4-download-name.ts';
 import { bucketOrExplain, recordingDir, startMp4Job } from '../../recordings/mp4-job.ts';
 import { replayBucketFrom } from '../../recordings/replay-storage.ts';
 import { emptyDeletedFolders } from '../../recordings/retention-sweep.ts';
 import { mp4FileName } from '../../../replay/mp4-export.ts';
 import type { ReplayBucket } from '../../../replay/replay-bucket.ts';
 import { ApiError, forbidden, notFound, unauthorized } from '../api-error.ts';
-import { lessonIdPattern, pathSlug } from '../fields.ts';
+import { idQuery, lessonIdPattern, pathSlug } from '../fields.ts';
 import { page, pageSchema, paginationQuery } from '../pagination.ts';
-import { lessonScope, mayChangeLesson, mayReadLesson } from '../permissions.ts';
+import { lessonScope, managesSchool, mayChangeLesson, mayReadLesson } from '../permissions.ts';
 import { deletedSchema } from '../resource-schemas.ts';
 import { route, type CatalogContext, type RouteSpec } from '../route-spec.ts';
+import type { Request, Response } from 'express';
 
 /** The same pattern as the check in migrations/003_recordings.sql. */
 const recordingIdPattern = /^[a-z0-9][a-z0-9-]{0,127}$/;
@@ -66,7 +74,24 @@ const mp4StatusSchema = z.object({ state: z.enum(mp4States), progress: z.number(
 const listQuery = paginationQuery.extend({
   lessonId: z.string().regex(lessonIdPattern, 'not a lesson id').optional(),
   state: z.enum(recordingStates).optional(),
+  schoolId: idQuery.optional(),
+  pinned: z.enum(['true', 'false']).optional().describe('only pinned (true) or unpinned (false) recordings'),
 });
+const storageQuery = z.object({ schoolId: idQuery.optional() }).strict();
+const storageSchema = z.object({
+  items: z.array(
+    z.object({
+      schoolId: z.number().int(),
+      schoolName: z.string(),
+      recordings: z.number().int(),
+      pinned: z.number().int(),
+      bytes: z.number().int().describe('replay files and prepared MP4s'),
+      retentionDays: z.number().int().nullable().describe('null: the platform default'),
+    }),
+  ),
+  defaultRetentionDays: z.number().int(),
+});
+const managers = ['operator', 'school_admin'] as const;
 const changeBody = z.object({ pinned: z.boolean() }).strict();
 
 /** The recording, if the caller may read its lesson (401 signed out, 403 another school). */
@@ -76,6 +101,24 @@ async function readableRecording(db: Queryable, account: Account | null, rawId: 
   if (!found) throw notFound('recording', id);
   if (!mayReadLesson(account, found.lesson)) throw account ? forbidden('this recording is for its school only') : unauthorized();
   return found;
+}
+
+/** One throttle per catalog (keyed by its database), so tests with several catalogs don't share one. */
+const mp4Throttles = new WeakMap<object, Mp4Throttle>();
+function mp4Throttle(context: CatalogContext): Mp4Throttle {
+  let throttle = mp4Throttles.get(context.db);
+  if (!throttle) mp4Throttles.set(context.db, (throttle = createMp4Throttle(context.config.catalog.mp4Downloads)));
+  return throttle;
+}
+
+function tooMany(response: Response, waitSeconds: number, message: string): ApiError {
+  response.set('Retry-After', String(waitSeconds));
+  return new ApiError(429, `${message}; try again in ${waitSeconds} s`, 'wait the Retry-After seconds, then ask again');
+}
+
+/** Who is asking, for the per-viewer limit: their account, else their address. */
+function viewerOf(account: Account | null, request: Request): string {
+  return account ? `account ${account.id}` : `address ${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
 }
 
 async function answerRecording(db: Queryable, id: string): Promise<Recording> {
@@ -107,8 +150,25 @@ export const recordingsRoutes: RouteSpec[] = [
     query: listQuery,
     response: pageSchema(recordingSchema),
     async handler({ query, account, context }) {
-      const { limit, offset, ...filter } = query;
-      return { body: page(await listRecordings(context.db, lessonScope(account), filter, { limit, offset }), query) };
+      const { limit, offset, pinned, ...filter } = query;
+      return { body: page(await listRecordings(context.db, lessonScope(account), { ...filter, ...(pinned ? { pinned: pinned === 'true' } : {}) }, { limit, offset }), query) };
+    },
+  }),
+  route<z.infer<typeof storageQuery>>({
+    method: 'get',
+    path: '/recordings/storage',
+    summary: "Storage used by each school's recordings (replays and MP4s), with its retention; a school admin sees their own school",
+    tag: 'recordings',
+    access: managers,
+    query: storageQuery,
+    response: storageSchema,
+    async handler({ query, account, context }) {
+      let schoolId = query.schoolId;
+      if (account!.role !== 'operator') {
+        if (account!.schoolId === null || (schoolId !== undefined && schoolId !== account!.schoolId)) throw forbidden("you see your own school's storage only");
+        schoolId = account!.schoolId;
+      }
+      return { body: { items: await storageBySchool(context.db, schoolId), defaultRetentionDays: context.config.catalog.recordingRetentionDays } };
     },
   }),
   route({
@@ -125,13 +185,14 @@ export const recordingsRoutes: RouteSpec[] = [
   route<undefined, z.infer<typeof changeBody>>({
     method: 'patch',
     path: '/recordings/:id',
-    summary: 'Pin a recording (kept whatever the retention policy) or unpin it',
+    summary: "Pin a recording (kept whatever the retention policy) or unpin it (operators; a school's admins, its own)",
     tag: 'recordings',
-    access: ['operator'],
+    access: managers,
     body: changeBody,
     response: recordingSchema,
     async handler({ params, body, account, context }) {
-      const { recording } = await readableRecording(context.db, account, params.id);
+      const { recording, lesson } = await readableRecording(context.db, account, params.id);
+      if (!managesSchool(account, lesson.schoolId)) throw forbidden("operators and the school's admins pin its recordings");
       await setRecordingPinned(context.db, recording.id, body.pinned);
       return { body: await answerRecording(context.db, recording.id) };
     },
@@ -139,12 +200,13 @@ export const recordingsRoutes: RouteSpec[] = [
   route({
     method: 'delete',
     path: '/recordings/:id',
-    summary: 'Delete a recording and its replay files (never while its lesson is live)',
+    summary: "Delete a recording and its replay files, never while its lesson is live (operators; a school's admins, its own)",
     tag: 'recordings',
-    access: ['operator'],
+    access: managers,
     response: deletedSchema,
     async handler({ params, account, context }) {
       const { recording, lesson, storagePath } = await readableRecording(context.db, account, params.id);
+      if (!managesSchool(account, lesson.schoolId)) throw forbidden("operators and the school's admins delete its recordings");
       if (lesson.state === 'live') throw new ApiError(409, `lesson ${lesson.id} is live`, 'delete its recordings after it has ended');
       if (recording.state === 'recording') throw new ApiError(409, `recording ${recording.id} is still being made into a replay`, 'retry in a few seconds');
       if (recording.mp4.state === 'preparing') throw new ApiError(409, `the MP4 of recording ${recording.id} is being prepared`, 'retry when it is ready');
@@ -196,14 +258,23 @@ export const recordingsRoutes: RouteSpec[] = [
   route({
     method: 'post',
     path: '/recordings/:id/mp4',
-    summary: "Start preparing the replay's MP4 download (no re-encoding); answers its state and progress",
+    summary: "Start preparing the replay's MP4 download (no re-encoding; anyone who may watch the replay); answers its state and progress",
     tag: 'recordings',
-    access: 'signed-in',
+    // Like watching the replay: anyone for a public lesson's, its school and operators otherwise.
+    access: 'public',
     response: mp4StatusSchema,
     successStatus: 202,
-    async handler({ params, account, context }) {
+    async handler({ params, account, context, request, response }) {
       const { recording, storagePath } = await readableRecording(context.db, account, params.id);
+      const throttle = mp4Throttle(context);
+      const viewerWait = throttle.viewerAsks(viewerOf(account, request), Date.now());
+      if (viewerWait > 0) throw tooMany(response, viewerWait, 'you asked for too many downloads at once');
       if (recording.state !== 'ready') throw new ApiError(409, `recording ${recording.id} is ${recording.state}, not a replay yet`, 'a recording becomes a replay when its lesson ends');
+      // Only a preparation this request would start costs the node: one already prepared or under way is shared.
+      if (recording.mp4.state === 'none' || recording.mp4.state === 'failed') {
+        const nodeWait = throttle.nodeStarts(recording.id, Date.now());
+        if (nodeWait > 0) throw tooMany(response, nodeWait, 'this server is preparing many downloads already');
+      }
       if (await claimMp4(context.db, recording.id)) {
         const job = { id: recording.id, storagePath, durationSeconds: recording.durationSeconds ?? 0 };
         // On the durable queue where there is one: it survives a restart and runs on one catalog.
@@ -217,7 +288,7 @@ export const recordingsRoutes: RouteSpec[] = [
   route({
     method: 'get',
     path: '/recordings/:id/mp4',
-    summary: 'Download the replay as one MP4 when prepared; 202 with {state, progress} while it is prepared',
+    summary: 'Download the replay as one MP4 once prepared (saved as "<course> - <lesson> - <date time>.mp4"); 202 with {state, progress} while it is prepared',
     tag: 'recordings',
     access: 'public',
     response: mp4StatusSchema,
@@ -228,7 +299,9 @@ export const recordingsRoutes: RouteSpec[] = [
       if (mp4.state === 'none') throw new ApiError(404, `the MP4 of recording ${recording.id} has not been prepared`, `POST /api/v1/recordings/${recording.id}/mp4 to prepare it`);
       if (mp4.state === 'failed') throw new ApiError(409, `preparing the MP4 failed: ${mp4.failure ?? 'unknown error'}`, `POST /api/v1/recordings/${recording.id}/mp4 to try again`);
       const stream = await openMp4(context, recording.id, storagePath);
-      response.attachment(mp4FileName(recording.id));
+      const lesson = (await getLesson(context.db, recording.lessonId))?.lesson;
+      const timeZone = context.timeZone?.current() ?? context.config.web.timeZone;
+      response.attachment(mp4DownloadName({ courseTitle: lesson?.courseTitle ?? null, lessonTitle: lesson?.title ?? recording.lessonTitle, startedAt: recording.startedAt }, timeZone));
       response.set({ 'Content-Type': 'video/mp4', 'Cache-Control': 'no-cache', ...(mp4.sizeBytes !== null ? { 'Content-Length': String(mp4.sizeBytes) } : {}) });
       await pipeline(stream, response).catch(() => response.destroy());
       return 'sent';

@@ -1,0 +1,61 @@
+// The viewer's own master playlist, for players that fail over by themselves (the browser's native
+// HLS on Safari and iOS): /watch/<lesson>/master.m3u8, /timeshift/<lesson>/master.m3u8 and
+// /replay/<recording>/master.m3u8 read the lesson's master playlist from the first of the viewer's
+// relays that answers (viewer-relays.ts: their city's, then the province's) and list every variant
+// once per relay (redundant-master.ts), so a native player moves on when a relay dies. It is the
+// viewer's own list, so it is never cached; the media playlists and segments stay on the relays.
+import { Router, type Request, type Response } from 'express';
+import { isSafePathPart } from '../core/media-path.ts';
+import { sendError } from '../core/http-errors.ts';
+import { masterPlaylistName, timeShiftMasterName } from '../packager/lesson-packager.ts';
+import { redundantMaster } from './redundant-master.ts';
+import { ownBase, relaysForViewer, type PageRouting } from './viewer-relays.ts';
+
+/** How long one relay has to answer before the next is asked. */
+const relayAnswerMs = 2500;
+const tokenPattern = /^[A-Za-z0-9._~-]{1,512}$/;
+
+export function routedMasterRoutes(routing: PageRouting): Router {
+  const router = Router();
+  const serve = (kind: 'live' | 'vod', file: string) => async (request: Request, response: Response) => {
+    const id = String(request.params.id);
+    if (!isSafePathPart(id)) return sendError(response, 400, `not a ${kind === 'vod' ? 'recording' : 'lesson'} id`, 'open it from the timetable at /');
+    const token = typeof request.query.token === 'string' ? request.query.token : undefined;
+    if (token !== undefined && !tokenPattern.test(token)) return sendError(response, 400, 'malformed playback token', 'ask GET /api/v1/lessons/{id}/playback for one');
+    const relays = (await relaysForViewer(request, routing)).map((relay) => relay.media);
+    const bases = relays.length > 0 ? relays : [ownBase(request)];
+    const folder = `/${kind}/${encodeURIComponent(id)}/`;
+    const answer = await firstAnswer(bases.map((base) => `${base}${folder}${file}${token ? `?token=${encodeURIComponent(token)}` : ''}`));
+    if (answer.kind === 'none') return sendError(response, 502, `no relay answered for ${folder}${file}: ${answer.reason}`, 'try again in a few seconds');
+    if (answer.kind === 'status') return sendError(response, answer.status, answer.status === 404 ? `no master playlist at ${folder}${file} (yet)` : `the relay answered ${answer.status}`);
+    let body: string;
+    try {
+      body = redundantMaster({ master: answer.text, relays: bases, folder, token });
+    } catch (error) {
+      return sendError(response, 502, `the relay's ${folder}${file} is ${(error as Error).message}`);
+    }
+    response.set('Cache-Control', 'no-store').type('application/vnd.apple.mpegurl').send(body);
+  };
+  router.get('/watch/:id/master.m3u8', serve('live', masterPlaylistName));
+  router.get('/timeshift/:id/master.m3u8', serve('live', timeShiftMasterName));
+  router.get('/replay/:id/master.m3u8', serve('vod', masterPlaylistName));
+  return router;
+}
+
+type Answer = { kind: 'text'; text: string } | { kind: 'status'; status: number } | { kind: 'none'; reason: string };
+
+/** The first of `urls` that answers (a 5xx or no answer: the next is asked); a 4xx is the answer. */
+async function firstAnswer(urls: readonly string[]): Promise<Answer> {
+  let reason = 'no relay';
+  for (const url of urls) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(relayAnswerMs) });
+      if (response.ok) return { kind: 'text', text: await response.text() };
+      if (response.status < 500) return { kind: 'status', status: response.status };
+      reason = `${new URL(url).host} answered ${response.status}`;
+    } catch (error) {
+      reason = `${new URL(url).host}: ${(error as Error).message}`;
+    }
+  }
+  return { kind: 'none', reason };
+}
