@@ -16,6 +16,7 @@ import { waitFor } from '../../test/helpers/wait-for.ts';
 import { startFfmpeg, type FfmpegChild } from '../ffmpeg-child.ts';
 import { childProcesses, cpuBetween, sampleCpu } from './process-cpu.ts';
 import { pusherArgs } from './transcode-commands.ts';
+import type { RungProcesses } from '../../services/transcode/rung-processes.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -28,6 +29,8 @@ export type LoadRunOptions = {
   /** CPU hogs beside the ingest, and for how many seconds from the start (default: the whole push). */
   hogs?: number;
   hogSeconds?: number;
+  /** transcode.rungProcesses: the encoded rungs in one process (default) or one each. */
+  rungProcesses?: RungProcesses;
   /** Called every second while the lessons are live (the test plays one in Chromium meanwhile). */
   onSecond?: (sample: LoadSample, ingest: TestIngest) => void | Promise<void>;
 };
@@ -55,7 +58,7 @@ export type LoadRun = { lessons: number; hogs: number; cpuPercentPerLesson: numb
 export async function runIngestLoad(options: LoadRunOptions): Promise<LoadRun> {
   const classrooms = Array.from({ length: options.lessons }, (_, index) => ({ id: `load-room-${index + 1}`, key: `load-key-${String(index + 1).padStart(4, '0')}-abcdefgh` }));
   // A short grace: the lessons end (and their replays are written) soon after the pushes stop.
-  const ingest = await startTestIngest({ classrooms, ingest: { reconnectGraceSeconds: 3 } });
+  const ingest = await startTestIngest({ classrooms, ingest: { reconnectGraceSeconds: 3 }, transcode: { rungProcesses: options.rungProcesses ?? 'one' } });
   const hogs: ChildProcess[] = [];
   const pushers: FfmpegChild[] = [];
   try {

@@ -4,7 +4,9 @@
 // lesson (ffprobe on the replay; must be 1.000 at every N), renditions kept (mean and least), the
 // top rendition's live lag, holes in the top rendition, and CPU per lesson. Loopback only; every
 // run ends by itself. Prints a table and one JSON line.
-//   node --import tsx scripts/bench/ingest-load.ts [--lessons 1,2,4,6,8] [--hogs 0] [--seconds 60]
+// `--rung-processes one,each` runs each N both ways, alternating: the encoded rungs in one process
+// (one decode, the default) and one process per rung (each decoding the source).
+//   node --import tsx scripts/bench/ingest-load.ts [--lessons 1,2,4,6,8] [--hogs 0] [--seconds 60] [--rung-processes one|each|one,each]
 //   (npm run bench:ingest-load)
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,17 +23,23 @@ import { textTable } from './text-table.ts';
 import { testLessonArgs } from './transcode-commands.ts';
 import { createWorkDir } from './work-dir.ts';
 import { loadavg } from 'node:os';
+import type { RungProcesses } from '../../services/transcode/rung-processes.ts';
 
 const { values } = parseArgs({
   options: {
     lessons: { type: 'string', default: '1,2,3,4,5,6,7,8' },
     hogs: { type: 'string', default: '0' },
     seconds: { type: 'string', default: '60' },
+    'rung-processes': { type: 'string', default: 'one' },
   },
 });
 const counts = values.lessons.split(',').map((text) => boundedInteger(text, 1, 12, '--lessons'));
 const hogs = boundedInteger(values.hogs, 0, 8, '--hogs');
 const seconds = boundedInteger(values.seconds, 10, 600, '--seconds');
+const rungModes = values['rung-processes'].split(',').map((text): RungProcesses => {
+  if (text !== 'one' && text !== 'each') throw new Error(`--rung-processes takes one, each or one,each, not ${text}`);
+  return text;
+});
 
 setLogLevel('error');
 await runBench('ingest load benchmark', ['ffmpeg'], async (cleanup) => {
@@ -42,16 +50,19 @@ await runBench('ingest load benchmark', ['ffmpeg'], async (cleanup) => {
   console.log(machineAtStart('Ingest load', describeMachine()));
   progress(`encoding the ${seconds} s test lesson`);
   await runFfmpeg(ffmpegPath, testLessonArgs(input, seconds), 'the test lesson');
-  const runs: Array<LoadRun & { loadAverage: number }> = [];
+  const runs: Array<LoadRun & { loadAverage: number; rungProcesses: RungProcesses }> = [];
   for (const lessons of counts) {
-    progress(`${lessons} lesson(s)${hogs ? ` beside ${hogs} CPU hog(s)` : ''}`);
-    const run = await runIngestLoad({ ffmpegPath, ffprobePath, input, lessons, hogs });
-    runs.push({ ...run, loadAverage: loadavg()[0]! });
+    for (const rungProcesses of rungModes) {
+      progress(`${lessons} lesson(s)${hogs ? ` beside ${hogs} CPU hog(s)` : ''}, rungs in ${rungProcesses === 'one' ? 'one process' : 'a process each'}`);
+      const run = await runIngestLoad({ ffmpegPath, ffprobePath, input, lessons, hogs, rungProcesses });
+      runs.push({ ...run, loadAverage: loadavg()[0]!, rungProcesses });
+    }
   }
   const rows = runs.map((run) => {
     const ratios = run.results.map((result) => result.recordedSeconds / result.pushedSeconds);
     return [
       String(run.lessons),
+      run.rungProcesses,
       `${Math.min(...ratios).toFixed(3)} - ${Math.max(...ratios).toFixed(3)}`,
       `${Math.min(...run.results.map((result) => result.sourceSeconds / result.pushedSeconds)).toFixed(3)}`,
       `${(run.results.reduce((sum, result) => sum + result.meanRenditionsKept, 0) / run.results.length).toFixed(2)} / ${run.results[0]?.renditions ?? 0}`,
@@ -63,7 +74,7 @@ await runBench('ingest load benchmark', ['ffmpeg'], async (cleanup) => {
       run.loadAverage.toFixed(1),
     ];
   });
-  console.log(textTable(['lessons', 'recorded/pushed', 'source/pushed', 'renditions kept (mean)', 'least kept', 'top lag p50', 'top lag max', 'top holes', 'CPU per lesson', 'load avg'], rows));
+  console.log(textTable(['lessons', 'rung processes', 'recorded/pushed', 'source/pushed', 'renditions kept (mean)', 'least kept', 'top lag p50', 'top lag max', 'top holes', 'CPU per lesson', 'load avg'], rows));
   console.log(loadAverageAtEnd());
   console.log(figuresJson({ hogs, seconds, runs: runs.map(({ samples: _samples, ...run }) => run) }, 3));
 });

@@ -10,6 +10,8 @@ import { startFfmpeg, type FfmpegChild } from '../ffmpeg-child.ts';
 import { followLesson, keepUpOver, type KeepUp } from './lesson-progress.ts';
 import { childProcesses, cpuBetween, reapedChildrenCpuSeconds, sampleCpu, type CpuSample, type CpuWindow } from './process-cpu.ts';
 import { bareTranscodeArgs, pusherArgs, type TranscodeJob } from './transcode-commands.ts';
+import type { RungProcesses } from '../../services/transcode/rung-processes.ts';
+import { loadavg } from 'node:os';
 
 export type Bench = {
   ffmpegPath: string;
@@ -28,7 +30,8 @@ export type BareTrial = { windowSeconds: number; ffmpegPercent: number };
 export type RealtimeRun = { wallSeconds: number; speed: number; cpuPercent: number };
 /** `renditionsShed`: the most renditions the lesson had shed at once during the window (the full ladder holds only at 0). */
 export type LessonKeepUp = KeepUp & { lessonId: string; renditionsShed: number };
-export type CapacityRun = { lessons: number; runSeconds: number; windowSeconds: number; cpuPercent: number; perLesson: LessonKeepUp[]; keepsUp: boolean };
+/** `loadAverage`: the machine's one-minute load average at the end of the run (other people's work included). */
+export type CapacityRun = { lessons: number; rungProcesses: RungProcesses; runSeconds: number; windowSeconds: number; cpuPercent: number; loadAverage: number; perLesson: LessonKeepUp[]; keepsUp: boolean };
 
 /** One lesson pushed in real time into an in-process ingest: this process plus its transcoder. */
 export async function measureOurs(bench: Bench): Promise<OursTrial> {
@@ -82,11 +85,12 @@ export async function measureRealtime(bench: Bench): Promise<RealtimeRun> {
 
 /**
  * `count` lessons pushed at once into one in-process ingest for `runSeconds`; over the last
- * `windowSeconds`, each lesson's top rendition must keep up with real time (lesson-progress.ts).
+ * `windowSeconds`, each lesson's `rendition` playlist must keep up with real time
+ * (lesson-progress.ts). `rungProcesses`: the encoded rungs in one process or one each.
  */
-export async function measureCapacity(bench: Bench, count: number, runSeconds: number, windowSeconds: number, rendition: string): Promise<CapacityRun> {
+export async function measureCapacity(bench: Bench, count: number, runSeconds: number, windowSeconds: number, rendition: string, rungProcesses: RungProcesses): Promise<CapacityRun> {
   const classrooms = Array.from({ length: count }, (_, index) => ({ id: `bench-room-${index + 1}`, key: `bench-key-${String(index + 1).padStart(4, '0')}-secret` }));
-  const ingest = await startTestIngest({ classrooms });
+  const ingest = await startTestIngest({ classrooms, transcode: { rungProcesses } });
   const stopIngest = bench.cleanup.add(() => ingest.stop());
   const pushers = classrooms.map((classroom) => startFfmpeg(bench.ffmpegPath, pusherArgs(bench.input, ingest.rtmpUrl(classroom.key))));
   const stopPushers = bench.cleanup.add(() => Promise.all(pushers.map((pusher) => pusher.stop())));
@@ -121,7 +125,7 @@ export async function measureCapacity(bench: Bench, count: number, runSeconds: n
       const renditionsShed = mostShed.get(follower.lessonId) ?? 0;
       return { lessonId: follower.lessonId, ...keepUp, renditionsShed, keepsUp: keepUp.keepsUp && renditionsShed === 0 };
     });
-    return { lessons: count, runSeconds, windowSeconds, cpuPercent: cpu.ownPercent + cpu.pidsPercent, perLesson, keepsUp: perLesson.every((lesson) => lesson.keepsUp) };
+    return { lessons: count, rungProcesses, runSeconds, windowSeconds, cpuPercent: cpu.ownPercent + cpu.pidsPercent, loadAverage: loadavg()[0]!, perLesson, keepsUp: perLesson.every((lesson) => lesson.keepsUp) };
   } finally {
     await stopPushers();
     await stopIngest();
@@ -141,7 +145,7 @@ async function measureCpuWindow(bench: Bench, startedAtMs: number, mustRun: Ffmp
 }
 
 /** Waits `ms`, failing at once if one of `children` exits meanwhile. */
-async function sleepWhileRunning(ms: number, children: readonly FfmpegChild[]): Promise<void> {
+export async function sleepWhileRunning(ms: number, children: readonly FfmpegChild[]): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const exits = children.map((child) =>
     child.exited.then((code) => {

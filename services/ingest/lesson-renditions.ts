@@ -1,21 +1,27 @@
-// A lesson's ladder below the source copy: one ffmpeg per encoded rendition, fed from the encoder
-// the publish session carries, living across the lesson's publish runs. It
+// A lesson's ladder below the source copy: the encoded rungs, fed from the encoder the publish
+// session carries, living across the lesson's publish runs. By default one ffmpeg decodes the source
+// once for every encoded rung (rung-processes.ts says which processes carry which rungs). It
 // - judges the source from its first copied segment (source-fitness.ts): fit, the top rendition is
 //   the source as sent (linked, never encoded); not fit, the top is encoded too and the school is
 //   told why;
 // - sheds renditions when the node is short of CPU and gives them back later
-//   (rendition-shedding.ts); a shed rendition's ffmpeg finishes what it holds, and meanwhile its
-//   playlist takes a lower rung's segments, or the source's (the packager's linkTrack);
-// - never kills a slow ffmpeg: at the end of a publish every rendition drains; only a frozen one
-//   (no progress, no CPU, work waiting) is killed and started again.
+//   (rendition-shedding.ts). A process cannot drop one output, so a shed (or a restore) replaces
+//   the process that carries the rung: its rungs' playlists take a lower rung's segments, or the
+//   source's (the packager's linkTrack), which cover the same time, so nothing it holds would be
+//   published and it is stopped at once; a process with the new set of rungs then starts on the
+//   current group of pictures;
+// - never kills a slow ffmpeg whose work is still wanted: at the end of a publish every rung drains; only a frozen one
+//   (no progress, no CPU, work waiting) is killed and started again. Progress is judged per
+//   process: all its rungs are as far as it is.
 import { PassThrough } from 'node:stream';
 import type { Logger } from '../core/log.ts';
 import type { LessonPackager } from '../packager/lesson-packager.ts';
-import { buildRenditionArgs } from '../transcode/ffmpeg-args.ts';
+import { buildLadderArgs } from '../transcode/ffmpeg-args.ts';
 import { knowsSourceKeyframes } from '../transcode/ffmpeg-features.ts';
 import { startFfmpeg, type FfmpegProcess } from '../transcode/ffmpeg-process.ts';
 import { sourceRenditionName, type Rendition } from '../transcode/ladder.ts';
 import { decideShedding, frozenSecondsFor, isFrozen, nextBackoffSeconds, sheddingPolicyFor, stalledSeconds } from '../transcode/rendition-shedding.ts';
+import { planProcesses, rungGroups, type RungProcesses } from '../transcode/rung-processes.ts';
 import { judgeSource, type SourceFitness } from '../transcode/source-fitness.ts';
 import { reportRenditionsShed } from './live-figures.ts';
 import { nodeIdleShare } from './node-cpu.ts';
@@ -30,11 +36,13 @@ export type RenditionsOptions = {
   ffmpegPath: string;
   preset: string;
   audioKbps: number;
+  /** transcode.rungProcesses: all encoded rungs in one process (one decode), or one process each. */
+  rungProcesses: RungProcesses;
   /** ingest.transcoderStallSeconds: how long a process may make no progress at all before it counts as frozen. */
   stallSeconds: number;
   /** A new run number of the lesson for each process (lessons.ts beginRun). */
   beginRun(): number;
-  /** A rendition's ffmpeg died or froze and is started again (the lesson's restarts metric). */
+  /** A rung process's ffmpeg died or froze and is started again (the lesson's restarts metric). */
   onRestart(): void;
   log: Logger;
 };
@@ -57,20 +65,25 @@ export type LessonRenditions = {
   settled(): Promise<void>;
 };
 
-type RunningRendition = {
-  name: string;
-  run: number;
+/** One ffmpeg carrying one or more encoded rungs, each into its own packager run. */
+type RungProcess = {
+  id: number;
+  rungs: Array<{ name: string; run: number }>;
   keyframes: 'source' | 'every-segment';
-  /** Set once the run's folder is made and ffmpeg started. */
+  /** Set once the runs' folders are made and ffmpeg started. */
   ffmpeg?: FfmpegProcess;
   /** The source's FLV timestamp where the process started (ms). */
   startMs: number;
   /** The source's timestamp when its input ended; undefined while it is fed. */
   endMs?: number;
   /**
-   * Ended while its encoder still pushes (shed, or restarted with other keyframes): it finishes what
-   * it holds, but its playlist takes a lower rung's segments at once, so its viewers never wait on a
-   * process that is behind. (At the end of a publish the rendition keeps its own: nothing newer exists.)
+   * Ended while its encoder still pushes (a rung shed or restored, or restarted with other
+   * keyframes): its rungs' playlists take a lower rung's segments, or the source's, at once, so
+   * their viewers never wait on a process that is behind. The packager then publishes nothing more
+   * of its runs (a linked playlist takes no segments of its own, and the time they cover is
+   * covered already), so it is stopped at once rather than drained: finishing a backlog nobody
+   * will see would take the CPU the node is short of. (At the end of a publish the rungs keep
+   * their own, and the process drains: nothing newer exists.)
    */
   replaced?: boolean;
   detachInput?: () => void;
@@ -80,14 +93,14 @@ type RunningRendition = {
   startedAtMs: number;
 };
 
-/** A rendition whose ffmpeg fails more often than this in a minute is shed (for the longest back-off) rather than restarted. */
+/** A process whose ffmpeg fails more often than this in a minute has its rungs shed (for the longest back-off) rather than restarted. */
 const maxRestartsPerMinute = 5;
 /** Renditions yield the CPU to the source copy and the node process. */
 const renditionNiceness = 10;
 const checkMs = 1000;
 /** Checks over which a rendition's lag must have fallen for it to count as catching up. */
 const lagChecksKept = 4;
-/** A rendition's ffmpeg is not taken for a sign of a busy node in its first seconds. */
+/** A process is not taken for a sign of a busy node in its first seconds. */
 const warmUpMs = 10_000;
 
 export function createLessonRenditions(options: RenditionsOptions): LessonRenditions {
@@ -97,7 +110,10 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
   const sourceKeyframes = knowsSourceKeyframes(options.ffmpegPath);
   /** On the source's keyframes, unless they are too far apart (or this ffmpeg cannot). */
   const keyframes = () => (sourceKeyframes && (!fitness || fitness.fit) ? 'source' : 'every-segment');
-  const running = new Map<string, RunningRendition>();
+  const processes = new Map<number, RungProcess>();
+  let nextProcessId = 1;
+  /** The source was just judged not fit: the process that now encodes the top starts from the run's backlog, kept until then. */
+  let backlogWanted = false;
   const shed = new Map<string, { until: number; probeAt: number }>();
   const backoffs = new Map<string, { backoffSeconds: number; restoredAt: number }>();
   const restarts = new Map<string, number[]>();
@@ -113,14 +129,14 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
   const encoded = () => (fitness && !fitness.fit ? ladder : ladder.slice(1)).map((rendition) => rendition.name);
   const wanted = (name: string) => feed !== undefined && encoded().includes(name) && !shed.has(name);
 
-  const start = (rendition: Rendition, from: 'backlog' | 'gop') => {
-    const run = options.beginRun();
-    // Attached now, before the run's folder is made, so its start in the source is known exactly.
+  const start = (renditions: readonly Rendition[], from: 'backlog' | 'gop') => {
+    const rungs = renditions.map((rendition) => ({ name: rendition.name, run: options.beginRun() }));
+    // Attached now, before the runs' folders are made, so its start in the source is known exactly.
     const input = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
     const attachment = feed!.source.attach(input, from);
-    const entry: RunningRendition = {
-      name: rendition.name,
-      run,
+    const entry: RungProcess = {
+      id: nextProcessId++,
+      rungs,
       keyframes: keyframes(),
       startMs: attachment.fromFlvMs,
       detachInput: attachment.detach,
@@ -128,39 +144,40 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       frozen: false,
       lags: [],
     };
-    running.set(rendition.name, entry);
+    processes.set(entry.id, entry);
     const startedAt = feed!.anchor.wallMs + (attachment.fromFlvMs - feed!.anchor.flvMs);
-    const runLog = log.child({ rendition: rendition.name, run });
-    void packager
-      .startRun(run, { track: rendition.name, startedAt })
+    const names = rungs.map((rung) => rung.name);
+    const runLog = log.child({ renditions: names.join(','), runs: rungs.map((rung) => rung.run).join(',') });
+    void Promise.all(rungs.map((rung) => packager.startRun(rung.run, { track: rung.name, startedAt })))
       .then(() => {
-        const invocation = buildRenditionArgs({
-          rendition,
+        const invocation = buildLadderArgs({
+          rungs: renditions.map((rendition, index) => ({ rendition, run: rungs[index]!.run })),
           hasAudio: options.hasAudio,
           segmentSeconds: options.segmentSeconds,
           preset: options.preset,
           audioKbps: options.audioKbps,
           lessonDir: options.lessonDir,
-          run,
           keyframes: entry.keyframes,
         });
         const ffmpeg = startFfmpeg(invocation, options.ffmpegPath, runLog, { figuresOf: options.lessonDir, niceness: renditionNiceness, input });
         entry.ffmpeg = ffmpeg;
-        // Drained while the run's folder was made: it writes what it was given and stops.
-        if (entry.endMs !== undefined) void ffmpeg.finish();
+        // Ended while the runs' folders were made: it writes what it was given and stops, or, replaced, just stops.
+        if (entry.replaced) ffmpeg.kill();
+        else if (entry.endMs !== undefined) void ffmpeg.finish();
         return ffmpeg.exited;
       })
       .catch((error: unknown) => ({ expected: false, error: String(error), stderrTail: [] as string[] }))
       .then(async (exit) => {
         entry.detachInput?.();
-        await packager.finishRun(run);
-        running.delete(rendition.name);
+        await Promise.all(rungs.map((rung) => packager.finishRun(rung.run)));
+        processes.delete(entry.id);
+        const expected = exit.expected || (entry.replaced === true && !entry.frozen);
         if (entry.frozen) runLog.error('rendition ffmpeg frozen: killed and started again', { stderr: exit.stderrTail });
-        else if (!exit.expected) runLog.error('rendition ffmpeg exited', { error: exit.error, stderr: exit.stderrTail });
-        if (!exit.expected) options.onRestart();
-        if (!exit.expected && wanted(rendition.name) && tooManyRestarts(rendition.name)) {
+        else if (!expected) runLog.error('rendition ffmpeg exited', { error: exit.error, stderr: exit.stderrTail });
+        if (!expected) options.onRestart();
+        if (!expected && names.some(wanted) && tooManyRestarts(names.join(','))) {
           runLog.error('rendition ffmpeg keeps failing: shed for now', { backoffSeconds: policy.maxBackoffSeconds });
-          shed.set(rendition.name, { until: Date.now() + policy.maxBackoffSeconds * 1000, probeAt: Date.now() + 2 * policy.maxBackoffSeconds * 1000 });
+          for (const name of names) shed.set(name, { until: Date.now() + policy.maxBackoffSeconds * 1000, probeAt: Date.now() + 2 * policy.maxBackoffSeconds * 1000 });
         }
         reconcile();
       });
@@ -173,29 +190,32 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     return recent.length > maxRestartsPerMinute;
   };
 
-  const drain = (entry: RunningRendition, replaced: boolean) => {
+  const drain = (entry: RungProcess, replaced: boolean) => {
     if (entry.endMs !== undefined) return;
     entry.replaced = replaced;
     entry.endMs = feed?.source.lastTimestamp() ?? entry.startMs + movementOf(entry).mediaSeconds * 1000;
     entry.detachInput?.();
     entry.detachInput = undefined;
-    void entry.ffmpeg?.finish();
+    if (replaced) entry.ffmpeg?.kill();
+    else void entry.ffmpeg?.finish();
   };
 
   /** Its playlist takes its own process's segments: one runs for it and has not been replaced. */
-  const ownFed = (name: string) => {
-    const entry = running.get(name);
-    return entry !== undefined && !entry.replaced;
-  };
+  const ownFed = (name: string) => [...processes.values()].some((entry) => !entry.replaced && entry.rungs.some((rung) => rung.name === name));
 
   /** Starts and drains processes to match what is wanted, then points each rendition's playlist at its feed. */
   const reconcile = (from: 'backlog' | 'gop' = 'gop') => {
-    for (const rendition of ladder) {
-      const entry = running.get(rendition.name);
-      if (wanted(rendition.name) && !entry) start(rendition, from);
-      // Not wanted, or started on the source's keyframes before they were found too far apart: it
-      // finishes what it holds (and starts again, forcing its own, if still wanted).
-      else if (entry && (!wanted(rendition.name) || entry.keyframes !== keyframes())) drain(entry, feed !== undefined);
+    // A process not carrying exactly the rungs wanted, or started on the source's keyframes before
+    // they were found too far apart, is replaced (stopped) or, at the end of a publish, drained; the new one starts once it has exited.
+    const plan = planProcesses(
+      rungGroups(encoded().filter(wanted), options.rungProcesses),
+      [...processes.values()].map((entry) => ({ id: entry.id, rungs: entry.rungs.map((rung) => rung.name), draining: entry.endMs !== undefined, keyframesMatch: entry.keyframes === keyframes() })),
+    );
+    for (const id of plan.drain) drain(processes.get(id)!, feed !== undefined);
+    for (const group of plan.start) start(group.map((name) => ladder.find((rendition) => rendition.name === name)!), backlogWanted ? 'backlog' : from);
+    if (backlogWanted && plan.waiting.length === 0) {
+      backlogWanted = false;
+      feed?.source.dropBacklog();
     }
     for (const [index, rendition] of ladder.entries()) {
       let from: string | undefined;
@@ -210,7 +230,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       void packager.linkTrack(rendition.name, from);
     }
     reportRenditionsShed(options.lessonDir, shed.size);
-    if (running.size === 0 && !feed) {
+    if (processes.size === 0 && !feed) {
       clearInterval(timer);
       timer = undefined;
       // Once the links just asked for are made: nothing writes into the lesson's folder after this.
@@ -224,9 +244,9 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
   };
 
   /** What the process has written and when it last moved; before its ffmpeg starts, nothing since the run began. */
-  const movementOf = (entry: RunningRendition) => entry.ffmpeg?.movement() ?? { mediaSeconds: 0, lastMovedAt: entry.startedAtMs };
+  const movementOf = (entry: RungProcess) => entry.ffmpeg?.movement() ?? { mediaSeconds: 0, lastMovedAt: entry.startedAtMs, spawnedAt: undefined };
 
-  const lagOf = (entry: RunningRendition, mediaSeconds: number) => {
+  const lagOf = (entry: RungProcess, mediaSeconds: number) => {
     const sourceMs = entry.endMs ?? feed?.source.lastTimestamp() ?? entry.startMs;
     return Math.max(0, (sourceMs - entry.startMs) / 1000 - mediaSeconds);
   };
@@ -239,15 +259,17 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
         fitness = judgeSource(first, ladder[0]!, options.segmentSeconds);
         if (fitness.fit) log.info('source fit to serve: the top rendition is the source as sent', { rendition: ladder[0]!.name });
         else log.warn('source not fit to serve as it is: the top rendition is encoded too', { reason: fitness.reason, advice: fitness.advice });
-        // An encoded top starts where the run did (the feed kept it all until now), so it misses
-        // nothing; it is behind at first and catches up (never taken for a node short of CPU).
+        // An encoded top starts where the run did (the feed keeps it all until the process that
+        // encodes it has started), so it misses nothing; it is behind at first and catches up
+        // (never taken for a node short of CPU).
+        backlogWanted = true;
         reconcile('backlog');
-        feed.source.dropBacklog();
       }
     }
-    const moved = new Map([...running.values()].map((entry) => [entry, movementOf(entry)]));
-    for (const [entry, { mediaSeconds, lastMovedAt }] of moved) {
-      if (!entry.frozen && entry.ffmpeg && isFrozen({ pendingSeconds: lagOf(entry, mediaSeconds), lastMovedAt }, now, frozenSeconds)) {
+    const moved = new Map([...processes.values()].map((entry) => [entry, movementOf(entry)]));
+    for (const [entry, { mediaSeconds, lastMovedAt, spawnedAt }] of moved) {
+      // Judged from when ffmpeg really started: waiting to be spawned is not being frozen.
+      if (!entry.frozen && entry.ffmpeg && spawnedAt !== undefined && isFrozen({ pendingSeconds: lagOf(entry, mediaSeconds), lastMovedAt }, now, frozenSeconds)) {
         entry.frozen = true;
         entry.ffmpeg.kill();
       }
@@ -255,18 +277,20 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
     const decision = decideShedding(
       {
         encoded: encoded(),
-        running: [...moved].map(([entry, { mediaSeconds, lastMovedAt }]) => {
+        running: [...moved].flatMap(([entry, { mediaSeconds, lastMovedAt, spawnedAt }]) => {
           const lagSeconds = lagOf(entry, mediaSeconds);
           entry.lags = [...entry.lags, lagSeconds].slice(-lagChecksKept);
-          return {
-            name: entry.name,
+          // Every rung of a process is as far as the process.
+          return entry.rungs.map((rung) => ({
+            name: rung.name,
             lagSeconds,
             draining: entry.endMs !== undefined,
             stalled: now - lastMovedAt > stalledSeconds * 1000,
             // A process just started (many at once when a lesson, or a node, starts) is judged only
-            // once it has had time to warm up: its first seconds say nothing of the node's CPU.
-            catchingUp: now - entry.startedAtMs < warmUpMs || (entry.lags.length === lagChecksKept && lagSeconds < entry.lags[0]!),
-          };
+            // once it has had time to warm up, counted from when ffmpeg really started (spawning it
+            // can take many seconds on a loaded node): its first seconds say nothing of the node's CPU.
+            catchingUp: spawnedAt === undefined || now - spawnedAt < warmUpMs || (entry.lags.length === lagChecksKept && lagSeconds < entry.lags[0]!),
+          }));
         }),
         shed,
         lastChangeAt,
@@ -280,7 +304,7 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       backoffs.set(decision.shed, { backoffSeconds, restoredAt: backoffs.get(decision.shed)?.restoredAt ?? 0 });
       shed.set(decision.shed, { until: now + backoffSeconds * 1000, probeAt: now + 2 * backoffSeconds * 1000 });
       lastChangeAt = now;
-      const shedEntry = running.get(decision.shed)!;
+      const shedEntry = [...moved.keys()].find((entry) => entry.endMs === undefined && entry.rungs.some((rung) => rung.name === decision.shed))!;
       const lag = lagOf(shedEntry, moved.get(shedEntry)!.mediaSeconds);
       log.warn('rendition shed: the node is short of CPU', { rendition: decision.shed, lagSeconds: Math.round(lag * 10) / 10, backoffSeconds });
     } else if (decision && 'restore' in decision) {
@@ -300,8 +324,9 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
       reconcile(from);
     },
     detach() {
-      for (const entry of running.values()) drain(entry, false);
+      for (const entry of processes.values()) drain(entry, false);
       feed = undefined;
+      backlogWanted = false;
       reconcile();
     },
     fitness: () => fitness,

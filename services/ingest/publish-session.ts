@@ -180,6 +180,7 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
     ffmpegPath: context.ffmpegPath,
     preset: config.transcode.preset,
     audioKbps: config.transcode.audioBitrateKbps,
+    rungProcesses: config.transcode.rungProcesses,
     stallSeconds: config.ingest.transcoderStallSeconds,
     beginRun: () => context.lessons.beginRun(lesson),
     onRestart: () => void lesson.restarts++,

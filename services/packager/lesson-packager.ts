@@ -356,9 +356,21 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     };
   }
 
+  // At most one polled scan waits behind the one running: on a node short of CPU a scan can take
+  // longer than the poll period, and queuing one per tick grew the queue without bound, so a
+  // finishRun (queued behind them all) waited a minute and more.
+  let pollQueued = false;
   const poll = () => {
     clearInterval(timer);
-    timer = active.size > 0 ? setInterval(() => void serially(() => scan()), options.pollMs ?? 100) : undefined;
+    const tick = () => {
+      if (pollQueued) return;
+      pollQueued = true;
+      void serially(() => {
+        pollQueued = false;
+        return scan();
+      });
+    };
+    timer = active.size > 0 ? setInterval(tick, options.pollMs ?? 100) : undefined;
   };
 
   return {

@@ -1,15 +1,16 @@
-// Builds the ffmpeg commands a live lesson needs, one process per output, each reading FLV from our
-// RTMP tap on stdin and cutting CMAF/fMP4 segments into a private directory per run (a
-// dot-directory, never served); the packager publishes each segment under the lesson's own names
-// once ffmpeg lists it as done. Two kinds:
+// Builds the ffmpeg commands a live lesson needs, each reading FLV from our RTMP tap on stdin and
+// cutting CMAF/fMP4 segments into a private directory per run (a dot-directory, never served); the
+// packager publishes each segment under the lesson's own names once ffmpeg lists it as done. Two kinds:
 // - the source copy (buildCopyArgs): the school's stream remuxed, never re-encoded. It costs a few
 //   percent of a core, so it keeps up at any load: it is the lesson's recording, and its top
 //   rendition when the source is fit to serve (source-fitness.ts).
-// - a rendition (buildRenditionArgs): decoded, scaled and encoded for one rung of the ladder. One
-//   process per rendition, so the ladder degrades one rung at a time (rendition-shedding.ts)
-//   without restarting the others. Keyframes follow the source's own (`-force_key_frames source`),
-//   so every rendition's segments start where the copy's do; an ffmpeg older than 5.1 (the npm
-//   fallback binary is 4.1) forces them by time instead.
+// - the encoded rungs (buildLadderArgs): one process decodes the source once and splits the
+//   picture to every rung it encodes (`-filter_complex split`), each rung scaled, encoded and
+//   segmented into its own run's directory. Decoding a 720p30 source costs about as much as
+//   encoding a low rung, so one decode for all the rungs is what lets a node carry more lessons
+//   (docs/benchmarks.md). Keyframes follow the source's own (`-force_key_frames source`), so every
+//   rung's segments start where the copy's do; an ffmpeg older than 5.1 (the npm fallback binary is
+//   4.1) forces them by time instead. Which rungs share a process is lesson-renditions.ts's choice.
 // The init segment's name is read back from ffmpeg's playlist.
 import type { Rendition } from './ladder.ts';
 
@@ -25,8 +26,9 @@ export type SegmenterJob = {
 /** `copy`: AAC as sent; `aac`: another codec, encoded (cheap); `none`: a source without audio. */
 export type CopyJob = SegmenterJob & { audio: 'copy' | 'aac' | 'none'; audioKbps: number };
 
-export type RenditionJob = SegmenterJob & {
-  rendition: Rendition;
+/** The encoded rungs one process carries: each is written into its own run's directory. */
+export type LadderJob = Omit<SegmenterJob, 'run'> & {
+  rungs: ReadonlyArray<{ rendition: Rendition; run: number }>;
   hasAudio: boolean;
   preset: string;
   audioKbps: number;
@@ -34,7 +36,11 @@ export type RenditionJob = SegmenterJob & {
   keyframes: 'source' | 'every-segment';
 };
 
-export type FfmpegInvocation = { inputOptions: string[]; outputOptions: string[]; output: string };
+/** One output file of a process and the options that apply to it. */
+export type FfmpegOutput = { options: string[]; path: string };
+
+/** `inputOptions` also carry the global ones (a -filter_complex). */
+export type FfmpegInvocation = { inputOptions: string[]; outputs: FfmpegOutput[] };
 
 /** Where ffmpeg writes a run's files: `<lessonDir>/.segmenter/r<run>/`. */
 export const segmenterDir = (lessonDir: string, run: number) => `${lessonDir}/.segmenter/r${run}`;
@@ -62,15 +68,35 @@ export function buildCopyArgs(job: CopyJob): FfmpegInvocation {
   if (job.audio !== 'none') outputOptions.push('-map', '0:a:0');
   if (job.audio === 'copy') outputOptions.push('-c:a', 'copy');
   if (job.audio === 'aac') outputOptions.push(...audioEncode(job.audioKbps));
-  return { inputOptions: [...inputOptions], outputOptions: [...outputOptions, ...hlsOptions(job)], output: `${segmenterDir(job.lessonDir, job.run)}/${segmenterPlaylistName}` };
+  return { inputOptions: [...inputOptions], outputs: [{ options: [...outputOptions, ...hlsOptions(job)], path: playlistOf(job) }] };
 }
 
-export function buildRenditionArgs(job: RenditionJob): FfmpegInvocation {
-  const { rendition } = job;
+/**
+ * One decode of the source, split to every rung of `job` (in the order given), each scaled and
+ * encoded into its own output. Each output maps the picture its rung was given and the source's
+ * audio, encoded for it (AAC is a few percent of a core; outputs cannot share an encoder).
+ */
+export function buildLadderArgs(job: LadderJob): FfmpegInvocation {
+  if (job.rungs.length === 0) throw new Error('a ladder process needs at least one rung');
+  const count = job.rungs.length;
+  const scaled = job.rungs.map(({ rendition }, index) => `${count > 1 ? `[s${index}]` : '[0:v:0]'}${scaleFilter(rendition)}[v${index}]`);
+  const graph = count > 1 ? [`[0:v:0]split=${count}${job.rungs.map((_, index) => `[s${index}]`).join('')}`, ...scaled] : scaled;
+  const outputs = job.rungs.map(({ rendition, run }, index) => {
+    const options = ['-map', `[v${index}]`, ...videoEncode(rendition, job)];
+    if (job.hasAudio) options.push('-map', '0:a:0', ...audioEncode(job.audioKbps));
+    const segmenter = { segmentSeconds: job.segmentSeconds, lessonDir: job.lessonDir, run };
+    return { options: [...options, ...hlsOptions(segmenter)], path: playlistOf(segmenter) };
+  });
+  return { inputOptions: [...inputOptions, '-filter_complex', graph.join(';')], outputs };
+}
+
+function scaleFilter(rendition: Rendition): string {
+  return `scale=${rendition.width}:${rendition.height}:flags=bicubic,format=yuv420p`;
+}
+
+function videoEncode(rendition: Rendition, job: LadderJob): string[] {
   const keyframeInterval = Math.max(1, Math.round(rendition.fps * job.segmentSeconds));
-  const outputOptions = [
-    '-map', '0:v:0',
-    '-vf', `scale=${rendition.width}:${rendition.height}:flags=bicubic,format=yuv420p`,
+  const options = [
     '-c:v', 'libx264',
     '-preset', job.preset,
     '-tune', 'zerolatency',
@@ -84,13 +110,14 @@ export function buildRenditionArgs(job: RenditionJob): FfmpegInvocation {
   ];
   if (job.keyframes === 'source') {
     // The source decides; the long GOP bound only stops x264 adding keyframes of its own.
-    outputOptions.push('-force_key_frames', 'source', '-g', String(keyframeInterval * 8));
+    options.push('-force_key_frames', 'source', '-g', String(keyframeInterval * 8));
   } else {
-    outputOptions.push('-g', String(keyframeInterval), '-keyint_min', String(keyframeInterval), '-force_key_frames', `expr:gte(t,n_forced*${job.segmentSeconds})`);
+    options.push('-g', String(keyframeInterval), '-keyint_min', String(keyframeInterval), '-force_key_frames', `expr:gte(t,n_forced*${job.segmentSeconds})`);
   }
-  if (job.hasAudio) outputOptions.push('-map', '0:a:0', ...audioEncode(job.audioKbps));
-  return { inputOptions: [...inputOptions], outputOptions: [...outputOptions, ...hlsOptions(job)], output: `${segmenterDir(job.lessonDir, job.run)}/${segmenterPlaylistName}` };
+  return options;
 }
+
+const playlistOf = (job: SegmenterJob) => `${segmenterDir(job.lessonDir, job.run)}/${segmenterPlaylistName}`;
 
 /**
  * AAC kept continuous and in step with the video: where the source's audio has a hole or its

@@ -1,4 +1,4 @@
-// Runs one ffmpeg (a source copy or one rendition of a lesson run) through fluent-ffmpeg. FLV goes
+// Runs one ffmpeg (a source copy, or the encoded rungs of a lesson) through fluent-ffmpeg. FLV goes
 // in on stdin; when ffmpeg exits for any reason other than our finish, the caller is told with its
 // last stderr lines. ffmpeg's progress (speed, media time written, dropped and duplicated frames)
 // comes on its stdout every few seconds: `movement` says how far it has got and when it last moved,
@@ -27,13 +27,19 @@ export type FfmpegProcess = {
   exited: Promise<FfmpegExit>;
   /** Ends the input: ffmpeg writes everything it holds, then exits. Never kills it. */
   finish(): Promise<FfmpegExit>;
-  /** Kills ffmpeg at once (a frozen process); what it held is lost. */
+  /**
+   * Kills ffmpeg at once (a frozen process, or one whose output is no longer wanted); what it held
+   * is lost. Asked before fluent-ffmpeg has spawned it (that can take many seconds on a loaded
+   * node), the process is killed as soon as it starts, and its input is ended, so it never waits
+   * for input that will not come.
+   */
   kill(): void;
   /**
    * Media seconds written so far, and when the process last moved: wrote more media or used more
    * CPU (read from /proc now). A slow process moves; a frozen one does not (rendition-shedding.ts isFrozen).
+   * `spawnedAt`: when the process really started (undefined while fluent-ffmpeg is still starting it).
    */
-  movement(): { mediaSeconds: number; lastMovedAt: number };
+  movement(): { mediaSeconds: number; lastMovedAt: number; spawnedAt: number | undefined };
 };
 
 export type FfmpegProcessOptions = {
@@ -55,7 +61,9 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
   const input = options.input ?? new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
   const stderrTail: string[] = [];
   let finishing = false;
+  let killed = false;
   let pid: number | undefined;
+  let spawnedAt: number | undefined;
   let mediaSeconds = 0;
   let cpuSeconds = 0;
   let lastMovedAt = Date.now();
@@ -72,9 +80,9 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
   const command = ffmpeg()
     .setFfmpegPath(ffmpegPath)
     .input(input)
-    .inputOptions(...invocation.inputOptions, ...progressOptions(knowsStatsPeriod(ffmpegPath) ? progressSeconds : null))
-    .outputOptions(...invocation.outputOptions)
-    .output(invocation.output);
+    .inputOptions(...invocation.inputOptions, ...progressOptions(knowsStatsPeriod(ffmpegPath) ? progressSeconds : null));
+  // Options given after an output apply to it (fluent-ffmpeg), so each rung's come with its own file.
+  for (const output of invocation.outputs) command.output(output.path).outputOptions(...output.options);
 
   const settled = new Promise<FfmpegExit>((resolve) => {
     command.on('start', (commandLine: string) => {
@@ -82,6 +90,12 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
       // fluent-ffmpeg sets the process before 'start' and reads stdout itself (keeping a few lines); we read it too.
       const child = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
       pid = child?.pid;
+      spawnedAt = Date.now();
+      lastMovedAt = spawnedAt;
+      if (killed) {
+        child?.kill('SIGKILL');
+        return;
+      }
       if (pid !== undefined && options.niceness) {
         try {
           setPriority(pid, options.niceness);
@@ -108,6 +122,10 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
     input,
     exited,
     kill() {
+      killed = true;
+      if (!input.writableEnded) input.end();
+      // Not started yet: the 'start' handler kills it.
+      if (pid === undefined) return;
       try {
         command.kill('SIGKILL');
       } catch {
@@ -125,7 +143,7 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
         cpuSeconds = cpu;
         lastMovedAt = Date.now();
       }
-      return { mediaSeconds, lastMovedAt };
+      return { mediaSeconds, lastMovedAt, spawnedAt };
     },
   };
 }

@@ -3,8 +3,8 @@
 //
 // A rendition's ffmpeg that falls behind the source (its lag: the source's media time minus what it
 // has written) by more than `shedLagSeconds` means the node is short of CPU. Then one rendition is
-// shed (its ffmpeg finishes what it holds and stops; the packager fills its playlist from a lower
-// rung or the source meanwhile), in a stated order: the highest encoded rung first, the lowest last,
+// shed (its playlist takes a lower rung's segments or the source's at once, and the process that
+// encoded it is replaced, lesson-renditions.ts), in a stated order: the highest encoded rung first, the lowest last,
 // because the lowest is the one weak phones and links need. After any change the next waits
 // `settleSeconds`, so the effect shows before another is made. A shed rendition comes back, the
 // lowest first, once every running one keeps up and its own back-off has passed, and either the

@@ -24,12 +24,23 @@ for (const database of await catalogDatabaseUrls()) {
     let f: Fixture;
     let pages: HttpServer;
     let pagesUrl: string;
+    let watchedLesson: string;
     before(async () => {
       f = await startFixture(database.url);
       const log = createLogger({ role: 'catalog', node: 'test' });
       const config = resolveConfig([{ source: 'test', values: { demo: { enabled: false }, web: { mediaUrls: [origin] } } }]);
       pages = await startHttpServer({ host: '127.0.0.1', port: 0, log, routers: catalogWebRoutes({ db: f.catalog.db, config, log, rtmpPort: () => 1935 }), health: () => ({ role: 'catalog' }) });
       pagesUrl = `http://127.0.0.1:${pages.port}`;
+      // A watch page is served only for a lesson that exists (any other id gets the 404 page).
+      const school = await f.school();
+      const room = await f.classroom(school.id);
+      const course = await f.course(school.id);
+      const lesson = await f.catalog.api('post', '/lessons', {
+        token: f.operator,
+        body: { classroomId: room.id, courseId: course.id, title: 'Routed lesson', startsAt: '2030-01-01T08:00:00Z', endsAt: '2030-01-01T09:00:00Z', visibility: 'public' },
+      });
+      assert.equal(lesson.status, 201, JSON.stringify(lesson.body));
+      watchedLesson = lesson.body.id as string;
     });
     after(async () => {
       await pages?.close();
@@ -38,7 +49,7 @@ for (const database of await catalogDatabaseUrls()) {
 
     /** The relays a watch page names for a viewer with this session token (none: anonymous). */
     async function pageRelays(token?: string): Promise<Relay[]> {
-      const response = await fetch(`${pagesUrl}/watch/some-lesson`, { headers: token ? { cookie: `classcast_session=${token}` } : {} });
+      const response = await fetch(`${pagesUrl}/watch/${watchedLesson}`, { headers: token ? { cookie: `classcast_session=${token}` } : {} });
       assert.equal(response.status, 200);
       const html = await response.text();
       const content = /<meta name="classcast-relays" content="([^"]*)">/.exec(html)?.[1] ?? '';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseLadder, sourceRendition } from '../../services/transcode/ladder.ts';
-import { buildCopyArgs, buildRenditionArgs, progressOptions } from '../../services/transcode/ffmpeg-args.ts';
+import { chooseLadder, sourceRendition, type Rendition } from '../../services/transcode/ladder.ts';
+import { buildCopyArgs, buildLadderArgs, progressOptions, type LadderJob } from '../../services/transcode/ffmpeg-args.ts';
 import { versionAtLeast } from '../../services/transcode/ffmpeg-features.ts';
 import { progressReader } from '../../services/transcode/ffmpeg-progress.ts';
 import type { TranscoderProgress } from '../../services/ingest/live-figures.ts';
@@ -29,15 +29,23 @@ test('bitrates fall with picture size and rise with frame rate', () => {
   assert.throws(() => chooseLadder({ width: 0, height: 0, fps: 30 }, 3), /too small/);
 });
 
-const rendition = chooseLadder({ width: 1280, height: 720, fps: 30 }, 3)[1]!;
-const renditionJob = { rendition, hasAudio: true, segmentSeconds: 2, preset: 'veryfast', audioKbps: 96, lessonDir: '/data/live/room-1-x', run: 3, keyframes: 'source' as const };
+const [top, rendition, lowest] = chooseLadder({ width: 1280, height: 720, fps: 30 }, 3) as [Rendition, Rendition, Rendition];
+const renditionJob: LadderJob = { rungs: [{ rendition, run: 3 }], hasAudio: true, segmentSeconds: 2, preset: 'veryfast', audioKbps: 96, lessonDir: '/data/live/room-1-x', keyframes: 'source' };
+/** The only output of a one-output invocation. */
+const only = (invocation: { outputs: Array<{ options: string[]; path: string }> }) => {
+  assert.equal(invocation.outputs.length, 1);
+  return { outputOptions: invocation.outputs[0]!.options, output: invocation.outputs[0]!.path };
+};
 
 function valuesOf(args: string[], flag: string): string[] {
   return args.flatMap((arg, index) => (arg === flag ? [args[index + 1]!] : []));
 }
 
 test('the source copy remuxes without re-encoding video, keeps AAC as sent, and cuts CMAF segments into its run folder', () => {
-  const { inputOptions, outputOptions, output } = buildCopyArgs({ segmentSeconds: 2, lessonDir: '/data/live/room-1-x', run: 4, audio: 'copy', audioKbps: 96 });
+  const copy = buildCopyArgs({ segmentSeconds: 2, lessonDir: '/data/live/room-1-x', run: 4, audio: 'copy', audioKbps: 96 });
+  const { inputOptions } = copy;
+  const { outputOptions, output } = only(copy);
+  assert.deepEqual(valuesOf(inputOptions, '-filter_complex'), [], 'no filter: nothing is decoded');
   assert.deepEqual(valuesOf(inputOptions, '-f'), ['flv']);
   // The source's timestamps kept, so the copy and the renditions of a run line up frame for frame.
   assert.ok(inputOptions.includes('-copyts'));
@@ -49,18 +57,19 @@ test('the source copy remuxes without re-encoding video, keeps AAC as sent, and 
   assert.deepEqual(valuesOf(outputOptions, '-hls_time'), ['2']);
   assert.deepEqual(valuesOf(outputOptions, '-hls_segment_filename'), ['/data/live/room-1-x/.segmenter/r4/%d.m4s']);
   assert.equal(output, '/data/live/room-1-x/.segmenter/r4/ffmpeg.m3u8');
-  const otherAudio = buildCopyArgs({ segmentSeconds: 2, lessonDir: '/l', run: 1, audio: 'aac', audioKbps: 96 });
+  const otherAudio = only(buildCopyArgs({ segmentSeconds: 2, lessonDir: '/l', run: 1, audio: 'aac', audioKbps: 96 }));
   assert.deepEqual(valuesOf(otherAudio.outputOptions, '-c:a'), ['aac']);
   assert.deepEqual(valuesOf(otherAudio.outputOptions, '-c:v'), ['copy']);
-  const silent = buildCopyArgs({ segmentSeconds: 1, lessonDir: '/l', run: 1, audio: 'none', audioKbps: 96 });
+  const silent = only(buildCopyArgs({ segmentSeconds: 1, lessonDir: '/l', run: 1, audio: 'none', audioKbps: 96 }));
   assert.deepEqual(valuesOf(silent.outputOptions, '-map'), ['0:v:0']);
   assert.deepEqual(valuesOf(silent.outputOptions, '-c:a'), []);
 });
 
-test("a rendition is one scaled encode with its own audio, keyframes on the source's", () => {
-  const { outputOptions, output } = buildRenditionArgs(renditionJob);
-  assert.deepEqual(valuesOf(outputOptions, '-vf'), ['scale=854:480:flags=bicubic,format=yuv420p']);
-  assert.deepEqual(valuesOf(outputOptions, '-map'), ['0:v:0', '0:a:0']);
+test("a rung is one scaled encode with its own audio, keyframes on the source's", () => {
+  const invocation = buildLadderArgs(renditionJob);
+  const { outputOptions, output } = only(invocation);
+  assert.deepEqual(valuesOf(invocation.inputOptions, '-filter_complex'), ['[0:v:0]scale=854:480:flags=bicubic,format=yuv420p[v0]']);
+  assert.deepEqual(valuesOf(outputOptions, '-map'), ['[v0]', '0:a:0']);
   assert.deepEqual(valuesOf(outputOptions, '-c:v'), ['libx264']);
   assert.deepEqual(valuesOf(outputOptions, '-c:a'), ['aac']);
   // Holes and jumps in the source's audio are filled with silence, as video is with repeated frames.
@@ -74,13 +83,33 @@ test("a rendition is one scaled encode with its own audio, keyframes on the sour
 });
 
 test('a source whose keyframes are too far apart gets one keyframe per segment, and no audio maps none', () => {
-  const forced = buildRenditionArgs({ ...renditionJob, keyframes: 'every-segment', segmentSeconds: 1 });
+  const forced = only(buildLadderArgs({ ...renditionJob, keyframes: 'every-segment', segmentSeconds: 1 }));
   assert.deepEqual(valuesOf(forced.outputOptions, '-force_key_frames'), ['expr:gte(t,n_forced*1)']);
   assert.deepEqual(valuesOf(forced.outputOptions, '-g'), ['30']);
   assert.deepEqual(valuesOf(forced.outputOptions, '-keyint_min'), ['30']);
-  const silent = buildRenditionArgs({ ...renditionJob, hasAudio: false });
-  assert.deepEqual(valuesOf(silent.outputOptions, '-map'), ['0:v:0']);
+  const silent = only(buildLadderArgs({ ...renditionJob, hasAudio: false }));
+  assert.deepEqual(valuesOf(silent.outputOptions, '-map'), ['[v0]']);
   assert.deepEqual(valuesOf(silent.outputOptions, '-c:a'), []);
+});
+
+test('several rungs share one decode: the picture is split, and each rung is scaled, encoded and segmented into its own run', () => {
+  const invocation = buildLadderArgs({ ...renditionJob, rungs: [{ rendition: top, run: 7 }, { rendition, run: 8 }, { rendition: lowest, run: 9 }] });
+  // One input, decoded once: the graph splits it three ways, in the order the rungs were given.
+  assert.deepEqual(valuesOf(invocation.inputOptions, '-f'), ['flv']);
+  assert.deepEqual(valuesOf(invocation.inputOptions, '-filter_complex'), [
+    '[0:v:0]split=3[s0][s1][s2];[s0]scale=1280:720:flags=bicubic,format=yuv420p[v0];[s1]scale=854:480:flags=bicubic,format=yuv420p[v1];[s2]scale=640:360:flags=bicubic,format=yuv420p[v2]',
+  ]);
+  assert.deepEqual(invocation.outputs.map((output) => output.path), [7, 8, 9].map((run) => `/data/live/room-1-x/.segmenter/r${run}/ffmpeg.m3u8`));
+  invocation.outputs.forEach((output, index) => {
+    const rung = [top, rendition, lowest][index]!;
+    assert.deepEqual(valuesOf(output.options, '-map'), [`[v${index}]`, '0:a:0'], 'its own picture, and the audio');
+    assert.deepEqual(valuesOf(output.options, '-b:v'), [`${rung.videoKbps}k`]);
+    assert.deepEqual(valuesOf(output.options, '-c:a'), ['aac']);
+    assert.deepEqual(valuesOf(output.options, '-force_key_frames'), ['source']);
+    assert.deepEqual(valuesOf(output.options, '-hls_segment_filename'), [`/data/live/room-1-x/.segmenter/r${7 + index}/%d.m4s`]);
+    assert.deepEqual(valuesOf(output.options, '-vf'), [], 'scaled in the shared graph');
+  });
+  assert.throws(() => buildLadderArgs({ ...renditionJob, rungs: [] }), /at least one rung/);
 });
 
 test('the source copy is a rendition of its own, at the source picture size', () => {

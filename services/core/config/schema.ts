@@ -172,9 +172,12 @@ export const configSchema = z
         posterSeconds: z.number().min(1).max(3600).default(60),
         thumbnailSeconds: z.number().min(1).max(600).default(5),
         thumbnailBatchSeconds: z.number().min(1).max(3600).default(30),
+        // `one`: the encoded rungs of a lesson share one ffmpeg that decodes the source once;
+        // `each`: one ffmpeg per rung (each decodes; a rung is shed without touching the others).
+        rungProcesses: z.enum(['one', 'each']).default('one'),
       })
       .strict()
-      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3, posterSeconds: 60, thumbnailSeconds: 5, thumbnailBatchSeconds: 30 }),
+      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3, posterSeconds: 60, thumbnailSeconds: 5, thumbnailBatchSeconds: 30, rungProcesses: 'one' }),
     relay: z
       .object({
         upstreams: z.array(z.string().url()).default([]),
