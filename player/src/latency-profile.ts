@@ -35,6 +35,11 @@ export const liveLessonHlsConfig: Partial<HlsConfig> = {
   enableWorker: true,
   workerPath: hlsWorkerUrl,
 
+  // Start at the lowest rendition: its first segments are the smallest, so the first frame comes
+  // soonest (docs/benchmarks.md, first frame); in Auto the bandwidth measured on them moves the viewer
+  // up within a few segments.
+  startLevel: 0,
+
   // In Auto, do not fetch a rendition bigger than the player shows (device pixels included): a phone
   // showing a 390 px wide player does not need 1080p.
   capLevelToPlayerSize: true,

@@ -18,8 +18,14 @@ export function lessonIdFromPath(pathname: string): string | null {
   return lessonIdPattern.test(id) && !id.includes('..') ? id : null;
 }
 
+/** The lesson's live master playlist (the live window only): what the teacher's console plays. */
 export function masterPlaylistUrl(lessonId: string, mediaBase = ''): string {
   return `${mediaBase.replace(/\/+$/, '')}/live/${encodeURIComponent(lessonId)}/master.m3u8`;
+}
+
+/** The lesson's time-shift master playlist (every rendition's whole lesson so far): what the watch page plays. */
+export function timeShiftMasterUrl(lessonId: string, mediaBase = ''): string {
+  return `${mediaBase.replace(/\/+$/, '')}/live/${encodeURIComponent(lessonId)}/master-timeshift.m3u8`;
 }
 
 /** The media base from `<meta name="classcast-media-base">`, or '' for this origin. */
@@ -29,8 +35,8 @@ export function mediaBaseFromPage(doc: Document): string {
 }
 
 /**
- * The master playlist the server named in `<meta name="classcast-master-url">`: the replay page
- * (/vod/...) and the time-shift page (/live/<lesson>/master-timeshift.m3u8); null on /watch.
+ * The master playlist the server named in `<meta name="classcast-master-url">`: the replay page's
+ * (/vod/...); null on /watch, which plays the lesson's time-shift playlists.
  */
 export function masterUrlFromPage(doc: Document): string | null {
   const content = doc.querySelector<HTMLMetaElement>('meta[name="classcast-master-url"]')?.content ?? '';

@@ -16,6 +16,8 @@ export type ClasscastTestApi = {
   setLevel(index: number): void;
   /** Every problem message shown to the viewer, oldest first. */
   readonly errors: readonly string[];
+  /** Whether the stall message shows now (stall-notice.ts). */
+  stalled(): boolean;
   /** Bytes over HTTP and from and to peers, peers, refused segments (updated as they happen). */
   readonly p2p: DeliveryStats;
   /** The peer-to-peer engine, while this viewer shares segments; null otherwise. */

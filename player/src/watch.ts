@@ -3,6 +3,10 @@
 // p2p-media-loader where it may, and the browser's own HLS plays it where not (Safari, older iOS).
 // With hls.js, a relay that fails is left for the next one the page names (relay-failover.ts); the
 // browser's own HLS plays the viewer's redundant master playlist, which lists every relay's variants.
+// A lesson plays from its time-shift playlists (the whole lesson so far), so one page serves live
+// and time-shift: the seek bar covers the lesson and video.js's LIVE button jumps back to the edge.
+// The page also shows how many watch (viewer-count.ts), that an ended lesson ended with its replay
+// (lesson-ended.ts), and what the player does when the video stalls (stall-notice.ts).
 // Under the player, the live classroom: questions and comments (qa/qa-panel.ts) with the raise-hand
 // button (hands/raise-hand.ts), or on a replay the lesson's answered moments (qa/replay-moments.ts).
 // This file only puts the parts together.
@@ -18,7 +22,10 @@ import { recoverFromHlsErrors } from './hls-recovery.ts';
 import { hlsSourceType, registerHlsjsSourceHandler } from './hlsjs-source-handler.ts';
 import { allowSeekingBack, liveLessonHlsConfig } from './latency-profile.ts';
 import { fetchLesson, showLessonDetails } from './lesson-details.ts';
-import { isReplayUrl, lessonIdFromPath, masterPlaylistUrl, masterUrlFromPage, redundantMasterUrl } from './lesson-urls.ts';
+import { isReplayUrl, lessonIdFromPath, masterUrlFromPage, redundantMasterUrl, timeShiftMasterUrl } from './lesson-urls.ts';
+import { showLessonEnded } from './lesson-ended.ts';
+import { createStallNotice } from './stall-notice.ts';
+import { showViewerCount, viewerCountUrl } from './viewer-count.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
 import { showReplayDetails } from './replay-details.ts';
 import { chooseDelivery } from './p2p/choose-delivery.ts';
@@ -74,6 +81,7 @@ const isReplay = pageMasterUrl !== null && isReplayUrl(pageMasterUrl);
 const heading = document.getElementById('lesson-title');
 const detail = document.getElementById('lesson-detail');
 const lesson = lessonId && !isReplay ? fetchLesson(lessonId) : Promise.resolve(null);
+const endedLine = document.getElementById('lesson-ended');
 if (heading && lessonId && isReplay) {
   heading.textContent = t('page.replay');
   const panel = document.getElementById('replay-panel');
@@ -82,6 +90,9 @@ if (heading && lessonId && isReplay) {
   heading.textContent = t('lesson.heading', { id: lessonId });
   void lesson.then((found) => found && detail && showLessonDetails(found, heading, detail));
 }
+void lesson.then((found) => {
+  if (found?.state === 'ended' && endedLine) void showLessonEnded(found, endedLine);
+});
 
 useVideojsLanguage(videojs);
 mountLanguageSelect(document.querySelector('.site-header'));
@@ -91,6 +102,7 @@ const playRequestedAt = performance.now();
 const player = videojs('lesson-video', playerOptions);
 player.addClass('vjs-16-9');
 const status = createPlayerStatus(player);
+const stall = createStallNotice(player, player.tech(true).el() as HTMLVideoElement);
 let hasPlayed = false;
 let hls: Hls | null = null;
 let quality: HlsQuality | null = null;
@@ -107,7 +119,15 @@ player.on('playing', () => {
   hasPlayed = true;
   status.playing();
 });
-player.on('ended', () => status.show('lesson-ended'));
+player.on('ended', () => {
+  status.show('lesson-ended');
+  // A lesson that ends while watched: say when, and offer its replay once the catalog has it.
+  if (lessonId && !isReplay && endedLine) {
+    void fetchLesson(lessonId).then((found) => {
+      if (found?.state === 'ended') void showLessonEnded(found, endedLine);
+    });
+  }
+});
 
 exposeTestHooks({
   player,
@@ -121,6 +141,7 @@ exposeTestHooks({
     quality.setLevel(index);
   },
   errors: status.errors,
+  stalled: () => stall.shown(),
   p2p: deliveryStats,
   get p2pEngine() {
     return p2pEngine;
@@ -149,6 +170,9 @@ if (lessonId !== null && !isReplay) {
 }
 
 const engine = choosePlaybackEngine();
+// The peer-to-peer engine is a chunk of its own: where the platform has a tracker, it loads while
+// the catalog is asked about the lesson, not after (docs/benchmarks.md, first frame).
+const p2pChunk = engine === 'hlsjs' && document.querySelector<HTMLMetaElement>('meta[name="classcast-tracker"]')?.content ? import('./p2p/p2p-hls.ts').catch(() => null) : null;
 if (lessonId === null) {
   status.show('no-lesson-id');
 } else if (engine === 'none') {
@@ -159,6 +183,7 @@ if (lessonId === null) {
   startClassroom(lessonId);
   // The browser's own HLS fails over by itself when the playlist lists the other relays' variants too.
   const source = { src: relays.length > 1 ? redundantMasterUrl(location.pathname) : masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
+  if (!isReplay) countViewers(lessonId, undefined);
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
   player.src(source);
   showPictures(undefined);
@@ -175,12 +200,13 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   // Renewed before it expires, for as long as the page plays; every hook reads the current one.
   const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
   playbackToken = token;
+  if (!isReplay) countViewers(lessonId, token);
   startClassroom(lessonId);
   const delivery = await chooseDelivery(document, lessonId, lesson);
   let createHls: HlsFactory = httpHlsFactory(deliveryStats);
   if (delivery.mode === 'p2p') {
     // The engine is a separate chunk; if it cannot be loaded, the lesson plays over HTTP.
-    const p2p = await import('./p2p/p2p-hls.ts').catch(() => null);
+    const p2p = await (p2pChunk ?? import('./p2p/p2p-hls.ts').catch(() => null));
     if (p2p) {
       createHls = p2p.p2pHlsFactory({
         settings: delivery.settings,
@@ -207,13 +233,14 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   const liveConfig = token ? { ...failoverConfig, ...tokenXhrSetup(token) } : failoverConfig;
   registerHlsjsSourceHandler({
     createHls: (config) => createHls(resume ? { ...config, startPosition: resume.position, ...(resume.level >= 0 ? { startLevel: resume.level } : {}) } : config),
-    // The time-shift and replay pages name their own master playlist: there a viewer may seek back.
-    config: masterUrlFromPage(document) ? allowSeekingBack(liveConfig) : liveConfig,
+    // Lessons play from their time-shift playlists and replays are whole: a viewer may seek back anywhere.
+    config: allowSeekingBack(liveConfig),
     onHls(created) {
       hls = created;
       quality = new HlsQuality(created, resume?.level ?? -1);
       qualityMenu = replaceQualityMenu(player, qualityMenu, quality);
       recoverFromHlsErrors(created, status, () => hasPlayed, relayFailover.moveOn);
+      stall.watch(created);
       relayFailover.watch(created);
       keepChosenLevel(created, quality, resume?.level ?? -1);
       resume = null;
@@ -226,14 +253,15 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
 }
 
 /**
- * The lesson's (or replay's) poster as the player's poster, and, where the viewer may seek back
- * (time-shift, replay), the seek-bar preview thumbnails: both from the relay the page plays through.
+ * The lesson's (or replay's) poster as the player's poster, and the seek-bar preview thumbnails (a
+ * lesson plays from its time-shift playlists and a replay is whole: the viewer may always seek back),
+ * both from the relay the page plays through.
  */
 function showPictures(token: (() => string) | undefined): void {
   if (lessonId === null) return;
   const pictures = picturesOf(masterUrlOn(relayFailover.current(), lessonId));
   player.poster(token ? withToken(pictures.poster, token()) : pictures.poster);
-  if (masterUrlFromPage(document)) attachSeekThumbnails(player, pictures.thumbnails, token ? { token } : {});
+  attachSeekThumbnails(player, pictures.thumbnails, token ? { token } : {});
 }
 
 /**
@@ -249,22 +277,43 @@ function startClassroom(id: string): void {
   if (hand) mountRaiseHand(hand, { lessonId: id });
 }
 
-/** The lesson's master playlist on `relay`: the one the page names (time-shift, replay), or the live one. */
+/** The master playlist on `relay`: the one the page names (a replay), or the lesson's time-shift one. */
 function masterUrlOn(relay: Relay, lessonId: string): string {
   const named = masterUrlFromPage(document);
-  return named ? onRelay(named, relay.media) : masterPlaylistUrl(lessonId, relay.media);
+  return named ? onRelay(named, relay.media) : timeShiftMasterUrl(lessonId, relay.media);
+}
+
+/** The viewer count beside the lesson's details, from the relay the page plays from, while the lesson is live. */
+function countViewers(lessonId: string, token: (() => string) | undefined): void {
+  const element = document.getElementById('viewer-count');
+  if (!element) return;
+  void lesson.then((found) => {
+    if (found?.state === 'ended') return;
+    const counting = showViewerCount({
+      element,
+      url: () => {
+        const url = viewerCountUrl(lessonId, relayFailover.current().media);
+        return token ? withToken(url, token()) : url;
+      },
+    });
+    player.one('ended', () => {
+      counting.stop();
+      element.hidden = true;
+    });
+  });
 }
 
 /**
  * Plays the lesson again from `relay` (the failover moved there): the old hls.js instance and its
- * P2P engine are disposed with the old source; the new one starts at the live edge, or where the
- * viewer was on the time-shift and replay pages, at the quality they chose.
+ * P2P engine are disposed with the old source; the new one starts at the live edge if the viewer
+ * was there, else where the viewer was, at the quality they chose.
  */
 function playFromRelay(relay: Relay): void {
   if (lessonId === null || !quality) return;
+  stall.switchingRelay();
   const video = player.tech(true).el() as HTMLVideoElement;
-  const seekBack = masterUrlFromPage(document) !== null;
-  resume = { position: seekBack ? video.currentTime : -1, level: quality.chosenLevel() };
+  const atLiveEdge = !isReplay && (player.getChild('LiveTracker') as { atLiveEdge?(): boolean } | undefined)?.atLiveEdge?.() !== false;
+  resume = { position: atLiveEdge ? -1 : video.currentTime, level: quality.chosenLevel() };
   const muted = player.muted();
   player.src({ src: masterUrlOn(relay, lessonId), type: hlsSourceType });
   // video.js clears its notice when the new source starts loading, and autoplays it muted.

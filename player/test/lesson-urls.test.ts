@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lessonIdFromPath, masterPlaylistUrl } from '../src/lesson-urls.ts';
+import { lessonIdFromPath, timeShiftMasterUrl } from '../src/lesson-urls.ts';
 
 test('the lesson id is the last segment of /watch/<lessonId>', () => {
   assert.equal(lessonIdFromPath('/watch/demo-classroom-20261121-221632'), 'demo-classroom-20261121-221632');
   assert.equal(lessonIdFromPath('/watch/room_1.a/'), 'room_1.a');
-  assert.equal(masterPlaylistUrl('room-1'), '/live/room-1/master.m3u8');
+  assert.equal(timeShiftMasterUrl('room-1'), '/live/room-1/master-timeshift.m3u8');
 });
 
 test('paths that do not name a lesson give no id', () => {
@@ -14,6 +14,6 @@ test('paths that do not name a lesson give no id', () => {
   }
 });
 
-test('the master playlist comes from the media base the server names, when it names one', () => {
-  assert.equal(masterPlaylistUrl('room-1', 'http://relay.example:8081/'), 'http://relay.example:8081/live/room-1/master.m3u8');
+test('the time-shift master playlist comes from the media base the server names, when it names one', () => {
+  assert.equal(timeShiftMasterUrl('room-1', 'http://relay.example:8081/'), 'http://relay.example:8081/live/room-1/master-timeshift.m3u8');
 });

@@ -6,13 +6,25 @@
 // them (our relays cache them by kind, whatever this says: services/relay/object-store.ts).
 import type { NextFunction, Request, Response } from 'express';
 import { protectedHeader } from './playback-guard.ts';
+import { viewerFiguresMaxAgeSeconds } from '../stats/lesson-viewers.ts';
 
 /**
+ * 'viewers': the lesson's viewer count (/live/<lesson>/viewers.json, services/stats/lesson-viewers.ts).
  * 'qa-feed': the lesson's questions and comments (/live/<lesson>/qa.json, docs/classroom.md), fresh for a second like a playlist.
  * `poster`, `thumbnail-track` and `sprite` are the lesson's pictures (services/pictures/): a frame
  * refreshed every minute while live, and the seek-bar preview track over its sprite images.
  */
-export type MediaFileKind = 'master' | 'media-playlist' | 'hash-list' | 'init' | 'segment' | 'qa-feed' | 'poster' | 'thumbnail-track' | 'sprite';
+export type MediaFileKind =
+  | 'master'
+  | 'media-playlist'
+  | 'hash-list'
+  | 'init'
+  | 'segment'
+  | 'viewers'
+  | 'qa-feed'
+  | 'poster'
+  | 'thumbnail-track'
+  | 'sprite';
 
 /** The folder of a lesson (or replay) that holds its seek-bar thumbnails: never a rendition's name. */
 export const thumbnailsFolder = 'thumbnails';
@@ -21,6 +33,7 @@ const contentTypes: Record<MediaFileKind, string> = {
   master: 'application/vnd.apple.mpegurl',
   'media-playlist': 'application/vnd.apple.mpegurl',
   'hash-list': 'application/json',
+  viewers: 'application/json',
   init: 'video/mp4',
   segment: 'video/iso.segment',
   'qa-feed': 'application/json; charset=utf-8',
@@ -31,6 +44,7 @@ const contentTypes: Record<MediaFileKind, string> = {
 
 export function mediaFileKind(file: string): MediaFileKind | undefined {
   if (file === 'master.m3u8' || file === 'master-timeshift.m3u8') return 'master';
+  if (file === 'viewers.json') return 'viewers';
   if (file === 'index.m3u8' || file === 'timeshift.m3u8') return 'media-playlist';
   // hashes-live.json: the live window's hashes, so live viewers don't fetch the whole lesson's.
   if (file === 'hashes.json' || file === 'hashes-live.json') return 'hash-list';
@@ -63,6 +77,9 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
       return ended ? 'public, max-age=3600' : 'public, max-age=10';
     case 'master':
       return 'public, max-age=10';
+    case 'viewers':
+      // One reading of the tiers answers every viewer for this long (lesson-viewers.ts); relays cache it as long.
+      return `public, max-age=${viewerFiguresMaxAgeSeconds}`;
     case 'media-playlist':
     case 'hash-list':
       // About half a segment while live, so a cache never holds a playlist past the next segment.

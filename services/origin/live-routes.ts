@@ -1,7 +1,8 @@
 // GET /live/<lesson>/master.m3u8 and /live/<lesson>/<rendition>/<file>: the lesson's HLS files
 // from the media root, with the headers from cache-policy.ts. Only the names the packager
 // publishes are served (media-request.ts), and no path can leave the root (media-path.ts). A
-// protected lesson's files go only to requests with a good playback token (playback-guard.ts).
+// protected lesson's files go only to requests with a good playback token (playback-guard.ts), and
+// so does its viewer count (/live/<lesson>/viewers.json, from the dashboard's figures).
 // /live/<lesson>/qa.json, the lesson's questions and comments, comes from the catalog through
 // `qaFeed` (services/catalog/qa/qa-feed-source.ts) under the same guard and the same headers rules.
 import { readFile } from 'node:fs/promises';
@@ -12,14 +13,22 @@ import { cacheControlFor, contentTypeFor, notFoundCacheControl } from './cache-p
 import type { MediaRequest } from './media-request.ts';
 import { mediaRoutes } from './media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from './playback-guard.ts';
+import { viewersDocument, type ViewerFiguresSource } from '../stats/lesson-viewers.ts';
 
-/** `protected`: the lesson's files need a playback token (from the ingest registry: no catalog call per request). */
-export type LessonLookup = (lessonId: string) => { segmentSeconds: number; ended: boolean; protected?: boolean } | undefined;
+/**
+ * `protected`: the lesson's files need a playback token (from the ingest registry: no catalog call
+ * per request). `classroomId` finds a lesson that is not public in the viewer figures (lesson-label.ts).
+ */
+export type LessonLookup = (lessonId: string) => { segmentSeconds: number; ended: boolean; protected?: boolean; classroomId?: string } | undefined;
 
 /** The bytes of a lesson's questions feed (qa.json), or undefined when there is no such lesson. */
 export type QaFeedLookup = (lessonId: string) => Promise<Buffer | undefined>;
 
-export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: PlaybackGuard, qaFeed?: QaFeedLookup): Router {
+/**
+ * `qaFeed`: where /live/<lesson>/qa.json comes from; `viewers`: where /live/<lesson>/viewers.json
+ * takes its count (services/stats/lesson-viewers.ts). Either missing: that file answers 404.
+ */
+export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: PlaybackGuard, qaFeed?: QaFeedLookup, viewers?: ViewerFiguresSource): Router {
   return mediaRoutes((request, response, media) => serve(request, response, media), undefined, ['live']);
 
   function serve(request: Request, response: Response, media: MediaRequest): void {
@@ -33,12 +42,26 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: Play
       }
       response.set(protectedHeader, '1');
     }
-    const path = resolveMediaPath(liveDir, media.parts);
     const cacheControl = cacheControlFor(media.kind, lesson?.segmentSeconds ?? 2, lesson ? lesson.ended : true);
     const missing = () => {
       response.set('Cache-Control', notFoundCacheControl);
       sendError(response, 404, lesson ? 'not available yet' : 'no such lesson', 'the lesson may not have started; retry in a second');
     };
+    if (media.kind === 'viewers') {
+      if (!lesson || !viewers) return missing();
+      const place = { id: media.lessonId, classroomId: lesson.classroomId ?? '' };
+      viewers().then(
+        (figures) => {
+          if (!figures) {
+            response.set('Cache-Control', notFoundCacheControl);
+            return sendError(response, 503, 'viewer figures not readable now', 'retry in a few seconds');
+          }
+          response.set({ 'Content-Type': contentTypeFor('viewers'), 'Cache-Control': cacheControl }).send(JSON.stringify(viewersDocument(figures, place)));
+        },
+        () => sendError(response, 503, 'viewer figures not readable now', 'retry in a few seconds'),
+      );
+      return;
+    }
     if (media.kind === 'qa-feed') {
       // Only for a lesson this node carries, like its media: another node answers for the others.
       if (!lesson || !qaFeed) return missing();
@@ -51,6 +74,7 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: Play
       );
       return;
     }
+    const path = resolveMediaPath(liveDir, media.parts);
     if (media.kind !== 'init' && media.kind !== 'segment' && media.kind !== 'sprite') {
       // Playlists, hash lists, the poster and the thumbnail track are replaced (by rename). sendFile takes the size
       // from one file and may then open its successor, sending a cut-off copy; one read is one file.

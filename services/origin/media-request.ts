@@ -20,13 +20,15 @@ export function parseMediaRequest(parts: string[], space: MediaSpace = 'live'): 
   if (unsafe !== undefined) return { status: 400, message: `'${unsafe.replace(/[^\x20-\x7e]/g, '?')}' is not a valid media path part`, hint };
   const file = parts[parts.length - 1]!;
   const kind = mediaFileKind(file);
-  // A lesson's own files: its master playlist, its poster and, live only, its questions and comments.
-  const isTopFile = parts.length === 2 && (kind === 'master' || kind === 'poster' || (kind === 'qa-feed' && space === 'live'));
+  // A lesson's own files: its master playlist, its poster and, live only, its questions and
+  // comments and its viewer count (a replay is counted with its lesson while live only).
+  const isTopFile =
+    parts.length === 2 && (kind === 'master' || kind === 'poster' || ((kind === 'qa-feed' || kind === 'viewers') && space === 'live'));
   const isPictureFile = kind === 'thumbnail-track' || kind === 'sprite';
+  const lessonWide = kind === 'master' || kind === 'poster' || kind === 'qa-feed' || kind === 'viewers';
   // Each kind only in its own place: pictures only in the thumbnails folder, media never there.
   const isThumbnailFile = parts.length === 3 && parts[1] === thumbnailsFolder && isPictureFile;
-  const isRenditionFile =
-    parts.length === 3 && parts[1] !== thumbnailsFolder && kind !== undefined && kind !== 'master' && kind !== 'poster' && kind !== 'qa-feed' && !isPictureFile;
+  const isRenditionFile = parts.length === 3 && parts[1] !== thumbnailsFolder && kind !== undefined && !lessonWide && !isPictureFile;
   if (!kind || (!isTopFile && !isThumbnailFile && !isRenditionFile)) return { status: 404, message: 'no such media file', hint };
   // A replay has no time-shift files: its own playlists already cover all of it.
   if (space === 'vod' && /timeshift/.test(file)) return { status: 404, message: 'no such media file', hint };
@@ -34,11 +36,16 @@ export function parseMediaRequest(parts: string[], space: MediaSpace = 'live'): 
 }
 
 /**
- * Whether a relay should follow this playlist and prefetch what it lists: only a live lesson's
- * sliding window. Following a time-shift list or a replay would fetch the whole lesson at once.
+ * The playlist a relay should follow and prefetch from for this request, if any: a live lesson's
+ * sliding window. A viewer of the time-shift list (the watch page plays it, to seek over the whole
+ * lesson) makes the relay follow the same rendition's sliding window, which lists the same new
+ * segments; following the time-shift list itself or a replay would fetch the whole lesson at once.
  */
-export function isFollowedPlaylist(media: MediaRequest): boolean {
-  return media.space === 'live' && media.kind === 'media-playlist' && media.parts.at(-1) === 'index.m3u8';
+export function followedPlaylist(media: MediaRequest): string | undefined {
+  if (media.space !== 'live' || media.kind !== 'media-playlist') return undefined;
+  const file = media.parts.at(-1);
+  if (file === 'index.m3u8') return media.path;
+  return file === 'timeshift.m3u8' ? media.path.replace(/timeshift\.m3u8$/, 'index.m3u8') : undefined;
 }
 
 export function isMediaRequestError(value: MediaRequest | MediaRequestError): value is MediaRequestError {

@@ -17,12 +17,12 @@
 // socket alone (perf: _copy_from_iter) is 37 % of the busy time; nginx's sendfile skips that copy
 // and node has no way to (docs/benchmarks.md, relay throughput).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isFollowedPlaylist, isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
+import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
 import type { PlaybackGuard } from '../origin/playback-guard.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';
 import type { RelayStats } from './relay-stats.ts';
-import { responseHeaders } from './relay-routes.ts';
+import { follow, responseHeaders } from './relay-routes.ts';
 
 export function relayHotPath(store: ObjectStore, prefetcher: Prefetcher, stats: RelayStats, guard: PlaybackGuard) {
   return (request: IncomingMessage, response: ServerResponse): boolean => {
@@ -42,7 +42,7 @@ export function relayHotPath(store: ObjectStore, prefetcher: Prefetcher, stats: 
     stats.requests++;
     stats.hits++;
     stats.bytesToViewers += cached.body.length;
-    if (isFollowedPlaylist(media)) prefetcher.viewed(media.path);
+    follow(prefetcher, media);
     response.writeHead(200, headerFields(cached));
     response.end(cached.body);
     return true;

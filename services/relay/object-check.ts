@@ -34,6 +34,7 @@ export function maxBytesFor(kind: MediaFileKind, limits: ObjectSizeLimits): numb
     case 'master':
     case 'media-playlist':
     case 'hash-list':
+    case 'viewers':
     case 'qa-feed':
       return limits.playlistBytes;
   }
@@ -79,12 +80,13 @@ export function checkObject(kind: MediaFileKind, body: Buffer, previousMediaSequ
       return body.length >= 3 && body[0] === 0xff && body[1] === 0xd8 && body[2] === 0xff ? { ok: true } : { ok: false, reason: `${kind} is not a JPEG image` };
     case 'thumbnail-track':
       return /^(\uFEFF)?WEBVTT/.test(body.toString('utf8')) ? { ok: true } : { ok: false, reason: 'thumbnail track is not WebVTT' };
-    case 'hash-list': {
+    case 'hash-list':
+    case 'viewers': {
       try {
         JSON.parse(body.toString('utf8'));
         return { ok: true };
       } catch {
-        return { ok: false, reason: 'hash list is not JSON' };
+        return { ok: false, reason: `${kind === 'viewers' ? 'viewer count' : 'hash list'} is not JSON` };
       }
     }
     case 'qa-feed': {

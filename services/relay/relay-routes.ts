@@ -6,7 +6,7 @@
 import type { Request, Response, Router } from 'express';
 import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from '../origin/cache-policy.ts';
-import { isFollowedPlaylist, type MediaRequest } from '../origin/media-request.ts';
+import { followedPlaylist, type MediaRequest } from '../origin/media-request.ts';
 import { mediaRoutes } from '../origin/media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../origin/playback-guard.ts';
 import type { UpstreamHeaders } from './upstream-fetch.ts';
@@ -33,7 +33,7 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
     if (cached) {
       stats.hits++;
       if (refused(request, response, media, cached.headers)) return;
-      if (isFollowedPlaylist(media)) prefetcher.viewed(media.path);
+      follow(prefetcher, media);
       return sendWhole(request, response, cached);
     }
     stats.misses++;
@@ -47,7 +47,7 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
           denied = true;
           return;
         }
-        if (isFollowedPlaylist(media)) prefetcher.viewed(media.path);
+        follow(prefetcher, media);
         started = true;
         response.status(200).set(responseHeaders(headers));
         if (headers.contentLength !== undefined) response.set('Content-Length', String(headers.contentLength));
@@ -93,6 +93,12 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
     stats.bytesToViewers += part.length;
     response.send(part);
   }
+}
+
+/** A viewer asking for a live media playlist keeps the relay following the lesson's sliding window (prefetch.ts). */
+export function follow(prefetcher: Prefetcher, media: MediaRequest): void {
+  const playlist = followedPlaylist(media);
+  if (playlist) prefetcher.viewed(playlist);
 }
 
 /** Protected objects say so downstream too, so a relay below this one guards them in turn. */

@@ -58,7 +58,13 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
     });
     const mediaBase = (request: Request) => [relayPort, role?.httpPort ?? 0].map((port) => `${request.protocol}://${request.hostname}:${port}`);
     const routers = catalogWebRoutes({ db, config, log, jobs: queue, rtmpPort: () => role?.ingest.rtmpPort ?? config.rtmp.port, mediaBase, dashboard });
-    role = await startIngestRole(config, log, { db, routers, jobs: queue, withServer: (server, metrics) => mountHands(server, metrics, db, config, log) });
+    role = await startIngestRole(config, log, {
+      db,
+      routers,
+      jobs: queue,
+      withServer: (server, metrics) => mountHands(server, metrics, db, config, log),
+      viewerFigures: () => (dashboard ? dashboard.viewerFigures() : Promise.resolve(null)),
+    });
     const relayConfig = { ...config, node: { id: `${config.node.id}-city-relay` }, relay: { ...config.relay, upstreams: [`http://127.0.0.1:${role.httpPort}`] } };
     relay = await startRelayRole(relayConfig, log.child({ role: 'relay' }), { port: config.relay.port, db });
     relayPort = relay.httpPort;

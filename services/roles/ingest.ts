@@ -30,6 +30,8 @@ import { originLessons } from '../tracker/origin-lessons.ts';
 import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
 import { startTrackerThread } from '../tracker/tracker-thread.ts';
 import { registerIngestMetrics } from '../stats/ingest-metrics.ts';
+import { scrapedViewerFigures, type ViewerFiguresSource } from '../stats/lesson-viewers.ts';
+import { configuredTiers } from '../stats/dashboard-tiers.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
 import { qoeService, type QoeOptions } from '../stats/qoe-routes.ts';
@@ -55,6 +57,8 @@ export type IngestRoleOptions = {
   playback?: PlaybackSettings;
   /** A job queue the caller started and will close (`all` shares the catalog's); otherwise, with storage.kind 's3', the role starts its own for its uploads. */
   jobs?: JobQueue;
+  /** Where the lessons' viewer counts come from (`all`: its dashboard); by default this node's /metrics and dashboard.tiers, read every few seconds. */
+  viewerFigures?: ViewerFiguresSource;
   /** More on the same HTTP server once it listens (`all` adds the raised-hand signalling), with the role's metrics registry; closed before the server. */
   withServer?: (server: Server, metrics: Registry) => { close(): void };
   /** False mounts the tracker on the node's own event loop, as before tracker-thread.ts: only the tracker-flood benchmark compares the two. */
@@ -86,8 +90,13 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   });
   const lessonFor = (id: string) => {
     const lesson = ingest.lessons.get(id);
-    return lesson && { segmentSeconds: lesson.segmentSeconds, ended: lesson.state === 'ended', protected: lesson.protected };
+    return lesson && { segmentSeconds: lesson.segmentSeconds, ended: lesson.state === 'ended', protected: lesson.protected, classroomId: lesson.classroomId };
   };
+  // The figure the operator dashboard shows: the viewers every tier it reads reports (lesson-viewers.ts).
+  let httpPort = 0;
+  const viewerFigures =
+    options.viewerFigures ??
+    scrapedViewerFigures([{ tier: 'ingest', url: () => `http://${ownHost(config.http.host)}:${httpPort}/metrics` }, ...configuredTiers(config.dashboard)], config.dashboard.scrapeTimeoutSeconds * 1000);
   let http;
   let tracker: Tracker | undefined;
   const metrics = createMetricsRegistry('ingest', config.node.id);
@@ -119,7 +128,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard, createQaFeedSource(db)), vodRoutes(ingest.vodDir, guard, ingest.replayStorage.bucket), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
+      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard, createQaFeedSource(db), viewerFigures), vodRoutes(ingest.vodDir, guard, ingest.replayStorage.bucket), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
       health: () => ({
         role: 'ingest',
         node: config.node.id,
@@ -134,6 +143,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
     await closeDb();
     throw error;
   }
+  httpPort = http.port;
   const rtmpUrl = withNodeId(config.ingest.rtmpUrl ?? `rtmp://127.0.0.1:${ingest.rtmpPort}/live`, config.node.id);
   // The school page shows this address for encoders to push to: a loopback one only works on this machine.
   if (isLoopbackUrl(rtmpUrl)) {
@@ -210,6 +220,12 @@ function mediaRequests(fetchers: LessonFetchers): Router {
   });
   router.use(privateWhenProtected);
   return router;
+}
+
+/** Where this process reaches its own HTTP server: loopback when it listens on every address. */
+function ownHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Whether the request comes from an operator signed in to the catalog (who may see every lesson). */

@@ -19,6 +19,7 @@ import { createHistory, type HistorySettings, type HistoryWindow } from './histo
 import { endingAtNow } from './snapshot-window.ts';
 import type { MetricSample } from './prom-text.ts';
 import { scrapeMetrics, type MetricsSource } from './scrape-metrics.ts';
+import type { ViewerFigures } from './lesson-viewers.ts';
 import type { PrometheusReader } from './prometheus-reader.ts';
 import { prometheusHistory } from './prometheus-history.ts';
 
@@ -76,6 +77,8 @@ export type Dashboard = {
   snapshot(minutes: number): Promise<DashboardSnapshot>;
   /** The alarms for Prometheus (alarm-metrics.ts); asking ticks too where nothing else does. */
   metrics(): Promise<string>;
+  /** Viewers per lesson label as the dashboard shows them now (the watch page's count, lesson-viewers.ts); null without tiers read. */
+  viewerFigures(): Promise<ViewerFigures | null>;
   close(): Promise<void>;
 };
 
@@ -212,6 +215,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     async metrics() {
       if (clock() - lastTickAt >= settings.checkSeconds * 1000) await tick();
       return register.metrics();
+    },
+    async viewerFigures() {
+      if (clock() - lastTickAt >= settings.checkSeconds * 1000) await tick();
+      const viewers = latest?.viewers;
+      return latest && viewers ? { at: latest.at, byLabel: new Map(viewers.byLesson.map((lesson) => [lesson.id, lesson.viewers])) } : null;
     },
     async snapshot(minutes) {
       if (clock() - lastTickAt >= settings.checkSeconds * 1000) await tick();

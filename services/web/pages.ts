@@ -1,7 +1,7 @@
 // The web pages: the timetable at /, sign-in (/login), first start (/setup), the school page
-// (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson> (and its
-// replay and time-shift forms, replay-pages.ts), the teacher's console at /teach/<lesson>
-// (teach-page.ts), and the player's bundled assets at /assets. Pages
+// (/school), the operator pages (/admin, /dashboard), the watch page at /watch/<lesson> (live and
+// time-shift in one; /timeshift/<lesson> redirects there) and its replay form (replay-pages.ts), the
+// teacher's console at /teach/<lesson> (teach-page.ts), and the player's bundled assets at /assets. Pages
 // are static shells; they read everything else from the JSON API, except what the watch page needs
 // before it asks anything: where media, the P2P tracker and ICE servers are, and a signed viewer
 // session its quality reports are made under (viewer-session.ts). Each page carries a
@@ -98,10 +98,20 @@ export function pageRoutes(
       ['classcast-viewer', newViewerSession(viewerSessions)],
     ];
     const locale = requestLocale(request, language);
-    const html = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages(locale));
+    const filled = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages(locale));
+    const lesson = encodeURIComponent(request.params.lesson);
+    const html = withPreloads(filled, [`/api/v1/lessons/${lesson}`]);
     const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
     response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
+  });
+  // The time-shift page became the watch page (which plays the whole lesson so far, with LIVE):
+  // old links land there, query kept; a lesson that does not exist still gets its 404 page.
+  router.get('/timeshift/:lesson', async (request, response) => {
+    if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
+    if (catalog && !(await catalog.lessonExists(request.params.lesson))) return notFound(request, response, 'lesson');
+    const query = request.originalUrl.indexOf('?');
+    response.redirect(301, `/watch/${encodeURIComponent(request.params.lesson)}${query >= 0 ? request.originalUrl.slice(query) : ''}`);
   });
   router.use(replayPageRoutes(routing, viewerSessions, language, catalog ? { catalog, notFound } : undefined));
   router.use(handsPageRoutes(language));
@@ -113,6 +123,21 @@ export function pageRoutes(
 /** Whether every page's bundle is in player/dist (a build from before a page was added is not enough). */
 export function playerIsBuilt(): boolean {
   return Object.keys(pageBundles).every((name) => existsSync(`${playerDistDir}/${name}.js`));
+}
+
+/**
+ * Asks the browser for the catalog's answer about the lesson with the page itself, while the
+ * player's bundle still loads: the player's own request for it (lesson-details.ts, same URL and
+ * credentials) is then answered from this preload, and playback waits for the bundle alone
+ * (docs/benchmarks.md, first frame). The master playlist is not preloaded: the page cannot tell a
+ * protected lesson, whose master needs the viewer's token, and a refused preload is a refusal in
+ * every tier's logs and figures.
+ */
+function withPreloads(html: string, urls: readonly string[]): string {
+  const anchor = '<meta name="classcast-relays"';
+  if (!html.includes(anchor)) throw new Error(`player/pages/watch.html has no ${anchor}`);
+  const links = urls.map((url) => `<link rel="preload" href="${escapeAttribute(url)}" as="fetch" crossorigin="anonymous">\n    `).join('');
+  return html.replace(anchor, `${links}${anchor}`);
 }
 
 /** Fills `<meta name="NAME" content="">` of the page template (player/pages/watch.html). */

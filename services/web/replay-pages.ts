@@ -1,7 +1,5 @@
-// The watch page for what is not the live edge: /replay/<recording> plays a finished recording's
-// replay (/vod/<recording>/master.m3u8), and /timeshift/<lesson> plays a live lesson from its
-// time-shift playlists (the whole lesson so far: seek back to its start, LIVE jumps back). Same
-// page as /watch; the server names the master playlist (on the first relay) in
+// The watch page for a replay: /replay/<recording> plays a finished recording's replay
+// (/vod/<recording>/master.m3u8). Same page as /watch; the server names the master playlist (on the first relay) in
 // <meta name="classcast-master-url"> and every relay in <meta name="classcast-relays">, as /watch
 // does. The pages' policy (page-csp.ts) lets them reach this server and the relays, nothing else (no
 // tracker: these pages play over HTTP).
@@ -10,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { Router, type Request, type Response } from 'express';
 import { isSafePathPart } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
-import { timeShiftMasterName } from '../packager/lesson-packager.ts';
 import { pageRelays, relaysMetaContent } from './page-relays.ts';
 import { relaysForViewer, type PageRouting } from './viewer-relays.ts';
 import { pageContentSecurityPolicy } from './page-csp.ts';
@@ -56,13 +53,6 @@ export function replayPageRoutes(
     if (lookups && !(await lookups.catalog.recordingExists(id))) return lookups.notFound(request, response, 'recording');
     const bases = await basesFor(request);
     send(request, response, `${bases[0] ?? ''}/vod/${id}/master.m3u8`, bases);
-  });
-  router.get('/timeshift/:lesson', async (request, response) => {
-    const id = request.params.lesson;
-    if (!isSafePathPart(id)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
-    if (lookups && !(await lookups.catalog.lessonExists(id))) return lookups.notFound(request, response, 'lesson');
-    const bases = await basesFor(request);
-    send(request, response, `${bases[0] ?? ''}/live/${id}/${timeShiftMasterName}`, bases);
   });
   return router;
 }

@@ -1,5 +1,6 @@
 // The viewer's own master playlist, for players that fail over by themselves (the browser's native
-// HLS on Safari and iOS): /watch/<lesson>/master.m3u8, /timeshift/<lesson>/master.m3u8 and
+// HLS on Safari and iOS): /watch/<lesson>/master.m3u8 (the lesson's time-shift master, which the
+// watch page plays), /timeshift/<lesson>/master.m3u8 (the same, for old links) and
 // /replay/<recording>/master.m3u8 read the lesson's master playlist from the first of the viewer's
 // relays that answers (viewer-relays.ts: their city's, then the province's) and list every variant
 // once per relay (redundant-master.ts), so a native player moves on when a relay dies. It is the
@@ -36,7 +37,8 @@ export function routedMasterRoutes(routing: PageRouting): Router {
     }
     response.set('Cache-Control', 'no-store').type('application/vnd.apple.mpegurl').send(body);
   };
-  router.get('/watch/:id/master.m3u8', serve('live', masterPlaylistName));
+  // The watch page plays the whole lesson so far (time-shift, with LIVE): so does a native player.
+  router.get('/watch/:id/master.m3u8', serve('live', timeShiftMasterName));
   router.get('/timeshift/:id/master.m3u8', serve('live', timeShiftMasterName));
   router.get('/replay/:id/master.m3u8', serve('vod', masterPlaylistName));
   return router;

@@ -145,12 +145,12 @@ for (const database of await catalogDatabaseUrls()) {
 
       test('lists every variant on each of their relays in order, read from the first that answers', async () => {
         const master = writeMasterPlaylist([
-          { width: 1280, height: 720, fps: 25, bandwidth: 3_000_000, averageBandwidth: 2_500_000, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/index.m3u8' },
-          { width: 640, height: 360, fps: 25, bandwidth: 900_000, averageBandwidth: 700_000, codecs: 'avc1.64001e,mp4a.40.2', uri: '360p/index.m3u8' },
+          { width: 1280, height: 720, fps: 25, bandwidth: 3_000_000, averageBandwidth: 2_500_000, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/timeshift.m3u8' },
+          { width: 640, height: 360, fps: 25, bandwidth: 900_000, averageBandwidth: 700_000, codecs: 'avc1.64001e,mp4a.40.2', uri: '360p/timeshift.m3u8' },
         ]);
         // The first relay is failing (5xx): the second's copy is read.
-        relays[0]!.handle('/live/lesson-r/master.m3u8', (_request, response) => void response.writeHead(503).end());
-        relays[1]!.handle('/live/lesson-r/master.m3u8', (_request, response) => void response.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(master));
+        relays[0]!.handle('/live/lesson-r/master-timeshift.m3u8', (_request, response) => void response.writeHead(503).end());
+        relays[1]!.handle('/live/lesson-r/master-timeshift.m3u8', (_request, response) => void response.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(master));
         const school = await f.school();
         for (const [index, upstream] of relays.entries()) await relay(school.cityId, { mediaUrl: upstream.url, position: index });
         const url = `${pagesUrl}/watch/lesson-r/master.m3u8`;
@@ -162,12 +162,12 @@ for (const database of await catalogDatabaseUrls()) {
         assert.equal(text.cache, 'no-store');
         const uris = text.text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
         assert.deepEqual(uris, [
-          ...[relays[0]!.url, relays[1]!.url, origin].flatMap((base) => [`${base}/live/lesson-r/720p/index.m3u8`, `${base}/live/lesson-r/360p/index.m3u8`]),
+          ...[relays[0]!.url, relays[1]!.url, origin].flatMap((base) => [`${base}/live/lesson-r/720p/timeshift.m3u8`, `${base}/live/lesson-r/360p/timeshift.m3u8`]),
         ]);
         const infos = text.text.split('\n').filter((line) => line.startsWith('#EXT-X-STREAM-INF:'));
         assert.equal(infos.length, 6);
         assert.equal(new Set(infos).size, 2, 'each variant repeated with the same attributes');
-        assert.equal(relays[0]!.requests.get('/live/lesson-r/master.m3u8'), 1);
+        assert.equal(relays[0]!.requests.get('/live/lesson-r/master-timeshift.m3u8'), 1, 'the watch page plays the time-shift master');
 
         const missing = await fetch(`${pagesUrl}/watch/no-such-lesson/master.m3u8`, { headers });
         assert.equal(missing.status, 404, 'a relay saying "not here" is the answer');

@@ -131,7 +131,7 @@ describe('the web pages under their Content-Security-Policy', { timeout: 240_000
     assert.ok(relay.relay.stats.hits + relay.relay.stats.misses > 3);
   });
 
-  it('plays the time-shift and replay pages with no violation', async () => {
+  it('plays the old time-shift address (now the watch page) and the replay page with no violation', async () => {
     for (const path of [`/timeshift/${lessonId}`, `/replay/${recordingId}`]) {
       const { policy, violations } = await visit(path, async (page) => {
         const played = await waitForPlayback(page, 2, 60_000);

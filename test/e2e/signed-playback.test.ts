@@ -1,9 +1,9 @@
 // Signed playback end to end, over real HTTP with a real lesson (ffmpeg pushing RTMP): the catalog
 // issues tokens to viewers allowed to watch a protected lesson; the origin and a city relay serve
 // its playlists and segments only with a good token (expired, forged, wrong-lesson and wrong-city
-// tokens get 403), the relay keeps one cached copy for every viewer whatever their token, and a
-// token signed with the previous secret still plays while both secrets are active. The lesson's
-// poster and seek-bar thumbnails are guarded the same way.
+// tokens get 403; so is its viewer count, /live/<lesson>/viewers.json), the relay keeps one cached
+// copy for every viewer whatever their token, and a token signed with the previous secret still
+// plays while both secrets are active. The lesson's poster and seek-bar thumbnails are guarded the same way.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
@@ -63,8 +63,8 @@ describe('signed playback of a protected lesson', { timeout: 120_000 }, () => {
   let otherCityId: string;
   let schoolId: number;
   let otherSchoolId: number;
-  /** Media paths of the lesson: master, a media playlist, its init segment and a segment. */
-  let paths: { master: string; media: string; init: string; segment: string; otherSegment: string };
+  /** Media paths of the lesson: master, a media playlist, its init segment and a segment, and its viewer count. */
+  let paths: { master: string; media: string; init: string; segment: string; otherSegment: string; viewers: string };
 
   const sign = (claims: { id?: string; expiresAt?: number; city?: string }, withSecrets: readonly string[] = secrets) =>
     signPlaybackToken(withSecrets, { scope: 'live', id: claims.id ?? lessonId, expiresAt: claims.expiresAt ?? now() + 600, ...(claims.city ? { city: claims.city } : {}) });
@@ -104,7 +104,7 @@ describe('signed playback of a protected lesson', { timeout: 120_000 }, () => {
       return parsed && parsed.segments.length >= 2 ? parsed : undefined;
     }, 30_000);
     const dir = `/live/${lessonId}/${rendition}/`;
-    paths = { master, media, init: dir + playlist.segments[0]!.map!.uri, segment: dir + playlist.segments[0]!.uri, otherSegment: dir + playlist.segments[1]!.uri };
+    paths = { master, media, init: dir + playlist.segments[0]!.map!.uri, segment: dir + playlist.segments[0]!.uri, otherSegment: dir + playlist.segments[1]!.uri, viewers: `/live/${lessonId}/viewers.json` };
   });
   after(async () => {
     await relay?.stop();
@@ -161,7 +161,7 @@ describe('signed playback of a protected lesson', { timeout: 120_000 }, () => {
     };
     for (const base of [ingest.baseUrl, relay.baseUrl]) {
       for (const [what, token] of Object.entries(refused)) {
-        for (const path of [paths.master, paths.media, paths.init, paths.segment]) {
+        for (const path of [paths.master, paths.media, paths.init, paths.segment, paths.viewers]) {
           const response = await get(base, path, token);
           assert.equal(response.status, 403, `${what} at ${base}${path}`);
           assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -172,7 +172,7 @@ describe('signed playback of a protected lesson', { timeout: 120_000 }, () => {
     }
     // The relay is in the student's city; a token bound to another city is refused there.
     const elsewhere = sign({ city: otherCityId });
-    for (const path of [paths.master, paths.media, paths.segment]) assert.equal((await get(relay.baseUrl, path, elsewhere)).status, 403, `wrong city at the relay: ${path}`);
+    for (const path of [paths.master, paths.media, paths.segment, paths.viewers]) assert.equal((await get(relay.baseUrl, path, elsewhere)).status, 403, `wrong city at the relay: ${path}`);
     assert.ok(relay.relay.stats.refused > 0);
   });
 

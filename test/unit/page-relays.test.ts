@@ -51,14 +51,21 @@ describe('pages naming a list of relays', () => {
     assert.deepEqual(policy.get('connect-src'), ["'self'", ...relays, 'wss://tracker.example']);
   });
 
-  it('names the master playlist on the first relay and every relay, without trackers, on the time-shift and replay pages', async () => {
-    for (const [path, master] of [['/timeshift/lesson-1', '/live/lesson-1/master-timeshift.m3u8'], ['/replay/rec-1', '/vod/rec-1/master.m3u8']] as const) {
-      const { status, meta, policy } = await open(pages, path);
-      assert.equal(status, 200, path);
-      assert.equal(meta('classcast-master-url'), `${relays[0]}${master}`, path);
-      assert.deepEqual(JSON.parse(meta('classcast-relays')!), relays.map((media) => ({ media, tracker: '' })), path);
-      assert.deepEqual(policy.get('connect-src'), ["'self'", ...relays], path);
-    }
+  it('names the master playlist on the first relay and every relay, without trackers, on the replay page', async () => {
+    const { status, meta, policy } = await open(pages, '/replay/rec-1');
+    assert.equal(status, 200);
+    assert.equal(meta('classcast-master-url'), `${relays[0]}/vod/rec-1/master.m3u8`);
+    assert.deepEqual(JSON.parse(meta('classcast-relays')!), relays.map((media) => ({ media, tracker: '' })));
+    assert.deepEqual(policy.get('connect-src'), ["'self'", ...relays]);
+  });
+
+  it('sends the old time-shift page to the watch page, keeping the query, and names no master playlist on /watch', async () => {
+    const answer = await fetch(`http://127.0.0.1:${pages.port}/timeshift/lesson-1?lang=en&t=30`, { redirect: 'manual' });
+    assert.equal(answer.status, 301);
+    assert.equal(answer.headers.get('location'), '/watch/lesson-1?lang=en&t=30');
+    assert.equal((await fetch(`http://127.0.0.1:${pages.port}/timeshift/..%2Fx`, { redirect: 'manual' })).status, 400);
+    const { meta } = await open(pages, '/watch/lesson-1');
+    assert.equal(meta('classcast-master-url'), undefined);
   });
 
   it('plays from its own server when no relay is named', async () => {

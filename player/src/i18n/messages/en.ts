@@ -503,6 +503,17 @@ export const en = {
   'player.sign-in-needed': 'This lesson is for its school only. Sign in with your school account to watch it.',
   'player.not-allowed': 'This lesson is for its school only, and your account is not of that school.',
   'player.lesson-ended': 'The lesson has ended.',
+  'player.stalled': 'The video has stopped for a moment.',
+  'player.stall.waiting': 'Waiting for the next part of the lesson…',
+  'player.stall.retrying': 'Loading it again…',
+  'player.stall.switching-relay': 'Switching to another relay…',
+  'player.stall.lowering-quality': 'Lowering the quality to {height}p…',
+  'watch.viewers': 'Watching now: {viewers, number}',
+  'watch.ended': 'This lesson ended on {at, date, day} at {at, time, hm}.',
+  'watch.endedNoTime': 'This lesson has ended.',
+  'watch.replay': 'Watch its replay',
+  'watch.replayPending': 'Its replay is being prepared; reload the page in a few minutes.',
+  'watch.noReplay': 'This lesson was not recorded.',
 
   // Raised hands (player/src/hands/).
   'hands.page.student': 'Raise hand',

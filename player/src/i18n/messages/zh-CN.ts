@@ -503,6 +503,17 @@ export const zhCN: Record<keyof typeof en, string> = {
   'player.sign-in-needed': '本课程仅限本校观看。请使用学校账号登录后观看。',
   'player.not-allowed': '本课程仅限本校观看，您的账号不属于该校，无法观看。',
   'player.lesson-ended': '课程已结束。',
+  'player.stalled': '视频暂时停住了。',
+  'player.stall.waiting': '正在等待课程的下一段…',
+  'player.stall.retrying': '正在重新加载…',
+  'player.stall.switching-relay': '正在切换到另一台中继服务器…',
+  'player.stall.lowering-quality': '正在把清晰度降低到 {height}p…',
+  'watch.viewers': '{viewers, number} 人正在观看',
+  'watch.ended': '本课已于 {at, date, day} {at, time, hm} 结束。',
+  'watch.endedNoTime': '本课已结束。',
+  'watch.replay': '观看回放',
+  'watch.replayPending': '回放正在生成，请过几分钟刷新页面。',
+  'watch.noReplay': '本课没有录制。',
 
   // Raised hands (player/src/hands/).
   'hands.page.student': '举手',
