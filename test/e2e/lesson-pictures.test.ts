@@ -13,11 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { catalogApi } from '../../services/catalog/api/catalog-api.ts';
-import type { Database } from '../../services/catalog/db/database.ts';
-import { openDatabase } from '../../services/catalog/db/open-database.ts';
-import { resolveConfig } from '../../services/core/config/load.ts';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
-import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { vodRoutes } from '../../services/origin/vod-routes.ts';
 import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts';
 import { pageRoutes } from '../../services/web/pages.ts';
@@ -27,6 +23,7 @@ import { parseThumbnailTrack, type ThumbnailCue } from '../../player/src/thumbna
 import { launchChromium } from '../helpers/browser.ts';
 import { pushTestPattern } from '../helpers/media.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
+import { catalogIngestSetup, type CatalogIngestSetup } from '../helpers/catalog-ingest-setup.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { waitForPlayback } from '../helpers/watch-page.ts';
 
@@ -91,8 +88,7 @@ async function hoverUntilThumbnail(page: Page, share: number): Promise<{ x: numb
 }
 
 describe('lesson pictures: poster and seek-bar thumbnails, live and in the replay', { timeout: 240_000 }, () => {
-  let dataDir: string;
-  let db: Database;
+  let setup: CatalogIngestSetup;
   let ingest: IngestRole;
   let relay: TestRelay;
   let encoder: DemoEncoder | undefined;
@@ -103,28 +99,15 @@ describe('lesson pictures: poster and seek-bar thumbnails, live and in the repla
   let replaySeconds: number;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'classcast-pictures-'));
-    setLogLevel((process.env.CLASSCAST_TEST_LOG as 'debug' | 'info' | undefined) ?? 'warn');
-    const config = resolveConfig([
-      {
-        source: 'test',
-        values: {
-          dataDir,
-          databaseUrl: 'memory://',
-          http: { host: '127.0.0.1', port: 0 },
-          rtmp: { host: '127.0.0.1', port: 0 },
-          demo: { enabled: false },
-          classrooms: [{ id: 'room-pictures', key }],
-          ingest: { latencyMode: 'low', reconnectGraceSeconds: 2 },
-          // Quicker than a real lesson's minute, so the test sees a refresh and several sprites.
-          transcode: { posterSeconds: 3, thumbnailSeconds: 2, thumbnailBatchSeconds: 3 },
-        },
-      },
-    ]);
-    const log = createLogger({ role: 'ingest', node: 'test' });
-    db = await openDatabase(config, log);
+    setup = await catalogIngestSetup('classcast-pictures-', {
+      classrooms: [{ id: 'room-pictures', key }],
+      ingest: { latencyMode: 'low', reconnectGraceSeconds: 2 },
+      // Quicker than a real lesson's minute, so the test sees a refresh and several sprites.
+      transcode: { posterSeconds: 3, thumbnailSeconds: 2, thumbnailBatchSeconds: 3 },
+    });
+    const { config, log, db } = setup;
     const context = { db, config, log, rtmpBase: () => 'rtmp://127.0.0.1/live' };
-    ingest = await startIngestRole(config, log, { db, routers: [catalogApi(context), pageRoutes(), replayPageRoutes(), vodRoutes(join(dataDir, 'vod'))] });
+    ingest = await startIngestRole(config, log, { db, routers: [catalogApi(context), pageRoutes(), replayPageRoutes(), vodRoutes(join(setup.dataDir, 'vod'))] });
     base = `http://127.0.0.1:${ingest.httpPort}`;
     relay = await startTestRelay([base]);
     encoder = pushTestPattern(`rtmp://127.0.0.1:${ingest.ingest.rtmpPort}/live/${key}`, { width: 640, height: 360, fps: 30, audio: true });
@@ -136,8 +119,7 @@ describe('lesson pictures: poster and seek-bar thumbnails, live and in the repla
     await encoder?.stop();
     await relay?.stop();
     await ingest?.close();
-    await db?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   it('while live, the poster is a JPEG at the origin and through a relay, and is refreshed', async () => {

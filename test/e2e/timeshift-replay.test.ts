@@ -14,11 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { catalogApi } from '../../services/catalog/api/catalog-api.ts';
 import { createAccount } from '../../services/catalog/auth/accounts.ts';
 import { createSession } from '../../services/catalog/auth/sessions.ts';
-import type { Database } from '../../services/catalog/db/database.ts';
-import { openDatabase } from '../../services/catalog/db/open-database.ts';
-import { resolveConfig } from '../../services/core/config/load.ts';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
-import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { vodRoutes } from '../../services/origin/vod-routes.ts';
 import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts';
 import { pageRoutes } from '../../services/web/pages.ts';
@@ -28,6 +24,7 @@ import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { fetchBytes, fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
+import { catalogIngestSetup, type CatalogIngestSetup } from '../helpers/catalog-ingest-setup.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { openWatchPage, waitForPlayback } from '../helpers/watch-page.ts';
 
@@ -69,8 +66,7 @@ async function clockAt(page: Page, position: number): Promise<{ position: number
 }
 
 describe('time-shift during a live lesson, then its replay and MP4', () => {
-  let dataDir: string;
-  let db: Database;
+  let setup: CatalogIngestSetup;
   let ingest: IngestRole;
   let relay: TestRelay;
   let encoder: DemoEncoder | undefined;
@@ -83,27 +79,14 @@ describe('time-shift during a live lesson, then its replay and MP4', () => {
   let replaySeconds: number;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'classcast-replay-'));
-    setLogLevel((process.env.CLASSCAST_TEST_LOG as 'debug' | 'info' | undefined) ?? 'warn');
-    const config = resolveConfig([
-      {
-        source: 'test',
-        values: {
-          dataDir,
-          databaseUrl: 'memory://',
-          http: { host: '127.0.0.1', port: 0 },
-          rtmp: { host: '127.0.0.1', port: 0 },
-          demo: { enabled: false },
-          classrooms: [{ id: 'room-301', key }],
-          // A short grace period so the lesson ends soon after its encoder stops.
-          ingest: { latencyMode: 'low', reconnectGraceSeconds: 2 },
-        },
-      },
-    ]);
-    const log = createLogger({ role: 'ingest', node: 'test' });
-    db = await openDatabase(config, log);
+    setup = await catalogIngestSetup('classcast-replay-', {
+      classrooms: [{ id: 'room-301', key }],
+      // A short grace period so the lesson ends soon after its encoder stops.
+      ingest: { latencyMode: 'low', reconnectGraceSeconds: 2 },
+    });
+    const { config, log, db } = setup;
     const context = { db, config, log, rtmpBase: () => 'rtmp://127.0.0.1/live' };
-    ingest = await startIngestRole(config, log, { db, routers: [catalogApi(context), pageRoutes(), replayPageRoutes(), vodRoutes(join(dataDir, 'vod'))] });
+    ingest = await startIngestRole(config, log, { db, routers: [catalogApi(context), pageRoutes(), replayPageRoutes(), vodRoutes(join(setup.dataDir, 'vod'))] });
     base = `http://127.0.0.1:${ingest.httpPort}`;
     relay = await startTestRelay([base]);
     const operator = await createAccount(db, { username: 'replay-operator', password: 'correct horse battery', displayName: 'Operator', role: 'operator', schoolId: null });
@@ -117,8 +100,7 @@ describe('time-shift during a live lesson, then its replay and MP4', () => {
     await encoder?.stop();
     await relay?.stop();
     await ingest?.close();
-    await db?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   it('while the lesson is live, seeking to 10 s after its start shows the picture made then', async () => {

@@ -8,15 +8,9 @@
 // size, in CLASSCAST_SCREENSHOT_LOCALE (en-US by default).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { catalogApi } from '../../services/catalog/api/catalog-api.ts';
-import type { Database } from '../../services/catalog/db/database.ts';
-import { openDatabase } from '../../services/catalog/db/open-database.ts';
-import { resolveConfig } from '../../services/core/config/load.ts';
-import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
 import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts';
 import { scrapedViewerFigures } from '../../services/stats/lesson-viewers.ts';
@@ -25,6 +19,7 @@ import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
+import { catalogIngestSetup, type CatalogIngestSetup } from '../helpers/catalog-ingest-setup.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { snapshot, waitForPlayback } from '../helpers/watch-page.ts';
 
@@ -62,8 +57,7 @@ async function photograph(page: Page, name: string): Promise<void> {
 }
 
 describe('one watch page for live and time-shift, with its viewer count, stalls and end', { timeout: 300_000 }, () => {
-  let dataDir: string;
-  let db: Database;
+  let setup: CatalogIngestSetup;
   let ingest: IngestRole;
   let relay: TestRelay | undefined;
   let encoder: DemoEncoder | undefined;
@@ -73,25 +67,12 @@ describe('one watch page for live and time-shift, with its viewer count, stalls 
   let lessonId: string;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'classcast-watch-page-'));
-    setLogLevel((process.env.CLASSCAST_TEST_LOG as 'debug' | 'info' | undefined) ?? 'warn');
-    const config = resolveConfig([
-      {
-        source: 'test',
-        values: {
-          dataDir,
-          databaseUrl: 'memory://',
-          http: { host: '127.0.0.1', port: 0 },
-          rtmp: { host: '127.0.0.1', port: 0 },
-          demo: { enabled: false },
-          classrooms: [{ id: 'room-404', key }],
-          // 1 s segments, and a lesson that ends soon after its encoder stops.
-          ingest: { latencyMode: 'low', reconnectGraceSeconds: 2 },
-        },
-      },
-    ]);
-    const log = createLogger({ role: 'ingest', node: 'test' });
-    db = await openDatabase(config, log);
+    setup = await catalogIngestSetup('classcast-watch-page-', {
+      classrooms: [{ id: 'room-404', key }],
+      // 1 s segments, and a lesson that ends soon after its encoder stops.
+      ingest: { latencyMode: 'low', reconnectGraceSeconds: 2 },
+    });
+    const { config, log, db } = setup;
     const api = catalogApi({ db, config, log, rtmpBase: () => 'rtmp://127.0.0.1/live' });
     const pages = pageRoutes(() => relay?.baseUrl, undefined, { secrets: playbackSettingsFrom(config).secrets });
     // The viewer count reads the tiers the dashboard would: this node and the city relay the page plays through.
@@ -119,8 +100,7 @@ describe('one watch page for live and time-shift, with its viewer count, stalls 
     await encoder?.stop();
     await relay?.stop();
     await ingest?.close();
-    await db?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   it('the old time-shift address lands on the watch page, which seeks over the whole lesson and back to LIVE', async () => {
