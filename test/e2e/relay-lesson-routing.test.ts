@@ -140,12 +140,14 @@ describe('a relay whose upstreams carry different lessons', () => {
     await rename(join(dir1, 'lesson-one'), join(dir2, 'lesson-one'));
     const rest = segmentsOf.get('lesson-one')!.slice(2);
     for (const path of rest) await sameBytes(path, dir2);
-    assert.equal(origin1.askedFor('lesson-one') - askedBefore, 1, 'origin 1 was asked once after the move, then no more');
+    // At most once so far: the relay follows the live playlist of a lesson whose time-shift playlist
+    // is watched and may hold these segments already (prefetched before the move).
+    assert.ok(origin1.askedFor('lesson-one') - askedBefore <= 1, 'origin 1 was asked at most once after the move');
     // Its playlists expire within a second; asked again, they come from origin 2 first.
     await new Promise((resolve) => setTimeout(resolve, 1200));
     await sameBytes('/live/lesson-one/360p/timeshift.m3u8', dir2);
     await sameBytes('/live/lesson-one/360p/index.m3u8', dir2);
-    assert.equal(origin1.askedFor('lesson-one') - askedBefore, 1);
+    assert.equal(origin1.askedFor('lesson-one') - askedBefore, 1, 'origin 1 was asked once after the move, then no more');
     assert.ok((await health()).upstreams.every((upstream) => upstream.up), 'moving a lesson marks nothing down');
 
     // With origin 1 gone, both lessons still play from origin 2, which is asked first for them.
