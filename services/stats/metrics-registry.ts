@@ -1,7 +1,7 @@
 // One prom-client registry per role process, never prom-client's global one: `all` and the tests run
 // several roles in one process, and each role's /metrics must show its own figures only. Every
 // series carries the role's tier and node as default labels; process metrics come with it.
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 export type Tier = 'ingest' | 'relay' | 'catalog';
 
@@ -27,4 +27,29 @@ export function mirroredCounter(register: Registry, name: string, help: string, 
       this.inc(read());
     },
   });
+}
+
+/** A metric read from one field of a part's stats(): [field, metric name, help]. */
+export type StatsMetric<S> = [keyof S, string, string];
+
+/**
+ * Gauges and counters read from a part's stats() when scraped (the tracker, the raised hands). The
+ * part is looked up each time, since it may be mounted after the registry is made; absent, 0.
+ */
+export function registerStatsMetrics<S extends Record<string, number>>(
+  register: Registry,
+  stats: () => S | undefined,
+  metrics: { gauges: StatsMetric<S>[]; counters: StatsMetric<S>[] },
+): void {
+  for (const [field, name, help] of metrics.gauges) {
+    new Gauge({
+      name,
+      help,
+      registers: [register],
+      collect() {
+        this.set(stats()?.[field] ?? 0);
+      },
+    });
+  }
+  for (const [field, name, help] of metrics.counters) mirroredCounter(register, name, help, () => stats()?.[field] ?? 0);
 }

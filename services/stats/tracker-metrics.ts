@@ -1,16 +1,16 @@
 // The P2P tracker's figures in Prometheus form, read from its stats() when scraped. The tracker is
 // mounted after the HTTP server listens, so it is looked up each time.
-import { Gauge, type Registry } from 'prom-client';
-import { mirroredCounter } from './metrics-registry.ts';
+import type { Registry } from 'prom-client';
+import { registerStatsMetrics, type StatsMetric } from './metrics-registry.ts';
 import type { Tracker, TrackerStats } from '../tracker/tracker-server.ts';
 
-const gauges: Array<[keyof TrackerStats, string, string]> = [
+const gauges: StatsMetric<TrackerStats>[] = [
   ['swarms', 'classcast_tracker_swarms', 'Swarms (one per lesson rendition) with at least one peer.'],
   ['peers', 'classcast_tracker_peers', 'Peers listed across all swarms.'],
   ['connections', 'classcast_tracker_connections', 'Open WebSocket connections to the tracker.'],
 ];
 
-const counters: Array<[keyof TrackerStats, string, string]> = [
+const counters: StatsMetric<TrackerStats>[] = [
   ['announces', 'classcast_tracker_announces_total', 'Announces accepted.'],
   ['refusedAnnounces', 'classcast_tracker_refused_announces_total', 'Announces refused (a swarm of no lesson this node carries).'],
   ['limitedAnnounces', 'classcast_tracker_limited_announces_total', 'Announces over the rate limits.'],
@@ -18,15 +18,5 @@ const counters: Array<[keyof TrackerStats, string, string]> = [
 ];
 
 export function registerTrackerMetrics(register: Registry, tracker: () => Tracker | undefined): void {
-  for (const [field, name, help] of gauges) {
-    new Gauge({
-      name,
-      help,
-      registers: [register],
-      collect() {
-        this.set(tracker()?.stats()[field] ?? 0);
-      },
-    });
-  }
-  for (const [field, name, help] of counters) mirroredCounter(register, name, help, () => tracker()?.stats()[field] ?? 0);
+  registerStatsMetrics(register, () => tracker()?.stats(), { gauges, counters });
 }
