@@ -13,7 +13,7 @@ import { nodeIdleShare } from '../../services/ingest/node-cpu.ts';
 import { segmentsOfPlaylist } from '../../services/replay/recorded-segments.ts';
 import { startTestIngest, type TestIngest } from '../../test/helpers/test-ingest.ts';
 import { waitFor } from '../../test/helpers/wait-for.ts';
-import { startFfmpeg, type FfmpegChild } from '../ffmpeg-child.ts';
+import { startFfmpeg, type FfmpegChild } from '../../services/core/ffmpeg-child.ts';
 import { childProcesses, cpuBetween, sampleCpu } from './process-cpu.ts';
 import { pusherArgs } from './transcode-commands.ts';
 import type { RungProcesses } from '../../services/transcode/rung-processes.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { setLogLevel } from '../../services/core/log.ts';
-import { runFfmpeg } from '../ffmpeg-child.ts';
+import { runFfmpeg } from '../../services/core/ffmpeg-child.ts';
 import { progress } from './bench-clock.ts';
 import { boundedInteger } from './bounded-integer.ts';
 import { figuresJson } from './figures-json.ts';

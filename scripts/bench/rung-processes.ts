@@ -14,7 +14,7 @@ import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { buildLadderArgs, type FfmpegInvocation } from '../../services/transcode/ffmpeg-args.ts';
 import { chooseLadder, segmentSecondsFor } from '../../services/transcode/ladder.ts';
 import type { RungProcesses } from '../../services/transcode/rung-processes.ts';
-import { runFfmpeg, startFfmpeg } from '../ffmpeg-child.ts';
+import { runFfmpeg, startFfmpeg } from '../../services/core/ffmpeg-child.ts';
 import { sleepWhileRunning } from './transcode-trials.ts';
 import { progress } from './bench-clock.ts';
 import { boundedInteger } from './bounded-integer.ts';

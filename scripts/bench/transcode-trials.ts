@@ -6,7 +6,7 @@ import { lessonTranscoding } from '../../services/ingest/live-figures.ts';
 import { startTestIngest } from '../../test/helpers/test-ingest.ts';
 import { waitFor } from '../../test/helpers/wait-for.ts';
 import type { Cleanup } from './cleanup.ts';
-import { startFfmpeg, type FfmpegChild } from '../ffmpeg-child.ts';
+import { startFfmpeg, type FfmpegChild } from '../../services/core/ffmpeg-child.ts';
 import { followLesson, keepUpOver, type KeepUp } from './lesson-progress.ts';
 import { childProcesses, cpuBetween, reapedChildrenCpuSeconds, sampleCpu, type CpuSample, type CpuWindow } from './process-cpu.ts';
 import { bareTranscodeArgs, pusherArgs, type TranscodeJob } from './transcode-commands.ts';

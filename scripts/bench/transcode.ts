@@ -18,7 +18,7 @@ import { resolveConfig } from '../../services/core/config/load.ts';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { setLogLevel } from '../../services/core/log.ts';
 import { chooseLadder, segmentSecondsFor } from '../../services/transcode/ladder.ts';
-import { runFfmpeg } from '../ffmpeg-child.ts';
+import { runFfmpeg } from '../../services/core/ffmpeg-child.ts';
 import { elapsedSeconds, progress } from './bench-clock.ts';
 import type { Cleanup } from './cleanup.ts';
 import { figuresJson } from './figures-json.ts';

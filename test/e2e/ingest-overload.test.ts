@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
-import { runFfmpeg } from '../../scripts/ffmpeg-child.ts';
+import { runFfmpeg } from '../../services/core/ffmpeg-child.ts';
 import { runIngestLoad, type LoadRun } from '../../scripts/bench/ingest-load-run.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { snapshot } from '../helpers/watch-page.ts';

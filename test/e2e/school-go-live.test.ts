@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { strFromU8, unzipSync } from 'fflate';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { sessionCookieName } from '../../services/catalog/auth/session-cookie.ts';
-import { startFfmpeg, type FfmpegChild } from '../../scripts/ffmpeg-child.ts';
+import { startFfmpeg, type FfmpegChild } from '../../services/core/ffmpeg-child.ts';
 import { catalogClient, type CatalogClient } from '../../scripts/screenshots/catalog-client.ts';
 import { keepPushing, type ReconnectingEncoder } from '../../scripts/screenshots/keep-pushing.ts';
 import { seedCatalog, type SeededCatalog } from '../../scripts/screenshots/seed-catalog.ts';

@@ -9,7 +9,7 @@ import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { setLogSink } from '../../services/core/log.ts';
 import { masterPlaylistName } from '../../services/packager/lesson-packager.ts';
 import { segmentsOfPlaylist } from '../../services/replay/recorded-segments.ts';
-import { startFfmpeg, type FfmpegChild } from '../../scripts/ffmpeg-child.ts';
+import { startFfmpeg, type FfmpegChild } from '../../services/core/ffmpeg-child.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 

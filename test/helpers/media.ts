@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { parsePlaylist, type ParsedPlaylist } from '../../services/core/parse-playlist.ts';
 import { startDemoEncoder, type DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
-import { startFfmpeg, type FfmpegChild } from '../../scripts/ffmpeg-child.ts';
+import { startFfmpeg, type FfmpegChild } from '../../services/core/ffmpeg-child.ts';
 import { waitFor } from './wait-for.ts';
 
 const run = promisify(execFile);

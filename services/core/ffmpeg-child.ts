@@ -1,5 +1,5 @@
-// An ffmpeg run as a child of a script, test or benchmark (the demo encoder, a pusher, a bare
-// transcode): its pid for CPU sampling, its exit, and the end of its stderr for error messages.
+// An ffmpeg run as a child outside the media path (the `all` role's demo encoder, a test's pusher, a
+// benchmark's bare transcode): its pid for CPU sampling, its exit, and the end of its stderr for error messages.
 import { spawn } from 'node:child_process';
 
 export type FfmpegChild = {
