@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { findMediaTool } from '../services/core/ffmpeg-binary.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { waitFor } from '../test/helpers/wait-for.ts';
-import { startDemoEncoder } from './demo/demo-encoder.ts';
+import { startDemoEncoder } from '../services/demo/demo-encoder.ts';
 import { catalogClient, signIn } from './screenshots/catalog-client.ts';
 import { keepPushing } from './screenshots/keep-pushing.ts';
 import { seedCatalog } from './screenshots/seed-catalog.ts';

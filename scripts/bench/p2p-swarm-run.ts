@@ -10,7 +10,7 @@ import { launchP2pChromium, openViewer, type Viewer, type ViewerStats } from '..
 import { startTestIngest, type TestIngest } from '../../test/helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../../test/helpers/test-relay.ts';
 import { waitFor } from '../../test/helpers/wait-for.ts';
-import type { DemoEncoder } from '../demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { progress } from './bench-clock.ts';
 import type { Cleanup } from './cleanup.ts';
 import { readStalls, stallCounterScript, type StallCounts } from './p2p-stall-counter.ts';

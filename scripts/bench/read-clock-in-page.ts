@@ -1,7 +1,7 @@
 // Reads the demo encoder's burned-in clock off the frame the watch page is showing: draws the video
-// into a canvas and samples each clock cell (see scripts/demo/burned-in-clock.ts).
+// into a canvas and samples each clock cell (see services/demo/burned-in-clock.ts).
 import type { Page } from 'playwright-core';
-import { clockSamplePoints, decodeClock } from '../demo/burned-in-clock.ts';
+import { clockSamplePoints, decodeClock } from '../../services/demo/burned-in-clock.ts';
 
 export type ClockReading = { frameMadeAt: number; shownAt: number; latencyMs: number; behindEdgeSeconds: number | null };
 

@@ -4,7 +4,7 @@
 // ingest ran before it copied the source as its top rendition.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { demoEncoderArgs } from '../demo/demo-encoder.ts';
+import { demoEncoderArgs } from '../../services/demo/demo-encoder.ts';
 import type { Rendition } from '../../services/transcode/ladder.ts';
 
 /** The whole ladder's re-encode, for the bare peer. */

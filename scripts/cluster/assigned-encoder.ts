@@ -2,7 +2,7 @@
 // catalog which ingest node carries its classroom (POST /api/v1/ingest/assignment), then pushes the
 // demo picture there with real ffmpeg; when the push ends (the node died, or refused it), it asks
 // again a moment later.
-import { startDemoEncoder, type DemoEncoder, type DemoEncoderOptions } from '../demo/demo-encoder.ts';
+import { startDemoEncoder, type DemoEncoder, type DemoEncoderOptions } from '../../services/demo/demo-encoder.ts';
 
 export type Assignment = { classroomId: string; node: string; rtmpUrl: string; pushUrl: string };
 

@@ -1,7 +1,7 @@
 // An encoder that reconnects, as OBS and classroom boxes do: when ffmpeg exits (refused because a
 // new classroom's key has not reached the ingest's key list yet, which takes up to
 // catalog.keyRefreshSeconds), it starts again a second later, until stopped.
-import type { DemoEncoder } from '../demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 export type ReconnectingEncoder = {
   /** The ffmpeg pushing now (or the last one, once stopped). */

@@ -11,7 +11,7 @@ import { openDatabase } from '../catalog/db/open-database.ts';
 import { ensureDemoClassroom } from '../catalog/ingest/demo-school.ts';
 import { playerIsBuilt } from '../web/pages.ts';
 import { buildPlayer } from '../../player/build.ts';
-import { startDemoEncoder, type DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import { startDemoEncoder, type DemoEncoder } from '../demo/demo-encoder.ts';
 import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
 import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
 import { startJobQueue } from '../catalog/jobs/job-queue.ts';

@@ -9,7 +9,7 @@ import { setLogSink } from '../../services/core/log.ts';
 import { fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const node = 'ingest-test-node';
 const fps = 25;

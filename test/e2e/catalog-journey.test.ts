@@ -10,7 +10,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { saveShot, viewports } from '../../scripts/screenshots/shots.ts';
 import { keepPushing, type ReconnectingEncoder } from '../../scripts/screenshots/keep-pushing.ts';
 import { startPlatform, type Platform } from '../../scripts/screenshots/start-platform.ts';

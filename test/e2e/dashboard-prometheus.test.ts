@@ -21,7 +21,7 @@ import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
 import { signViewerSession } from '../../services/core/viewer-session.ts';
 import { createDashboard, type Dashboard, type DashboardSnapshot } from '../../services/stats/dashboard-service.ts';
 import { dashboardSources } from '../../services/stats/dashboard-tiers.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';

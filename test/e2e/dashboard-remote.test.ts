@@ -20,7 +20,7 @@ import { startCatalogRole } from '../../services/roles/catalog.ts';
 import type { RunningRole } from '../../services/roles/running-role.ts';
 import type { DashboardSnapshot } from '../../services/stats/dashboard-service.ts';
 import { catalogClient, signIn, type CatalogClient } from '../../scripts/screenshots/catalog-client.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';

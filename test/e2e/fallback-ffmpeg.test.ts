@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { fetchBytes, fetchPlaylist, probeSegment, pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const packagedFfmpeg = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 const key = 'fallback-room-key';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify as toYaml } from 'yaml';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import type { Database } from '../../services/catalog/db/database.ts';
 import { listIngestNodes } from '../../services/catalog/ingest/ingest-nodes.ts';
 import { openPgDatabase } from '../../services/catalog/db/pg-database.ts';

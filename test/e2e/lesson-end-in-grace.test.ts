@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { requestLessonEnd } from '../../services/catalog/ingest/lesson-end-requests.ts';
 import { setLogLevel, setLogSink } from '../../services/core/log.ts';
 import { parsePlaylist } from '../../services/core/parse-playlist.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';

@@ -18,7 +18,7 @@ import { vodRoutes } from '../../services/origin/vod-routes.ts';
 import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts';
 import { pageRoutes } from '../../services/web/pages.ts';
 import { replayPageRoutes } from '../../services/web/replay-pages.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { parseThumbnailTrack, type ThumbnailCue } from '../../player/src/thumbnails/thumbnail-track.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { pushTestPattern } from '../helpers/media.ts';

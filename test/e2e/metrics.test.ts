@@ -13,7 +13,7 @@ import { fetchBytes, fetchPlaylist, pushTestPattern } from '../helpers/media.ts'
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const key = 'room301-metrics-key';
 /** pushTestPattern's video bitrate plus the demo encoder's 128 kbit/s of audio. */

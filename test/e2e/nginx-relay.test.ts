@@ -22,7 +22,7 @@ import { fetchBytes, fetchPlaylist, pushTestPattern } from '../helpers/media.ts'
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { openWatchPage, waitForPlayback } from '../helpers/watch-page.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const key = 'room301-secret-key';
 const relayConfig = new URL('../../deploy/nginx/relay.conf', import.meta.url);

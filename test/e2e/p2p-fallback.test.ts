@@ -18,7 +18,7 @@ import { launchP2pChromium, openViewer, type Viewer, type ViewerOptions, type Vi
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const key = 'p2p-fallback-secret';
 const log = createLogger({ role: 'test' });

@@ -14,7 +14,7 @@ import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger } from '../../services/core/log.ts';
 import { parsePromText, samplesOf } from '../../services/stats/prom-text.ts';
 import type { QoeReportBody } from '../../player/src/qoe/qoe-reporter.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';

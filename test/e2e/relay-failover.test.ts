@@ -19,7 +19,7 @@ import { resolveConfig } from '../../services/core/config/load.ts';
 import { startHttpServer, type HttpServer } from '../../services/core/http-server.ts';
 import { createLogger } from '../../services/core/log.ts';
 import { catalogWebRoutes } from '../../services/roles/catalog-web.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { pushTestPattern, waitForLiveSegments } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';

@@ -10,7 +10,7 @@ import { startTestOrigin } from '../helpers/test-origin.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { openWatchPage, snapshot, waitForPlayback } from '../helpers/watch-page.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const key = 'relay-room-secret';
 

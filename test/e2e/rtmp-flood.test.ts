@@ -11,7 +11,7 @@ import { pushTestPattern } from '../helpers/media.ts';
 import { handshake, openRaw, publishSession, type RawClient } from '../helpers/rtmp-wire.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const lessonKey = 'flood-lesson-key-1';
 const laterKey = 'flood-later-key-2';

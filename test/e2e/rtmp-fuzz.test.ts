@@ -13,7 +13,7 @@ import { pushTestPattern } from '../helpers/media.ts';
 import { amf0, chunked, command, handshake, messageHeader, openRaw, publishSession, setChunkSize, videoTag, type RawClient } from '../helpers/rtmp-wire.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const lessonKey = 'fuzz-lesson-key-1';
 const laterKey = 'fuzz-later-key-2';

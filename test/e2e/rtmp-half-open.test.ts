@@ -16,7 +16,7 @@ import { pushTestPattern } from '../helpers/media.ts';
 import { amf0, chunked, command, handshake, openRaw, publishSession, type RawClient } from '../helpers/rtmp-wire.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const rawKey = 'half-open-raw-key-0001';
 const encoderKey = 'half-open-ffmpeg-key-0002';

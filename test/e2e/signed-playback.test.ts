@@ -24,7 +24,7 @@ import { openWatchPage, waitForPlayback } from '../helpers/watch-page.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const key = 'protected-room-key';
 const current = 'current-playback-secret-0123456789abcdef';

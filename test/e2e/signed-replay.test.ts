@@ -25,7 +25,7 @@ import { privateWhenProtected } from '../../services/origin/cache-policy.ts';
 import { Router } from 'express';
 import { writeReplay } from '../../services/replay/replay-writer.ts';
 import { pageRoutes } from '../../services/web/pages.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { fetchPlaylist, pushTestPattern, waitForLiveSegments } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';

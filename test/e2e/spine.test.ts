@@ -10,7 +10,7 @@ import { fetchBytes, fetchPlaylist, fetchText, probeSegment, pushTestPattern } f
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { openWatchPage, snapshot, waitForPlayback } from '../helpers/watch-page.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 
 const key = 'room101-secret-key';
 const smallKey = 'room102-secret-key';

@@ -20,7 +20,7 @@ import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts
 import { pageRoutes } from '../../services/web/pages.ts';
 import { replayPageRoutes } from '../../services/web/replay-pages.ts';
 import { readClock } from '../../scripts/bench/read-clock-in-page.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { fetchBytes, fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';

@@ -17,7 +17,7 @@ import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger } from '../../services/core/log.ts';
 import type { PlaybackSettings } from '../../services/core/playback-settings.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';

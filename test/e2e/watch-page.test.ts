@@ -15,7 +15,7 @@ import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
 import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts';
 import { scrapedViewerFigures } from '../../services/stats/lesson-viewers.ts';
 import { pageRoutes } from '../../services/web/pages.ts';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';

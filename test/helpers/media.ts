@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { parsePlaylist, type ParsedPlaylist } from '../../services/core/parse-playlist.ts';
-import { startDemoEncoder, type DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import { startDemoEncoder, type DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { startFfmpeg, type FfmpegChild } from '../../services/core/ffmpeg-child.ts';
 import { waitFor } from './wait-for.ts';
 

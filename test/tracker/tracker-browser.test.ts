@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
+import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { liveSwarmId } from '../../services/tracker/swarm-hashes.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { pushTestPattern } from '../helpers/media.ts';

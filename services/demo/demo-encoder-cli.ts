@@ -1,8 +1,8 @@
-// classcast demo encoder: pushes the test lesson to an ingest node, like a classroom encoder would.
-//   node --import tsx scripts/demo-encoder.ts --rtmp rtmp://127.0.0.1:1935/live/<stream key> [--size 1280x720] [--fps 30] [--no-audio] [--duration 60]
+// The demo encoder's command line: pushes the test lesson to an ingest node, like a classroom encoder would.
+//   npm run demo-encoder -- --rtmp rtmp://127.0.0.1:1935/live/<stream key> [--size 1280x720] [--fps 30] [--no-audio] [--duration 60]
 import { parseArgs } from 'node:util';
-import { findMediaTool } from '../services/core/ffmpeg-binary.ts';
-import { startDemoEncoder } from './demo/demo-encoder.ts';
+import { findMediaTool } from '../core/ffmpeg-binary.ts';
+import { startDemoEncoder } from './demo-encoder.ts';
 
 const { values } = parseArgs({
   options: {

@@ -2,7 +2,7 @@
 // real time, with the encoder's wall-clock time burned into the picture (burned-in-clock.ts).
 import { existsSync } from 'node:fs';
 import { clockFilters } from './burned-in-clock.ts';
-import { startFfmpeg, type FfmpegChild } from '../../services/core/ffmpeg-child.ts';
+import { startFfmpeg, type FfmpegChild } from '../core/ffmpeg-child.ts';
 
 export type DemoEncoderOptions = {
   ffmpegPath: string;
