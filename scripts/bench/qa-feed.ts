@@ -25,7 +25,7 @@ import { resolveConfig } from '../../services/core/config/load.ts';
 import { startHttpServer } from '../../services/core/http-server.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { liveRoutes } from '../../services/origin/live-routes.ts';
-import { createPlaybackGuard } from '../../services/origin/playback-guard.ts';
+import { createPlaybackGuard } from '../../services/media-http/playback-guard.ts';
 import { startThrowawayPostgres } from '../cluster/throwaway-postgres.ts';
 import { progress } from './bench-clock.ts';
 import { boundedInteger } from './bounded-integer.ts';

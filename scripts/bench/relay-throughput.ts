@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { startHttpServer } from '../../services/core/http-server.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { liveRoutes } from '../../services/origin/live-routes.ts';
-import { createPlaybackGuard } from '../../services/origin/playback-guard.ts';
+import { createPlaybackGuard } from '../../services/media-http/playback-guard.ts';
 import { fakeSegment } from '../../test/helpers/fake-upstream.ts';
 import { elapsedSeconds, progress } from './bench-clock.ts';
 import { boundedInteger } from './bounded-integer.ts';

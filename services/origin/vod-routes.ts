@@ -20,7 +20,7 @@ import { replayManifestName, type ReplayManifest } from '../replay/replay-writer
 import { contentTypeFor, notFoundCacheControl, replayCacheControl } from './cache-policy.ts';
 import type { MediaRequest } from './media-request.ts';
 import { mediaRoutes } from './media-routes.ts';
-import { protectedHeader, refusedHint, type PlaybackGuard } from './playback-guard.ts';
+import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';
 
 /** Keys in the bucket are the recordings' storage paths, vod/<recording>/... (replay-bucket.ts). */
 const bucketKey = (parts: readonly string[]) => `vod/${parts.join('/')}`;

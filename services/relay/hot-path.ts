@@ -18,7 +18,7 @@
 // and node has no way to (docs/benchmarks.md, relay throughput).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
-import type { PlaybackGuard } from '../origin/playback-guard.ts';
+import type { PlaybackGuard } from '../media-http/playback-guard.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';
 import type { RelayStats } from './relay-stats.ts';

@@ -8,7 +8,7 @@ import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from '../origin/cache-policy.ts';
 import { followedPlaylist, type MediaRequest } from '../origin/media-request.ts';
 import { mediaRoutes } from '../origin/media-routes.ts';
-import { protectedHeader, refusedHint, type PlaybackGuard } from '../origin/playback-guard.ts';
+import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';
 import type { UpstreamHeaders } from './upstream-fetch.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';

@@ -8,7 +8,7 @@ import type { Logger } from '../core/log.ts';
 import type { PlaybackSettings } from '../core/playback-settings.ts';
 import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
 import { isTokenId } from '../core/playback-token.ts';
-import { createPlaybackGuard, tokenHeader, type PlaybackGuard } from '../origin/playback-guard.ts';
+import { createPlaybackGuard, tokenHeader, type PlaybackGuard } from '../media-http/playback-guard.ts';
 import { openDiskCache, type DiskCache } from './disk-cache.ts';
 import { relayHotPath } from './hot-path.ts';
 import { createObjectStore, type ObjectStore } from './object-store.ts';

@@ -5,7 +5,7 @@
 // object (upstreams may carry different lessons): the next one is asked, and the answer is 404 only
 // when every upstream said so.
 import type { Logger } from '../core/log.ts';
-import { protectedHeader } from '../origin/playback-guard.ts';
+import { protectedHeader } from '../media-http/playback-guard.ts';
 import type { LessonUpstreams } from './lesson-upstreams.ts';
 import type { RelayStats } from './relay-stats.ts';
 import type { Upstreams } from './upstreams.ts';

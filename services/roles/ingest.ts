@@ -21,7 +21,7 @@ import { lessonsApi } from '../origin/lessons-api.ts';
 import { privateWhenProtected } from '../origin/cache-policy.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
 import { createQaFeedSource } from '../catalog/qa/qa-feed-source.ts';
-import { createPlaybackGuard } from '../origin/playback-guard.ts';
+import { createPlaybackGuard } from '../media-http/playback-guard.ts';
 import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';
 import { registerOriginMetrics } from '../stats/origin-metrics.ts';

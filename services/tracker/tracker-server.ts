@@ -17,7 +17,7 @@ import type { Logger } from '../core/log.ts';
 import { onUpgradePath, refuseUpgrade } from '../core/upgrade-paths.ts';
 import type { PlaybackSettings } from '../core/playback-settings.ts';
 import { readPlaybackToken } from '../core/playback-token.ts';
-import { tokenOf } from '../origin/playback-guard.ts';
+import { tokenOf } from '../media-http/playback-guard.ts';
 import { createAnnounceLimits, type AnnounceLimitSettings, type ConnectionLimits } from './announce-limits.ts';
 import { scanMessage, type MessageShape } from './message-scan.ts';
 import { createSwarmFilter, type KnownSwarm } from './swarm-filter.ts';

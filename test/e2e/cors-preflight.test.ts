@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { startHttpServer, type HttpServer } from '../../services/core/http-server.ts';
 import { liveRoutes } from '../../services/origin/live-routes.ts';
-import { createPlaybackGuard, tokenHeader } from '../../services/origin/playback-guard.ts';
+import { createPlaybackGuard, tokenHeader } from '../../services/media-http/playback-guard.ts';
 import { vodRoutes } from '../../services/origin/vod-routes.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 

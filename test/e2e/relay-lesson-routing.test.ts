@@ -12,7 +12,7 @@ import { startHttpServer, type HttpServer } from '../../services/core/http-serve
 import { createLogger } from '../../services/core/log.ts';
 import { parsePlaylist } from '../../services/core/parse-playlist.ts';
 import { liveRoutes } from '../../services/origin/live-routes.ts';
-import { createPlaybackGuard } from '../../services/origin/playback-guard.ts';
+import { createPlaybackGuard } from '../../services/media-http/playback-guard.ts';
 import { fetchBytes, probeSegment } from '../helpers/media.ts';
 import { writeRecordedLesson } from '../helpers/recorded-lesson.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';

@@ -19,7 +19,7 @@ import { startHttpServer, type HttpServer } from '../../services/core/http-serve
 import { createLogger } from '../../services/core/log.ts';
 import type { PlaybackSettings } from '../../services/core/playback-settings.ts';
 import { signPlaybackToken, type PlaybackScope } from '../../services/core/playback-token.ts';
-import { createPlaybackGuard } from '../../services/origin/playback-guard.ts';
+import { createPlaybackGuard } from '../../services/media-http/playback-guard.ts';
 import { vodRoutes } from '../../services/origin/vod-routes.ts';
 import { privateWhenProtected } from '../../services/origin/cache-policy.ts';
 import { Router } from 'express';

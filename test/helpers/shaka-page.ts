@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { tokenHeader } from '../../services/origin/playback-guard.ts';
+import { tokenHeader } from '../../services/media-http/playback-guard.ts';
 
 /** Shaka 4.16 from package.json; SHAKA_BUILD names another compiled build (docs/standards.md: trying Shaka 5). */
 const shakaBuild = process.env.SHAKA_BUILD ?? createRequire(import.meta.url).resolve('shaka-player/dist/shaka-player.compiled.js');

@@ -3,7 +3,7 @@
 import { createLogger } from '../../services/core/log.ts';
 import { startHttpServer, type HttpServer } from '../../services/core/http-server.ts';
 import { liveRoutes, type LessonLookup } from '../../services/origin/live-routes.ts';
-import { createPlaybackGuard, type PlaybackGuard } from '../../services/origin/playback-guard.ts';
+import { createPlaybackGuard, type PlaybackGuard } from '../../services/media-http/playback-guard.ts';
 
 /** `guard` checks playback tokens of protected lessons; by default with a secret of its own. */
 export async function startTestOrigin(

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { playbackSettingsSchema } from '../../services/core/playback-settings.ts';
 import { readPlaybackToken, signPlaybackToken, verifyPlaybackToken } from '../../services/core/playback-token.ts';
-import { tokenOf } from '../../services/origin/playback-guard.ts';
+import { tokenOf } from '../../services/media-http/playback-guard.ts';
 
 const current = 'current-secret-0123456789abcdefghijklmnop';
 const previous = 'previous-secret-0123456789abcdefghijklmno';
