@@ -3,7 +3,7 @@
 // Counted from the socket (bytes written while the response was open), so a viewer who aborts a
 // segment halfway is counted for what it really took, and headers are included, as on the wire.
 import { Router } from 'express';
-import type { MediaSpace } from './media-request.ts';
+import type { MediaSpace } from '../media-http/media-request.ts';
 
 export type EgressMeter = {
   /** Mount before the media routes: it only watches, never answers. */

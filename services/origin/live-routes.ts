@@ -10,7 +10,7 @@ import type { Request, Response, Router } from 'express';
 import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { cacheControlFor, contentTypeFor, notFoundCacheControl } from './cache-policy.ts';
-import type { MediaRequest } from './media-request.ts';
+import type { MediaRequest } from '../media-http/media-request.ts';
 import { mediaRoutes } from './media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';
 import { viewersDocument, type ViewerFiguresSource } from '../stats/lesson-viewers.ts';

@@ -17,7 +17,7 @@
 // socket alone (perf: _copy_from_iter) is 37 % of the busy time; nginx's sendfile skips that copy
 // and node has no way to (docs/benchmarks.md, relay throughput).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
+import { isMediaRequestError, parseMediaRequest } from '../media-http/media-request.ts';
 import type { PlaybackGuard } from '../media-http/playback-guard.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';

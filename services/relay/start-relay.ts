@@ -6,7 +6,7 @@ import type { Router } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import type { PlaybackSettings } from '../core/playback-settings.ts';
-import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
+import { isMediaRequestError, parseMediaRequest } from '../media-http/media-request.ts';
 import { isTokenId } from '../core/playback-token.ts';
 import { createPlaybackGuard, tokenHeader, type PlaybackGuard } from '../media-http/playback-guard.ts';
 import { openDiskCache, type DiskCache } from './disk-cache.ts';

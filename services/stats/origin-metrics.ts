@@ -1,7 +1,7 @@
 // The province origin's own egress, by URL space: what the dashboard and Prometheus use for the
 // province's bandwidth (services/origin/egress-meter.ts counts it).
 import { Counter, type Registry } from 'prom-client';
-import type { MediaSpace } from '../origin/media-request.ts';
+import type { MediaSpace } from '../media-http/media-request.ts';
 
 export function registerOriginMetrics(register: Registry, totals: () => Record<MediaSpace, number>): void {
   new Counter({

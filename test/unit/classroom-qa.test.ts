@@ -7,7 +7,7 @@ import { createPostLimits } from '../../services/catalog/qa/post-limits.ts';
 import type { QaItemRecord } from '../../services/catalog/queries/qa.ts';
 import { defaultQaSettings } from '../../services/catalog/queries/qa.ts';
 import { checkObject } from '../../services/relay/object-check.ts';
-import { parseMediaRequest } from '../../services/origin/media-request.ts';
+import { parseMediaRequest } from '../../services/media-http/media-request.ts';
 import { cacheControlFor } from '../../services/origin/cache-policy.ts';
 import { currentMoment, lessonClock, qaSections } from '../../player/src/qa/qa-order.ts';
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cacheControlFor, contentTypeFor } from '../../services/origin/cache-policy.ts';
-import { isMediaRequestError, parseMediaRequest } from '../../services/origin/media-request.ts';
+import { isMediaRequestError, parseMediaRequest } from '../../services/media-http/media-request.ts';
 import { cpuSecondsOf, pictureBatchArgs } from '../../services/pictures/picture-args.ts';
 import {
   pickThumbnailSegments,
