@@ -3,7 +3,7 @@
 // rendition, or the seek-bar thumbnail track and its sprites in the `thumbnails` folder. Anything
 // else is refused before it reaches a disk or an upstream.
 import { isSafePathPart } from '../core/media-path.ts';
-import { mediaFileKind, thumbnailsFolder, type MediaFileKind } from '../origin/cache-policy.ts';
+import { mediaFileKind, thumbnailsFolder, type MediaFileKind } from './cache-policy.ts';
 
 /** 'live': a lesson, live or ended (/live/<lesson>/...); 'vod': a finished recording's replay (/vod/<recording>/...). */
 export type MediaSpace = 'live' | 'vod';

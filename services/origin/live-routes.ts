@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Request, Response, Router } from 'express';
 import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
-import { cacheControlFor, contentTypeFor, notFoundCacheControl } from './cache-policy.ts';
+import { cacheControlFor, contentTypeFor, notFoundCacheControl } from '../media-http/cache-policy.ts';
 import type { MediaRequest } from '../media-http/media-request.ts';
 import { mediaRoutes } from './media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';

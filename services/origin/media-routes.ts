@@ -3,7 +3,7 @@
 // serves a file.
 import { Router, type Request, type Response } from 'express';
 import { sendError } from '../core/http-errors.ts';
-import { notFoundCacheControl } from './cache-policy.ts';
+import { notFoundCacheControl } from '../media-http/cache-policy.ts';
 import { isMediaRequestError, parseMediaRequest, type MediaRequest, type MediaSpace } from '../media-http/media-request.ts';
 import { tokenHeader } from '../media-http/playback-guard.ts';
 

@@ -17,7 +17,7 @@ import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import type { ReplayBucket } from '../replay/replay-bucket.ts';
 import { replayManifestName, type ReplayManifest } from '../replay/replay-writer.ts';
-import { contentTypeFor, notFoundCacheControl, replayCacheControl } from './cache-policy.ts';
+import { contentTypeFor, notFoundCacheControl, replayCacheControl } from '../media-http/cache-policy.ts';
 import type { MediaRequest } from '../media-http/media-request.ts';
 import { mediaRoutes } from './media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';

@@ -16,7 +16,7 @@ import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { Logger } from '../core/log.ts';
-import { thumbnailsFolder } from '../origin/cache-policy.ts';
+import { thumbnailsFolder } from '../media-http/cache-policy.ts';
 import { cpuSecondsOf, pictureBatchArgs, type SegmentFiles } from './picture-args.ts';
 import {
   pickThumbnailSegments,

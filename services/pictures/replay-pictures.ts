@@ -6,7 +6,7 @@
 import { copyFile, link, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
-import { thumbnailsFolder } from '../origin/cache-policy.ts';
+import { thumbnailsFolder } from '../media-http/cache-policy.ts';
 import { posterName, thumbnailIndexName, thumbnailTrackName } from './lesson-pictures.ts';
 import { readThumbnailIndex, spriteName, thumbnailCues, writeThumbnailTrack, type TimelineSegment } from './thumbnail-plan.ts';
 

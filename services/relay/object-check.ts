@@ -1,7 +1,7 @@
 // Decides whether an object fetched from upstream may be cached and served: a broken upstream
 // (garbage, an error page, a truncated body, a playlist that goes back in time) must not reach
 // viewers or the cache. Pure, so each rule is tested without sockets.
-import type { MediaFileKind } from '../origin/cache-policy.ts';
+import type { MediaFileKind } from '../media-http/cache-policy.ts';
 import { parsePlaylist } from '../core/parse-playlist.ts';
 
 export type CheckResult = { ok: true; mediaSequence?: number } | { ok: false; reason: string };

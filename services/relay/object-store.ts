@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../core/log.ts';
-import { contentTypeFor, privateCacheControl, type MediaFileKind } from '../origin/cache-policy.ts';
+import { contentTypeFor, privateCacheControl, type MediaFileKind } from '../media-http/cache-policy.ts';
 import type { DiskCache } from './disk-cache.ts';
 import { createFlight, type Flight } from './flight.ts';
 import { createLessonUpstreams } from './lesson-upstreams.ts';

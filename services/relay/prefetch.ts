@@ -3,7 +3,7 @@
 // A playlist nobody has asked for within the idle time is no longer followed.
 import type { Logger } from '../core/log.ts';
 import { parsePlaylist } from '../core/parse-playlist.ts';
-import { mediaFileKind } from '../origin/cache-policy.ts';
+import { mediaFileKind } from '../media-http/cache-policy.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { RelayStats } from './relay-stats.ts';
 

@@ -5,7 +5,7 @@
 // part of the cache key, so one cached copy serves every viewer allowed to watch.
 import type { Request, Response, Router } from 'express';
 import { sendError } from '../core/http-errors.ts';
-import { notFoundCacheControl } from '../origin/cache-policy.ts';
+import { notFoundCacheControl } from '../media-http/cache-policy.ts';
 import { followedPlaylist, type MediaRequest } from '../media-http/media-request.ts';
 import { mediaRoutes } from '../origin/media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';

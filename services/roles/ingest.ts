@@ -18,7 +18,7 @@ import { startNodeHeartbeat, type NodeHeartbeat } from '../catalog/ingest/node-h
 import { ingestLoad } from '../ingest/node-load.ts';
 import { startIngest, type Ingest } from '../ingest/start-ingest.ts';
 import { lessonsApi } from '../origin/lessons-api.ts';
-import { privateWhenProtected } from '../origin/cache-policy.ts';
+import { privateWhenProtected } from '../media-http/cache-policy.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
 import { createQaFeedSource } from '../catalog/qa/qa-feed-source.ts';
 import { createPlaybackGuard } from '../media-http/playback-guard.ts';

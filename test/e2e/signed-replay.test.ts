@@ -21,7 +21,7 @@ import type { PlaybackSettings } from '../../services/core/playback-settings.ts'
 import { signPlaybackToken, type PlaybackScope } from '../../services/core/playback-token.ts';
 import { createPlaybackGuard } from '../../services/media-http/playback-guard.ts';
 import { vodRoutes } from '../../services/origin/vod-routes.ts';
-import { privateWhenProtected } from '../../services/origin/cache-policy.ts';
+import { privateWhenProtected } from '../../services/media-http/cache-policy.ts';
 import { Router } from 'express';
 import { writeReplay } from '../../services/replay/replay-writer.ts';
 import { pageRoutes } from '../../services/web/pages.ts';

@@ -8,7 +8,7 @@ import type { QaItemRecord } from '../../services/catalog/queries/qa.ts';
 import { defaultQaSettings } from '../../services/catalog/queries/qa.ts';
 import { checkObject } from '../../services/relay/object-check.ts';
 import { parseMediaRequest } from '../../services/media-http/media-request.ts';
-import { cacheControlFor } from '../../services/origin/cache-policy.ts';
+import { cacheControlFor } from '../../services/media-http/cache-policy.ts';
 import { currentMoment, lessonClock, qaSections } from '../../player/src/qa/qa-order.ts';
 
 const wentLive = new Date('2026-12-07T08:00:00Z');

@@ -3,7 +3,7 @@
 // the ffmpeg batch command, and the URL grammar, cache life and relay checks of the new files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cacheControlFor, contentTypeFor } from '../../services/origin/cache-policy.ts';
+import { cacheControlFor, contentTypeFor } from '../../services/media-http/cache-policy.ts';
 import { isMediaRequestError, parseMediaRequest } from '../../services/media-http/media-request.ts';
 import { cpuSecondsOf, pictureBatchArgs } from '../../services/pictures/picture-args.ts';
 import {

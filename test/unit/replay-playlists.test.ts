@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePlaylist } from '../../services/core/parse-playlist.ts';
-import { cacheControlFor, mediaFileKind } from '../../services/origin/cache-policy.ts';
+import { cacheControlFor, mediaFileKind } from '../../services/media-http/cache-policy.ts';
 import { followedPlaylist, isMediaRequestError, parseMediaRequest } from '../../services/media-http/media-request.ts';
 import { writeMediaPlaylist, type PackagedSegment } from '../../services/packager/media-playlist.ts';
 import { mp4Args, mp4ConcatList, progressFromLine } from '../../services/replay/mp4-args.ts';
