@@ -11,7 +11,7 @@ import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import { cacheControlFor, contentTypeFor, notFoundCacheControl } from '../media-http/cache-policy.ts';
 import type { MediaRequest } from '../media-http/media-request.ts';
-import { mediaRoutes } from './media-routes.ts';
+import { mediaRoutes } from '../media-http/media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';
 import { viewersDocument, type ViewerFiguresSource } from '../stats/lesson-viewers.ts';
 

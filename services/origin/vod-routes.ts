@@ -19,7 +19,7 @@ import type { ReplayBucket } from '../replay/replay-bucket.ts';
 import { replayManifestName, type ReplayManifest } from '../replay/replay-writer.ts';
 import { contentTypeFor, notFoundCacheControl, replayCacheControl } from '../media-http/cache-policy.ts';
 import type { MediaRequest } from '../media-http/media-request.ts';
-import { mediaRoutes } from './media-routes.ts';
+import { mediaRoutes } from '../media-http/media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';
 
 /** Keys in the bucket are the recordings' storage paths, vod/<recording>/... (replay-bucket.ts). */

@@ -7,7 +7,7 @@ import type { Request, Response, Router } from 'express';
 import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from '../media-http/cache-policy.ts';
 import { followedPlaylist, type MediaRequest } from '../media-http/media-request.ts';
-import { mediaRoutes } from '../origin/media-routes.ts';
+import { mediaRoutes } from '../media-http/media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';
 import type { UpstreamHeaders } from './upstream-fetch.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';

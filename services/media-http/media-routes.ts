@@ -3,9 +3,9 @@
 // serves a file.
 import { Router, type Request, type Response } from 'express';
 import { sendError } from '../core/http-errors.ts';
-import { notFoundCacheControl } from '../media-http/cache-policy.ts';
-import { isMediaRequestError, parseMediaRequest, type MediaRequest, type MediaSpace } from '../media-http/media-request.ts';
-import { tokenHeader } from '../media-http/playback-guard.ts';
+import { notFoundCacheControl } from './cache-policy.ts';
+import { isMediaRequestError, parseMediaRequest, type MediaRequest, type MediaSpace } from './media-request.ts';
+import { tokenHeader } from './playback-guard.ts';
 
 /**
  * The answer to a CORS preflight (OPTIONS with Access-Control-Request-*): a player on another
