@@ -54,12 +54,25 @@ function ensureDebianTools(): void {
   if (status !== 0 || missing.some((tool) => !existsSync(tool.path()))) throw new Error(`apt-get could not install ${names}; install it by hand and run the tests again`);
 }
 
+/** Every *.test.ts under dir, in its subfolders too, sorted by path; none when the folder is not there. */
 function testFiles(dir: string): string[] {
   const full = join(root, dir);
-  return readdirSync(full)
+  if (!existsSync(full)) return [];
+  return readdirSync(full, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.test.ts'))
     .sort()
     .map((name) => join(dir, name));
+}
+
+/** Fast tests first: pure logic in process, then those with real processes, servers and browsers. */
+const testFolders = ['test/unit', 'player/test', 'test/catalog', 'test/tracker', 'test/stats', 'test/e2e'];
+
+const args = process.argv.slice(2);
+if (args[0] === '--list') {
+  // `npm test -- --list`: the files a run would take, in order, and nothing else.
+  const files = testFolders.flatMap(testFiles);
+  process.stdout.write(`${files.join('\n')}\n${files.length} test files\n`);
+  process.exit(0);
 }
 
 try {
@@ -70,8 +83,7 @@ try {
   if (run('node', [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']) !== 0) throw new Error('type errors (above)');
   step('building the player');
   await buildPlayer();
-  const only = process.argv.slice(2);
-  const files = only.length > 0 ? only : [...testFiles('test/unit'), ...testFiles('player/test'), ...testFiles('test/catalog'), ...testFiles('test/tracker'), ...testFiles('test/stats'), ...testFiles('test/e2e')];
+  const files = args.length > 0 ? args : testFolders.flatMap(testFiles);
   step(`running ${files.length} test files`);
   // One file at a time: end-to-end tests run real ffmpeg and Chromium, and two cores are all we have.
   process.exitCode = run('node', ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);
