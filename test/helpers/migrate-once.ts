@@ -1,4 +1,4 @@
-// Run as its own process by test/catalog/db-migrations.test.ts, so two processes can migrate one
+// Run as its own process by test/e2e/db-migrations.test.ts, so two processes can migrate one
 // PostgreSQL database at once: opens the database named on the command line, migrates it, and
 // prints how many migrations this process applied as one JSON line.
 import { migrate } from '../../services/catalog/db/migrate.ts';

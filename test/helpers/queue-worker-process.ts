@@ -1,4 +1,4 @@
-// One "node" of the job queue test (test/catalog/job-queue.test.ts), as its own process so the test
+// One "node" of the job queue test (test/e2e/job-queue.test.ts), as its own process so the test
 // can kill -9 it mid-job: it works the mp4-prepare queue with short expiries, writing a line to
 // queue_test_runs when it takes a job, then either never finishes it ('hang') or finishes it ('finish').
 // Usage: node --import tsx queue-worker-process.ts <DATABASE_URL> hang|finish

@@ -55,7 +55,7 @@ export type RouteSpec<Q = unknown, B = unknown> = {
   summary: string;
   /** The OpenAPI tag: the resource this route belongs to. */
   tag: string;
-  /** Who may call it; required, and test/catalog/route-roles.test.ts calls every route as everyone it refuses. */
+  /** Who may call it; required, and test/e2e/route-roles.test.ts calls every route as everyone it refuses. */
   access: Access;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;

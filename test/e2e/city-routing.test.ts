@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
-import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startFixture, type Fixture } from '../helpers/api-fixtures.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { startHttpServer, type HttpServer } from '../../services/core/http-server.ts';

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
-import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startFixture, type Fixture } from '../helpers/api-fixtures.ts';
 import { dashboardClassroom } from '../../services/stats/dashboard-classroom.ts';
 
 for (const database of await catalogDatabaseUrls()) {

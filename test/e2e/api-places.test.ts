@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
-import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startFixture, type Fixture } from '../helpers/api-fixtures.ts';
 
 for (const database of await catalogDatabaseUrls()) {
   describe(`cities and schools on ${database.name}`, () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openRecording } from '../../services/catalog/queries/recordings.ts';
 import { sweepRecordings } from '../../services/catalog/recordings/retention-sweep.ts';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
-import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startFixture, type Fixture } from '../helpers/api-fixtures.ts';
 
 const day = 86_400_000;
 const at = (ms: number) => new Date(ms).toISOString();

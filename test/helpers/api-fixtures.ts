@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Role } from '../../services/catalog/auth/account.ts';
 import type { ConfigInput } from '../../services/core/config/schema.ts';
-import { startTestCatalog, type TestCatalog } from '../helpers/test-catalog.ts';
+import { startTestCatalog, type TestCatalog } from './test-catalog.ts';
 
 export type Fixture = {
   catalog: TestCatalog;

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDefaultRecording } from '../../services/catalog/ingest/recording-lifecycle.ts';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
-import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startFixture, type Fixture } from '../helpers/api-fixtures.ts';
 
 const hour = 3600_000;
 const at = (ms: number) => new Date(ms).toISOString();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { auditEntryStart, auditOutcome, fieldNames } from '../../services/catalog/audit/audit-entry.ts';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
 import { testPassword } from '../helpers/test-catalog.ts';
-import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startFixture, type Fixture } from '../helpers/api-fixtures.ts';
 
 type Entry = { id: number; at: string; accountId: number | null; username: string | null; role: string | null; action: string; resource: string; resourceId: string | null; path: string; fields: string[]; clientIp: string | null; status: number | null };
 

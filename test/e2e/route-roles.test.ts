@@ -9,7 +9,7 @@ import { catalogRoutes } from '../../services/catalog/api/catalog-api.ts';
 import type { RouteSpec } from '../../services/catalog/api/route-spec.ts';
 import { roles, type Role } from '../../services/catalog/auth/account.ts';
 import { setLogLevel, setLogSink } from '../../services/core/log.ts';
-import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startFixture, type Fixture } from '../helpers/api-fixtures.ts';
 
 const routes = catalogRoutes();
 

@@ -8,7 +8,7 @@ import { markEnded } from '../../services/catalog/ingest/lesson-lifecycle.ts';
 import { openDefaultRecording } from '../../services/catalog/ingest/recording-lifecycle.ts';
 import { markRecordingReady } from '../../services/catalog/queries/recordings.ts';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
-import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startFixture, type Fixture } from '../helpers/api-fixtures.ts';
 
 const hour = 3600_000;
 const at = (ms: number) => new Date(ms).toISOString();

@@ -6,7 +6,7 @@ import { reportEncoder } from '../../services/catalog/ingest/encoder-status.ts';
 import { nothingSent } from '../../services/ingest/encoder-sent.ts';
 import { createLogger } from '../../services/core/log.ts';
 import { catalogDatabaseUrls } from '../helpers/databases.ts';
-import { startFixture, type Fixture } from './api-fixtures.ts';
+import { startFixture, type Fixture } from '../helpers/api-fixtures.ts';
 
 const keyPattern = /^[A-Za-z0-9_-]{32}$/;
 
