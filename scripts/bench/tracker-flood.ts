@@ -6,7 +6,7 @@
 // --seconds each: a baseline with no flood, then for each --connections N a flood of N connections
 // sending deeply nested JSON (`[[[[...]]]]`, --bytes) and N sending announces with five fake offers
 // of 245 KB, --messages each, again and again (a new wave as soon as the last is closed) until the
-// phase ends. The flood clients run as child processes (test/tracker/costly-message-clients.ts), so
+// phase ends. The flood clients run as child processes (test/helpers/costly-message-clients.ts), so
 // building and sending their messages costs this event loop nothing. Throughout, GET /healthz every
 // 50 ms, one at a time. Per phase: /healthz p50/p99/max, the lesson's newest segment and
 // EXT-X-MEDIA-SEQUENCE at start and end (expected: one segment per segment duration), the lesson
@@ -24,7 +24,7 @@ import { expectedInfoHashes, liveSwarmId } from '../../services/tracker/swarm-ha
 import { fetchPlaylist, fetchText, pushTestPattern } from '../../test/helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../../test/helpers/test-ingest.ts';
 import { waitFor } from '../../test/helpers/wait-for.ts';
-import type { FloodOutcome, FloodPlan } from '../../test/tracker/costly-message-clients.ts';
+import type { FloodOutcome, FloodPlan } from '../../test/helpers/costly-message-clients.ts';
 import { progress } from './bench-clock.ts';
 import { boundedInteger } from './bounded-integer.ts';
 import type { Cleanup } from './cleanup.ts';
@@ -52,7 +52,7 @@ const nestedBytes = boundedInteger(values.bytes, 1000, 1_000_000, '--bytes');
 /** The large fake offers of tracker-costly-messages.test.ts: five SDPs in one announce of this size. */
 const offerBytes = 245_000;
 const healthEveryMs = 50;
-const clientsScript = new URL('../../test/tracker/costly-message-clients.ts', import.meta.url).pathname;
+const clientsScript = new URL('../../test/helpers/costly-message-clients.ts', import.meta.url).pathname;
 const key = 'tracker-flood-bench-key';
 /** Where the tracker runs: on its own thread (tracker-thread.ts, as shipped) or on the node's event loop (as before). */
 const trackerModes = values.tracker.split(',').map((mode) => {

@@ -10,7 +10,7 @@ import { writeMasterPlaylist } from '../../services/packager/master-playlist.ts'
 import { startRelayRole, type RelayRole } from '../../services/roles/relay.ts';
 import { defaultTrackerSettings, type TrackerSettings } from '../../services/tracker/tracker-server.ts';
 import { expectedInfoHashes, liveSwarmId } from '../../services/tracker/swarm-hashes.ts';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { startFakeUpstream, type FakeUpstream } from './fake-upstream.ts';
 
 export const lessonMaster = writeMasterPlaylist([
   { width: 1280, height: 720, fps: 30, bandwidth: 3_128_000, averageBandwidth: 2_600_000, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/live.m3u8' },

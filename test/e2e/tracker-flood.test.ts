@@ -8,8 +8,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
 import { waitFor } from '../helpers/wait-for.ts';
-import { binary, randomInfoHash, randomPeerId } from './tracker-peer.ts';
-import { lessonHashes, startTrackerRelay, type TrackerRelay } from './tracker-relay-helper.ts';
+import { binary, randomInfoHash, randomPeerId } from '../helpers/tracker-peer.ts';
+import { lessonHashes, startTrackerRelay, type TrackerRelay } from '../helpers/tracker-relay-helper.ts';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { expectedInfoHashes, liveSwarmId } from '../../services/tracker/swarm-hashes.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { binary, connectPeer, randomInfoHash, randomPeerId, type TrackerReply } from './tracker-peer.ts';
-import { lessonHashes, lessonMaster, startTrackerRelay, type TrackerRelay } from './tracker-relay-helper.ts';
+import { binary, connectPeer, randomInfoHash, randomPeerId, type TrackerReply } from '../helpers/tracker-peer.ts';
+import { lessonHashes, lessonMaster, startTrackerRelay, type TrackerRelay } from '../helpers/tracker-relay-helper.ts';
 
 const accepted = (reply: TrackerReply) => reply.action === 'announce' && reply['failure reason'] === undefined && reply.interval !== undefined;
 const failed = (reply: TrackerReply) => reply['failure reason'] !== undefined;

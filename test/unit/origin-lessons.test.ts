@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lesson } from '../../services/ingest/lessons.ts';
 import { originLessons } from '../../services/tracker/origin-lessons.ts';
-import { lessonMaster } from './tracker-relay-helper.ts';
+import { lessonMaster } from '../helpers/tracker-relay-helper.ts';
 
 test('origin lessons are the registry lessons whose master playlist is written', async () => {
   const liveDir = await mkdtemp(join(tmpdir(), 'classcast-origin-lessons-'));

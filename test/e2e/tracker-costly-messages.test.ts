@@ -8,11 +8,11 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../helpers/wait-for.ts';
-import type { FloodOutcome, FloodPlan } from './costly-message-clients.ts';
-import { binary, connectPeer, randomPeerId, type TrackerReply } from './tracker-peer.ts';
-import { lessonHashes, startTrackerRelay, type TrackerRelay } from './tracker-relay-helper.ts';
+import type { FloodOutcome, FloodPlan } from '../helpers/costly-message-clients.ts';
+import { binary, connectPeer, randomPeerId, type TrackerReply } from '../helpers/tracker-peer.ts';
+import { lessonHashes, startTrackerRelay, type TrackerRelay } from '../helpers/tracker-relay-helper.ts';
 
-const clientsScript = new URL('./costly-message-clients.ts', import.meta.url).pathname;
+const clientsScript = new URL('../helpers/costly-message-clients.ts', import.meta.url).pathname;
 
 /** Runs the flood clients to the end (bounded by the plan's deadline) and returns each connection's outcome. */
 function runFlood(plan: FloodPlan): Promise<FloodOutcome[]> {

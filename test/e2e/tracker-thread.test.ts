@@ -8,8 +8,8 @@ import { isMainThread } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { clientHeader } from '../../services/tracker/tracker-thread-messages.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { lessonHashes, startTrackerRelay, type TrackerRelay } from './tracker-relay-helper.ts';
-import { connectPeer, randomPeerId } from './tracker-peer.ts';
+import { lessonHashes, startTrackerRelay, type TrackerRelay } from '../helpers/tracker-relay-helper.ts';
+import { connectPeer, randomPeerId } from '../helpers/tracker-peer.ts';
 
 /** Opens a tracker connection with extra headers; resolves once open, rejects with the status of a refused upgrade. */
 function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {

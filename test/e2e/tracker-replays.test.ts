@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { originReplays } from '../../services/tracker/origin-replays.ts';
 import { expectedInfoHashes, liveSwarmId, recordingSwarmId } from '../../services/tracker/swarm-hashes.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { connectPeer, randomPeerId, type TrackerPeer, type TrackerReply } from './tracker-peer.ts';
-import { lessonMaster, startTrackerRelay, type TrackerRelay } from './tracker-relay-helper.ts';
+import { connectPeer, randomPeerId, type TrackerPeer, type TrackerReply } from '../helpers/tracker-peer.ts';
+import { lessonMaster, startTrackerRelay, type TrackerRelay } from '../helpers/tracker-relay-helper.ts';
 
 const replayHash = expectedInfoHashes(recordingSwarmId('R1'), lessonMaster)[0]!;
 
