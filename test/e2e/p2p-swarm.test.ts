@@ -150,7 +150,7 @@ describe('viewers of one lesson share segments peer to peer', () => {
           // The corrupting peer may hand over a buffer hls.js's worker already emptied before one it
           // spoiled (its copy of the segment moved to the worker): refused too, as empty, and the
           // victim then drops that peer. Both are its bad bytes refused; the hash check itself is
-          // unit-tested (player/test/p2p-integrity.test.ts).
+          // unit-tested (test/e2e/p2p-integrity.test.ts).
           if (s.rejected[reason] > 0 || (reason === 'mismatch' && s.rejected.empty > 0)) return s;
           beforeRefusal = s;
           return undefined;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { auditSentence, auditVerb } from '../src/admin/audit-words.ts';
-import type { AuditEntry } from '../src/shared/catalog-types.ts';
+import { auditSentence, auditVerb } from '../../player/src/admin/audit-words.ts';
+import type { AuditEntry } from '../../player/src/shared/catalog-types.ts';
 
 const entry = (action: string, change: Partial<AuditEntry> = {}): AuditEntry => ({
   id: 1,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorTypes } from 'hls.js';
-import { isFinal, isRetrying, noticeForHlsError, noticeForNativeError, noticeKeys, noticeMessage } from '../src/error-messages.ts';
+import { isFinal, isRetrying, noticeForHlsError, noticeForNativeError, noticeKeys, noticeMessage } from '../../player/src/error-messages.ts';
 
 test('hls.js is left to handle errors it has not given up on', () => {
   assert.equal(noticeForHlsError({ type: ErrorTypes.NETWORK_ERROR, fatal: false }, false), null);

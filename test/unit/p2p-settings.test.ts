@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, p2pShare, emptyDeliveryStats } from '../src/p2p/delivery-stats.ts';
-import { parseIceServers, parseTrackerUrl, swarmIdFor } from '../src/p2p/p2p-settings.ts';
+import { formatBytes, p2pShare, emptyDeliveryStats } from '../../player/src/p2p/delivery-stats.ts';
+import { parseIceServers, parseTrackerUrl, swarmIdFor } from '../../player/src/p2p/p2p-settings.ts';
 
 test('the tracker meta tag names a ws(s) URL or turns peer-to-peer off', () => {
   assert.equal(parseTrackerUrl('ws://127.0.0.1:8081/tracker'), 'ws://127.0.0.1:8081/tracker');

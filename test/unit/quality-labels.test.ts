@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autoLabel, levelLabel, menuOrder } from '../src/quality-labels.ts';
+import { autoLabel, levelLabel, menuOrder } from '../../player/src/quality-labels.ts';
 
 const ladder = [
   { index: 0, height: 360, bitrate: 796_000 },

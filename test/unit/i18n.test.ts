@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseLocale, localeFromAcceptLanguage } from '../src/i18n/locales.ts';
-import { useTranslator } from '../src/i18n/i18n.ts';
-import { fromDateTimeLocal, lessonTimeRange, relativeTime, toDateTimeLocal } from '../src/shared/lesson-times.ts';
-import { gradeLabel } from '../src/shared/grade-label.ts';
+import { chooseLocale, localeFromAcceptLanguage } from '../../player/src/i18n/locales.ts';
+import { useTranslator } from '../../player/src/i18n/i18n.ts';
+import { fromDateTimeLocal, lessonTimeRange, relativeTime, toDateTimeLocal } from '../../player/src/shared/lesson-times.ts';
+import { gradeLabel } from '../../player/src/shared/grade-label.ts';
 import { classroomIdFor } from '../../services/catalog/queries/classroom-ids.ts';
 
 test('the language: the remembered choice, else the first of Accept-Language we have, else the default', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lessonIdFromPath, timeShiftMasterUrl } from '../src/lesson-urls.ts';
+import { lessonIdFromPath, timeShiftMasterUrl } from '../../player/src/lesson-urls.ts';
 
 test('the lesson id is the last segment of /watch/<lessonId>', () => {
   assert.equal(lessonIdFromPath('/watch/demo-classroom-20261121-221632'), 'demo-classroom-20261121-221632');

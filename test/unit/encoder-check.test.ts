@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkEncoder } from '../src/school/encoder-check.ts';
-import type { EncoderStatus } from '../src/shared/catalog-types.ts';
+import { checkEncoder } from '../../player/src/school/encoder-check.ts';
+import type { EncoderStatus } from '../../player/src/shared/catalog-types.ts';
 import { recommendedEncoderSettings } from '../../services/transcode/encoder-settings.ts';
 
 const normal = recommendedEncoderSettings('normal');

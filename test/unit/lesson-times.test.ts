@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultLessonTimes, fromDateTimeLocal, lessonTimeRange, relativeTime, toDateTimeLocal } from '../src/shared/lesson-times.ts';
+import { defaultLessonTimes, fromDateTimeLocal, lessonTimeRange, relativeTime, toDateTimeLocal } from '../../player/src/shared/lesson-times.ts';
 
 const now = new Date('2026-11-22T07:30:00Z');
 

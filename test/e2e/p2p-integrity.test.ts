@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sha256, sha256Hex } from '../src/p2p/sha256.ts';
-import { createSegmentValidator, hashListLocation, listedSegments, type Rejection } from '../src/p2p/segment-integrity.ts';
+import { sha256, sha256Hex } from '../../player/src/p2p/sha256.ts';
+import { createSegmentValidator, hashListLocation, listedSegments, type Rejection } from '../../player/src/p2p/segment-integrity.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const nodeSha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

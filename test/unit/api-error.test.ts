@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiRequestError, describeError, networkError, parseApiError } from '../src/shared/api-error.ts';
+import { ApiRequestError, describeError, networkError, parseApiError } from '../../player/src/shared/api-error.ts';
 
 test("the API's error body becomes the message and hint shown by the form", () => {
   const error = parseApiError(409, JSON.stringify({ error: { status: 409, message: 'a city named Riverton exists', hint: 'choose another name' } }));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Lesson } from '../src/shared/catalog-types.ts';
-import { filtersFromSearch, filtersToSearch, noFilters, schoolsInCity, timetableSections } from '../src/timetable/timetable-filters.ts';
+import type { Lesson } from '../../player/src/shared/catalog-types.ts';
+import { filtersFromSearch, filtersToSearch, noFilters, schoolsInCity, timetableSections } from '../../player/src/timetable/timetable-filters.ts';
 
 test('filters become the timetable query without the empty ones', () => {
   assert.equal(filtersToSearch(noFilters), 'range=today');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorDetails, ErrorTypes } from 'hls.js';
-import { createFailureStreak, isRelayFailure, nextRelayIndex, onRelay, parseRelays } from '../src/relay-list.ts';
+import { createFailureStreak, isRelayFailure, nextRelayIndex, onRelay, parseRelays } from '../../player/src/relay-list.ts';
 
 const none = { media: '', tracker: '' };
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encoderAdvice, encoderFigures, formatBitrate } from '../src/school/encoder-figures.ts';
-import { homeFor, navLinks, safeNext } from '../src/shared/role-links.ts';
+import { encoderAdvice, encoderFigures, formatBitrate } from '../../player/src/school/encoder-figures.ts';
+import { homeFor, navLinks, safeNext } from '../../player/src/shared/role-links.ts';
 
 test('each role sees the pages it may use', () => {
   const hrefs = (role: Parameters<typeof navLinks>[0]) => navLinks(role).map((link) => link.href);
