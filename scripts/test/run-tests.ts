@@ -32,11 +32,11 @@ const debianTools = [
   { name: 'chromium', path: () => chromiumPath },
   { name: 'nginx-light', path: () => process.env.NGINX_PATH ?? '/usr/sbin/nginx' },
   { name: 'postgresql', path: postgresInitdb },
-  // promtool, which checks deploy/prometheus/ (test/unit/deploy-files.test.ts).
+  // promtool, which checks deploy/prometheus/ (test/e2e/deploy-files.test.ts).
   { name: 'prometheus', path: () => process.env.PROMTOOL_PATH ?? '/usr/bin/promtool' },
-  // systemd-analyze, which verifies deploy/systemd/ (test/unit/deploy-manifests.test.ts).
+  // systemd-analyze, which verifies deploy/systemd/ (test/e2e/deploy-manifests.test.ts).
   { name: 'systemd', path: () => '/usr/bin/systemd-analyze' },
-  // turnserver and turnutils_uclient, which check the raised-hand TURN credentials against deploy/coturn/ (test/unit/coturn-credentials.test.ts).
+  // turnserver and turnutils_uclient, which check the raised-hand TURN credentials against deploy/coturn/ (test/e2e/coturn-credentials.test.ts).
   { name: 'coturn', path: () => '/usr/bin/turnserver' },
 ];
 
