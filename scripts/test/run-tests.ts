@@ -64,8 +64,11 @@ function testFiles(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
-/** Fast tests first: pure logic in process, then those with real processes, servers and browsers. */
-const testFolders = ['test/unit', 'player/test', 'test/catalog', 'test/tracker', 'test/stats', 'test/e2e'];
+/**
+ * Tests are sorted by kind, fast ones first: test/unit holds pure logic run in process (PGlite in
+ * memory at most); test/e2e everything that starts a process, a server, a PostgreSQL cluster or a browser.
+ */
+const testFolders = ['test/unit', 'test/e2e'];
 
 const args = process.argv.slice(2);
 if (args[0] === '--list') {
