@@ -1,14 +1,14 @@
-// `npm test`: makes sure what the tests need is here (Chromium, nginx, PostgreSQL, promtool, coturn, ffmpeg),
-// type-checks, builds the player, then runs every test with node's test runner. On a fresh Debian
-// machine as root it installs Chromium, nginx, PostgreSQL, Prometheus (promtool) and coturn itself;
-// otherwise it says how. No test is skipped for a missing tool.
+// `npm test`: checks that what the tests drive is here (Chromium, nginx, PostgreSQL, promtool,
+// systemd-analyze, coturn: test-tools.ts) and stops in one line saying how to install what is not
+// (`npm run test:tools`), type-checks, builds the player, then runs every test with node's test
+// runner. It installs nothing itself. No test is skipped for a missing tool.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { buildPlayer } from '../../player/build.ts';
 import { chromiumPath } from '../../test/helpers/browser.ts';
-import { findPostgresBinDir } from '../cluster/throwaway-postgres.ts';
+import { missingTools, packagesOf, postgresInitdb, testTools } from './test-tools.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -21,37 +21,12 @@ function run(command: string, args: string[]): number {
   return result.status ?? 1;
 }
 
-/** Debian's initdb, whichever PostgreSQL version is installed: the catalog tests start their own cluster with it. */
-function postgresInitdb(): string {
-  const dir = findPostgresBinDir();
-  return dir ? join(dir, 'initdb') : '/usr/lib/postgresql/*/bin/initdb';
-}
-
-/** Debian packages the tests drive for real, and the file each one provides (looked for again after installing). */
-const debianTools = [
-  { name: 'chromium', path: () => chromiumPath },
-  { name: 'nginx-light', path: () => process.env.NGINX_PATH ?? '/usr/sbin/nginx' },
-  { name: 'postgresql', path: postgresInitdb },
-  // promtool, which checks deploy/prometheus/ (test/e2e/deploy-files.test.ts).
-  { name: 'prometheus', path: () => process.env.PROMTOOL_PATH ?? '/usr/bin/promtool' },
-  // systemd-analyze, which verifies deploy/systemd/ (test/e2e/deploy-manifests.test.ts).
-  { name: 'systemd', path: () => '/usr/bin/systemd-analyze' },
-  // turnserver and turnutils_uclient, which check the raised-hand TURN credentials against deploy/coturn/ (test/e2e/coturn-credentials.test.ts).
-  { name: 'coturn', path: () => '/usr/bin/turnserver' },
-];
-
-function ensureDebianTools(): void {
-  const missing = debianTools.filter((tool) => !existsSync(tool.path()));
+/** Stops with one line naming what is missing and the command that installs it. */
+function checkTestTools(): void {
+  const missing = missingTools(testTools.filter((tool) => tool.neededByTests));
   if (missing.length === 0) return;
-  const names = missing.map((tool) => tool.name).join(' ');
-  if (process.getuid?.() !== 0) {
-    throw new Error(`missing: ${missing.map((tool) => tool.path()).join(', ')}. Install Debian's ${names} (sudo apt-get install -y ${names}) and run the tests again.`);
-  }
-  step(`installing Debian ${names} (apt-get)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const status = spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((tool) => tool.name)], { stdio: 'inherit', env }).status;
-  if (status !== 0 || missing.some((tool) => !existsSync(tool.path()))) throw new Error(`apt-get could not install ${names}; install it by hand and run the tests again`);
+  const packages = packagesOf(missing).join(' ');
+  throw new Error(`missing ${missing.map((tool) => tool.file()).join(', ')}; \`npm run test:tools\` installs what is missing (apt-get install -y ${packages}), then run the tests again`);
 }
 
 /** Every *.test.ts under dir, in its subfolders too, sorted by path; none when the folder is not there. */
@@ -80,7 +55,7 @@ if (args[0] === '--list') {
 
 try {
   step('checking tools');
-  ensureDebianTools();
+  checkTestTools();
   process.stdout.write(`chromium: ${chromiumPath}\npostgresql: ${postgresInitdb()}\nffmpeg: ${findMediaTool('ffmpeg', process.env.FFMPEG_PATH)}\nffprobe: ${findMediaTool('ffprobe', process.env.FFMPEG_PATH)}\n`);
   step('type-checking');
   if (run('node', [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']) !== 0) throw new Error('type errors (above)');
