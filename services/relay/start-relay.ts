@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Router } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
-import type { PlaybackSettings } from '../core/playback-settings.ts';
+import type { PlaybackSettings } from '../core/config/playback-settings.ts';
 import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
 import { isTokenId } from '../core/playback-token.ts';
 import { createPlaybackGuard, tokenHeader, type PlaybackGuard } from '../origin/playback-guard.ts';

@@ -15,7 +15,7 @@ import type { Duplex } from 'node:stream';
 import TrackerServer, { type TrackerSocket } from 'bittorrent-tracker/server';
 import type { Logger } from '../core/log.ts';
 import { onUpgradePath, refuseUpgrade } from '../core/upgrade-paths.ts';
-import type { PlaybackSettings } from '../core/playback-settings.ts';
+import type { PlaybackSettings } from '../core/config/playback-settings.ts';
 import { readPlaybackToken } from '../core/playback-token.ts';
 import { tokenOf } from '../origin/playback-guard.ts';
 import { createAnnounceLimits, type AnnounceLimitSettings, type ConnectionLimits } from './announce-limits.ts';
