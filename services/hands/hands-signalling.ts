@@ -22,7 +22,7 @@ import { getLesson } from '../catalog/queries/lessons.ts';
 import type { HandsConfig } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import { onUpgradePath, refuseUpgrade } from '../core/upgrade-paths.ts';
-import { createTokenBucket, type RateLimit, type TokenBucket } from '../tracker/announce-limits.ts';
+import { createTokenBucket, type RateLimit, type TokenBucket } from '../core/token-bucket.ts';
 import { handsCloseCodes, handsPath, type ClientMessage, type HandsErrorCode, type HandsRole, type ServerMessage } from '../../player/src/hands/hands-protocol.ts';
 import { readClientMessage } from './client-messages.ts';
 import { handsRoleOf } from './hands-access.ts';
