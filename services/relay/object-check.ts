@@ -2,8 +2,8 @@
 // (garbage, an error page, a truncated body, a playlist that goes back in time) must not reach
 // viewers or the cache. Pure, so each rule is tested without sockets.
 import type { MediaFileKind } from '../origin/cache-policy.ts';
-import { configSchema, type Config } from '../core/config/schema.ts';
 import { parsePlaylist } from '../core/parse-playlist.ts';
+import { configSchema, type Config } from '../core/config/schema.ts';
 
 export type CheckResult = { ok: true; mediaSequence?: number } | { ok: false; reason: string };
 
