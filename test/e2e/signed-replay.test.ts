@@ -17,7 +17,7 @@ import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { startHttpServer, type HttpServer } from '../../services/core/http-server.ts';
 import { createLogger } from '../../services/core/log.ts';
-import type { PlaybackSettings } from '../../services/core/playback-settings.ts';
+import type { PlaybackSettings } from '../../services/core/config/playback-settings.ts';
 import { signPlaybackToken, type PlaybackScope } from '../../services/core/playback-token.ts';
 import { createPlaybackGuard } from '../../services/origin/playback-guard.ts';
 import { vodRoutes } from '../../services/origin/vod-routes.ts';
