@@ -83,6 +83,9 @@ export type Dashboard = {
   close(): Promise<void>;
 };
 
+/** What the API and the pages read of the dashboard a role runs (they neither start nor close it). */
+export type DashboardReader = Pick<Dashboard, 'snapshot'>;
+
 const shortWindowMs = 10_000;
 const longWindowMs = 5 * 60_000;
 const normWindowMs = 5 * 60_000;
