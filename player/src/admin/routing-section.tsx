@@ -11,7 +11,7 @@ import { CrudSection, OptionsSelect, type CrudConfig } from './crud-section.tsx'
 type RelayState =
   | { status: 'up'; upstreams: { up: number; total: number } }
   | { status: 'upstream-down'; upstreams: { up: number; total: number } }
-  | { status: 'unreachable'; reason: string };
+  | { status: 'unreachable'; problem: 'refused' | 'timeout' | 'httpStatus' | 'notHealth' | 'network'; reason: string };
 
 type CityRelay = { id: number; cityId: number; mediaUrl: string; trackerUrl: string | null; position: number; state: RelayState };
 type AddressRange = { id: number; cityId: number; cidr: string; note: string };
@@ -103,7 +103,7 @@ function RelayStateBadge({ state }: { state: RelayState }) {
   }
   return (
     <span class="badge badge-down" data-state="unreachable">
-      {t('routing.stateUnreachable', { reason: state.reason })}
+      {t('routing.stateUnreachable', { problem: state.problem, reason: state.reason })}
     </span>
   );
 }

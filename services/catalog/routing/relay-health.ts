@@ -4,10 +4,13 @@
 // its upstreams are down (it plays from the others, or from none when all are); 'unreachable': no
 // answer in time, or not a health answer. Asked when the page asks, never stored.
 
+/** Why a relay counts as unreachable, for the page to say in its language; `reason` keeps the detail. */
+export type RelayProblem = 'refused' | 'timeout' | 'httpStatus' | 'notHealth' | 'network';
+
 export type RelayState =
   | { status: 'up'; upstreams: { up: number; total: number } }
   | { status: 'upstream-down'; upstreams: { up: number; total: number } }
-  | { status: 'unreachable'; reason: string };
+  | { status: 'unreachable'; problem: RelayProblem; reason: string };
 
 /** How long a relay has to answer; the page waits for the slowest relay, so this stays short. */
 const probeMs = 2000;
@@ -16,18 +19,21 @@ export async function probeRelay(mediaUrl: string, timeoutMs = probeMs): Promise
   let body: unknown;
   try {
     const response = await fetch(`${mediaUrl.replace(/\/+$/, '')}/healthz`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: { Accept: 'application/json' } });
-    if (!response.ok) return { status: 'unreachable', reason: `answered ${response.status}` };
-    body = await response.json();
+    if (!response.ok) return { status: 'unreachable', problem: 'httpStatus', reason: `HTTP ${response.status}` };
+    body = await response.json().catch(() => undefined);
   } catch (error) {
-    const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
-    return { status: 'unreachable', reason: (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (cause ?? (error as Error).message) };
+    if ((error as Error).name === 'TimeoutError') return { status: 'unreachable', problem: 'timeout', reason: `no answer within ${timeoutMs / 1000} s` };
+    // fetch says "fetch failed"; what failed is in its cause (ECONNREFUSED, ENOTFOUND...).
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    const code = cause?.code ?? cause?.message ?? (error as Error).message;
+    return { status: 'unreachable', problem: code === 'ECONNREFUSED' ? 'refused' : 'network', reason: code };
   }
   return stateOf(body);
 }
 
 /** The state a /healthz answer tells. Pure. */
 export function stateOf(body: unknown): RelayState {
-  if (typeof body !== 'object' || body === null || (body as { status?: unknown }).status !== 'ok') return { status: 'unreachable', reason: 'not a health answer' };
+  if (typeof body !== 'object' || body === null || (body as { status?: unknown }).status !== 'ok') return { status: 'unreachable', problem: 'notHealth', reason: 'not a health answer' };
   const listed = (body as { upstreams?: unknown }).upstreams;
   const upstreams = Array.isArray(listed) ? listed.filter((entry): entry is { up: boolean } => typeof entry === 'object' && entry !== null && typeof (entry as { up?: unknown }).up === 'boolean') : [];
   const up = upstreams.filter((entry) => entry.up).length;

@@ -249,7 +249,7 @@ export const en = {
   'routing.rangesNote': 'Viewers who are not signed in are placed in a city by their IP address (signed-in viewers by their school’s city). Ranges may nest: the narrower range wins.',
   'routing.stateUp': 'up',
   'routing.stateUpstreamDown': 'up, only {up, number} of {total, number} upstreams answering',
-  'routing.stateUnreachable': 'unreachable: {reason}',
+  'routing.stateUnreachable': 'unreachable: {problem, select, refused {connection refused} timeout {no answer within 2 s} httpStatus {answered {reason}} notHealth {the answer is not a health check} other {network error ({reason})}}',
   'routing.ownTracker': 'the relay’s own /tracker',
   'routing.relayUrlExample': 'e.g. https://relay-1.city-a.example',
   'field.mediaUrl': 'Relay URL',

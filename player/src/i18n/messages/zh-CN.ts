@@ -249,7 +249,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'routing.rangesNote': '未登录的观众按 IP 地址归入城市（已登录的按其学校所在城市）。地址段可以嵌套，范围更小的优先。',
   'routing.stateUp': '在线',
   'routing.stateUpstreamDown': '在线，上游仅 {up, number}/{total, number} 可用',
-  'routing.stateUnreachable': '无法连接：{reason}',
+  'routing.stateUnreachable': '无法连接：{problem, select, refused {连接被拒绝} timeout {2 秒内无应答} httpStatus {返回 {reason}} notHealth {应答不是健康检查结果} other {网络错误（{reason}）}}',
   'routing.ownTracker': '该中继自己的 /tracker',
   'routing.relayUrlExample': '例如 https://relay-1.city-a.example',
   'field.mediaUrl': '中继地址',

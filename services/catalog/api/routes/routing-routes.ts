@@ -65,7 +65,8 @@ const relayStateSchema = z
   .object({
     status: z.enum(['up', 'upstream-down', 'unreachable']),
     upstreams: z.object({ up: z.number().int(), total: z.number().int() }).optional(),
-    reason: z.string().optional(),
+    problem: z.enum(['refused', 'timeout', 'httpStatus', 'notHealth', 'network']).optional().describe('unreachable: why, in a word'),
+    reason: z.string().optional().describe('unreachable: the detail (an error code, the HTTP status)'),
   })
   .describe("what the relay's /healthz said just now: up, up with some of its upstreams down, or no answer (and why)");
 const viewerRouteSchema = z.object({
