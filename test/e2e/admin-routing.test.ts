@@ -139,6 +139,40 @@ describe('relays and address ranges on /admin', { timeout: 240_000 }, () => {
     });
   }
 
+  it("edits a relay's order and tracker through the form, and refuses a relay URL with a path in words", async () => {
+    const page = await open(tokens.operator!, 'zh-CN');
+    const row = page.locator('[data-resource="relay"] table tbody tr', { hasText: platform.baseUrl });
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByRole('button', { name: '编辑' }).click();
+    const form = page.locator('form[data-form="relay"]');
+    assert.equal(await form.locator('input[name="cityId"]').inputValue(), '临江市', 'the city is shown, not changed');
+    await form.locator('input[name="position"]').fill('5');
+    await form.locator('input[name="trackerUrl"]').fill('wss://tracker.linjiang.example/tracker');
+    await form.getByRole('button', { name: '保存修改' }).click();
+    await page.locator('[data-resource="relay"] table tbody tr', { hasText: 'wss://tracker.linjiang.example/tracker' }).waitFor({ timeout: 15_000 });
+    const relays = (await api.request<{ items: Array<{ mediaUrl: string; position: number; trackerUrl: string | null }> }>('GET', '/relays')).items;
+    assert.deepEqual(
+      relays.filter((relay) => relay.mediaUrl === platform.baseUrl).map((relay) => ({ position: relay.position, trackerUrl: relay.trackerUrl })),
+      [{ position: 5, trackerUrl: 'wss://tracker.linjiang.example/tracker' }],
+    );
+
+    await form.locator('select[name="cityId"]').selectOption(String(cities.south));
+    await form.locator('input[name="mediaUrl"]').fill('https://relay.hubin.example/live');
+    await form.getByRole('button', { name: '创建中继' }).click();
+    const error = form.locator('.form-error');
+    await error.waitFor({ timeout: 15_000 });
+    assert.equal((await error.textContent())?.trim(), '中继地址应写成 http(s)://主机[:端口]，例如 https://relay-1.city-a.example，不要带路径。');
+    assert.equal((await api.request<{ items: unknown[] }>('GET', '/relays')).items.length, 3, 'nothing stored');
+
+    // The API the page uses: a relay the city does not have.
+    const missing = await fetch(`${platform.baseUrl}/api/v1/cities/${cities.north}/relays/999999`, {
+      method: 'PATCH',
+      headers: { cookie: `${sessionCookieName}=${tokens.operator}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ position: 1 }),
+    });
+    assert.equal(missing.status, 404);
+  });
+
   it('is for operators only', async () => {
     const page = await open(tokens.schoolAdmin!, 'zh-CN');
     await page.getByText(words['zh-CN'].refused).waitFor({ timeout: 15_000 });

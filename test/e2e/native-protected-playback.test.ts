@@ -2,8 +2,9 @@
 // own master playlist (/watch/<lesson>/master.m3u8?token=...), then every URI exactly as the
 // playlists give it, with no header and no query added. Real ffmpeg pushing RTMP, a real city relay
 // with the tiers' secrets, and Shaka in Chromium told to add nothing to its requests. Every variant,
-// init segment and segment comes through the relay with the token in its path; a wrong or missing
-// token is refused; and two viewers with different tokens share the relay's one cached copy.
+// init segment and segment comes through the relay with the token in its path (and from the origin,
+// marked private); a wrong or missing token is refused; and two viewers with different tokens share
+// the relay's one cached copy.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
@@ -116,6 +117,15 @@ describe('a protected lesson through the per-viewer master, as a native HLS play
       assert.equal(response.headers.get('x-classcast-protected'), '1');
       const body = Buffer.from(await response.arrayBuffer());
       assert.match(body.toString('latin1', 4, 8), /^(ftyp|styp|moof)$/, `${file} is an MP4 box`);
+    }
+
+    // The origin answers the same path token (the province's own base in a viewer's list), privately:
+    // a generic shared cache must not keep what only a token opens.
+    for (const file of [walk.variants[0]!, files[1]!]) {
+      const atOrigin = await plainGet(file.replace(relay.baseUrl, ingest.baseUrl));
+      assert.equal(atOrigin.status, 200, `origin: ${file}`);
+      assert.match(atOrigin.headers.get('cache-control') ?? '', /^private, max-age=\d+/);
+      await atOrigin.arrayBuffer();
     }
 
     // Refused: the per-viewer master without a token; every file without one, with a forged one,
