@@ -251,7 +251,7 @@ export const en = {
   'routing.stateUpstreamDown': 'up, only {up, number} of {total, number} upstreams answering',
   'routing.stateUnreachable': 'unreachable: {problem, select, refused {connection refused} timeout {no answer within 2 s} httpStatus {answered {reason}} notHealth {the answer is not a health check} other {network error ({reason})}}',
   'routing.ownTracker': 'the relay’s own /tracker',
-  'routing.relayUrlExample': 'e.g. https://relay-1.city-a.example',
+  'routing.relayUrlExample': 'https://relay-1.city-a.example',
   'field.mediaUrl': 'Relay URL',
   'field.trackerUrl': 'P2P tracker',
   'field.position': 'Order',

@@ -251,7 +251,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'routing.stateUpstreamDown': '在线，上游仅 {up, number}/{total, number} 可用',
   'routing.stateUnreachable': '无法连接：{problem, select, refused {连接被拒绝} timeout {2 秒内无应答} httpStatus {返回 {reason}} notHealth {应答不是健康检查结果} other {网络错误（{reason}）}}',
   'routing.ownTracker': '该中继自己的 /tracker',
-  'routing.relayUrlExample': '例如 https://relay-1.city-a.example',
+  'routing.relayUrlExample': 'https://relay-1.city-a.example',
   'field.mediaUrl': '中继地址',
   'field.trackerUrl': 'P2P 跟踪服务器',
   'field.position': '顺序',
