@@ -23,6 +23,7 @@ import { lessonsApi } from '../origin/lessons-api.ts';
 import { privateWhenProtected } from '../origin/cache-policy.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
 import { createQaFeedSource } from '../catalog/qa/qa-feed-source.ts';
+import { withoutPathToken } from '../origin/path-token.ts';
 import { createPlaybackGuard } from '../origin/playback-guard.ts';
 import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';
@@ -233,7 +234,7 @@ function withNodeId(url: string, nodeId: string): string {
 function mediaRequests(fetchers: LessonFetchers): Router {
   const router = ExpressRouter();
   router.use((request, _response, next) => {
-    fetchers.note(request.originalUrl, request.socket.remoteAddress);
+    fetchers.note(withoutPathToken(request.originalUrl), request.socket.remoteAddress);
     next();
   });
   router.use(privateWhenProtected);
