@@ -14,3 +14,6 @@ alter table recordings add column renditions_leave_at timestamptz null;
 alter table recordings add column renditions_dropped text[] not null default '{}';
 alter table recordings add column policy_freed_bytes bigint not null default 0;
 create index recordings_leaving on recordings (renditions_leave_at) where renditions_leave_at is not null;
+-- The step last applied to the replay (as its steps had it): a replay is looked at again only when
+-- the step in force for its age differs, so a sweep over a province's replays reads few of them.
+alter table recordings add column policy_step jsonb null;
