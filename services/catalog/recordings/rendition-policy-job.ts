@@ -83,7 +83,11 @@ export async function applyRenditionPolicy(db: Queryable, now: Date, options: Po
 async function thin(db: Queryable, now: Date, candidate: PolicyCandidate, options: PolicyJobOptions, run: PolicyRun): Promise<boolean> {
   const { files } = options;
   const master = await files.readMaster(candidate.storagePath);
-  if (master === undefined) throw new Error(`${candidate.storagePath} has no master playlist ${files.location === 'bucket' ? 'in the bucket' : 'on this disk'}`);
+  if (master === undefined) {
+    // On local storage, a replay on another node's disk (a split deployment: docs/deploy.md, "Limits today").
+    if (files.location === 'local') return false;
+    throw new Error(`${candidate.storagePath} has no master playlist in the bucket`);
+  }
   const listed = masterRenditions(master);
   const kept = renditionsToKeep(listed, [candidate.step], Number.POSITIVE_INFINITY);
   const leaving = listed.filter((name) => !kept.includes(name));
