@@ -4,7 +4,7 @@
 // The token is never part of what is cached: tiers key objects on the path alone.
 import type { IncomingHttpHeaders } from 'node:http';
 import { signPlaybackToken, verifyPlaybackToken, type PlaybackScope } from '../core/playback-token.ts';
-import type { PlaybackSettings } from '../core/playback-settings.ts';
+import type { PlaybackSettings } from '../core/config/playback-settings.ts';
 
 /** Sent with every file of a protected lesson, so relays (and relays below them) know to ask for a token. */
 export const protectedHeader = 'X-Classcast-Protected';

@@ -12,7 +12,7 @@ import type { Database } from '../catalog/db/database.ts';
 import { alarmMetricsPath } from '../stats/alarm-metrics.ts';
 import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
 import { dashboardSources } from '../stats/dashboard-tiers.ts';
-import { playbackSettingsFrom } from '../core/playback-settings.ts';
+import { playbackSettingsFrom } from '../core/config/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
 import type { JobQueue } from '../catalog/jobs/job-queue.ts';
 import { createTimeZoneSource } from '../catalog/queries/province-time-zone.ts';

@@ -10,7 +10,7 @@ import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
 import { isLoopbackUrl } from '../core/loopback-host.ts';
-import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-settings.ts';
+import { playbackSettingsFrom, type PlaybackSettings } from '../core/config/playback-settings.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { openDatabase } from '../catalog/db/open-database.ts';
 import { startJobQueue, type JobQueue } from '../catalog/jobs/job-queue.ts';

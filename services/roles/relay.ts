@@ -5,7 +5,7 @@
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
-import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-settings.ts';
+import { playbackSettingsFrom, type PlaybackSettings } from '../core/config/playback-settings.ts';
 import type { Queryable } from '../catalog/db/database.ts';
 import { startRelay, type Relay } from '../relay/start-relay.ts';
 import { createViewedLessons } from '../relay/viewed-lessons.ts';

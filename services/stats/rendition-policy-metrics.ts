@@ -3,9 +3,10 @@
 // rest ('local' or 'bucket'). Read from the process's counts when scraped.
 import { Counter, type Registry } from 'prom-client';
 import { renditionPolicyCounts } from '../catalog/recordings/rendition-policy-counts.ts';
+import { metricNames, type MetricName } from './metric-names.ts';
 
 export function registerRenditionPolicyMetrics(register: Registry): void {
-  const byLocation = (name: string, help: string, read: () => Record<string, number>) =>
+  const byLocation = (name: MetricName, help: string, read: () => Record<string, number>) =>
     new Counter({
       name,
       help,
@@ -16,7 +17,7 @@ export function registerRenditionPolicyMetrics(register: Registry): void {
         for (const [location, count] of Object.entries(read())) this.inc({ location }, count);
       },
     });
-  byLocation('classcast_storage_policy_freed_bytes_total', 'Bytes of replay files the storage policy removed (dropped renditions and MP4s made from them).', () => renditionPolicyCounts.freedBytes);
-  byLocation('classcast_storage_policy_renditions_dropped_total', "Renditions the storage policy removed from replays (their files, after the grace).", () => renditionPolicyCounts.renditionsDropped);
-  byLocation('classcast_storage_policy_mp4s_removed_total', 'Prepared MP4s removed because the rendition they were made from was dropped.', () => renditionPolicyCounts.mp4sRemoved);
+  byLocation(metricNames.storagePolicyFreedBytesTotal, 'Bytes of replay files the storage policy removed (dropped renditions and MP4s made from them).', () => renditionPolicyCounts.freedBytes);
+  byLocation(metricNames.storagePolicyRenditionsDroppedTotal, "Renditions the storage policy removed from replays (their files, after the grace).", () => renditionPolicyCounts.renditionsDropped);
+  byLocation(metricNames.storagePolicyMp4sRemovedTotal, 'Prepared MP4s removed because the rendition they were made from was dropped.', () => renditionPolicyCounts.mp4sRemoved);
 }

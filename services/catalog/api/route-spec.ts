@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Request, Response } from 'express';
 import type { Config } from '../../core/config/schema.ts';
 import type { Logger } from '../../core/log.ts';
-import type { PlaybackSettings } from '../../core/playback-settings.ts';
+import type { PlaybackSettings } from '../../core/config/playback-settings.ts';
 import type { Database } from '../db/database.ts';
 import type { Account, Role } from '../auth/account.ts';
 import type { Dashboard } from '../../stats/dashboard-service.ts';
