@@ -94,9 +94,17 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
 
 /**
  * A replay's files are written once, when its recording is finished, under an id never used again,
- * and served only from then on: every one of them is immutable.
+ * and served only from then on: every one of them is immutable, but its master playlist, which the
+ * storage policy rewrites with fewer renditions as the replay ages (services/catalog/recordings/
+ * rendition-policy-job.ts): caches keep that 5 minutes, and a dropped rendition's files stay a grace
+ * period (a day by default) after it leaves the master, so no player is sent to a missing one.
  */
 export const replayCacheControl = 'public, max-age=31536000, immutable';
+export const replayMasterCacheControl = 'public, max-age=300';
+
+export function replayCacheControlFor(kind: MediaFileKind): string {
+  return kind === 'master' ? replayMasterCacheControl : replayCacheControl;
+}
 
 export const notFoundCacheControl = 'public, max-age=1';
 

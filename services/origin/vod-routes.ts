@@ -1,7 +1,8 @@
 // GET /vod/<recording>/master.m3u8 and /vod/<recording>/<rendition>/<file>: a finished recording's
 // replay from <dataDir>/vod, the same names and checks as /live (media-request.ts, media-path.ts).
 // Only finished recordings have a folder there (replay-writer.ts writes it once, master last), so
-// the files need no catalog lookup and are all immutable. A replay of a lesson that was not public
+// the files need no catalog lookup and are all immutable but the master, which the storage policy
+// may rewrite with fewer renditions (cache-policy.ts: replayCacheControlFor). A replay of a lesson that was not public
 // says so in its manifest (.replay.json, written before its media): its files go only to requests
 // with a good `vod` playback token for the recording (playback-guard.ts), as a protected live
 // lesson's do, and carry X-Classcast-Protected so relays guard their cached copies too.
@@ -18,7 +19,7 @@ import { sendError } from '../core/http-errors.ts';
 import type { ReplayBucket } from '../replay/replay-bucket.ts';
 import { replayIsProtected } from '../replay/replay-protection.ts';
 import { replayManifestName } from '../replay/replay-writer.ts';
-import { contentTypeFor, notFoundCacheControl, replayCacheControl } from './cache-policy.ts';
+import { contentTypeFor, notFoundCacheControl, replayCacheControlFor } from './cache-policy.ts';
 import type { MediaRequest } from './media-request.ts';
 import { mediaRoutes } from './media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from './playback-guard.ts';
@@ -52,7 +53,7 @@ export function vodRoutes(vodDir: string, guard?: PlaybackGuard, bucket?: Replay
     }
     response.sendFile(
       resolveMediaPath(vodDir, media.parts),
-      { dotfiles: 'deny', cacheControl: false, headers: { 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': replayCacheControl } },
+      { dotfiles: 'deny', cacheControl: false, headers: { 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': replayCacheControlFor(media.kind) } },
       (error) => {
         if (!error || response.headersSent) return;
         if (bucket) return void fromBucket(bucket, request, response, media).catch((bucketError: Error) => bucketFailed(response, bucketError));
@@ -79,7 +80,7 @@ async function fromBucket(bucket: ReplayBucket, request: Request, response: Resp
   if (!object) return notFound(response);
   response.status(object.contentRange ? 206 : 200).set({
     'Content-Type': contentTypeFor(media.kind),
-    'Cache-Control': replayCacheControl,
+    'Cache-Control': replayCacheControlFor(media.kind),
     'Content-Length': String(object.size),
     'Accept-Ranges': 'bytes',
     ...(object.contentRange ? { 'Content-Range': object.contentRange } : {}),

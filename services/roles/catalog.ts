@@ -10,6 +10,7 @@ import { playerIsBuilt } from '../web/pages.ts';
 import { createMetricsRegistry } from '../stats/metrics-registry.ts';
 import { metricsRoute } from '../stats/metrics-route.ts';
 import { registerQaMetrics } from '../stats/qa-metrics.ts';
+import { registerRenditionPolicyMetrics } from '../stats/rendition-policy-metrics.ts';
 import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
 import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
 import { startJobQueue } from '../catalog/jobs/job-queue.ts';
@@ -69,5 +70,6 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
 function catalogMetrics(node: string) {
   const register = createMetricsRegistry('catalog', node);
   registerQaMetrics(register);
+  registerRenditionPolicyMetrics(register);
   return register;
 }

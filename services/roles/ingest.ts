@@ -29,6 +29,7 @@ import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';
 import { registerOriginMetrics } from '../stats/origin-metrics.ts';
 import { registerQaMetrics } from '../stats/qa-metrics.ts';
+import { registerRenditionPolicyMetrics } from '../stats/rendition-policy-metrics.ts';
 import { originLessons } from '../tracker/origin-lessons.ts';
 import { mountTracker, type Tracker, type TrackerSettings } from '../tracker/tracker-server.ts';
 import { startTrackerThread } from '../tracker/tracker-thread.ts';
@@ -123,6 +124,8 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   const egress = createEgressMeter();
   registerOriginMetrics(metrics, egress.totals);
   registerQaMetrics(metrics);
+  // The catalog's jobs run in this process under `classcast all`; alone, an ingest node counts 0.
+  registerRenditionPolicyMetrics(metrics);
   const fetchers = createLessonFetchers();
   const qoe = qoeService({
     register: metrics,

@@ -66,6 +66,10 @@ export const metricNames = {
   qaModerationActionsTotal: 'classcast_qa_moderation_actions_total',
   qaRefusedTotal: 'classcast_qa_refused_total',
   qaFeedBuildsTotal: 'classcast_qa_feed_builds_total',
+  // rendition-policy-metrics.ts
+  storagePolicyFreedBytesTotal: 'classcast_storage_policy_freed_bytes_total',
+  storagePolicyRenditionsDroppedTotal: 'classcast_storage_policy_renditions_dropped_total',
+  storagePolicyMp4sRemovedTotal: 'classcast_storage_policy_mp4s_removed_total',
   // tracker-metrics.ts
   trackerSwarms: 'classcast_tracker_swarms',
   trackerPeers: 'classcast_tracker_peers',

@@ -147,7 +147,7 @@ describe('signed playback of a protected replay', { timeout: 180_000 }, () => {
         assert.equal(response.status, 200, `${base}${path}`);
         assert.equal(response.headers.get('x-classcast-protected'), '1', `${base}${path} says it is protected`);
         // Private: a generic shared cache must not keep what only a token opens (our relays do, checking tokens).
-        assert.equal(response.headers.get('cache-control'), 'private, max-age=31536000, immutable');
+        assert.equal(response.headers.get('cache-control'), path === paths.master ? 'private, max-age=300' : 'private, max-age=31536000, immutable');
         await response.arrayBuffer();
       }
     }

@@ -19,6 +19,7 @@ import { qaRoutes } from './routes/qa-routes.ts';
 import { recordingsRoutes } from './routes/recordings-routes.ts';
 import { schoolsRoutes } from './routes/schools-routes.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
+import { storagePolicyRoutes } from './routes/storage-policy-routes.ts';
 import { timetableRoutes } from './routes/timetable-routes.ts';
 import { routingRoutes } from './routes/routing-routes.ts';
 import { createViewerCities } from '../routing/viewer-city.ts';
@@ -40,7 +41,7 @@ const openApiRoute = route({
 
 /** Every route the catalog API serves, in mounting order. */
 export function catalogRoutes(): RouteSpec[] {
-  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...routingRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...qaRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...settingsRoutes, ...ingestRoutes, openApiRoute];
+  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...routingRoutes, ...schoolsRoutes, ...storagePolicyRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...qaRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...settingsRoutes, ...ingestRoutes, openApiRoute];
 }
 
 export function catalogApi(context: CatalogContext): Router {

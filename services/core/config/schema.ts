@@ -1,6 +1,7 @@
 // The one description of every Classcast option: type, default and bounds.
 // classcast.example.yml documents the same options for people; config.test.ts keeps the two in step.
 import { z } from 'zod';
+import { defaultPolicySteps, policyStepsSchema } from '../rendition-policy.ts';
 import { locales } from '../../../player/src/i18n/locales.ts';
 import { isTimeZone } from '../../../player/src/i18n/zoned-time.ts';
 
@@ -55,6 +56,14 @@ export const s3StorageSchema = z
   })
   .strict();
 
+export const renditionPolicySchema = z
+  .object({
+    steps: policyStepsSchema.default(defaultPolicySteps),
+    graceMinutes: z.number().min(0).max(10_080).default(1440),
+    sweepMinutes: z.number().min(1).max(10_080).default(60),
+  })
+  .strict();
+
 export const storageSchema = z
   .object({
     kind: z.enum(['local', 's3']).default('local'),
@@ -63,6 +72,11 @@ export const storageSchema = z
     // this long, doubling per failure up to uploadRetryMaxSeconds.
     uploadRetrySeconds: z.number().min(0.2).max(3600).default(30),
     uploadRetryMaxSeconds: z.number().min(1).max(86_400).default(900),
+    // The storage policy (services/core/rendition-policy.ts): which renditions a replay keeps as it
+    // ages, unless its school has its own (PUT /api/v1/schools/:id/storage-policy). A dropped
+    // rendition leaves the replay's master at once and its files graceMinutes later (players that
+    // loaded the old master keep playing); the catalog applies it every sweepMinutes.
+    renditionPolicy: renditionPolicySchema.prefault({}),
   })
   .strict()
   .refine((storage) => storage.kind !== 's3' || storage.s3 !== undefined, {
@@ -311,6 +325,7 @@ export type HandsConfig = Config['hands'];
 export type AlarmsConfig = Config['alarms'];
 export type DashboardConfig = Config['dashboard'];
 export type StorageConfig = Config['storage'];
+export type RenditionPolicyConfig = StorageConfig['renditionPolicy'];
 export type QaConfig = Config['qa'];
 export type PlaybackConfig = Config['playback'];
 export type S3StorageConfig = z.infer<typeof s3StorageSchema>;
