@@ -3,7 +3,7 @@
 import { textTable } from '../bench/text-table.ts';
 import { planCapacity, type CapacityInputs, type CapacityPlan } from './capacity-model.ts';
 import type { MeasuredFigures } from './measured-figures.ts';
-import type { StorageInputs, StoragePlan } from './storage-model.ts';
+import { describeStretches, type StorageInputs, type StoragePlan } from './storage-model.ts';
 
 const whole = (value: number) => Math.round(value).toLocaleString('en-US');
 const oneDecimal = (value: number) => value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -63,13 +63,12 @@ export function figuresList(figures: MeasuredFigures): string {
 
 /** Replay storage per day and over the retention period, with and without the storage policy. */
 export function storageTable(inputs: StorageInputs, plan: StoragePlan): string {
-  const { fullDays, keep } = inputs.policy;
   const rows = [
     ['replay per lesson-hour, whole ladder', `${oneDecimal(plan.lessonHourGb)} GB`],
     [`replay per lesson-hour, policy's renditions (${plan.keptRenditions.join(' + ')})`, `${oneDecimal(plan.keptLessonHourGb)} GB`],
     [`added per day (${whole(inputs.lessons)} lessons x ${inputs.hoursPerDay} h)`, `${oneDecimal(plan.perDayTb)} TB`],
     [`held over ${inputs.retentionDays} days, every rendition kept`, `${oneDecimal(plan.retainedTb)} TB`],
-    [`held over ${inputs.retentionDays} days, whole ladder ${fullDays} days then ${keep}`, `${oneDecimal(plan.retainedWithPolicyTb)} TB`],
+    [`held over ${inputs.retentionDays} days, ${describeStretches(plan.stretches, inputs.ladder.length)}`, `${oneDecimal(plan.retainedWithPolicyTb)} TB`],
     ['saved by the policy', percent(1 - plan.retainedWithPolicyTb / plan.retainedTb)],
   ];
   return textTable(['replay storage', 'size'], rows);

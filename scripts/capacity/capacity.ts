@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { planCapacity, type CapacityInputs } from './capacity-model.ts';
 import { figuresList, percent, planTable, sensitivityTable, storageTable } from './capacity-report.ts';
 import { defaultInputs, defaultStorage } from './default-inputs.ts';
+import { fileLayer, resolveConfig } from '../../services/core/config/load.ts';
+import { renditionChoiceSchema, type PolicyStep } from '../../services/core/rendition-policy.ts';
 import { planStorage, type StorageInputs } from './storage-model.ts';
 import { measuredFigures } from './measured-figures.ts';
 
@@ -28,8 +30,10 @@ const usage = `usage: node --import tsx scripts/capacity/capacity.ts [flags]   (
   --routing lesson|any     viewers of a lesson on one relay process per city, or on any (${defaultInputs.routing})
   --hours-per-day N        hours each classroom records a day (${defaultStorage.hoursPerDay})
   --retention-days N       days a replay is kept (${defaultStorage.retentionDays})
-  --policy-full-days N     storage policy: days a replay keeps its whole ladder (${defaultStorage.policy.fullDays})
-  --policy-keep K          then: top-and-lowest, top or lowest (${defaultStorage.policy.keep})
+  --config FILE            a Classcast config file: its retention and storage policy steps
+                           (default: the configuration's defaults, ${describePolicy(defaultStorage.policy)})
+  --policy-full-days N     one step instead: days a replay keeps its whole ladder
+  --policy-keep K          then: top-and-lowest, top, lowest, or renditions by name (e.g. top,480p)
   --json                   print the plan as JSON
 `;
 
@@ -54,7 +58,7 @@ const storageFlags = { 'hours-per-day': 'hoursPerDay', 'retention-days': 'retent
 
 function inputsFrom(argv: string[]): { inputs: CapacityInputs; storage: Omit<StorageInputs, 'lessons' | 'ladder'>; json: boolean; help: boolean } {
   const options = {
-    ...Object.fromEntries([...Object.keys(storageFlags), 'policy-full-days', 'policy-keep'].map((flag) => [flag, { type: 'string' as const }])),
+    ...Object.fromEntries([...Object.keys(storageFlags), 'policy-full-days', 'policy-keep', 'config'].map((flag) => [flag, { type: 'string' as const }])),
     ...Object.fromEntries(Object.keys(numberFlags).map((flag) => [flag, { type: 'string' as const }])),
     mix: { type: 'string' as const },
     routing: { type: 'string' as const },
@@ -73,24 +77,48 @@ function inputsFrom(argv: string[]): { inputs: CapacityInputs; storage: Omit<Sto
     inputs[key] = value;
   }
   if (typeof values.mix === 'string') inputs.renditionMix = parseMix(values.mix);
-  const storage = { ...defaultStorage, policy: { ...defaultStorage.policy } };
+  const storage = { ...defaultStorage };
+  if (typeof byName.config === 'string') {
+    // The same file the platform runs with: its retention and its storage policy.
+    const config = resolveConfig([fileLayer(byName.config)]);
+    storage.retentionDays = config.catalog.recordingRetentionDays;
+    storage.policy = config.storage.renditionPolicy.steps;
+  }
   const numberOf = (flag: string, text: string) => {
     const value = Number(text);
     if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--${flag}: expected a number, got '${text}'`);
     return value;
   };
   for (const [flag, key] of Object.entries(storageFlags)) if (typeof byName[flag] === 'string') storage[key] = numberOf(flag, byName[flag]);
-  if (typeof byName['policy-full-days'] === 'string') storage.policy.fullDays = numberOf('policy-full-days', byName['policy-full-days']);
+  const fullDays = byName['policy-full-days'];
   const keep = byName['policy-keep'];
-  if (typeof keep === 'string') {
-    if (keep !== 'top-and-lowest' && keep !== 'top' && keep !== 'lowest') throw new Error(`--policy-keep: expected top-and-lowest, top or lowest, got '${keep}'`);
-    storage.policy.keep = keep;
+  if (typeof fullDays === 'string' || typeof keep === 'string') {
+    const base: PolicyStep = storage.policy[0] ?? { afterDays: 30, keep: ['top', 'lowest'] };
+    const afterDays = typeof fullDays === 'string' ? numberOf('policy-full-days', fullDays) : base.afterDays;
+    if (!(afterDays >= 0)) throw new Error(`--policy-full-days: expected 0 or more, got ${afterDays}`);
+    storage.policy = [{ afterDays, keep: typeof keep === 'string' ? keptNames(keep) : base.keep }];
   }
   if (typeof values.routing === 'string') {
     if (values.routing !== 'lesson' && values.routing !== 'any') throw new Error(`--routing: expected lesson or any, got '${values.routing}'`);
     inputs.routing = values.routing;
   }
   return { inputs, storage, json: values.json === true, help: values.help === true };
+}
+
+/** --policy-keep: 'top-and-lowest' (the old spelling), or a comma list checked as the API checks it. */
+function keptNames(text: string): PolicyStep['keep'] {
+  if (text === 'top-and-lowest') return ['top', 'lowest'];
+  if (text === 'all') return 'all';
+  const names = text.split(',').map((name) => name.trim());
+  for (const name of names) {
+    const checked = renditionChoiceSchema.safeParse(name);
+    if (!checked.success) throw new Error(`--policy-keep: '${name}': ${checked.error.issues[0]!.message}`);
+  }
+  return names;
+}
+
+function describePolicy(steps: readonly PolicyStep[]): string {
+  return steps.length === 0 ? 'no steps' : steps.map((step) => `from day ${step.afterDays} keep ${step.keep === 'all' ? 'all' : step.keep.join('+')}`).join(', ');
 }
 
 function parseMix(text: string): Record<string, number> {

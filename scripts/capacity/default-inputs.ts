@@ -2,6 +2,7 @@
 // and 449,000 concurrent students), as the capacity script's defaults. These are choices, not
 // measurements: each flag of scripts/capacity/capacity.ts overrides one.
 import type { CapacityInputs } from './capacity-model.ts';
+import { configSchema } from '../../services/core/config/schema.ts';
 import type { StorageInputs } from './storage-model.ts';
 import { measuredFigures } from './measured-figures.ts';
 
@@ -32,8 +33,14 @@ export const defaultInputs: CapacityInputs = {
 };
 
 /**
- * Replay storage (storage-model.ts): six teaching hours a day, the platform's default retention
- * (catalog.recordingRetentionDays), and a policy keeping the whole ladder for 30 days (a replay is
- * watched most in the weeks after its lesson), then the top and the lowest rendition.
+ * Replay storage (storage-model.ts): six teaching hours a day, and the configuration's own defaults
+ * for the rest: the platform's retention (catalog.recordingRetentionDays) and storage policy
+ * (storage.renditionPolicy.steps: the whole ladder for 30 days, as a replay is watched most in the
+ * weeks after its lesson, then the top and the lowest rendition), so the model and the job agree.
  */
-export const defaultStorage: Omit<StorageInputs, 'lessons' | 'ladder'> = { hoursPerDay: 6, retentionDays: 180, policy: { fullDays: 30, keep: 'top-and-lowest' } };
+const configured = configSchema.parse({});
+export const defaultStorage: Omit<StorageInputs, 'lessons' | 'ladder'> = {
+  hoursPerDay: 6,
+  retentionDays: configured.catalog.recordingRetentionDays,
+  policy: configured.storage.renditionPolicy.steps,
+};

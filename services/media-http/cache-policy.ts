@@ -5,6 +5,7 @@
 // cache (a CDN, a proxy) would hand them to anyone, so only a tier that checks tokens itself keeps
 // them (our relays cache them by kind, whatever this says: services/relay/object-store.ts).
 import type { NextFunction, Request, Response } from 'express';
+import { withoutPathToken } from '../origin/path-token.ts';
 import { protectedHeader } from './playback-guard.ts';
 import { viewerFiguresMaxAgeSeconds } from '../stats/lesson-viewers.ts';
 
@@ -93,9 +94,17 @@ export function cacheControlFor(kind: MediaFileKind, segmentSeconds: number, end
 
 /**
  * A replay's files are written once, when its recording is finished, under an id never used again,
- * and served only from then on: every one of them is immutable.
+ * and served only from then on: every one of them is immutable, but its master playlist, which the
+ * storage policy rewrites with fewer renditions as the replay ages (services/catalog/recordings/
+ * rendition-policy-job.ts): caches keep that 5 minutes, and a dropped rendition's files stay a grace
+ * period (a day by default) after it leaves the master, so no player is sent to a missing one.
  */
 export const replayCacheControl = 'public, max-age=31536000, immutable';
+export const replayMasterCacheControl = 'public, max-age=300';
+
+export function replayCacheControlFor(kind: MediaFileKind): string {
+  return kind === 'master' ? replayMasterCacheControl : replayCacheControl;
+}
 
 export const notFoundCacheControl = 'public, max-age=1';
 
@@ -110,7 +119,8 @@ export function privateCacheControl(cacheControl: string): string {
  * are written.
  */
 export function privateWhenProtected(request: Request, response: Response, next: NextFunction): void {
-  if (!request.path.startsWith('/live/') && !request.path.startsWith('/vod/')) return next();
+  const path = withoutPathToken(request.path);
+  if (!path.startsWith('/live/') && !path.startsWith('/vod/')) return next();
   const writeHead = response.writeHead;
   response.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
     const cacheControl = this.getHeader('cache-control');

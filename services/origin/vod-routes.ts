@@ -1,7 +1,8 @@
 // GET /vod/<recording>/master.m3u8 and /vod/<recording>/<rendition>/<file>: a finished recording's
 // replay from <dataDir>/vod, the same names and checks as /live (media-request.ts, media-path.ts).
 // Only finished recordings have a folder there (replay-writer.ts writes it once, master last), so
-// the files need no catalog lookup and are all immutable. A replay of a lesson that was not public
+// the files need no catalog lookup and are all immutable but the master, which the storage policy
+// may rewrite with fewer renditions (cache-policy.ts: replayCacheControlFor). A replay of a lesson that was not public
 // says so in its manifest (.replay.json, written before its media): its files go only to requests
 // with a good `vod` playback token for the recording (playback-guard.ts), as a protected live
 // lesson's do, and carry X-Classcast-Protected so relays guard their cached copies too.
@@ -16,8 +17,9 @@ import { LRUCache } from 'lru-cache';
 import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import type { ReplayBucket } from '../replay/replay-bucket.ts';
-import { replayManifestName, type ReplayManifest } from '../replay/replay-writer.ts';
-import { contentTypeFor, notFoundCacheControl, replayCacheControl } from '../media-http/cache-policy.ts';
+import { replayIsProtected } from '../replay/replay-protection.ts';
+import { replayManifestName } from '../replay/replay-writer.ts';
+import { contentTypeFor, notFoundCacheControl, replayCacheControlFor } from '../media-http/cache-policy.ts';
 import type { MediaRequest } from '../media-http/media-request.ts';
 import { mediaRoutes } from '../media-http/media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';
@@ -51,7 +53,7 @@ export function vodRoutes(vodDir: string, guard?: PlaybackGuard, bucket?: Replay
     }
     response.sendFile(
       resolveMediaPath(vodDir, media.parts),
-      { dotfiles: 'deny', cacheControl: false, headers: { 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': replayCacheControl } },
+      { dotfiles: 'deny', cacheControl: false, headers: { 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': replayCacheControlFor(media.kind) } },
       (error) => {
         if (!error || response.headersSent) return;
         if (bucket) return void fromBucket(bucket, request, response, media).catch((bucketError: Error) => bucketFailed(response, bucketError));
@@ -78,7 +80,7 @@ async function fromBucket(bucket: ReplayBucket, request: Request, response: Resp
   if (!object) return notFound(response);
   response.status(object.contentRange ? 206 : 200).set({
     'Content-Type': contentTypeFor(media.kind),
-    'Cache-Control': replayCacheControl,
+    'Cache-Control': replayCacheControlFor(media.kind),
     'Content-Length': String(object.size),
     'Accept-Ranges': 'bytes',
     ...(object.contentRange ? { 'Content-Range': object.contentRange } : {}),
@@ -88,9 +90,9 @@ async function fromBucket(bucket: ReplayBucket, request: Request, response: Resp
 }
 
 /**
- * Whether a replay needs a token, from its manifest, read once and remembered (a replay is written
- * once under an id never reused). No manifest (no such replay, or one written before replays had
- * manifests) reads as public and is asked again next time, as the replay may be being written.
+ * Whether a replay needs a token, from its manifest (replay-protection.ts), read once and remembered
+ * (a replay is written once under an id never reused). No manifest reads as public and is asked
+ * again next time, as the replay may be being written.
  */
 function protectedReplays(vodDir: string, bucket?: ReplayBucket): (recordingId: string) => Promise<boolean> {
   const known = new LRUCache<string, boolean>({ max: 10_000 });
@@ -105,16 +107,8 @@ function protectedReplays(vodDir: string, bucket?: ReplayBucket): (recordingId: 
       // protected replay unguarded.
       text = bucket ? await bucket.getText(bucketKey([recordingId, replayManifestName])) : undefined;
     }
-    if (text === undefined) return false;
-    // A manifest that cannot be read as one is a damaged replay: guarding it is the safe side.
-    let manifest: Partial<ReplayManifest> | undefined;
-    try {
-      manifest = JSON.parse(text) as Partial<ReplayManifest>;
-    } catch {
-      manifest = undefined;
-    }
-    const guarded = manifest?.protected !== false;
-    known.set(recordingId, guarded);
+    const guarded = replayIsProtected(text);
+    if (text !== undefined) known.set(recordingId, guarded);
     return guarded;
   };
 }

@@ -3,12 +3,13 @@
 // folder deletes. Every upload is checked against the file (object-digest.ts) before the caller may
 // drop its local copy. Keys are the recordings' storage paths (vod/<recording>/...), the same layout
 // as under dataDir, so a replay reads alike from either place.
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3StorageConfig } from '../core/config/schema.ts';
 import { digestFile, objectMismatch } from './object-digest.ts';
@@ -20,11 +21,17 @@ export type ReplayBucket = {
   describe: string;
   /** Uploads the file and checks the stored object's size and MD5; returns its size. Rejects when they differ. */
   putFile(key: string, path: string, contentType: string): Promise<number>;
+  /** Writes a small text object in one PUT (a rewritten master playlist); rejects unless the store kept exactly these bytes. */
+  putText(key: string, text: string, contentType: string): Promise<void>;
   /** The object, or undefined when there is none. `range` is an HTTP Range header, passed on. */
   get(key: string, range?: string): Promise<BucketObject | undefined>;
   getText(key: string): Promise<string | undefined>;
   /** Writes the object to `path`; returns its size; rejects when it is missing. */
   download(key: string, path: string): Promise<number>;
+  /** Deletes one object (none there is fine). */
+  deleteObject(key: string): Promise<void>;
+  /** Bytes and objects under `prefix` (a folder: ends with '/'). */
+  folderSize(prefix: string): Promise<{ objects: number; bytes: number }>;
   /** Deletes every object under `prefix` (a folder: ends with '/'); returns how many. */
   deleteFolder(prefix: string): Promise<number>;
   close(): void;
@@ -57,6 +64,13 @@ export function openReplayBucket(s3: S3StorageConfig): ReplayBucket {
       if (mismatch) throw new Error(`${key} in ${describe} does not match ${path}: ${mismatch}`);
       return digest.size;
     },
+    async putText(key, text, contentType) {
+      const body = Buffer.from(text, 'utf8');
+      const md5 = createHash('md5').update(body).digest();
+      // Content-MD5: the store refuses the PUT outright if the bytes it got differ.
+      const put = await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType, ContentMD5: md5.toString('base64') }));
+      if (put.ETag && put.ETag.replaceAll('"', '') !== md5.toString('hex')) throw new Error(`${key} in ${describe}: the store answered ETag ${put.ETag}, not the MD5 of what was sent`);
+    },
     async get(key, range) {
       try {
         const object = await client.send(new GetObjectCommand({ Bucket, Key: key, ...(range ? { Range: range } : {}) }));
@@ -80,6 +94,25 @@ export function openReplayBucket(s3: S3StorageConfig): ReplayBucket {
       await mkdir(dirname(path), { recursive: true });
       await pipeline(object.Body as Readable, createWriteStream(path));
       return object.ContentLength ?? 0;
+    },
+    async deleteObject(key) {
+      const result = await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: key }], Quiet: true } }));
+      if (result.Errors && result.Errors.length > 0) throw new Error(`${describe} refused to delete ${key}: ${result.Errors[0]!.Code} ${result.Errors[0]!.Message ?? ''}`);
+    },
+    async folderSize(prefix) {
+      if (!prefix.endsWith('/')) throw new Error(`folderSize takes a folder ending in '/', not ${prefix}`);
+      let objects = 0;
+      let bytes = 0;
+      let token: string | undefined;
+      do {
+        const listed = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, MaxKeys: 1000, ...(token ? { ContinuationToken: token } : {}) }));
+        for (const object of listed.Contents ?? []) {
+          objects += 1;
+          bytes += object.Size ?? 0;
+        }
+        token = listed.IsTruncated ? listed.NextContinuationToken : undefined;
+      } while (token);
+      return { objects, bytes };
     },
     async deleteFolder(prefix) {
       if (!prefix.endsWith('/')) throw new Error(`deleteFolder takes a folder ending in '/', not ${prefix}`);

@@ -43,11 +43,11 @@ async function tableExists(db: Database, table: string): Promise<boolean> {
   return (await queryOne<{ found: boolean }>(db, 'select to_regclass($1) is not null as found', [table]))!.found;
 }
 
-test('the migrations are numbered 1 to N, each number once (main\'s 011-013 keep theirs; the replay storage follows as 14, the live classroom as 15, the encoder sent figures 16, city routing 17)', async () => {
+test('the migrations are numbered 1 to N, each number once (main\'s 011-013 keep theirs; the replay storage follows as 14, the live classroom as 15, the encoder sent figures 16, city routing 17, the storage policy 18)', async () => {
   assert.deepEqual(versions, migrations.map((_, index) => index + 1));
   assert.deepEqual(
     migrations.slice(10).map((migration) => `${migration.version}_${migration.name}`),
-    ['11_lesson_end_requests', '12_account_locale', '13_platform_settings', '14_replay_storage', '15_classroom_qa', '16_encoder_sent', '17_city_routing'],
+    ['11_lesson_end_requests', '12_account_locale', '13_platform_settings', '14_replay_storage', '15_classroom_qa', '16_encoder_sent', '17_city_routing', '18_rendition_policy'],
   );
   const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
   try {

@@ -108,7 +108,7 @@ describe('the job queue on PGlite', { timeout: 60_000 }, () => {
       await queue.work<{ recording: string }>('mp4-prepare', async (job) => void done.push(job.data.recording));
       await waitFor('the job to complete', async () => (await jobState(db, id))?.state === 'completed');
       assert.deepEqual(done, ['lesson-1-rec1']);
-      assert.deepEqual((await jobCounts(db)).map((counts) => counts.queue), ['mp4-prepare', 'retention-sweep']);
+      assert.deepEqual((await jobCounts(db)).map((counts) => counts.queue), ['mp4-prepare', 'retention-sweep', 'storage-policy']);
     } finally {
       await queue.close();
       await db.close();

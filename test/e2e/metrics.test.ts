@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { resolveConfig } from '../../services/core/config/load.ts';
-import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
+import { playbackSettingsFrom } from '../../services/core/config/playback-settings.ts';
 import { signViewerSession } from '../../services/core/viewer-session.ts';
 import { fetchBytes, fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
@@ -149,11 +149,14 @@ describe('metrics on ingest and relay after a real push and a real viewer', () =
     // The test encoder sends a keyframe every 2 s (demo-encoder.ts: a GOP of twice its fps).
     const keyframeInterval = value(samples, 'classcast_ingest_keyframe_interval_seconds', lesson);
     assert.ok(keyframeInterval !== undefined && Math.abs(keyframeInterval - 2) <= 0.1, `keyframe interval ${keyframeInterval} s`);
-    // A live push cannot be transcoded much faster than it arrives (only the first group of
-    // pictures comes at once); how close to 1 it stays is the machine's CPU headroom, which a
-    // shared test machine does not promise (about 1.0 on an idle one, 0.4 seen under load).
-    const speed = value(samples, 'classcast_transcoder_speed', lesson);
-    assert.ok(speed !== undefined && speed > 0 && speed < 1.5, `transcoder speed ${speed}`);
+    // A live push cannot be transcoded much faster than it arrives; how close to 1 it stays is the
+    // machine's CPU headroom, which a shared test machine does not promise (about 1.0 on an idle
+    // one, 0.4 seen under load). On a loaded machine a rendition may be shed just now: the process
+    // that takes over reports no speed until its first progress line, then starts at the current
+    // group of pictures with a backlog it reads faster than real time (1.6 seen). So wait for a
+    // reading, and bound it loosely: the point is that the figure exists and is a speed.
+    const speed = await waitFor('a transcoder speed', async () => value((await scrape(ingest.baseUrl)).samples, 'classcast_transcoder_speed', lesson), 60_000, 1000);
+    assert.ok(speed > 0 && speed < 4, `transcoder speed ${speed}`);
     for (const name of ['classcast_transcoder_dropped_frames_total', 'classcast_transcoder_duplicated_frames_total']) {
       const frames = value(samples, name, lesson);
       assert.ok(frames !== undefined && Number.isInteger(frames) && frames >= 0, `${name} ${frames}`);

@@ -17,7 +17,7 @@ import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { startHttpServer, type HttpServer } from '../../services/core/http-server.ts';
 import { createLogger } from '../../services/core/log.ts';
-import type { PlaybackSettings } from '../../services/core/playback-settings.ts';
+import type { PlaybackSettings } from '../../services/core/config/playback-settings.ts';
 import { signPlaybackToken, type PlaybackScope } from '../../services/core/playback-token.ts';
 import { createPlaybackGuard } from '../../services/media-http/playback-guard.ts';
 import { vodRoutes } from '../../services/origin/vod-routes.ts';
@@ -147,7 +147,7 @@ describe('signed playback of a protected replay', { timeout: 180_000 }, () => {
         assert.equal(response.status, 200, `${base}${path}`);
         assert.equal(response.headers.get('x-classcast-protected'), '1', `${base}${path} says it is protected`);
         // Private: a generic shared cache must not keep what only a token opens (our relays do, checking tokens).
-        assert.equal(response.headers.get('cache-control'), 'private, max-age=31536000, immutable');
+        assert.equal(response.headers.get('cache-control'), path === paths.master ? 'private, max-age=300' : 'private, max-age=31536000, immutable');
         await response.arrayBuffer();
       }
     }

@@ -199,16 +199,17 @@ describe('time-shift during a live lesson, then its replay and MP4', () => {
     }
   });
 
-  it('relays serve the replay as immutable files', async () => {
+  it('relays serve the replay as immutable files (its master for 5 minutes: the storage policy may thin it)', async () => {
     const master = await fetch(`${relay.baseUrl}/vod/${recordingId}/master.m3u8`);
     assert.equal(master.status, 200);
-    assert.match(master.headers.get('cache-control') ?? '', /immutable/);
+    assert.equal(master.headers.get('cache-control'), 'public, max-age=300');
     const variant = (await fetchPlaylist(`${relay.baseUrl}/vod/${recordingId}/master.m3u8`)).playlists![0]!.uri;
     const playlist = await fetchPlaylist(`${relay.baseUrl}/vod/${recordingId}/${variant}`);
     const rendition = variant.split('/')[0]!;
     const segment = await fetch(`${relay.baseUrl}/vod/${recordingId}/${rendition}/${playlist.segments[0]!.uri}`);
     assert.equal(segment.status, 200);
     assert.equal(segment.headers.get('content-type'), 'video/iso.segment');
+    assert.match(segment.headers.get('cache-control') ?? '', /immutable/);
     assert.deepEqual(Buffer.from(await segment.arrayBuffer()), await fetchBytes(`${base}/vod/${recordingId}/${rendition}/${playlist.segments[0]!.uri}`));
     assert.equal((await fetch(`${relay.baseUrl}/vod/${recordingId}/${rendition}/timeshift.m3u8`)).status, 404);
     assert.equal((await fetch(`${base}/vod/no-such-recording/master.m3u8`)).status, 404);

@@ -3,9 +3,11 @@
 // media from a short ffmpeg run but no RTMP push: enough for the real replay writer
 // (recording-lifecycle.ts finishRecordings) to make a playable replay from it. With `pictures`, the
 // lesson's poster and seek-bar thumbnails too, made by the real pictures worker from its segments.
+// With `ladder` (names best first), every rendition carries the same media under its own folder,
+// init segment name and playlists, and the master lists them best first: a lesson with a ladder.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
@@ -26,7 +28,7 @@ const scratchPlaylist = 'ffmpeg.m3u8';
  * time (`-re`), so the call lasts as long as the media: a recording opened before the call and
  * stopped after it covers every segment, each stamped with the wall-clock time it was "filmed".
  */
-export async function writeRecordedLesson(lessonDir: string, seconds: number, options: { pictures?: boolean } = {}): Promise<{ segmentCount: number }> {
+export async function writeRecordedLesson(lessonDir: string, seconds: number, options: { pictures?: boolean; ladder?: string[] } = {}): Promise<{ segmentCount: number }> {
   const dir = join(lessonDir, rendition);
   await mkdir(dir, { recursive: true });
   await run(findMediaTool('ffmpeg', process.env.FFMPEG_PATH), [
@@ -61,11 +63,24 @@ export async function writeRecordedLesson(lessonDir: string, seconds: number, op
   await writeFile(join(dir, hashListName), JSON.stringify(hashListFor(rendition, records)));
   await writeFile(join(dir, timeShiftPlaylistName), writeMediaPlaylist(segments, { windowSize: 'all', segmentSeconds: 1, ended: true, playlistType: 'event' }));
   await writeFile(join(dir, mediaPlaylistName), writeMediaPlaylist(segments, { windowSize: 6, segmentSeconds: 1, ended: true }));
+  const others = (options.ladder ?? [rendition]).filter((name) => name !== rendition);
+  for (const name of others) {
+    const to = join(lessonDir, name);
+    await mkdir(to, { recursive: true });
+    await copyFile(join(dir, publishedInitName(1, rendition)), join(to, publishedInitName(1, name)));
+    for (const segment of segments) await copyFile(join(dir, segment.uri), join(to, segment.uri));
+    const own = segments.map((segment) => ({ ...segment, initUri: publishedInitName(1, name) }));
+    await writeFile(join(to, hashListName), JSON.stringify(hashListFor(name, records.map((record) => ({ ...record, initUri: publishedInitName(1, name) })))));
+    await writeFile(join(to, timeShiftPlaylistName), writeMediaPlaylist(own, { windowSize: 'all', segmentSeconds: 1, ended: true, playlistType: 'event' }));
+    await writeFile(join(to, mediaPlaylistName), writeMediaPlaylist(own, { windowSize: 6, segmentSeconds: 1, ended: true }));
+  }
+  // Best first, each a little more than the next (the master is ordered by bandwidth).
+  const names = [...others, rendition];
   await writeFile(
     join(lessonDir, masterPlaylistName),
-    writeMasterPlaylist([
-      { width: 320, height: 180, fps: 25, bandwidth: 400_000, averageBandwidth: 300_000, codecs: 'avc1.42c01e,mp4a.40.2', uri: `${rendition}/${mediaPlaylistName}` },
-    ]),
+    writeMasterPlaylist(
+      names.map((name, index) => ({ width: 320, height: 180, fps: 25, bandwidth: 400_000 * (names.length - index), averageBandwidth: 300_000 * (names.length - index), codecs: 'avc1.42c01e,mp4a.40.2', uri: `${name}/${mediaPlaylistName}` })),
+    ),
   );
   if (options.pictures) {
     const pictures = createLessonPictures({

@@ -2,7 +2,6 @@
 // checks, plus the OpenAPI document generated from the same tables.
 import type { Router } from 'express';
 import { createAccountResolver } from '../auth/resolve-account.ts';
-import { createDashboard } from '../../stats/dashboard-service.ts';
 import { mountRoutes } from './mount-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { route, type CatalogContext, type RouteSpec } from './route-spec.ts';
@@ -20,6 +19,7 @@ import { qaRoutes } from './routes/qa-routes.ts';
 import { recordingsRoutes } from './routes/recordings-routes.ts';
 import { schoolsRoutes } from './routes/schools-routes.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
+import { storagePolicyRoutes } from './routes/storage-policy-routes.ts';
 import { timetableRoutes } from './routes/timetable-routes.ts';
 import { routingRoutes } from './routes/routing-routes.ts';
 import { createViewerCities } from '../routing/viewer-city.ts';
@@ -41,11 +41,10 @@ const openApiRoute = route({
 
 /** Every route the catalog API serves, in mounting order. */
 export function catalogRoutes(): RouteSpec[] {
-  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...routingRoutes, ...schoolsRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...qaRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...settingsRoutes, ...ingestRoutes, openApiRoute];
+  return [...authRoutes, ...accountRoutes, ...citiesRoutes, ...routingRoutes, ...schoolsRoutes, ...storagePolicyRoutes, ...classroomsRoutes, ...coursesRoutes, ...lessonsRoutes, ...playbackRoutes, ...qaRoutes, ...recordingsRoutes, ...timetableRoutes, ...dashboardRoutes, ...auditRoutes, ...settingsRoutes, ...ingestRoutes, openApiRoute];
 }
 
 export function catalogApi(context: CatalogContext): Router {
-  // A caller that runs no dashboard of its own (tests, tools) gets one that reads on request.
-  const full: CatalogContext = { ...context, viewerCities: context.viewerCities ?? createViewerCities(context.db), dashboard: context.dashboard ?? createDashboard({ db: context.db, log: context.log, node: context.config.node.id, settings: context.config.alarms, nodeDownSeconds: context.config.ingest.nodeDownSeconds }) };
+  const full: CatalogContext = { ...context, viewerCities: context.viewerCities ?? createViewerCities(context.db) };
   return mountRoutes(catalogRoutes(), full, createAccountResolver(full));
 }

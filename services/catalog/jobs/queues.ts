@@ -1,7 +1,7 @@
 // The catalog's background work as durable jobs (job-queue.ts): each queue's name and how its jobs
 // are retried. Data, so the dashboard, the docs and the tests read one table.
 
-export type QueueName = 'mp4-prepare' | 'retention-sweep';
+export type QueueName = 'mp4-prepare' | 'retention-sweep' | 'storage-policy';
 
 export type QueuePolicy = {
   /**
@@ -25,6 +25,9 @@ export const queuePolicies: Record<QueueName, QueuePolicy> = {
   'mp4-prepare': { policy: 'stately', retryLimit: 2, retryDelaySeconds: 10, expireInSeconds: 900 },
   // One per slot by its singleton (catalog-jobs.ts), whatever the policy.
   'retention-sweep': { policy: 'standard', retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 3600 },
+  // The storage policy's sweep (recordings/rendition-policy-job.ts), one per slot like retention's;
+  // a province's day of replays to thin is a few thousand folders, well inside the hour.
+  'storage-policy': { policy: 'standard', retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 3600 },
 };
 
 export const queueNames = Object.keys(queuePolicies) as QueueName[];

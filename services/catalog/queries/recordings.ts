@@ -21,13 +21,19 @@ export type Recording = {
   sizeBytes: number | null;
   segmentCount: number | null;
   renditions: string[];
+  /** Renditions the storage policy removed (files gone), and those leaving (out of the master, files still there for the grace). */
+  renditionsDropped: string[];
+  renditionsLeaving: string[];
+  /** Bytes the storage policy freed (dropped renditions, an MP4 made from one). */
+  policyFreedBytes: number;
   pinned: boolean;
   manual: boolean;
   failure: string | null;
   /** The replay's master playlist, once the recording is ready. */
   masterUrl: string | null;
   replayUrl: string | null;
-  mp4: { state: Mp4State; progress: number; sizeBytes: number | null; failure: string | null; url: string };
+  /** `rendition`: what the MP4 is (or will be) made from, the best rendition the replay keeps. */
+  mp4: { state: Mp4State; progress: number; sizeBytes: number | null; failure: string | null; url: string; rendition: string | null };
 };
 
 /** What the access rules need to know about a recording's lesson. */
@@ -51,6 +57,9 @@ type RecordingRow = {
   size_bytes: number | string | null;
   segment_count: number | null;
   renditions: string[];
+  renditions_dropped: string[];
+  renditions_leaving: string[];
+  policy_freed_bytes: number | string;
   pinned: boolean;
   manual: boolean;
   failure: string | null;
@@ -67,7 +76,7 @@ type RecordingRow = {
 };
 
 const select = `select g.id, g.lesson_id, l.title as lesson_title, g.state, g.started_at, g.ended_at, g.duration_seconds, g.size_bytes,
-  g.segment_count, g.renditions, g.pinned, g.manual, g.failure, g.storage_path, g.mp4_state, g.mp4_progress, g.mp4_size_bytes, g.mp4_failure,
+  g.segment_count, g.renditions, g.renditions_dropped, g.renditions_leaving, g.policy_freed_bytes, g.pinned, g.manual, g.failure, g.storage_path, g.mp4_state, g.mp4_progress, g.mp4_size_bytes, g.mp4_failure,
   l.state as lesson_state, l.visibility, r.school_id, l.course_id, c.teacher_account_id`;
 const from = `from recordings g join lessons l on l.id = g.lesson_id join classrooms r on r.id = l.classroom_id
   left join courses c on c.id = l.course_id`;
@@ -85,6 +94,9 @@ function toRecording(row: RecordingRow): Recording {
     sizeBytes: numberOrNull(row.size_bytes),
     segmentCount: row.segment_count,
     renditions: row.renditions,
+    renditionsDropped: row.renditions_dropped,
+    renditionsLeaving: row.renditions_leaving,
+    policyFreedBytes: Number(row.policy_freed_bytes),
     pinned: row.pinned,
     manual: row.manual,
     failure: row.failure,
@@ -96,6 +108,7 @@ function toRecording(row: RecordingRow): Recording {
       sizeBytes: numberOrNull(row.mp4_size_bytes),
       failure: row.mp4_failure,
       url: `/api/v1/recordings/${row.id}/mp4`,
+      rendition: row.renditions[0] ?? null,
     },
   };
 }

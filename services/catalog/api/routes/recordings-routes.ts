@@ -61,13 +61,23 @@ export const recordingSchema = z.object({
   durationSeconds: z.number().nullable(),
   sizeBytes: z.number().int().nullable(),
   segmentCount: z.number().int().nullable(),
-  renditions: z.array(z.string()),
+  renditions: z.array(z.string()).describe('what the replay plays, best first'),
+  renditionsDropped: z.array(z.string()).describe('renditions the storage policy removed'),
+  renditionsLeaving: z.array(z.string()).describe("renditions the storage policy took out of the master; their files go after the policy's grace"),
+  policyFreedBytes: z.number().int().describe('bytes the storage policy freed'),
   pinned: z.boolean(),
   manual: z.boolean(),
   failure: z.string().nullable(),
   masterUrl: z.string().nullable(),
   replayUrl: z.string().nullable(),
-  mp4: z.object({ state: z.enum(mp4States), progress: z.number(), sizeBytes: z.number().int().nullable(), failure: z.string().nullable(), url: z.string() }),
+  mp4: z.object({
+    state: z.enum(mp4States),
+    progress: z.number(),
+    sizeBytes: z.number().int().nullable(),
+    failure: z.string().nullable(),
+    url: z.string(),
+    rendition: z.string().nullable().describe('the rendition the MP4 is (or will be) made from: the best the replay keeps, so after the storage policy drops the top one, the best kept'),
+  }),
 });
 const mp4StatusSchema = z.object({ state: z.enum(mp4States), progress: z.number() });
 
