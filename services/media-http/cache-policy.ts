@@ -5,7 +5,7 @@
 // cache (a CDN, a proxy) would hand them to anyone, so only a tier that checks tokens itself keeps
 // them (our relays cache them by kind, whatever this says: services/relay/object-store.ts).
 import type { NextFunction, Request, Response } from 'express';
-import { withoutPathToken } from '../origin/path-token.ts';
+import { withoutPathToken } from './path-token.ts';
 import { protectedHeader } from './playback-guard.ts';
 import { viewerFiguresMaxAgeSeconds } from '../stats/lesson-viewers.ts';
 

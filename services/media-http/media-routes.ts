@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from './cache-policy.ts';
 import { isMediaRequestError, parseMediaRequest, type MediaRequest, type MediaSpace } from './media-request.ts';
-import { pathTokenPrefix } from '../origin/path-token.ts';
+import { pathTokenPrefix } from './path-token.ts';
 import { tokenHeader } from './playback-guard.ts';
 
 /**

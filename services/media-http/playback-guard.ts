@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { signPlaybackToken, verifyPlaybackToken, type PlaybackScope } from '../core/playback-token.ts';
 import type { PlaybackSettings } from '../core/config/playback-settings.ts';
-import { splitPathToken } from '../origin/path-token.ts';
+import { splitPathToken } from './path-token.ts';
 
 /** Sent with every file of a protected lesson, so relays (and relays below them) know to ask for a token. */
 export const protectedHeader = 'X-Classcast-Protected';

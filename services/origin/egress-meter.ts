@@ -4,7 +4,7 @@
 // segment halfway is counted for what it really took, and headers are included, as on the wire.
 import { Router } from 'express';
 import type { MediaSpace } from '../media-http/media-request.ts';
-import { pathTokenPrefix } from './path-token.ts';
+import { pathTokenPrefix } from '../media-http/path-token.ts';
 
 export type EgressMeter = {
   /** Mount before the media routes: it only watches, never answers. */

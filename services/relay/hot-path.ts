@@ -19,7 +19,7 @@
 // and node has no way to (docs/benchmarks.md, relay throughput).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMediaRequestError, parseMediaRequest } from '../media-http/media-request.ts';
-import { withoutPathToken } from '../origin/path-token.ts';
+import { withoutPathToken } from '../media-http/path-token.ts';
 import type { PlaybackGuard } from '../media-http/playback-guard.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';

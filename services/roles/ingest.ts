@@ -23,7 +23,7 @@ import { lessonsApi } from '../origin/lessons-api.ts';
 import { privateWhenProtected } from '../media-http/cache-policy.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
 import { createQaFeedSource } from '../catalog/qa/qa-feed-source.ts';
-import { withoutPathToken } from '../origin/path-token.ts';
+import { withoutPathToken } from '../media-http/path-token.ts';
 import { createPlaybackGuard } from '../media-http/playback-guard.ts';
 import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';

@@ -7,7 +7,7 @@ import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
 import { playbackSettingsFrom, type PlaybackSettings } from '../core/config/playback-settings.ts';
 import type { Queryable } from '../catalog/db/database.ts';
-import { withoutPathToken } from '../origin/path-token.ts';
+import { withoutPathToken } from '../media-http/path-token.ts';
 import { startRelay, type Relay } from '../relay/start-relay.ts';
 import { createViewedLessons } from '../relay/viewed-lessons.ts';
 import type { Tracker, TrackerSettings } from '../tracker/tracker-server.ts';

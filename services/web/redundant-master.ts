@@ -4,11 +4,11 @@
 // the viewer's order. A native HLS player (Safari, iOS) plays the first relay's variants and moves
 // to the next relay's when a playlist or segment stops loading; hls.js does the same (it turns the
 // repeats into pathways "." and ".." and falls back through them). A protected lesson's token goes
-// into every URI as a path prefix, /t/<token>/live/... (services/origin/path-token.ts): a native
+// into every URI as a path prefix, /t/<token>/live/... (services/media-http/path-token.ts): a native
 // player resolves the segment and init URIs of the variant playlists against it and so sends the
 // token with every file, while the playlists themselves stay the same for every viewer. Pure.
 
-import { withPathToken } from '../origin/path-token.ts';
+import { withPathToken } from '../media-http/path-token.ts';
 
 export type RedundantMasterInput = {
   /** The master playlist as the origin writes it (services/packager/master-playlist.ts). */

@@ -9,7 +9,7 @@
 // player sends it with every playlist, init segment and segment (path-token.ts).
 import { Router, type Request, type Response } from 'express';
 import { isSafePathPart } from '../core/media-path.ts';
-import { tokenTextPattern } from '../origin/path-token.ts';
+import { tokenTextPattern } from '../media-http/path-token.ts';
 import { sendError } from '../core/http-errors.ts';
 import { masterPlaylistName, timeShiftMasterName } from '../packager/lesson-packager.ts';
 import { redundantMaster } from './redundant-master.ts';

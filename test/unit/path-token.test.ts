@@ -2,7 +2,7 @@
 // read by the guard after the query, and never taken from something that is not a token.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitPathToken, withPathToken, withoutPathToken } from '../../services/origin/path-token.ts';
+import { splitPathToken, withPathToken, withoutPathToken } from '../../services/media-http/path-token.ts';
 import { tokenOf } from '../../services/media-http/playback-guard.ts';
 
 test('a /t/<token>/ prefix splits into the token and the plain media path', () => {
