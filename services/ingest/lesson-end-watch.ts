@@ -7,7 +7,7 @@
 import type { Logger } from '../core/log.ts';
 import type { Queryable } from '../catalog/db/database.ts';
 import { endRequestedAmong } from '../catalog/ingest/lesson-end-requests.ts';
-import type { Lesson, LessonRegistry } from './lessons.ts';
+import type { LiveLesson, LessonRegistry } from './lessons.ts';
 
 export type LessonEndWatchOptions = {
   db: Queryable;
@@ -26,7 +26,7 @@ export function watchLessonEnds(options: LessonEndWatchOptions): LessonEndWatch 
   /** One poll at a time: a slow catalog must not pile them up. */
   let polling: Promise<void> | undefined;
   /** Lessons already being ended here: a later poll, before they have finished, leaves them be. */
-  const ending = new WeakSet<Lesson>();
+  const ending = new WeakSet<LiveLesson>();
   const poll = async () => {
     const carried = lessons.list().filter((lesson) => lesson.state !== 'ended' && !ending.has(lesson));
     if (carried.length === 0) return;

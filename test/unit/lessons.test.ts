@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLessonRegistry, newLessonId, type Lesson, type LessonPlan } from '../../services/ingest/lessons.ts';
+import { createLessonRegistry, newLessonId, type LiveLesson, type LessonPlan } from '../../services/ingest/lessons.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { chooseFeed, steadySince, switchFrom, type FeedHealth, type SwitchPolicy } from '../../services/ingest/feed-switch.ts';
 
@@ -16,7 +16,7 @@ const plan = (id: string): LessonPlan => ({ id, title: id, latencyMode: 'normal'
 test('a reconnect within the grace period continues the lesson; a publish that never made media leaves none', async () => {
   setLogLevel('error');
   const told: string[] = [];
-  const hook = (what: string) => async (lesson: Lesson) => void told.push(`${what} ${lesson.id}`);
+  const hook = (what: string) => async (lesson: LiveLesson) => void told.push(`${what} ${lesson.id}`);
   const lessons = createLessonRegistry({
     liveDir: '/nonexistent/live',
     graceSeconds: 0.2,
