@@ -5,7 +5,7 @@
 // late segments left out; a shed rendition filled by hard links; the master written once every
 // rendition has media and raised when a segment needs more; ENDLIST at the end; a takeover's first
 // number; a write failure reported; and a lesson read back and continued after its process died.
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -47,11 +47,17 @@ const fakeInit = Buffer.concat([Buffer.from('\0\0\0\x10ftypiso6\0\0\0\0', 'latin
 const fakeSegment = (size: number, seed: number) => Buffer.alloc(size, seed);
 
 let lessons = 0;
+/** Closed after each test, so one that fails mid-run leaves no poll timer keeping the process alive. */
+const opened: Array<{ close(): void }> = [];
+afterEach(() => {
+  for (const packager of opened.splice(0)) packager.close();
+});
 const packagerFor = async (fields: Partial<LessonPackagerOptions> = {}) => {
   const lessonDir = fields.lessonDir ?? join(root, `lesson-${++lessons}`);
   for (const rendition of [...ladder, source]) await mkdir(join(lessonDir, rendition.name), { recursive: true });
   // No polling: finishRun and recoverRun scan, so the test decides when.
   const packager = createLessonPackager({ lessonDir, ladder, source, hasAudio: true, audioKbps: 128, segmentSeconds: 2, windowSize: 3, log: createLogger(), pollMs: 3_600_000, ...fields });
+  opened.push(packager);
   return { lessonDir, packager };
 };
 
@@ -238,7 +244,7 @@ test('after its process died, a lesson is read back from its folder and continue
 
 async function waitUntil(condition: () => boolean): Promise<void> {
   for (let tries = 0; !condition(); tries++) {
-    if (tries > 3000) throw new Error('condition never held');
+    if (tries > 1000) throw new Error('condition never held');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
