@@ -200,21 +200,23 @@ test('a scan that cannot write says why, and the segments are published once it 
   assert.equal(packager.segmentCount(), 0);
   await rm(join(lessonDir, 'source'));
   await mkdir(join(lessonDir, 'source'));
-  await waitUntil(() => packager.segmentCount() === 2);
-  assert.equal(packager.lastWriteError(), undefined, 'cleared by the scan that succeeded');
+  // Cleared by the scan that succeeds (the wait fails if it never is).
+  await waitUntil(() => packager.segmentCount() === 2 && packager.lastWriteError() === undefined);
   await packager.finishRun(1);
   assert.deepEqual(packager.segments('source').map((segment) => segment.uri), ['r1-0.m4s', 'r1-1.m4s']);
 });
 
 test('after its process died, a lesson is read back from its folder and continued: numbers carry on, a dead run is recovered', async () => {
-  const { lessonDir, packager } = await packagerFor();
+  const { lessonDir, packager } = await packagerFor({ pollMs: 20 });
   await packager.startRun(1, { track: 'source', startedAt });
   const published = await segmenterWrites(lessonDir, 1, [2, 2]);
   await packager.finishRun(1);
-  // Run 2 died: its segmenter finished two segments the packager never published.
+  // Run 2 published one segment, then its process died while its segmenter finished two more.
   await packager.startRun(2, { track: 'source', startedAt: startedAt + 4000 });
-  const leftover = await segmenterWrites(lessonDir, 2, [2, 2]);
+  await segmenterWrites(lessonDir, 2, [2]);
+  await waitUntil(() => packager.segmentCount() === 3);
   packager.close();
+  const run2 = await segmenterWrites(lessonDir, 2, [2, 2, 2]);
 
   const restored = await readPackagedLesson(lessonDir, [...ladder, source]);
   assert.equal(restored.lastRun, 2);
@@ -222,24 +224,26 @@ test('after its process died, a lesson is read back from its folder and continue
   assert.deepEqual(restored.renditions.get('source')!.segments.map((segment) => [segment.uri, segment.sequence, segment.sha256]), [
     ['r1-0.m4s', 0, sha256(published[0]!)],
     ['r1-1.m4s', 1, sha256(published[1]!)],
+    ['r2-0.m4s', 2, sha256(run2[0]!)],
   ]);
   assert.equal(restored.renditions.get('source')!.codecs, 'avc1.640028,mp4a.40.2');
   assert.ok(restored.lastWriteAt > 0);
 
   const { packager: continued } = await packagerFor({ lessonDir, restored });
-  assert.equal(await continued.recoverRun(2), 2);
+  assert.equal(await continued.recoverRun(2), 2, 'the two segments nobody published, not the one already out');
   assert.equal(existsSync(segmenterDir(lessonDir, 2)), false);
   assert.deepEqual(continued.segments('source').map((segment) => [segment.uri, segment.sequence, segment.programDateTime - startedAt, segment.sha256]), [
     ['r1-0.m4s', 0, 0, sha256(published[0]!)],
     ['r1-1.m4s', 1, 2000, sha256(published[1]!)],
-    ['r2-0.m4s', 2, 4000, sha256(leftover[0]!)],
-    ['r2-1.m4s', 3, 6000, sha256(leftover[1]!)],
+    ['r2-0.m4s', 2, 4000, sha256(run2[0]!)],
+    ['r2-1.m4s', 3, 6000, sha256(run2[1]!)],
+    ['r2-2.m4s', 4, 8000, sha256(run2[2]!)],
   ]);
-  await continued.startRun(3, { track: 'source', startedAt: startedAt + 8000 });
+  await continued.startRun(3, { track: 'source', startedAt: startedAt + 10_000 });
   await segmenterWrites(lessonDir, 3, [2]);
   await continued.finishRun(3);
-  assert.deepEqual(continued.segments('source').at(-1)!.sequence, 4, 'the next run carries on after them');
-  assert.equal((await readPlaylist(lessonDir, 'source', timeShiftPlaylistName)).segments.length, 5);
+  assert.deepEqual(continued.segments('source').at(-1)!.sequence, 5, 'the next run carries on after them');
+  assert.equal((await readPlaylist(lessonDir, 'source', timeShiftPlaylistName)).segments.length, 6);
 });
 
 async function waitUntil(condition: () => boolean): Promise<void> {
