@@ -119,6 +119,17 @@ test('a standby that answers a Range request with the whole object is refused, n
     assert.match(error.message, /HTTP 200 to a range request/);
     return true;
   });
+  // Nor is a 200 that names the right range: only a 206 is a part of the object.
+  primary.handle('/live/e/seg-2.m4s', (_request, response) => {
+    response.writeHead(200, { 'content-length': segment.length });
+    response.write(segment.subarray(0, 10_000), () => response.socket?.destroy());
+  });
+  standby.handle('/live/e/seg-2.m4s', (request, response) => {
+    const from = Number(/^bytes=(\d+)-$/.exec(request.headers.range ?? '')?.[1] ?? 0);
+    response.writeHead(200, { 'content-range': `bytes ${from}-${segment.length - 1}/${segment.length}`, 'content-length': segment.length - from });
+    response.end(segment.subarray(from));
+  });
+  await assert.rejects(fetchPath('/live/e/seg-2.m4s'), /HTTP 200 to a range request/);
 });
 
 test('every upstream failing is an error naming each one and why; a 404 among them does not make it not-found', async () => {
