@@ -5,7 +5,6 @@
 // (a switch, the encoder gone, the copy frozen), what follows a run that ended, and when restarting
 // the copy is given up. publish-session.ts observes, asks these, and acts; feed-switch.ts holds the
 // choice between a classroom's two encoders that they build on.
-import type { KeyKind } from '../catalog/ingest/key-directory.ts';
 import type { FfmpegExit } from '../transcode/ffmpeg-process.ts';
 import { chooseLadder, sourceRendition, type Source } from '../transcode/ladder.ts';
 import { isFrozen } from '../transcode/rendition-shedding.ts';
@@ -65,7 +64,7 @@ export type RunEnd = { exit: FfmpegExit; next?: NextRun };
 export type RunObservation = {
   now: number;
   /** The kind of encoder carrying the run, and whether it has left. */
-  active: KeyKind;
+  active: FeedHealth['kind'];
   activeClosed: boolean;
   feeds: readonly FeedHealth[];
   policy: SwitchPolicy;
