@@ -2,7 +2,7 @@
 // another branch, with scripts/bench/first-frame.ts copied in) run `bench:first-frame` in turn,
 // alternating round by round, so both meet the same machine; the load average before and after
 // each run is written beside its figures.
-//   node --import tsx scripts/bench/first-frame-compare.ts --peer ../wt-old [--rounds 2] [--opens 12] [--mode normal]
+//   npm run bench:first-frame-compare -- --peer ../wt-old [--rounds 2] [--opens 12] [--mode normal]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -19,7 +19,7 @@ if (!existsSync(resolve(peer, script))) throw new Error(`${peer} has no ${script
 const here = fileURLToPath(new URL('../../', import.meta.url));
 const rounds = Math.max(1, Number(values.rounds));
 
-type Figures = { firstFrame: { p50: number; p95: number }; times: Array<{ bundle: number | null; masterStart: number | null; media: number | null; masterRequests: number }> };
+type Figures = { firstFrame: { p50: number; p95: number }; times: Array<{ bundle: number | null; masterStart: number | null; media: number | null; segment: number | null; firstFrame: number; masterRequests: number }> };
 
 /** One `bench:first-frame` run in `dir`: its JSON figures (the last line it prints). */
 function runIn(dir: string): Promise<Figures> {
@@ -43,8 +43,8 @@ const median = (list: number[]) => {
 const ms = (list: Array<number | null>) => `${(median(list.filter((value): value is number => value !== null)) / 1000).toFixed(2)} s`;
 
 console.log(`First frame, this checkout (${here}) against ${peer}: ${rounds} rounds of ${values.opens} opens each, alternating\n`);
-console.log('| run | load avg start → end | bundle | master asked | media playlist | master requests per open | first frame median | p95 |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| run | load avg start → end | bundle | master asked | media playlist | first segment | segment → frame | master requests per open | first frame median | p95 |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (let round = 1; round <= rounds; round++) {
   for (const [name, dir] of [['this checkout', here], ['peer', peer]] as const) {
     progress(`round ${round}: ${name}`);
@@ -53,7 +53,7 @@ for (let round = 1; round <= rounds; round++) {
     const end = loadavg()[0]!;
     const masters = figures.times.map((open) => open.masterRequests);
     console.log(
-      `| ${name} | ${start.toFixed(1)} → ${end.toFixed(1)} | ${ms(figures.times.map((open) => open.bundle))} | ${ms(figures.times.map((open) => open.masterStart))} | ${ms(figures.times.map((open) => open.media))} | ${Math.max(...masters)} | **${figures.firstFrame.p50.toFixed(2)} s** | ${figures.firstFrame.p95.toFixed(2)} s |`,
+      `| ${name} | ${start.toFixed(1)} → ${end.toFixed(1)} | ${ms(figures.times.map((open) => open.bundle))} | ${ms(figures.times.map((open) => open.masterStart))} | ${ms(figures.times.map((open) => open.media))} | ${ms(figures.times.map((open) => open.segment))} | ${ms(figures.times.map((open) => (open.segment === null ? null : open.firstFrame - open.segment)))} | ${Math.max(...masters)} | **${figures.firstFrame.p50.toFixed(2)} s** | ${figures.firstFrame.p95.toFixed(2)} s |`,
     );
   }
 }
