@@ -184,13 +184,32 @@ if (lessonId === null) {
 } else if (engine === 'hlsjs') {
   void playWithHlsjs(lessonId);
 } else {
+  void playNatively(lessonId);
+}
+
+/**
+ * The browser's own HLS (Safari, iOS): it fails over by itself when the playlist lists the other
+ * relays' variants too, and it cannot add a token to its requests, so a protected lesson always
+ * plays from the viewer's own master, which puts the token into every URI's path
+ * (docs/protected-lessons.md). A token that expires under it is refused at the next playlist
+ * refresh; the page then loads the master again with the newest renewal.
+ */
+async function playNatively(lessonId: string): Promise<void> {
+  const found = await lesson;
+  const tokenUrl = playbackTokenUrl(isReplay ? 'recording' : 'lesson', lessonId);
+  const answer = !isReplay && found?.visibility === 'public' ? null : await fetchPlaybackToken(tokenUrl);
+  if (answer === 'sign-in-needed' || answer === 'not-allowed') return status.show(answer);
+  const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
+  playbackToken = token;
   whenPlaying(() => startClassroom(lessonId));
-  // The browser's own HLS fails over by itself when the playlist lists the other relays' variants too.
-  const source = { src: relays.length > 1 ? redundantMasterUrl(location.pathname) : masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
-  if (!isReplay) whenPlaying(() => countViewers(lessonId, undefined));
+  const source = () => {
+    if (token) return { src: withToken(redundantMasterUrl(location.pathname), token()), type: nativeHlsType };
+    return { src: relays.length > 1 ? redundantMasterUrl(location.pathname) : masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
+  };
+  if (!isReplay) whenPlaying(() => countViewers(lessonId, token));
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
-  player.src(source);
-  showPictures(undefined);
+  player.src(source());
+  showPictures(token);
 }
 
 async function playWithHlsjs(lessonId: string): Promise<void> {

@@ -14,7 +14,7 @@ import { pageLookups } from '../../services/catalog/queries/page-lookups.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { latencyModes, type LatencyMode } from '../../services/core/config/schema.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
-import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
+import { playbackSettingsFrom } from '../../services/core/config/playback-settings.ts';
 import { startIngestRole } from '../../services/roles/ingest.ts';
 import { pageRoutes } from '../../services/web/pages.ts';
 import { launchChromium } from '../../test/helpers/browser.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { lessonTranscoding } from '../../services/ingest/live-figures.ts';
 import { nodeIdleShare } from '../../services/ingest/node-cpu.ts';
-import { segmentsOfPlaylist } from '../../services/replay/recorded-segments.ts';
+import { segmentsOfPlaylist } from '../../services/packager/media-playlist.ts';
 import { startTestIngest, type TestIngest } from '../../test/helpers/test-ingest.ts';
 import { waitFor } from '../../test/helpers/wait-for.ts';
 import { startFfmpeg, type FfmpegChild } from '../ffmpeg-child.ts';

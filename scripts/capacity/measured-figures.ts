@@ -43,15 +43,15 @@ export function defaultLadder(): LadderRung[] {
 
 export const measuredFigures: MeasuredFigures = {
   transcodeLessonsPerCore: {
-    value: 4 / 2,
+    value: 6 / 2,
     unit: 'lessons per core',
     source:
-      'docs/benchmarks.md "Transcode", lessons per 2-core node with the full ladder (source copied as the top rendition): 4 lessons of 720p30 keep up with none shed in all three runs of 2026-12-07, 6 in the run where the machine was fastest (node --import tsx scripts/bench/transcode.ts)',
+      'docs/benchmarks.md "Transcode", "On a quiet machine": 6 lessons of 720p30 with the full ladder per 2-core node keep up with none shed (the source copied as the top rendition, the lower rungs decoded once in one ffmpeg), 7 at the edge (node --import tsx scripts/bench/transcode.ts --overhead no --lessons 5,6,7 --rung-processes one,each)',
   },
   transcodeCoresPerLesson: {
-    value: 1.41 / 4,
+    value: 1.683 / 6,
     unit: 'cores per lesson',
-    source: 'docs/benchmarks.md "Transcode": 4 lessons used 141 % CPU (node + ffmpeg) on the 2-core machine in the last run (scripts/bench/transcode.ts)',
+    source: 'docs/benchmarks.md "Transcode", "On a quiet machine": 6 lessons used 168.3 % CPU (node + ffmpeg) on the 2-core machine (scripts/bench/transcode.ts)',
   },
   transcodeRealtimeFactor: {
     value: 2.97,

@@ -3,20 +3,21 @@
 // role's tier and node only; never a lesson or a student).
 import type { Registry } from 'prom-client';
 import { registerStatsMetrics, type StatsMetric } from '../stats/metrics-registry.ts';
+import { metricNames } from '../stats/metric-names.ts';
 import type { HandsSignalling, HandsStats } from './hands-signalling.ts';
 
 const gauges: StatsMetric<HandsStats>[] = [
-  ['activeCalls', 'classcast_calls_active', 'Raised-hand calls open now (accepted hands).'],
-  ['waitingHands', 'classcast_hands_waiting', 'Hands raised and waiting for the console.'],
-  ['connections', 'classcast_hands_connections', 'Open WebSocket connections to /hands (students and consoles).'],
+  ['activeCalls', metricNames.callsActive, 'Raised-hand calls open now (accepted hands).'],
+  ['waitingHands', metricNames.handsWaiting, 'Hands raised and waiting for the console.'],
+  ['connections', metricNames.handsConnections, 'Open WebSocket connections to /hands (students and consoles).'],
 ];
 
 const counters: StatsMetric<HandsStats>[] = [
-  ['raised', 'classcast_hands_raised_total', 'Hands raised.'],
-  ['accepted', 'classcast_hands_accepted_total', 'Hands a console accepted (calls opened).'],
-  ['endedCalls', 'classcast_calls_ended_total', 'Calls ended (by the console, the student, or a page that left).'],
-  ['refusedConnections', 'classcast_hands_refused_connections_total', 'Connections to /hands refused (signed out, wrong role, no such lesson, other origin).'],
-  ['refusedMessages', 'classcast_hands_refused_messages_total', 'Messages refused (malformed, too big, too many, not the sender\'s to send).'],
+  ['raised', metricNames.handsRaisedTotal, 'Hands raised.'],
+  ['accepted', metricNames.handsAcceptedTotal, 'Hands a console accepted (calls opened).'],
+  ['endedCalls', metricNames.callsEndedTotal, 'Calls ended (by the console, the student, or a page that left).'],
+  ['refusedConnections', metricNames.handsRefusedConnectionsTotal, 'Connections to /hands refused (signed out, wrong role, no such lesson, other origin).'],
+  ['refusedMessages', metricNames.handsRefusedMessagesTotal, 'Messages refused (malformed, too big, too many, not the sender\'s to send).'],
 ];
 
 export function registerHandsMetrics(register: Registry, hands: () => HandsSignalling | undefined): void {

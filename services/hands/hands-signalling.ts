@@ -20,9 +20,10 @@ import { corsVerdict } from '../catalog/api/api-cors.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { getLesson } from '../catalog/queries/lessons.ts';
 import type { HandsConfig } from '../core/config/schema.ts';
+import { clientAddress } from '../core/client-address.ts';
 import type { Logger } from '../core/log.ts';
 import { onUpgradePath, refuseUpgrade } from '../core/upgrade-paths.ts';
-import { createTokenBucket, type RateLimit, type TokenBucket } from '../tracker/announce-limits.ts';
+import { createTokenBucket, type RateLimit, type TokenBucket } from '../core/token-bucket.ts';
 import { handsCloseCodes, handsPath, type ClientMessage, type HandsErrorCode, type HandsRole, type ServerMessage } from '../../player/src/hands/hands-protocol.ts';
 import { readClientMessage } from './client-messages.ts';
 import { handsRoleOf } from './hands-access.ts';
@@ -202,7 +203,7 @@ export function mountHandsSignalling(server: Server, options: HandsOptions): Han
     if (socket.readyState !== socket.OPEN) return;
     const room = rooms.get(lessonId) ?? { lessonId, queue: createHandQueue(settings.maxAccepted), students: new Map(), consoles: new Map() };
     rooms.set(lessonId, room);
-    const ip = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '') || null;
+    const ip = request.socket.remoteAddress ? clientAddress(request.socket.remoteAddress) : null;
     const peer: Peer = { id: randomUUID(), socket, account, role, ip, bucket: createTokenBucket(limits.messages, Date.now()), strikes: 0, alive: true, replaced: false };
     if (role === 'student') {
       // The same student on a second page: the newer page takes over, and the hand starts again.

@@ -3,8 +3,7 @@
 // session (publish-session.ts) carries the classroom's lesson from whichever of them feed-switch.ts
 // chooses. The set lives from its first encoder until its last one leaves; the classroom's next
 // publish after that starts a new set (and continues the lesson if it is in its grace period).
-import type { EncoderSample } from '../catalog/ingest/encoder-status.ts';
-import type { KeyKind } from '../catalog/ingest/key-directory.ts';
+import type { EncoderSample, KeyKind } from './catalog-port.ts';
 import type { Logger } from '../core/log.ts';
 import type { Source } from '../transcode/ladder.ts';
 import { meterEncoder } from './encoder-meter.ts';

@@ -6,7 +6,7 @@
 // (encoder-sent.ts: frame rate and video bitrate per keyframe interval, its audio). The latest sample goes to the
 // catalog's encoder status (the function returned) and stays in memory for this node's /metrics
 // (live-figures.ts, under the classroom) until the encoder disconnects.
-import { encoderReportSeconds, type EncoderSample } from '../catalog/ingest/encoder-status.ts';
+import { encoderReportSeconds, type EncoderSample } from './catalog-port.ts';
 import { aacAudioConfig, h264PictureSize, readFlvTag } from './flv-tag.ts';
 import type { EncoderSent } from './encoder-sent.ts';
 import { trackEncoder, type EncoderFigures } from './live-figures.ts';

@@ -5,7 +5,7 @@
 // has sent media steadily for a while (so a flapping primary does not bounce the lesson to and fro),
 // just after a keyframe of its own.
 // Pure: the session (publish-session.ts) asks on every check and does the switching.
-import type { KeyKind } from '../catalog/ingest/key-directory.ts';
+import type { KeyKind } from './catalog-port.ts';
 
 export type FeedHealth = {
   kind: KeyKind;

@@ -5,12 +5,11 @@
 // into its replay). A push from the classroom after that is refused for a while by the catalog
 // (lesson-lifecycle.ts). Asks nothing while the node carries no lesson.
 import type { Logger } from '../core/log.ts';
-import type { Queryable } from '../catalog/db/database.ts';
-import { endRequestedAmong } from '../catalog/ingest/lesson-end-requests.ts';
+import type { CatalogPort } from './catalog-port.ts';
 import type { Lesson, LessonRegistry } from './lessons.ts';
 
 export type LessonEndWatchOptions = {
-  db: Queryable;
+  catalog: Pick<CatalogPort, 'endRequestedAmong'>;
   lessons: LessonRegistry;
   intervalSeconds: number;
   /** Closes the encoders pushing from this classroom, if any. */
@@ -30,7 +29,7 @@ export function watchLessonEnds(options: LessonEndWatchOptions): LessonEndWatch 
   const poll = async () => {
     const carried = lessons.list().filter((lesson) => lesson.state !== 'ended' && !ending.has(lesson));
     if (carried.length === 0) return;
-    const requested = new Set(await endRequestedAmong(options.db, carried.map((lesson) => lesson.id)));
+    const requested = new Set(await options.catalog.endRequestedAmong(carried.map((lesson) => lesson.id)));
     failing = false;
     for (const lesson of carried) {
       if (!requested.has(lesson.id) || lesson.state === 'ended') continue;

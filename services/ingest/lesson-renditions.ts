@@ -23,7 +23,7 @@ import { sourceRenditionName, type Rendition } from '../transcode/ladder.ts';
 import { decideShedding, frozenSecondsFor, isFrozen, nextBackoffSeconds, sheddingPolicyFor, stalledSeconds } from '../transcode/rendition-shedding.ts';
 import { planProcesses, rungGroups, type RungProcesses } from '../transcode/rung-processes.ts';
 import { judgeSource, type SourceFitness } from '../transcode/source-fitness.ts';
-import { reportRenditionsShed } from './live-figures.ts';
+import { reportRenditionsShed, trackTranscoderRun } from './live-figures.ts';
 import { nodeIdleShare } from './node-cpu.ts';
 import type { SourceFeed } from './source-feed.ts';
 
@@ -159,7 +159,11 @@ export function createLessonRenditions(options: RenditionsOptions): LessonRendit
           lessonDir: options.lessonDir,
           keyframes: entry.keyframes,
         });
-        const ffmpeg = startFfmpeg(invocation, options.ffmpegPath, runLog, { figuresOf: options.lessonDir, niceness: renditionNiceness, input });
+        const ffmpeg = startFfmpeg(invocation, options.ffmpegPath, runLog, { niceness: renditionNiceness, input });
+        // The lesson's transcoding figures for /metrics and the node's load, from what the process announces.
+        const figures = trackTranscoderRun(options.lessonDir);
+        ffmpeg.events.on('progress', figures.report);
+        ffmpeg.events.on('exit', figures.finish);
         entry.ffmpeg = ffmpeg;
         // Ended while the runs' folders were made: it writes what it was given and stops, or, replaced, just stops.
         if (entry.replaced) ffmpeg.kill();

@@ -237,12 +237,3 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
     },
   };
 }
-
-/** `<classroom>-<yyyymmdd>-<hhmmss>` in UTC: readable in logs and URLs, and sorted by time. */
-export function newLessonId(classroomId: string, taken: (id: string) => boolean, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15).toLowerCase();
-  const base = `${classroomId}-${stamp}`;
-  let id = base;
-  for (let suffix = 2; taken(id); suffix++) id = `${base}-${suffix}`;
-  return id;
-}

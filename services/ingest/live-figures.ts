@@ -1,9 +1,11 @@
 // What this ingest process measures about its live streams, kept in memory for its /metrics
 // (services/stats/ingest-metrics.ts), so a scrape never waits on the catalog: each connected
 // encoder's latest figures (encoder-meter.ts, by the classroom it pushes for) and each lesson's
-// transcoder progress (ffmpeg-process.ts, by the lesson's directory, across the lesson's runs). The
-// parts that measure register here themselves, so the publish session needs no wiring for it.
-// Process-wide on purpose: the meters and transcoders of one process feed one /metrics.
+// transcoder progress (the events of its ffmpeg processes, which lesson-renditions.ts listens to, by
+// the lesson's directory, across the lesson's runs). The parts that measure register here
+// themselves, so the publish session needs no wiring for it. Process-wide on purpose: the meters and
+// transcoders of one process feed one /metrics. The transcoder knows nothing of it: it only emits.
+import type { TranscoderProgress } from '../transcode/ffmpeg-progress.ts';
 
 /** An encoder's figures over its last sample (null: not measured yet). */
 export type EncoderFigures = {
@@ -14,9 +16,6 @@ export type EncoderFigures = {
   width: number | null;
   height: number | null;
 };
-
-/** One progress report of ffmpeg (`-progress`): its speed against real time, media seconds written, frames dropped and duplicated so far. */
-export type TranscoderProgress = { speed: number | null; mediaSeconds: number | null; droppedFrames: number; duplicatedFrames: number };
 
 /**
  * A lesson's transcoding figures: the slowest running rendition's speed, frame counts summed over

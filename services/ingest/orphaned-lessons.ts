@@ -6,15 +6,14 @@
 // after a discontinuity; otherwise the lesson ends and its recordings become replays as usual.
 import { join } from 'node:path';
 import type { Logger } from '../core/log.ts';
-import type { Queryable } from '../catalog/db/database.ts';
-import { orphanedLessons } from '../catalog/ingest/lesson-lifecycle.ts';
 import { readLessonManifest } from '../packager/lesson-manifest.ts';
 import { createLessonPackager, readPackagedLesson } from '../packager/lesson-packager.ts';
 import { segmentSecondsFor } from '../transcode/ladder.ts';
+import type { CatalogPort } from './catalog-port.ts';
 import type { LessonRegistry } from './lessons.ts';
 
 export type OrphanOptions = {
-  db: Queryable;
+  catalog: Pick<CatalogPort, 'orphanedLessons'>;
   node: string;
   liveDir: string;
   lessons: LessonRegistry;
@@ -28,7 +27,7 @@ export type OrphanOptions = {
 
 export async function continueOrphanedLessons(options: OrphanOptions): Promise<void> {
   const { log } = options;
-  for (const orphan of await orphanedLessons(options.db, options.node)) {
+  for (const orphan of await options.catalog.orphanedLessons(options.node)) {
     const lessonDir = join(options.liveDir, orphan.id);
     const lessonLog = log.child({ lesson: orphan.id, classroom: orphan.classroomId });
     try {

@@ -15,16 +15,13 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
-import type { Database } from '../catalog/db/database.ts';
-import { reportEncoder, type EncoderReporter } from '../catalog/ingest/encoder-status.ts';
-import { admitClassroom } from '../catalog/ingest/classroom-assignment.ts';
-import { lessonForPublish, PublishRefusal, takeOverLesson } from '../catalog/ingest/lesson-lifecycle.ts';
 import { writeLessonManifest } from '../packager/lesson-manifest.ts';
 import { createLessonPackager, type LessonPackager } from '../packager/lesson-packager.ts';
 import { chooseLadder, segmentSecondsFor, sourceRendition, sourceRenditionName, type Source } from '../transcode/ladder.ts';
 import { buildCopyArgs } from '../transcode/ffmpeg-args.ts';
 import { startFfmpeg, type FfmpegExit, type FfmpegProcess } from '../transcode/ffmpeg-process.ts';
 import { frozenSecondsFor, isFrozen } from '../transcode/rendition-shedding.ts';
+import { PublishRefusal, type CatalogPort, type EncoderReporter } from './catalog-port.ts';
 import type { ClassroomFeed, ClassroomFeeds } from './classroom-feeds.ts';
 import { diskErrorCodes, type DiskGuard } from './disk-guard.ts';
 import { chooseFeed, switchFrom, type FeedChoice, type SwitchPolicy } from './feed-switch.ts';
@@ -37,7 +34,7 @@ import { takeoverNumbering } from './takeover-numbering.ts';
 
 export type PublishContext = {
   config: Config;
-  db: Database;
+  catalog: CatalogPort;
   lessons: LessonRegistry;
   liveDir: string;
   ffmpegPath: string;
@@ -56,7 +53,7 @@ const checkMs = 250;
 
 /** `feeds` holds the classroom's first encoder; more may join while the session runs. */
 export async function runPublishSession(feeds: ClassroomFeeds, context: PublishContext): Promise<void> {
-  const { config, lessons, db } = context;
+  const { config, lessons, catalog } = context;
   const { classroomId } = feeds;
   const first = feeds.list()[0]!;
   // Before anything is written for the classroom: its encoder status belongs to the node carrying it.
@@ -64,8 +61,7 @@ export async function runPublishSession(feeds: ClassroomFeeds, context: PublishC
   let lesson: Lesson | undefined;
   const current: { copy?: FfmpegProcess; feed?: ClassroomFeed } = {};
   // One status row per classroom: it describes the encoder carrying the lesson.
-  const encoder = reportEncoder(
-    db,
+  const encoder = catalog.reportEncoder(
     { classroomId, ingestNode: config.node.id, lessonId: null, remoteAddress: first.publisher.remoteAddress || null, keyKind: first.kind, width: null, height: null },
     () => (current.feed ?? feeds.list()[0] ?? first).meter(),
     context.log,
@@ -130,7 +126,7 @@ async function admitted(feeds: ClassroomFeeds, context: PublishContext): Promise
   const { classroomId } = feeds;
   const remoteAddress = feeds.list()[0]?.publisher.remoteAddress;
   try {
-    const admission = await admitClassroom(context.db, classroomId, config.node.id, config.ingest.nodeDownSeconds);
+    const admission = await context.catalog.admitClassroom(classroomId, config.node.id, config.ingest.nodeDownSeconds);
     if (admission.admitted) {
       if (admission.previous !== config.node.id) log.info('classroom assigned to this node', { classroom: classroomId, previous: admission.previous });
       return true;
@@ -209,14 +205,14 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
  */
 async function openLesson(classroomId: string, context: PublishContext, remoteAddress: string): Promise<Lesson> {
   const { config } = context;
-  const continued = await takeOverLesson(context.db, classroomId, config.node.id, { downSeconds: config.ingest.nodeDownSeconds, graceSeconds: config.ingest.reconnectGraceSeconds });
+  const continued = await context.catalog.takeOverLesson(classroomId, config.node.id, { downSeconds: config.ingest.nodeDownSeconds, graceSeconds: config.ingest.reconnectGraceSeconds });
   if (continued) {
     const segmentSeconds = segmentSecondsFor[continued.latencyMode];
     const takeover = takeoverNumbering(continued.liveSeconds, segmentSeconds);
     context.log.warn('publish continues a lesson from an ingest node that is down', { classroom: classroomId, lesson: continued.id, from: continued.from, liveSeconds: Math.round(continued.liveSeconds), ...takeover, remoteAddress });
     return context.lessons.open(classroomId, { ...continued, segmentSeconds, protected: continued.visibility !== 'public', takeover });
   }
-  const planned = await lessonForPublish(context.db, classroomId, new Date(), config.catalog.earlyStartMinutes, {
+  const planned = await context.catalog.lessonForPublish(classroomId, new Date(), config.catalog.earlyStartMinutes, {
     latencyMode: config.ingest.latencyMode,
     taken: (id) => existsSync(join(context.liveDir, id)),
   });

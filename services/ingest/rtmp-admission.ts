@@ -106,11 +106,6 @@ export function createRtmpAdmission(caps: Caps): RtmpAdmission {
   };
 }
 
-/** The address a cap counts: IPv4 clients of a dual-stack listener arrive as ::ffff:a.b.c.d. */
-export function clientAddress(remoteAddress: string | undefined): string {
-  return (remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
-}
-
 function createTally() {
   const byAddress = new Map<string, number>();
   let total = 0;

@@ -1,19 +1,12 @@
 // The province ingest tier: RTMP in, a lesson per classroom publish, HLS on disk under the data
-// directory. Stream keys and lessons come from the catalog. Composes the parts; the behaviour lives
-// in the files it imports.
+// directory. Stream keys and lessons come from the catalog, asked through the ingest's own port
+// (catalog-port.ts). Composes the parts; the behaviour lives in the files it imports.
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../core/config/schema.ts';
 import { findMediaTool } from '../core/ffmpeg-binary.ts';
 import type { Logger } from '../core/log.ts';
-import type { Database } from '../catalog/db/database.ts';
-import { disconnectNodeEncoders } from '../catalog/ingest/encoder-status.ts';
-import { ensureClassrooms } from '../catalog/ingest/ensure-classrooms.ts';
-import { openKeyDirectory, type KeyDirectory, type KeyMatch } from '../catalog/ingest/key-directory.ts';
-import { abandonLesson, endLessonHere, markLive, markTakenOver } from '../catalog/ingest/lesson-lifecycle.ts';
-import { finishRecordings, openDefaultRecording } from '../catalog/ingest/recording-lifecycle.ts';
-import type { JobQueue } from '../catalog/jobs/job-queue.ts';
-import { startReplayStorage, type ReplayStorage } from '../catalog/recordings/replay-storage.ts';
+import type { CatalogPort, KeyDirectory, KeyMatch, ReplayHandoff } from './catalog-port.ts';
 import { createClassroomFeeds, type ClassroomFeeds } from './classroom-feeds.ts';
 import { startDiskGuard, type DiskGuardOptions, type DiskState } from './disk-guard.ts';
 import { watchLessonEnds } from './lesson-end-watch.ts';
@@ -29,8 +22,6 @@ export type Ingest = {
   liveDir: string;
   /** Where finished recordings' replays are written: `<dataDir>/vod`. */
   vodDir: string;
-  /** Where they go next (storage.kind): the bucket, if any, and the uploader moving them there. */
-  replayStorage: ReplayStorage;
   lessons: LessonRegistry;
   keys: KeyDirectory;
   /** The data disk's last check: not ok (alarm 'full' or 'unwritable') while publishes are refused. */
@@ -41,25 +32,28 @@ export type Ingest = {
 export type IngestOptions = {
   /** Free-space threshold and check interval of the data disk (disk-guard.ts has the defaults). */
   disk?: Pick<DiskGuardOptions, 'minFreeBytes' | 'minFreeRatio' | 'checkSeconds'>;
-  /** The durable job queue, where this node's replay uploads run (storage.kind 's3'). */
-  jobs?: JobQueue;
+  /** Where finished replays go next (storage.kind): told when a lesson's replays are written. The caller owns it and closes it after this ingest has closed. */
+  replays?: ReplayHandoff;
 };
 
 /** How long an accepted encoder may take to send its first keyframe. */
 const firstKeyframeTimeoutMs = 15_000;
 
-/** `db` is the catalog; the caller owns it and closes it after this ingest has closed. */
-export async function startIngest(config: Config, log: Logger, db: Database, options: IngestOptions = {}): Promise<Ingest> {
+/** Where an ingest node writes its lessons (`live`) and their replays (`vod`), under the data directory. */
+export function ingestDirs(config: Pick<Config, 'dataDir'>): { liveDir: string; vodDir: string } {
+  return { liveDir: join(resolve(config.dataDir), 'live'), vodDir: join(resolve(config.dataDir), 'vod') };
+}
+
+/** `catalog`: what the ingest asks of the catalog (catalog-port.ts); the caller owns what is behind it and closes it after this ingest has closed. */
+export async function startIngest(config: Config, log: Logger, catalog: CatalogPort, options: IngestOptions = {}): Promise<Ingest> {
   const ffmpegPath = findMediaTool('ffmpeg', config.ffmpegPath);
-  const liveDir = join(resolve(config.dataDir), 'live');
-  const vodDir = join(resolve(config.dataDir), 'vod');
+  const { liveDir, vodDir } = ingestDirs(config);
   const node = config.node.id;
-  const replayStorage = await startReplayStorage(config.storage, db, vodDir, log, options.jobs ? { jobs: options.jobs, node } : undefined);
   const finish = async (lessonId: string) => {
-    await finishRecordings(db, { lessonId, lessonDir: join(liveDir, lessonId), vodDir, log });
-    replayStorage.replaysWritten();
+    await catalog.finishRecordings({ lessonId, lessonDir: join(liveDir, lessonId), vodDir, log });
+    options.replays?.replaysWritten();
   };
-  await ensureClassrooms(db, config.classrooms, log);
+  await catalog.ensureClassrooms(config.classrooms, log);
   const lessons = createLessonRegistry({
     liveDir,
     graceSeconds: config.ingest.reconnectGraceSeconds,
@@ -67,20 +61,20 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
     lifecycle: {
       live: async (lesson) => {
         // A lesson taken over from a node that went down has runs numbered before this node's.
-        await (lesson.runsBefore > 0 ? markTakenOver(db, lesson.id, node) : markLive(db, lesson.id, node));
-        await openDefaultRecording(db, lesson.id, lesson.mediaStartedAt === undefined ? undefined : new Date(lesson.mediaStartedAt));
+        await (lesson.runsBefore > 0 ? catalog.markTakenOver(lesson.id, node) : catalog.markLive(lesson.id, node));
+        await catalog.openDefaultRecording(lesson.id, lesson.mediaStartedAt === undefined ? undefined : new Date(lesson.mediaStartedAt));
       },
       ended: async (lesson) => {
         // Another node may have continued it while this one was taken for down: then it goes on there.
-        if (await endLessonHere(db, lesson.id, node)) await finish(lesson.id);
+        if (await catalog.endLessonHere(lesson.id, node)) await finish(lesson.id);
         else log.warn('lesson continues on another ingest node', { lesson: lesson.id });
       },
-      abandoned: (lesson) => abandonLesson(db, lesson.id),
+      abandoned: (lesson) => catalog.abandonLesson(lesson.id),
     },
   });
   // Lessons a crashed run of this node was carrying wait for their classrooms, as after a drop.
   await continueOrphanedLessons({
-    db,
+    catalog,
     node,
     liveDir,
     lessons,
@@ -89,12 +83,12 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
     windowSize: config.ingest.liveWindowSegments,
     log,
     endLesson: async (lessonId) => {
-      if (await endLessonHere(db, lessonId, node)) await finish(lessonId);
+      if (await catalog.endLessonHere(lessonId, node)) await finish(lessonId);
     },
   });
-  await disconnectNodeEncoders(db, node);
+  await catalog.disconnectNodeEncoders(node);
   const disk = await startDiskGuard({ dir: liveDir, log, ...options.disk });
-  const keys = await openKeyDirectory(db, { refreshSeconds: config.catalog.keyRefreshSeconds, log });
+  const keys = await catalog.openKeyDirectory({ refreshSeconds: config.catalog.keyRefreshSeconds, log });
   const sessions = new Set<Promise<void>>();
   // Publishes refused after the handshake, once the catalog has answered (publish-session.ts).
   const refusals = createRefusalCounter();
@@ -139,19 +133,18 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
       feeds.onGone(() => {
         if (feeds.isEmpty() && classrooms.get(classroomId) === feeds) classrooms.delete(classroomId);
       });
-      const session = runPublishSession(feeds, { config, db, lessons, liveDir, ffmpegPath, disk, log, refusals });
+      const session = runPublishSession(feeds, { config, catalog, lessons, liveDir, ffmpegPath, disk, log, refusals });
       sessions.add(session);
       void session.finally(() => sessions.delete(session));
     },
-  }).catch(async (error: unknown) => {
+  }).catch((error: unknown) => {
     keys.close();
     disk.close();
-    await replayStorage.close();
     throw error;
   });
   // "End lesson now" reaches this node as fast as a new stream key does.
   const endWatch = watchLessonEnds({
-    db,
+    catalog,
     lessons,
     intervalSeconds: config.catalog.keyRefreshSeconds,
     disconnectClassroom: (classroomId) => classrooms.get(classroomId)?.closeAll(),
@@ -163,7 +156,6 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
     rtmpPort: rtmp.port,
     liveDir,
     vodDir,
-    replayStorage,
     lessons,
     keys,
     diskState: () => disk.state(),
@@ -174,8 +166,6 @@ export async function startIngest(config: Config, log: Logger, db: Database, opt
       await rtmp.close();
       await Promise.all(sessions);
       await leaveLessons(lessons, log);
-      // Last: an upload under way finishes (or fails, and is tried again after the restart).
-      await replayStorage.close();
     },
   };
 }

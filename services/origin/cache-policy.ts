@@ -5,6 +5,7 @@
 // cache (a CDN, a proxy) would hand them to anyone, so only a tier that checks tokens itself keeps
 // them (our relays cache them by kind, whatever this says: services/relay/object-store.ts).
 import type { NextFunction, Request, Response } from 'express';
+import { withoutPathToken } from './path-token.ts';
 import { protectedHeader } from './playback-guard.ts';
 import { viewerFiguresMaxAgeSeconds } from '../stats/lesson-viewers.ts';
 
@@ -110,7 +111,8 @@ export function privateCacheControl(cacheControl: string): string {
  * are written.
  */
 export function privateWhenProtected(request: Request, response: Response, next: NextFunction): void {
-  if (!request.path.startsWith('/live/') && !request.path.startsWith('/vod/')) return next();
+  const path = withoutPathToken(request.path);
+  if (!path.startsWith('/live/') && !path.startsWith('/vod/')) return next();
   const writeHead = response.writeHead;
   response.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
     const cacheControl = this.getHeader('cache-control');

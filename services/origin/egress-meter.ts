@@ -4,6 +4,7 @@
 // segment halfway is counted for what it really took, and headers are included, as on the wire.
 import { Router } from 'express';
 import type { MediaSpace } from './media-request.ts';
+import { pathTokenPrefix } from './path-token.ts';
 
 export type EgressMeter = {
   /** Mount before the media routes: it only watches, never answers. */
@@ -16,7 +17,8 @@ export function createEgressMeter(): EgressMeter {
   const totals: Record<MediaSpace, number> = { live: 0, vod: 0 };
   const router = Router();
   for (const space of ['live', 'vod'] as const) {
-    router.use(`/${space}`, (request, response, next) => {
+    // A native player's path token (path-token.ts) is the same URL space.
+    router.use([`/${space}`, `${pathTokenPrefix}:token/${space}`], (request, response, next) => {
       const socket = request.socket;
       const before = socket.bytesWritten;
       // 'close' comes after the last byte was handed to the socket, or when the viewer went away.

@@ -1,10 +1,12 @@
-// The /live and /vod routes every tier answers (origin, relays): both URL shapes of each, the path
-// checked by media-request.ts, and refused paths answered here, so each tier only says how it
-// serves a file.
+// The /live and /vod routes every tier answers (origin, relays): both URL shapes of each, also under
+// a /t/<token>/ prefix (a native HLS player's path token: path-token.ts; the guard reads it from the
+// original URL), the path checked by media-request.ts, and refused paths answered here, so each tier
+// only says how it serves a file.
 import { Router, type Request, type Response } from 'express';
 import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from './cache-policy.ts';
 import { isMediaRequestError, parseMediaRequest, type MediaRequest, type MediaSpace } from './media-request.ts';
+import { pathTokenPrefix } from './path-token.ts';
 import { tokenHeader } from './playback-guard.ts';
 
 /**
@@ -41,15 +43,17 @@ export function mediaRoutes(handle: MediaHandler, onRequest: () => void = () => 
     return handle(request, response, media);
   };
   for (const space of spaces) {
+    const short = [`/${space}/:id/:file`, `${pathTokenPrefix}:token/${space}/:id/:file`];
+    const long = [`/${space}/:id/:rendition/:file`, `${pathTokenPrefix}:token/${space}/:id/:rendition/:file`];
     // Any path of the two shapes, refused ones too: the GET that follows gets the refusal, readable.
-    router.options([`/${space}/:id/:file`, `/${space}/:id/:rendition/:file`], (_request, response) => {
+    router.options([...short, ...long], (_request, response) => {
       onRequest();
       response.status(204).set(preflightHeaders).end();
     });
-    router.get(`/${space}/:id/:file`, (request, response) => route(request, response, [request.params.id, request.params.file], space));
-    router.get(`/${space}/:id/:rendition/:file`, (request, response) =>
-      route(request, response, [request.params.id, request.params.rendition, request.params.file], space),
-    );
+    // Both patterns of a shape name the same parameters (the token's is read from the URL by the guard).
+    const param = (request: Request, name: string) => String(request.params[name]);
+    router.get(short, (request, response) => route(request, response, [param(request, 'id'), param(request, 'file')], space));
+    router.get(long, (request, response) => route(request, response, [param(request, 'id'), param(request, 'rendition'), param(request, 'file')], space));
   }
   return router;
 }

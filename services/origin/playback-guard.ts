@@ -1,10 +1,12 @@
 // The check every media tier (origin, relay) makes before serving a protected lesson's file: a
 // playback token for that lesson, good now and in this tier's city, from the `token` query
-// parameter (what the player sends) or the X-Classcast-Token header (what a relay sends upstream).
+// parameter (what the player sends), the /t/<token>/ path prefix (what a native HLS player sends:
+// path-token.ts) or the X-Classcast-Token header (what a relay sends upstream).
 // The token is never part of what is cached: tiers key objects on the path alone.
 import type { IncomingHttpHeaders } from 'node:http';
 import { signPlaybackToken, verifyPlaybackToken, type PlaybackScope } from '../core/playback-token.ts';
-import type { PlaybackSettings } from '../core/playback-settings.ts';
+import type { PlaybackSettings } from '../core/config/playback-settings.ts';
+import { splitPathToken } from './path-token.ts';
 
 /** Sent with every file of a protected lesson, so relays (and relays below them) know to ask for a token. */
 export const protectedHeader = 'X-Classcast-Protected';
@@ -34,13 +36,15 @@ export function createPlaybackGuard(settings: PlaybackSettings, now: () => numbe
   };
 }
 
-/** The token a request carries: `?token=` first, then the header. */
+/** The token a request carries: `?token=` first, then the path's /t/<token>/ prefix, then the header. */
 export function tokenOf(url: string | undefined, headers: IncomingHttpHeaders): string | undefined {
   const query = url?.indexOf('?') ?? -1;
   if (url && query >= 0) {
     const fromQuery = new URLSearchParams(url.slice(query + 1)).get('token');
     if (fromQuery) return fromQuery;
   }
+  const fromPath = url ? splitPathToken(url).token : undefined;
+  if (fromPath) return fromPath;
   const fromHeader = headers[tokenHeader];
   return typeof fromHeader === 'string' && fromHeader !== '' ? fromHeader : undefined;
 }

@@ -16,7 +16,8 @@ import { LRUCache } from 'lru-cache';
 import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
 import type { ReplayBucket } from '../replay/replay-bucket.ts';
-import { replayManifestName, type ReplayManifest } from '../replay/replay-writer.ts';
+import { replayIsProtected } from '../replay/replay-protection.ts';
+import { replayManifestName } from '../replay/replay-writer.ts';
 import { contentTypeFor, notFoundCacheControl, replayCacheControl } from './cache-policy.ts';
 import type { MediaRequest } from './media-request.ts';
 import { mediaRoutes } from './media-routes.ts';
@@ -88,9 +89,9 @@ async function fromBucket(bucket: ReplayBucket, request: Request, response: Resp
 }
 
 /**
- * Whether a replay needs a token, from its manifest, read once and remembered (a replay is written
- * once under an id never reused). No manifest (no such replay, or one written before replays had
- * manifests) reads as public and is asked again next time, as the replay may be being written.
+ * Whether a replay needs a token, from its manifest (replay-protection.ts), read once and remembered
+ * (a replay is written once under an id never reused). No manifest reads as public and is asked
+ * again next time, as the replay may be being written.
  */
 function protectedReplays(vodDir: string, bucket?: ReplayBucket): (recordingId: string) => Promise<boolean> {
   const known = new LRUCache<string, boolean>({ max: 10_000 });
@@ -105,16 +106,8 @@ function protectedReplays(vodDir: string, bucket?: ReplayBucket): (recordingId: 
       // protected replay unguarded.
       text = bucket ? await bucket.getText(bucketKey([recordingId, replayManifestName])) : undefined;
     }
-    if (text === undefined) return false;
-    // A manifest that cannot be read as one is a damaged replay: guarding it is the safe side.
-    let manifest: Partial<ReplayManifest> | undefined;
-    try {
-      manifest = JSON.parse(text) as Partial<ReplayManifest>;
-    } catch {
-      manifest = undefined;
-    }
-    const guarded = manifest?.protected !== false;
-    known.set(recordingId, guarded);
+    const guarded = replayIsProtected(text);
+    if (text !== undefined) known.set(recordingId, guarded);
     return guarded;
   };
 }

@@ -1,6 +1,8 @@
-// Writes a rendition's media playlist from the lesson's segment list. Pure: the same segments
-// always give the same text. Sequence numbers belong to the lesson, so a reconnect continues them
-// with a discontinuity instead of starting again at 0.
+// Writes a rendition's media playlist from the lesson's segment list, and reads one back into that
+// list (segmentsOfPlaylist: the replay writer, the MP4 export and a restarted ingest read what the
+// packager wrote). Pure: the same segments always give the same text. Sequence numbers belong to the
+// lesson, so a reconnect continues them with a discontinuity instead of starting again at 0.
+import { parsePlaylist } from '../core/parse-playlist.ts';
 
 export type PackagedSegment = {
   /** Media sequence number within the lesson; strictly increasing. */
@@ -58,6 +60,26 @@ export function writeMediaPlaylist(segments: readonly PackagedSegment[], options
   });
   if (options.ended) lines.push('#EXT-X-ENDLIST');
   return lines.join('\n') + '\n';
+}
+
+/** A time-shift (or any complete media) playlist's segments as the packager wrote them. */
+export function segmentsOfPlaylist(text: string): PackagedSegment[] {
+  const parsed = parsePlaylist(text);
+  const firstSequence = parsed.mediaSequence ?? 0;
+  let initUri: string | undefined;
+  return parsed.segments.map((segment, index) => {
+    initUri = segment.map?.uri ?? initUri;
+    if (!initUri) throw new Error(`segment ${segment.uri} has no init segment (EXT-X-MAP)`);
+    if (segment.programDateTime === undefined) throw new Error(`segment ${segment.uri} has no program date time`);
+    return {
+      sequence: firstSequence + index,
+      uri: segment.uri,
+      duration: segment.duration,
+      programDateTime: segment.programDateTime,
+      initUri,
+      discontinuity: Boolean(segment.discontinuity),
+    };
+  });
 }
 
 /** RFC 8216: every EXTINF, rounded to the nearest integer, must not exceed the target duration. */

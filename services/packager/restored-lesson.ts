@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { segmentsOfPlaylist } from '../replay/recorded-segments.ts';
+import { segmentsOfPlaylist } from './media-playlist.ts';
 import type { Rendition } from '../transcode/ladder.ts';
 import { segmenterPlaylistName } from '../transcode/ffmpeg-args.ts';
 import { codecsFromInitSegment } from './codec-string.ts';

@@ -3,7 +3,8 @@
 // express router and response helpers costing about a fifth of the relay's CPU per hot segment;
 // everything unusual (Range, conditional requests, HEAD, misses, refused tokens) still goes the
 // full way through relay-routes.ts, which owns the semantics. The query string (a protected
-// lesson's `?token=`) is not part of the cache key: the object is looked up by its path alone.
+// lesson's `?token=`) and a native player's /t/<token>/ prefix are not part of the cache key: the
+// object is looked up by its plain path alone.
 // Each object's header fields are built once, the first time it is served hot, and handed to
 // writeHead as the flat [name, value, ...] list it accepts: building a header object per response
 // (spread, Content-Length number to string) cost about 8 % of the CPU per 500 KB response in a
@@ -18,6 +19,7 @@
 // and node has no way to (docs/benchmarks.md, relay throughput).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
+import { withoutPathToken } from '../origin/path-token.ts';
 import type { PlaybackGuard } from '../origin/playback-guard.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';
@@ -27,12 +29,14 @@ import { follow, responseHeaders } from './relay-routes.ts';
 export function relayHotPath(store: ObjectStore, prefetcher: Prefetcher, stats: RelayStats, guard: PlaybackGuard) {
   return (request: IncomingMessage, response: ServerResponse): boolean => {
     const url = request.url;
-    const space = url?.startsWith('/live/') ? 'live' : url?.startsWith('/vod/') ? 'vod' : undefined;
-    if (request.method !== 'GET' || !url || !space) return false;
+    // A native player's /t/<token>/ prefix: the object is the same, its key the plain path.
+    const plain = url === undefined ? undefined : withoutPathToken(url);
+    const space = plain?.startsWith('/live/') ? 'live' : plain?.startsWith('/vod/') ? 'vod' : undefined;
+    if (request.method !== 'GET' || !url || !plain || !space) return false;
     const headers = request.headers;
     if (headers.range !== undefined || headers['if-none-match'] !== undefined || headers['if-modified-since'] !== undefined) return false;
-    const query = url.indexOf('?');
-    const parts = (query >= 0 ? url.slice(0, query) : url).slice(`/${space}/`.length).split('/');
+    const query = plain.indexOf('?');
+    const parts = (query >= 0 ? plain.slice(0, query) : plain).slice(`/${space}/`.length).split('/');
     if (parts.length < 2 || parts.length > 3) return false;
     const media = parseMediaRequest(parts, space);
     if (isMediaRequestError(media)) return false;

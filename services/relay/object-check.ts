@@ -3,6 +3,7 @@
 // viewers or the cache. Pure, so each rule is tested without sockets.
 import type { MediaFileKind } from '../origin/cache-policy.ts';
 import { parsePlaylist } from '../core/parse-playlist.ts';
+import { configSchema, type Config } from '../core/config/schema.ts';
 
 export type CheckResult = { ok: true; mediaSequence?: number } | { ok: false; reason: string };
 
@@ -15,7 +16,13 @@ export type CheckResult = { ok: true; mediaSequence?: number } | { ok: false; re
  */
 export type ObjectSizeLimits = { playlistBytes: number; initBytes: number; segmentBytes: number };
 
-export const defaultObjectSizeLimits: ObjectSizeLimits = { playlistBytes: 4 * 1024 ** 2, initBytes: 1024 ** 2, segmentBytes: 64 * 1024 ** 2 };
+/** The limits from the configuration's `relay` section. */
+export function objectSizeLimitsOf(relay: Pick<Config['relay'], 'maxPlaylistKb' | 'maxInitKb' | 'maxSegmentMb'>): ObjectSizeLimits {
+  return { playlistBytes: relay.maxPlaylistKb * 1024, initBytes: relay.maxInitKb * 1024, segmentBytes: relay.maxSegmentMb * 1024 ** 2 };
+}
+
+/** The configuration's defaults (schema.ts), for a store given none. */
+export const defaultObjectSizeLimits: ObjectSizeLimits = objectSizeLimitsOf(configSchema.shape.relay.parse(undefined));
 
 /** A poster or a sprite: a few tens of kilobytes (services/pictures/), far under this. */
 export const pictureBytes = 2 * 1024 ** 2;

@@ -5,11 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Router } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
-import type { PlaybackSettings } from '../core/playback-settings.ts';
+import type { PlaybackSettings } from '../core/config/playback-settings.ts';
 import { isMediaRequestError, parseMediaRequest } from '../origin/media-request.ts';
 import { isTokenId } from '../core/playback-token.ts';
 import { createPlaybackGuard, tokenHeader, type PlaybackGuard } from '../origin/playback-guard.ts';
 import { openDiskCache, type DiskCache } from './disk-cache.ts';
+import { objectSizeLimitsOf } from './object-check.ts';
 import { relayHotPath } from './hot-path.ts';
 import { createObjectStore, type ObjectStore } from './object-store.ts';
 import { createPrefetcher, type Prefetcher } from './prefetch.ts';
@@ -46,7 +47,7 @@ export function startRelay(config: Config, log: Logger, playback: PlaybackSettin
     stats,
     log,
     upstreamHeaders: (path) => upstreamTokenHeader(guard, path),
-    sizeLimits: { playlistBytes: settings.maxPlaylistKb * 1024, initBytes: settings.maxInitKb * 1024, segmentBytes: settings.maxSegmentMb * 1024 * 1024 },
+    sizeLimits: objectSizeLimitsOf(settings),
   });
   const prefetcher = createPrefetcher(store, { idleMs: settings.prefetchIdleSeconds * 1000, stats, log });
   log.info('relay ready', { upstreams: upstreams.states().map((state) => state.url), diskCacheObjects: disk.count() });

@@ -6,7 +6,7 @@ import { parsePlaylist } from '../core/parse-playlist.ts';
 import { isSafePathPart } from '../core/media-path.ts';
 import { masterPlaylistName, mediaPlaylistName } from '../packager/lesson-packager.ts';
 import type { ReplayBucket } from './replay-bucket.ts';
-import { segmentsOfPlaylist } from './recorded-segments.ts';
+import { segmentsOfPlaylist } from '../packager/media-playlist.ts';
 
 /** `keyPrefix` is the recording's storage path (vod/<recording>); returns the bytes fetched. */
 export async function downloadBestRendition(bucket: ReplayBucket, keyPrefix: string, dir: string): Promise<number> {

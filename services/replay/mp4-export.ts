@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parsePlaylist } from '../core/parse-playlist.ts';
 import { masterPlaylistName, mediaPlaylistName } from '../packager/lesson-packager.ts';
 import { mp4Args, mp4ConcatList, progressFromLine } from './mp4-args.ts';
-import { segmentsOfPlaylist } from './recorded-segments.ts';
+import { segmentsOfPlaylist } from '../packager/media-playlist.ts';
 
 export const mp4FileName = (recordingId: string) => `${recordingId}.mp4`;
 

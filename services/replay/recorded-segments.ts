@@ -2,31 +2,10 @@
 // segment since the start, with program date times) and the recording's time range in, the
 // segments out. A segment belongs when any of it falls inside the range, so a recording started or
 // stopped mid-segment keeps that whole segment rather than losing the moment it was started.
-import { parsePlaylist } from '../core/parse-playlist.ts';
 import type { PackagedSegment } from '../packager/media-playlist.ts';
 
 export type RecordingRange = { startedAt: number; endedAt: number | null };
 export type SequenceRange = { first: number; last: number };
-
-/** A time-shift (or any complete media) playlist's segments as the packager wrote them. */
-export function segmentsOfPlaylist(text: string): PackagedSegment[] {
-  const parsed = parsePlaylist(text);
-  const firstSequence = parsed.mediaSequence ?? 0;
-  let initUri: string | undefined;
-  return parsed.segments.map((segment, index) => {
-    initUri = segment.map?.uri ?? initUri;
-    if (!initUri) throw new Error(`segment ${segment.uri} has no init segment (EXT-X-MAP)`);
-    if (segment.programDateTime === undefined) throw new Error(`segment ${segment.uri} has no program date time`);
-    return {
-      sequence: firstSequence + index,
-      uri: segment.uri,
-      duration: segment.duration,
-      programDateTime: segment.programDateTime,
-      initUri,
-      discontinuity: Boolean(segment.discontinuity),
-    };
-  });
-}
 
 /** The sequence numbers of the segments overlapping the range, or undefined when none does. */
 export function recordedSequences(segments: readonly PackagedSegment[], range: RecordingRange): SequenceRange | undefined {

@@ -12,10 +12,10 @@ import { writeFileAtomic } from '../core/atomic-write.ts';
 import { resolveMediaPath } from '../core/media-path.ts';
 import { parsePlaylist } from '../core/parse-playlist.ts';
 import { hashListName, masterPlaylistName, mediaPlaylistName, timeShiftPlaylistName } from '../packager/lesson-packager.ts';
-import { targetDuration, writeMediaPlaylist, type PackagedSegment } from '../packager/media-playlist.ts';
+import { segmentsOfPlaylist, targetDuration, writeMediaPlaylist, type PackagedSegment } from '../packager/media-playlist.ts';
 import type { HashList } from '../packager/segment-record.ts';
 import { writeReplayPictures } from '../pictures/replay-pictures.ts';
-import { recordedSequences, segmentsIn, segmentsOfPlaylist, type RecordingRange } from './recorded-segments.ts';
+import { recordedSequences, segmentsIn, type RecordingRange } from './recorded-segments.ts';
 
 export type ReplaySummary = {
   renditions: string[];

@@ -17,8 +17,8 @@ import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
 import { startJobQueue } from '../catalog/jobs/job-queue.ts';
 import { startIngestRole, type IngestRole } from './ingest.ts';
 import { startRelayRole, type RelayRole } from './relay.ts';
-import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
-import { dashboardSources } from '../stats/dashboard-tiers.ts';
+import type { Dashboard } from '../stats/dashboard-service.ts';
+import { createOperatorDashboard } from './operator-dashboard.ts';
 import type { RunningRole } from './running-role.ts';
 import { mountHands } from '../hands/mount-hands.ts';
 
@@ -41,19 +41,11 @@ export async function startAll(config: Config, log: Logger): Promise<RunningRole
     let relayPort = 0;
     // The dashboard reads this process's own tiers as a Prometheus would: their /metrics, over loopback.
     const loopback = `http://${loopbackHost(config.http.host)}`;
-    dashboard = createDashboard({
-      db,
-      log: log.child({ part: 'dashboard' }),
-      node: config.node.id,
-      settings: config.alarms,
-      nodeDownSeconds: config.ingest.nodeDownSeconds,
-      // Tiers on other machines (more relays, say) that this node's operators want to see too are
-      // configured; with dashboard.prometheusUrl every tier is read from Prometheus instead.
-      ...dashboardSources(config.dashboard, [
+    dashboard = createOperatorDashboard(config, db, log, {
+      metrics: [
         { tier: 'ingest', url: () => `${loopback}:${role?.httpPort ?? 0}/metrics` },
         { tier: 'relay', url: () => `${loopback}:${relayPort}/metrics` },
-      ]),
-      scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
+      ],
       disks: () => (role ? [{ node: config.node.id, state: role.ingest.diskState() }] : []),
     });
     const mediaBase = (request: Request) => [relayPort, role?.httpPort ?? 0].map((port) => `${request.protocol}://${request.hostname}:${port}`);

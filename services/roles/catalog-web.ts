@@ -1,7 +1,7 @@
 // The catalog's side of an HTTP server, shared by `catalog` and `all`: the JSON API under /api/v1
 // and the web pages (the watch page, and its replay and time-shift forms), over one catalog
 // database, plus the first-start setup token, and the operator dashboard's alarms for Prometheus
-// at /metrics/alarms.
+// at /metrics/alarms. The dashboard is the role's (operator-dashboard.ts): read here, never built.
 import { Router, type Request } from 'express';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
@@ -10,9 +10,8 @@ import type { CatalogContext } from '../catalog/api/route-spec.ts';
 import { ensureSetupToken } from '../catalog/auth/setup-token.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { alarmMetricsPath } from '../stats/alarm-metrics.ts';
-import { createDashboard, type Dashboard } from '../stats/dashboard-service.ts';
-import { dashboardSources } from '../stats/dashboard-tiers.ts';
-import { playbackSettingsFrom } from '../core/playback-settings.ts';
+import type { Dashboard } from '../stats/dashboard-service.ts';
+import { playbackSettingsFrom } from '../core/config/playback-settings.ts';
 import { pageRoutes, type MediaBase } from '../web/pages.ts';
 import type { JobQueue } from '../catalog/jobs/job-queue.ts';
 import { createTimeZoneSource } from '../catalog/queries/province-time-zone.ts';
@@ -27,25 +26,14 @@ export type CatalogWebOptions = {
   rtmpPort: () => number;
   /** Where the pages' players fetch media when web.mediaUrls is empty (`all`: its city relay, then its origin). */
   mediaBase?: MediaBase;
-  /** The dashboard this process runs (`all` reads its ingest and relay); without one the API makes one reading on request. */
-  dashboard?: Dashboard;
+  /** The dashboard the role runs (operator-dashboard.ts), read for its figures and alarms; without one, neither is served. */
+  dashboard?: Pick<Dashboard, 'snapshot' | 'metrics'>;
   /** The durable job queue (MP4 preparations go there); without one they run in this process. */
   jobs?: JobQueue;
 };
 
 export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
-  // Without one given, a dashboard that reads the catalog and the configured tiers when asked.
-  const dashboard =
-    options.dashboard ??
-    createDashboard({
-      db: options.db,
-      log: options.log.child({ part: 'dashboard' }),
-      node: options.config.node.id,
-      settings: options.config.alarms,
-      nodeDownSeconds: options.config.ingest.nodeDownSeconds,
-      ...dashboardSources(options.config.dashboard),
-      scrapeTimeoutMs: options.config.dashboard.scrapeTimeoutSeconds * 1000,
-    });
+  const { dashboard } = options;
   // The pages and the API follow an operator's change of the province's time zone (province-time-zone.ts).
   const timeZone = createTimeZoneSource(options.db, options.config.web.timeZone);
   const context: CatalogContext = {
@@ -53,13 +41,13 @@ export function catalogWebRoutes(options: CatalogWebOptions): Router[] {
     config: options.config,
     log: options.log,
     rtmpBase: (request: Request) => `rtmp://${request.hostname}:${options.rtmpPort()}/live`,
-    dashboard,
+    ...(dashboard ? { dashboard } : {}),
     timeZone,
     viewerCities: createViewerCities(options.db),
     ...(options.jobs ? { jobs: options.jobs } : {}),
   };
   const alarms = Router();
-  alarms.get(alarmMetricsPath, async (_request, response) => {
+  if (dashboard) alarms.get(alarmMetricsPath, async (_request, response) => {
     response.set('Cache-Control', 'no-store').type('text/plain; version=0.0.4').send(await dashboard.metrics());
   });
   // The configured media bases win: a province names its origin (and standby) there; each viewer's

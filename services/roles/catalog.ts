@@ -13,8 +13,7 @@ import { registerQaMetrics } from '../stats/qa-metrics.ts';
 import { announceSetup, catalogWebRoutes } from './catalog-web.ts';
 import { startCatalogJobs } from '../catalog/jobs/catalog-jobs.ts';
 import { startJobQueue } from '../catalog/jobs/job-queue.ts';
-import { createDashboard } from '../stats/dashboard-service.ts';
-import { dashboardSources } from '../stats/dashboard-tiers.ts';
+import { createOperatorDashboard } from './operator-dashboard.ts';
 import type { RunningRole } from './running-role.ts';
 import { mountHands } from '../hands/mount-hands.ts';
 
@@ -28,15 +27,7 @@ export async function startCatalogRole(config: Config, log: Logger): Promise<Run
   // On its own, the dashboard knows what the catalog knows (live lessons, encoders, viewing
   // sessions) and what the tiers it is told of serve at /metrics; it evaluates the alarms on its
   // timer and sends their webhooks.
-  const dashboard = createDashboard({
-    db,
-    log: log.child({ part: 'dashboard' }),
-    node: config.node.id,
-    settings: config.alarms,
-    nodeDownSeconds: config.ingest.nodeDownSeconds,
-    ...dashboardSources(config.dashboard),
-    scrapeTimeoutMs: config.dashboard.scrapeTimeoutSeconds * 1000,
-  });
+  const dashboard = createOperatorDashboard(config, db, log);
   let http;
   let setupUrl: { setup?: string } = {};
   const metrics = catalogMetrics(config.node.id);

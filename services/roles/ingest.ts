@@ -10,17 +10,20 @@ import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
 import { isLoopbackUrl } from '../core/loopback-host.ts';
-import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-settings.ts';
+import { playbackSettingsFrom, type PlaybackSettings } from '../core/config/playback-settings.ts';
 import type { Database } from '../catalog/db/database.ts';
 import { openDatabase } from '../catalog/db/open-database.ts';
 import { startJobQueue, type JobQueue } from '../catalog/jobs/job-queue.ts';
 import { startNodeHeartbeat, type NodeHeartbeat } from '../catalog/ingest/node-heartbeat.ts';
+import { ingestCatalogPort } from '../catalog/ingest/ingest-port.ts';
+import { startReplayStorage, type ReplayStorage } from '../catalog/recordings/replay-storage.ts';
 import { ingestLoad } from '../ingest/node-load.ts';
-import { startIngest, type Ingest } from '../ingest/start-ingest.ts';
+import { ingestDirs, startIngest, type Ingest } from '../ingest/start-ingest.ts';
 import { lessonsApi } from '../origin/lessons-api.ts';
 import { privateWhenProtected } from '../origin/cache-policy.ts';
 import { liveRoutes } from '../origin/live-routes.ts';
 import { createQaFeedSource } from '../catalog/qa/qa-feed-source.ts';
+import { withoutPathToken } from '../origin/path-token.ts';
 import { createPlaybackGuard } from '../origin/playback-guard.ts';
 import { vodRoutes } from '../origin/vod-routes.ts';
 import { createEgressMeter } from '../origin/egress-meter.ts';
@@ -42,7 +45,14 @@ import { readSessionToken } from '../catalog/auth/session-cookie.ts';
 import { findSessionAccount } from '../catalog/auth/sessions.ts';
 import type { RunningRole } from './running-role.ts';
 
-export type IngestRole = RunningRole & { ingest: Ingest; db: Database; tracker?: Tracker; httpPort: number };
+export type IngestRole = RunningRole & {
+  ingest: Ingest;
+  db: Database;
+  /** Where the node's finished replays go (storage.kind): the bucket, if any, and the uploader moving them there. */
+  replayStorage: ReplayStorage;
+  tracker?: Tracker;
+  httpPort: number;
+};
 
 export type IngestRoleOptions = {
   /** More routes on the same HTTP server (`all` adds the catalog API and the pages). */
@@ -76,15 +86,23 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
         })
       : undefined;
   const jobs = options.jobs ?? ownQueue;
-  // The queue goes before the database it runs on.
+  const { vodDir } = ingestDirs(config);
+  const replayStorage = await startReplayStorage(config.storage, db, vodDir, log, jobs ? { jobs, node: config.node.id } : undefined).catch(async (error: unknown) => {
+    await ownQueue?.close();
+    if (ownsDb) await db.close();
+    throw error;
+  });
+  // After the ingest has closed: an upload under way finishes (or fails, and is tried again after the
+  // restart); then the queue it runs on, then the database.
   const closeDb = async () => {
+    await replayStorage.close();
     await ownQueue?.close();
     if (ownsDb) await db.close();
   };
   const playback = options.playback ?? playbackSettingsFrom(config);
   const guard = createPlaybackGuard(playback);
   const disk = { minFreeBytes: config.ingest.diskMinFreeBytes, minFreeRatio: config.ingest.diskMinFreePercent / 100, checkSeconds: config.ingest.diskCheckSeconds };
-  const ingest = await startIngest(config, log, db, { disk, ...(jobs ? { jobs } : {}) }).catch(async (error: unknown) => {
+  const ingest = await startIngest(config, log, ingestCatalogPort(db), { disk, replays: replayStorage }).catch(async (error: unknown) => {
     await closeDb();
     throw error;
   });
@@ -128,7 +146,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
       port: config.http.port,
       trustProxy: config.http.trustProxy,
       log,
-      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard, createQaFeedSource(db), viewerFigures), vodRoutes(ingest.vodDir, guard, ingest.replayStorage.bucket), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
+      routers: [metricsRoute(metrics), qoe.router, egress.router, mediaRequests(fetchers), liveRoutes(ingest.liveDir, lessonFor, guard, createQaFeedSource(db), viewerFigures), vodRoutes(ingest.vodDir, guard, replayStorage.bucket), lessonsApi(() => ingest.lessons.list(), { seesProtected: (request) => isOperator(db, request) }), ...(options.routers ?? [])],
       health: () => ({
         role: 'ingest',
         node: config.node.id,
@@ -187,6 +205,7 @@ export async function startIngestRole(config: Config, log: Logger, options: Inge
   return {
     ingest,
     db,
+    replayStorage,
     ...(tracker ? { tracker } : {}),
     httpPort: http.port,
     urls: { http: `http://127.0.0.1:${http.port}/`, rtmp: `rtmp://127.0.0.1:${ingest.rtmpPort}/live/<stream key>` },
@@ -215,7 +234,7 @@ function withNodeId(url: string, nodeId: string): string {
 function mediaRequests(fetchers: LessonFetchers): Router {
   const router = ExpressRouter();
   router.use((request, _response, next) => {
-    fetchers.note(request.originalUrl, request.socket.remoteAddress);
+    fetchers.note(withoutPathToken(request.originalUrl), request.socket.remoteAddress);
     next();
   });
   router.use(privateWhenProtected);

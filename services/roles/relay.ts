@@ -5,8 +5,9 @@
 import type { Config } from '../core/config/schema.ts';
 import { startHttpServer } from '../core/http-server.ts';
 import type { Logger } from '../core/log.ts';
-import { playbackSettingsFrom, type PlaybackSettings } from '../core/playback-settings.ts';
+import { playbackSettingsFrom, type PlaybackSettings } from '../core/config/playback-settings.ts';
 import type { Queryable } from '../catalog/db/database.ts';
+import { withoutPathToken } from '../origin/path-token.ts';
 import { startRelay, type Relay } from '../relay/start-relay.ts';
 import { createViewedLessons } from '../relay/viewed-lessons.ts';
 import type { Tracker, TrackerSettings } from '../tracker/tracker-server.ts';
@@ -67,8 +68,9 @@ export async function startRelayRole(config: Config, log: Logger, options: Relay
     log,
     routers: [metricsRoute(metrics), qoe.router, relay.router],
     fastPath: (request, response) => {
-      viewed.note(request.url);
-      fetchers.note(request.url, request.socket.remoteAddress);
+      const plain = request.url === undefined ? undefined : withoutPathToken(request.url);
+      viewed.note(plain);
+      fetchers.note(plain, request.socket.remoteAddress);
       return relay.fastPath(request, response);
     },
     health: () => ({ role: 'relay', node: config.node.id, ...relay.health(), ...(tracker ? { tracker: tracker.stats() } : {}) }),

@@ -4,6 +4,7 @@
 // of its own: the catalog role's /metrics is made elsewhere and stays as it is.
 import { Gauge, Registry } from 'prom-client';
 import type { ActiveAlarm } from './alarm-runner.ts';
+import { metricNames } from './metric-names.ts';
 
 export const alarmMetricsPath = '/metrics/alarms';
 
@@ -11,7 +12,7 @@ export function alarmMetrics(node: string, active: () => ActiveAlarm[]): Registr
   const register = new Registry();
   register.setDefaultLabels({ tier: 'catalog', node });
   new Gauge({
-    name: 'classcast_alarms_active',
+    name: metricNames.alarmsActive,
     help: 'Alarms the operator dashboard shows now, by kind and severity.',
     labelNames: ['kind', 'severity'],
     registers: [register],
@@ -21,7 +22,7 @@ export function alarmMetrics(node: string, active: () => ActiveAlarm[]): Registr
     },
   });
   new Gauge({
-    name: 'classcast_lesson_without_encoder',
+    name: metricNames.lessonWithoutEncoder,
     help: 'Lessons that should be live by the timetable (past their start plus the grace) with no encoder: 1 each (a lesson that is not public by its classroom, protected:<classroom>).',
     labelNames: ['lesson'],
     registers: [register],

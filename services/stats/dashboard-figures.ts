@@ -5,6 +5,7 @@
 // rate() would take them), and gets back the figures of now and the values of one history point.
 import type { MetricSample } from './prom-text.ts';
 import { figureOf, protectedLessonLabel } from './lesson-label.ts';
+import { histogramSeries, metricNames, relayMetricPrefix } from './metric-names.ts';
 
 /** A lesson as the catalog knows it, with its place and its classroom's encoder status (null: none reported). */
 export type CatalogLesson = {
@@ -67,7 +68,7 @@ export type DashboardNow = {
 /** Bytes per second over the short window (responsive), quality over the long one (enough sessions to mean something). */
 export type Windows = { short: CounterSnapshot | undefined; long: CounterSnapshot | undefined };
 
-const startupMetric = 'classcast_viewer_startup_seconds_bucket';
+const [startupMetric] = histogramSeries(metricNames.viewerStartupSeconds);
 
 /** The counters the dashboard takes differences of, summed over every tier read. */
 export function counterTotals(at: number, samples: readonly MetricSample[]): CounterSnapshot {
@@ -75,19 +76,19 @@ export function counterTotals(at: number, samples: readonly MetricSample[]): Cou
   const add = (key: string, value: number) => (totals[key] = (totals[key] ?? 0) + value);
   for (const sample of samples) {
     const { name, labels, value } = sample;
-    if (name === 'classcast_relay_bytes_from_upstream_total') {
+    if (name === metricNames.relayBytesFromUpstreamTotal) {
       add(`relay.${labels.node}.up`, value);
       // Relays pull from the province (or a parent relay): what they fetch is the tier above's egress.
       add('egress', value);
-    } else if (name === 'classcast_relay_bytes_to_viewers_total') add(`relay.${labels.node}.down`, value);
-    else if (name === 'classcast_origin_bytes_sent_total') add('originEgress', value);
-    else if (name === 'classcast_viewer_bytes_total') {
+    } else if (name === metricNames.relayBytesToViewersTotal) add(`relay.${labels.node}.down`, value);
+    else if (name === metricNames.originBytesSentTotal) add('originEgress', value);
+    else if (name === metricNames.viewerBytesTotal) {
       add(`bytes.${labels.source}`, value);
       // Viewers playing straight from the origin take their HTTP bytes from the province itself.
       if (labels.tier === 'ingest' && labels.source === 'http') add('egress', value);
-    } else if (name === 'classcast_viewer_playing_seconds_total') add('playing', value);
-    else if (name === 'classcast_viewer_stalled_seconds_total') add('stalled', value);
-    else if (name === 'classcast_viewer_stalls_total') add('stalls', value);
+    } else if (name === metricNames.viewerPlayingSecondsTotal) add('playing', value);
+    else if (name === metricNames.viewerStalledSecondsTotal) add('stalled', value);
+    else if (name === metricNames.viewerStallsTotal) add('stalls', value);
     else if (name === startupMetric && labels.le !== undefined) add(`startup.${labels.le}`, value);
   }
   return { at, totals };
@@ -161,7 +162,7 @@ export function dashboardNow(input: NowInput): DashboardNow {
   const bySchool = new Map<string, number>();
   let total = 0;
   for (const sample of samples) {
-    if (sample.name !== 'classcast_viewers' || sample.value <= 0) continue;
+    if (sample.name !== metricNames.viewers || sample.value <= 0) continue;
     total += sample.value;
     const add = (map: Map<string, number>, key: string | undefined) => map.set(key ?? 'unknown', (map.get(key ?? 'unknown') ?? 0) + sample.value);
     add(byLesson, sample.labels.lesson);
@@ -172,12 +173,12 @@ export function dashboardNow(input: NowInput): DashboardNow {
     [...map].map(([id, viewers]) => ({ id, name: name(id), viewers })).sort((a, b) => b.viewers - a.viewers || a.name.localeCompare(b.name));
   const placeName = (names: ReadonlyMap<number, string>) => (id: string) => (id === 'unknown' ? 'Unknown' : (names.get(Number(id)) ?? `#${id}`));
 
-  const relayNodes = new Set(samples.filter((sample) => sample.labels.tier === 'relay' && sample.name.startsWith('classcast_relay_')).map((sample) => sample.labels.node ?? ''));
+  const relayNodes = new Set(samples.filter((sample) => sample.labels.tier === 'relay' && sample.name.startsWith(relayMetricPrefix)).map((sample) => sample.labels.node ?? ''));
   const relays: RelayFigures[] = [...relayNodes].sort().map((node) => ({
     node,
     upstreamBps: perSecond(counters, windows.short, `relay.${node}.up`),
     downstreamBps: perSecond(counters, windows.short, `relay.${node}.down`),
-    upstreams: samples.filter((sample) => sample.name === 'classcast_relay_upstream_up' && sample.labels.node === node).map((sample) => ({ url: sample.labels.upstream ?? '', up: sample.value === 1 })),
+    upstreams: samples.filter((sample) => sample.name === metricNames.relayUpstreamUp && sample.labels.node === node).map((sample) => ({ url: sample.labels.upstream ?? '', up: sample.value === 1 })),
   }));
 
   const http = increase(counters, windows.short, 'bytes.http');
@@ -212,9 +213,9 @@ export function dashboardNow(input: NowInput): DashboardNow {
  */
 export function ingestHealth(at: number, lessons: readonly CatalogLesson[], samples: readonly MetricSample[] = []): IngestHealth[] {
   const byLesson = (name: string) => new Map(samples.filter((sample) => sample.name === name && sample.labels.lesson).map((sample) => [sample.labels.lesson!, sample.value]));
-  const keyframeInterval = byLesson('classcast_ingest_keyframe_interval_seconds');
-  const speed = byLesson('classcast_transcoder_speed');
-  const dropped = byLesson('classcast_transcoder_dropped_frames_total');
+  const keyframeInterval = byLesson(metricNames.ingestKeyframeIntervalSeconds);
+  const speed = byLesson(metricNames.transcoderSpeed);
+  const dropped = byLesson(metricNames.transcoderDroppedFramesTotal);
   return lessons
     .filter((lesson) => lesson.state === 'live')
     .sort((a, b) => b.startsAt - a.startsAt)

@@ -22,6 +22,7 @@ import { scrapeMetrics, type MetricsSource } from './scrape-metrics.ts';
 import type { ViewerFigures } from './lesson-viewers.ts';
 import type { PrometheusReader } from './prometheus-reader.ts';
 import { prometheusHistory } from './prometheus-history.ts';
+import { metricNames } from './metric-names.ts';
 
 export type DashboardSettings = AlarmSettings & { checkSeconds: number; webhookUrl?: string | undefined };
 
@@ -81,6 +82,9 @@ export type Dashboard = {
   viewerFigures(): Promise<ViewerFigures | null>;
   close(): Promise<void>;
 };
+
+/** What the API and the pages read of the dashboard a role runs (they neither start nor close it). */
+export type DashboardReader = Pick<Dashboard, 'snapshot'>;
 
 const shortWindowMs = 10_000;
 const longWindowMs = 5 * 60_000;
@@ -150,7 +154,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const uploads = await failingUploads(db);
     const queues = await jobCounts(db);
     const questions = await dashboardClassroom(db, at);
-    const viewerLabels = (label: 'city' | 'school') => [...new Set((samples ?? []).filter((sample) => sample.name === 'classcast_viewers').map((sample) => Number(sample.labels[label])).filter(Number.isInteger))];
+    const viewerLabels = (label: 'city' | 'school') => [...new Set((samples ?? []).filter((sample) => sample.name === metricNames.viewers).map((sample) => Number(sample.labels[label])).filter(Number.isInteger))];
     const places = await placeNames(db, viewerLabels('city'), viewerLabels('school'));
     const snapshot = counterTotals(at, samples ?? []);
     const now = dashboardNow({ at, samples, counters: snapshot, windows, lessons, cityNames: places.cities, schoolNames: places.schools });
@@ -162,7 +166,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       const since = at - normWindowMs;
       norms.set(row.lessonId, { bitrateKbps: median(history.values(`ingest.${row.lessonId}.kbps`, since)), fps: median(history.values(`ingest.${row.lessonId}.fps`, since)) });
     }
-    const packagerLag = new Map((samples ?? []).filter((sample) => sample.name === 'classcast_packager_lag_seconds' && sample.labels.lesson).map((sample) => [sample.labels.lesson!, sample.value]));
+    const packagerLag = new Map((samples ?? []).filter((sample) => sample.name === metricNames.packagerLagSeconds && sample.labels.lesson).map((sample) => [sample.labels.lesson!, sample.value]));
     const relays = now.bandwidth?.relays ?? [];
     runner.update(evaluateAlarms({ at, lessons, norms, packagerLag, relays, disks: options.disks?.() ?? [], tiers, ingestNodes: nodes, failingUploads: uploads }, settings), at);
     if (history.add(at, historyPoint(now))) nameSeries(names, now);

@@ -11,6 +11,7 @@ import type { Lesson } from '../ingest/lessons.ts';
 import { rtmpRefusalReasons, rtmpRefusalTotals } from '../ingest/rtmp-refusals.ts';
 import { encoderFigures, lessonTranscoding, type EncoderFigures } from '../ingest/live-figures.ts';
 import { lessonLabel } from './lesson-label.ts';
+import { metricNames, type MetricName } from './metric-names.ts';
 
 export type IngestMetricsSource = {
   lessons: () => Lesson[];
@@ -19,7 +20,7 @@ export type IngestMetricsSource = {
 export function registerIngestMetrics(register: Registry, source: IngestMetricsSource): void {
   const liveLessons = () => source.lessons().filter((lesson) => lesson.state !== 'ended');
 
-  const encoderGauge = (name: string, help: string, field: keyof EncoderFigures) =>
+  const encoderGauge = (name: MetricName, help: string, field: keyof EncoderFigures) =>
     new Gauge({
       name,
       help,
@@ -33,14 +34,14 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
         }
       },
     });
-  encoderGauge('classcast_ingest_input_bitrate_kbps', 'Bitrate the encoder sends (FLV bytes, audio and video), over the last 5 s.', 'bitrateKbps');
-  encoderGauge('classcast_ingest_input_fps', 'Video frames per second the encoder sends, over the last 5 s.', 'fps');
-  encoderGauge('classcast_ingest_keyframe_interval_seconds', 'Seconds between the last two keyframes the encoder sent (its GOP); segments cannot be shorter.', 'keyframeIntervalSeconds');
-  encoderGauge('classcast_ingest_input_width', 'Width of the encoder picture in pixels.', 'width');
-  encoderGauge('classcast_ingest_input_height', 'Height of the encoder picture in pixels.', 'height');
+  encoderGauge(metricNames.ingestInputBitrateKbps, 'Bitrate the encoder sends (FLV bytes, audio and video), over the last 5 s.', 'bitrateKbps');
+  encoderGauge(metricNames.ingestInputFps, 'Video frames per second the encoder sends, over the last 5 s.', 'fps');
+  encoderGauge(metricNames.ingestKeyframeIntervalSeconds, 'Seconds between the last two keyframes the encoder sent (its GOP); segments cannot be shorter.', 'keyframeIntervalSeconds');
+  encoderGauge(metricNames.ingestInputWidth, 'Width of the encoder picture in pixels.', 'width');
+  encoderGauge(metricNames.ingestInputHeight, 'Height of the encoder picture in pixels.', 'height');
 
   new Gauge({
-    name: 'classcast_transcoder_speed',
+    name: metricNames.transcoderSpeed,
     help: "ffmpeg's speed against real time for the lesson's running transcoder: about 1 when it keeps up with the encoder, under 1 when it falls behind.",
     labelNames: ['lesson'],
     registers: [register],
@@ -53,7 +54,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     },
   });
   new Gauge({
-    name: 'classcast_lesson_pictures_cpu_seconds',
+    name: metricNames.lessonPicturesCpuSeconds,
     help: "CPU seconds the lesson's poster and seek-bar thumbnails have cost so far (ffmpeg's own count, services/pictures/); the budget is 3 % of a core, 1.8 s a minute.",
     labelNames: ['lesson'],
     registers: [register],
@@ -65,7 +66,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     },
   });
   new Gauge({
-    name: 'classcast_ingest_renditions_shed',
+    name: metricNames.ingestRenditionsShed,
     help: "Renditions of the lesson's ladder shed now because the node is short of CPU (rendition-shedding.ts); 0 when the whole ladder is encoded.",
     labelNames: ['lesson'],
     registers: [register],
@@ -77,7 +78,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
       }
     },
   });
-  const frameCounter = (name: string, help: string, field: 'droppedFrames' | 'duplicatedFrames') =>
+  const frameCounter = (name: MetricName, help: string, field: 'droppedFrames' | 'duplicatedFrames') =>
     new Counter({
       name,
       help,
@@ -91,11 +92,11 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
         }
       },
     });
-  frameCounter('classcast_transcoder_dropped_frames_total', "Frames ffmpeg dropped to hold the ladder's frame rate (a source faster than the rendition, or a transcoder behind), over the lesson's runs.", 'droppedFrames');
-  frameCounter('classcast_transcoder_duplicated_frames_total', "Frames ffmpeg duplicated to hold the ladder's frame rate (a source slower than the rendition, or gaps in it), over the lesson's runs.", 'duplicatedFrames');
+  frameCounter(metricNames.transcoderDroppedFramesTotal, "Frames ffmpeg dropped to hold the ladder's frame rate (a source faster than the rendition, or a transcoder behind), over the lesson's runs.", 'droppedFrames');
+  frameCounter(metricNames.transcoderDuplicatedFramesTotal, "Frames ffmpeg duplicated to hold the ladder's frame rate (a source slower than the rendition, or gaps in it), over the lesson's runs.", 'duplicatedFrames');
 
   new Gauge({
-    name: 'classcast_ingest_live_lessons',
+    name: metricNames.ingestLiveLessons,
     help: 'Lessons this node carries that have not ended, by state.',
     labelNames: ['state'],
     registers: [register],
@@ -105,7 +106,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     },
   });
   new Counter({
-    name: 'classcast_rtmp_refusals_total',
+    name: metricNames.rtmpRefusalsTotal,
     help: 'RTMP connections refused or closed for hostile or broken input, by reason (services/ingest/rtmp-refusals.ts).',
     labelNames: ['reason'],
     registers: [register],
@@ -116,7 +117,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     },
   });
   new Counter({
-    name: 'classcast_ingest_reconnects_total',
+    name: metricNames.ingestReconnectsTotal,
     help: 'Encoder runs of the lesson after its first: encoder reconnects and transcoder restarts.',
     labelNames: ['lesson'],
     registers: [register],
@@ -126,7 +127,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     },
   });
   new Counter({
-    name: 'classcast_packager_segments_total',
+    name: metricNames.packagerSegmentsTotal,
     help: 'Segments the packager published, by lesson and rendition.',
     labelNames: ['lesson', 'rendition'],
     registers: [register],
@@ -140,7 +141,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     },
   });
   new Gauge({
-    name: 'classcast_packager_lag_seconds',
+    name: metricNames.packagerLagSeconds,
     help: 'Seconds since the lesson last published a segment: about one segment while healthy, growing when the transcoder stalls.',
     labelNames: ['lesson'],
     registers: [register],
@@ -157,7 +158,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
   // (a lesson label would multiply the buckets by every live lesson).
   const observed = new Map<string, number>();
   new Histogram({
-    name: 'classcast_packager_segment_duration_seconds',
+    name: metricNames.packagerSegmentDurationSeconds,
     help: 'Durations of published segments, by rendition.',
     labelNames: ['rendition'],
     buckets: [0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8],

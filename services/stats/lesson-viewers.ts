@@ -6,6 +6,7 @@
 import { figureOf } from './lesson-label.ts';
 import type { MetricSample } from './prom-text.ts';
 import { scrapeMetrics, type MetricsSource } from './scrape-metrics.ts';
+import { metricNames } from './metric-names.ts';
 
 /** Viewers per `lesson` label (a lesson's id, or its classroom's placeholder when not public), as read at `at`. */
 export type ViewerFigures = { at: number; byLabel: ReadonlyMap<string, number> };
@@ -20,7 +21,7 @@ export const viewerFiguresMaxAgeSeconds = 5;
 export function viewerFiguresOf(at: number, samples: readonly MetricSample[]): ViewerFigures {
   const byLabel = new Map<string, number>();
   for (const sample of samples) {
-    if (sample.name !== 'classcast_viewers' || sample.value <= 0) continue;
+    if (sample.name !== metricNames.viewers || sample.value <= 0) continue;
     const label = sample.labels.lesson ?? 'unknown';
     byLabel.set(label, (byLabel.get(label) ?? 0) + sample.value);
   }

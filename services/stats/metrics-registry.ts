@@ -2,6 +2,7 @@
 // several roles in one process, and each role's /metrics must show its own figures only. Every
 // series carries the role's tier and node as default labels; process metrics come with it.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { MetricName } from './metric-names.ts';
 
 export type Tier = 'ingest' | 'relay' | 'catalog';
 
@@ -17,7 +18,7 @@ export function createMetricsRegistry(tier: Tier, node: string): Registry {
  * A counter whose value is kept elsewhere (the relay's or the tracker's own stats) and read when
  * scraped, so the count has one source and is never counted twice.
  */
-export function mirroredCounter(register: Registry, name: string, help: string, read: () => number): void {
+export function mirroredCounter(register: Registry, name: MetricName, help: string, read: () => number): void {
   new Counter({
     name,
     help,
@@ -30,7 +31,7 @@ export function mirroredCounter(register: Registry, name: string, help: string, 
 }
 
 /** A metric read from one field of a part's stats(): [field, metric name, help]. */
-export type StatsMetric<S> = [keyof S, string, string];
+export type StatsMetric<S> = [keyof S, MetricName, string];
 
 /**
  * Gauges and counters read from a part's stats() when scraped (the tracker, the raised hands). The

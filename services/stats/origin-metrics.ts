@@ -2,10 +2,11 @@
 // province's bandwidth (services/origin/egress-meter.ts counts it).
 import { Counter, type Registry } from 'prom-client';
 import type { MediaSpace } from '../origin/media-request.ts';
+import { metricNames } from './metric-names.ts';
 
 export function registerOriginMetrics(register: Registry, totals: () => Record<MediaSpace, number>): void {
   new Counter({
-    name: 'classcast_origin_bytes_sent_total',
+    name: metricNames.originBytesSentTotal,
     help: 'Bytes the province origin sent for /live and /vod (headers included), by URL space.',
     labelNames: ['space'],
     registers: [register],

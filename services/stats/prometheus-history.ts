@@ -6,6 +6,7 @@
 import { counterTotals, dashboardNow, historyPoint, type CatalogLesson, type CounterSnapshot, type DashboardNow } from './dashboard-figures.ts';
 import type { HistoryWindow } from './history.ts';
 import type { PrometheusReader } from './prometheus-reader.ts';
+import { metricNames } from './metric-names.ts';
 
 const longWindowMs = 5 * 60_000;
 const maxPoints = 360;
@@ -24,7 +25,7 @@ export async function prometheusHistory(input: PrometheusHistoryInput): Promise<
   const start = input.at - input.minutes * 60_000;
   const byTime = await input.reader.samplesOver(start - longWindowMs, input.at, stepSeconds);
   const ids = (label: 'city' | 'school') =>
-    [...new Set([...byTime.values()].flatMap((samples) => samples.filter((sample) => sample.name === 'classcast_viewers').map((sample) => Number(sample.labels[label]))))].filter(Number.isInteger);
+    [...new Set([...byTime.values()].flatMap((samples) => samples.filter((sample) => sample.name === metricNames.viewers).map((sample) => Number(sample.labels[label]))))].filter(Number.isInteger);
   const places = await input.placeNames(ids('city'), ids('school'));
 
   const counters: CounterSnapshot[] = [];

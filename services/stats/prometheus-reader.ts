@@ -7,6 +7,7 @@
 // own labels displaced, exported_city, given back its name), so the dashboard works them out as it
 // does its own scrapes (dashboard-figures.ts).
 import type { MetricSample } from './prom-text.ts';
+import { metricPrefix } from './metric-names.ts';
 
 export type PrometheusReader = {
   /** Every classcast_ sample at `atMs`, as the tiers' /metrics had it then (Prometheus's lookback: 5 min). */
@@ -21,7 +22,7 @@ export type PrometheusReader = {
   samplesOver(startMs: number, endMs: number, stepSeconds: number): Promise<Map<number, MetricSample[]>>;
 };
 
-const everyClasscastSeries = '{__name__=~"classcast_.+"}';
+const everyClasscastSeries = `{__name__=~"${metricPrefix}.+"}`;
 /** Labels Prometheus adds to every series it scrapes; the tiers' own figures carry none of them. */
 const addedLabels = new Set(['__name__', 'job', 'instance']);
 

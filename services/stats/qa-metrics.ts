@@ -7,9 +7,10 @@ import type { Registry } from 'prom-client';
 import { qaCounts, qaModerationActions, qaRefusals } from '../catalog/qa/qa-counts.ts';
 import { Counter } from 'prom-client';
 import { mirroredCounter } from './metrics-registry.ts';
+import { metricNames, type MetricName } from './metric-names.ts';
 
 export function registerQaMetrics(register: Registry): void {
-  const labelled = (name: string, help: string, label: string, read: () => Record<string, number>) =>
+  const labelled = (name: MetricName, help: string, label: string, read: () => Record<string, number>) =>
     new Counter({
       name,
       help,
@@ -20,9 +21,9 @@ export function registerQaMetrics(register: Registry): void {
         for (const [value, count] of Object.entries(read())) this.inc({ [label]: value }, count);
       },
     });
-  labelled('classcast_qa_posts_total', 'Questions and comments viewers posted, by kind.', 'kind', () => qaCounts.posts);
-  mirroredCounter(register, 'classcast_qa_votes_total', 'Upvotes counted on questions (one per viewer and question).', () => qaCounts.votes);
-  labelled('classcast_qa_moderation_actions_total', 'Teacher actions on questions and comments, by action (answer, pin, hide, mute, settings...).', 'action', () => ({ ...Object.fromEntries(qaModerationActions.map((action) => [action, 0])), ...qaCounts.moderation }));
-  labelled('classcast_qa_refused_total', 'Posts and votes refused, by reason (rate, slow-mode, too-long, muted, closed).', 'reason', () => ({ ...Object.fromEntries(qaRefusals.map((reason) => [reason, 0])), ...qaCounts.refused }));
-  mirroredCounter(register, 'classcast_qa_feed_builds_total', 'Questions feed documents (/live/<lesson>/qa.json) built from the catalog by this origin.', () => qaCounts.feedBuilds);
+  labelled(metricNames.qaPostsTotal, 'Questions and comments viewers posted, by kind.', 'kind', () => qaCounts.posts);
+  mirroredCounter(register, metricNames.qaVotesTotal, 'Upvotes counted on questions (one per viewer and question).', () => qaCounts.votes);
+  labelled(metricNames.qaModerationActionsTotal, 'Teacher actions on questions and comments, by action (answer, pin, hide, mute, settings...).', 'action', () => ({ ...Object.fromEntries(qaModerationActions.map((action) => [action, 0])), ...qaCounts.moderation }));
+  labelled(metricNames.qaRefusedTotal, 'Posts and votes refused, by reason (rate, slow-mode, too-long, muted, closed).', 'reason', () => ({ ...Object.fromEntries(qaRefusals.map((reason) => [reason, 0])), ...qaCounts.refused }));
+  mirroredCounter(register, metricNames.qaFeedBuildsTotal, 'Questions feed documents (/live/<lesson>/qa.json) built from the catalog by this origin.', () => qaCounts.feedBuilds);
 }

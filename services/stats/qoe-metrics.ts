@@ -6,6 +6,7 @@
 // appears by id (lesson-label.ts), and lessons sharing a placeholder add up in it.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { lessonFigures, type Place, type QoeState, type ReportEffect } from './qoe-aggregate.ts';
+import { metricNames, type MetricName } from './metric-names.ts';
 
 /** A viewer counts as watching while it reported within this time (a page reports every 10 s). */
 export const viewerActiveMs = 30_000;
@@ -31,7 +32,7 @@ export function registerQoeMetrics(
   labelOf: (lessonId: string) => string = (lessonId) => lessonId,
 ): QoeMetrics {
   new Gauge({
-    name: 'classcast_viewers',
+    name: metricNames.viewers,
     help: 'Viewers watching now (reported within the last 30 s), by lesson and the lesson city and school (catalog ids).',
     labelNames: ['lesson', 'city', 'school'],
     registers: [register],
@@ -44,7 +45,7 @@ export function registerQoeMetrics(
     },
   });
   new Gauge({
-    name: 'classcast_viewer_fluency',
+    name: metricNames.viewerFluency,
     help: 'Fluency of the viewers watching now, together: 1 - stalled time / watched time.',
     labelNames: ['lesson'],
     registers: [register],
@@ -54,7 +55,7 @@ export function registerQoeMetrics(
     },
   });
   new Gauge({
-    name: 'classcast_viewer_bitrate_kbps',
+    name: metricNames.viewerBitrateKbps,
     help: 'Mean bitrate of the rendition the viewers watching now play.',
     labelNames: ['lesson'],
     registers: [register],
@@ -64,21 +65,21 @@ export function registerQoeMetrics(
     },
   });
   const startup = new Histogram({
-    name: 'classcast_viewer_startup_seconds',
+    name: metricNames.viewerStartupSeconds,
     help: 'Time from asking to play to the first picture, once per viewing session.',
     labelNames: ['lesson'],
     buckets: [0.25, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 20, 30],
     registers: [register],
   });
-  const counter = (name: string, help: string, labelNames: string[] = ['lesson']) => new Counter({ name, help, labelNames, registers: [register] });
-  const playing = counter('classcast_viewer_playing_seconds_total', 'Seconds viewers spent playing.');
-  const stalled = counter('classcast_viewer_stalled_seconds_total', 'Seconds viewers spent stalled (waiting for data while playing).');
-  const stalls = counter('classcast_viewer_stalls_total', 'Stalls viewers saw.');
-  const errors = counter('classcast_viewer_errors_total', 'Playback errors viewers reported.');
-  const received = counter('classcast_viewer_bytes_total', 'Media bytes viewers received, by source (http: from this tier or above; p2p: from other viewers).', ['lesson', 'source']);
-  const uploaded = counter('classcast_viewer_p2p_bytes_up_total', 'Media bytes viewers sent to other viewers.');
-  const finished = new Counter({ name: 'classcast_viewing_sessions_finished_total', help: 'Viewing sessions that ended (the page left or went silent).', registers: [register] });
-  const reports = new Counter({ name: 'classcast_qoe_reports_total', help: 'Player reports received, by outcome.', labelNames: ['outcome'], registers: [register] });
+  const counter = (name: MetricName, help: string, labelNames: string[] = ['lesson']) => new Counter({ name, help, labelNames, registers: [register] });
+  const playing = counter(metricNames.viewerPlayingSecondsTotal, 'Seconds viewers spent playing.');
+  const stalled = counter(metricNames.viewerStalledSecondsTotal, 'Seconds viewers spent stalled (waiting for data while playing).');
+  const stalls = counter(metricNames.viewerStallsTotal, 'Stalls viewers saw.');
+  const errors = counter(metricNames.viewerErrorsTotal, 'Playback errors viewers reported.');
+  const received = counter(metricNames.viewerBytesTotal, 'Media bytes viewers received, by source (http: from this tier or above; p2p: from other viewers).', ['lesson', 'source']);
+  const uploaded = counter(metricNames.viewerP2pBytesUpTotal, 'Media bytes viewers sent to other viewers.');
+  const finished = new Counter({ name: metricNames.viewingSessionsFinishedTotal, help: 'Viewing sessions that ended (the page left or went silent).', registers: [register] });
+  const reports = new Counter({ name: metricNames.qoeReportsTotal, help: 'Player reports received, by outcome.', labelNames: ['outcome'], registers: [register] });
   const perLesson = [playing, stalled, stalls, errors, uploaded];
 
   return {

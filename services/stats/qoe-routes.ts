@@ -13,7 +13,7 @@ import type { Registry } from 'prom-client';
 import { sendError } from '../core/http-errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { Queryable } from '../catalog/db/database.ts';
-import type { PlaybackSettings } from '../core/playback-settings.ts';
+import type { PlaybackSettings } from '../core/config/playback-settings.ts';
 import { verifyPlaybackToken } from '../core/playback-token.ts';
 import { readViewerSession } from '../core/viewer-session.ts';
 import { applyReport, createQoeState, expireViewers, lessonsWithViewers, type FinishedSession, type Place } from './qoe-aggregate.ts';

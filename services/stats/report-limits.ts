@@ -2,7 +2,7 @@
 // flood of made-up viewer ids or addresses cannot grow memory. A page reports every 10 s; an address
 // is a whole school behind NAT, so its limit is far larger. Times are passed in for the tests.
 import { LRUCache } from 'lru-cache';
-import { createTokenBucket, type RateLimit, type TokenBucket } from '../tracker/announce-limits.ts';
+import { createTokenBucket, type RateLimit, type TokenBucket } from '../core/token-bucket.ts';
 
 /**
  * `viewersPerIp`: distinct viewer ids one address may report as within `viewerWindowMs` (a whole

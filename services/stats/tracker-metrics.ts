@@ -3,18 +3,19 @@
 import type { Registry } from 'prom-client';
 import { registerStatsMetrics, type StatsMetric } from './metrics-registry.ts';
 import type { Tracker, TrackerStats } from '../tracker/tracker-server.ts';
+import { metricNames } from './metric-names.ts';
 
 const gauges: StatsMetric<TrackerStats>[] = [
-  ['swarms', 'classcast_tracker_swarms', 'Swarms (one per lesson rendition) with at least one peer.'],
-  ['peers', 'classcast_tracker_peers', 'Peers listed across all swarms.'],
-  ['connections', 'classcast_tracker_connections', 'Open WebSocket connections to the tracker.'],
+  ['swarms', metricNames.trackerSwarms, 'Swarms (one per lesson rendition) with at least one peer.'],
+  ['peers', metricNames.trackerPeers, 'Peers listed across all swarms.'],
+  ['connections', metricNames.trackerConnections, 'Open WebSocket connections to the tracker.'],
 ];
 
 const counters: StatsMetric<TrackerStats>[] = [
-  ['announces', 'classcast_tracker_announces_total', 'Announces accepted.'],
-  ['refusedAnnounces', 'classcast_tracker_refused_announces_total', 'Announces refused (a swarm of no lesson this node carries).'],
-  ['limitedAnnounces', 'classcast_tracker_limited_announces_total', 'Announces over the rate limits.'],
-  ['refusedConnections', 'classcast_tracker_refused_connections_total', 'Connections refused (too many from one address).'],
+  ['announces', metricNames.trackerAnnouncesTotal, 'Announces accepted.'],
+  ['refusedAnnounces', metricNames.trackerRefusedAnnouncesTotal, 'Announces refused (a swarm of no lesson this node carries).'],
+  ['limitedAnnounces', metricNames.trackerLimitedAnnouncesTotal, 'Announces over the rate limits.'],
+  ['refusedConnections', metricNames.trackerRefusedConnectionsTotal, 'Connections refused (too many from one address).'],
 ];
 
 export function registerTrackerMetrics(register: Registry, tracker: () => Tracker | undefined): void {

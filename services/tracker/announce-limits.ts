@@ -1,11 +1,10 @@
 // How much one client may ask of the tracker, counted before a message is read: messages (announces,
 // and answers, which travel as announces) and their bytes per connection and per IP address from
-// token buckets, so a client pays for a big message as for many small ones; a cap on peer ids per
-// connection (a page announces one per stream it plays; a flood makes up new ones); and a cap on
-// connections per IP address. Per-IP state lives only while that address has a connection open, so
+// token buckets (core/token-bucket.ts), so a client pays for a big message as for many small ones; a
+// cap on peer ids per connection (a page announces one per stream it plays; a flood makes up new
+// ones); and a cap on connections per IP address. Per-IP state lives only while that address has a connection open, so
 // it stays bounded. Times are passed in, so the arithmetic is tested without waiting.
-
-export type RateLimit = { burst: number; perSecond: number };
+import { createTokenBucket, type RateLimit, type TokenBucket } from '../core/token-bucket.ts';
 
 export type AnnounceLimitSettings = {
   /** Messages per connection. */
@@ -19,22 +18,6 @@ export type AnnounceLimitSettings = {
   connectionsPerIp: number;
   peerIdsPerConnection: number;
 };
-
-export type TokenBucket = { take(now: number, tokens?: number): boolean };
-
-export function createTokenBucket(limit: RateLimit, now: number): TokenBucket {
-  let tokens = limit.burst;
-  let at = now;
-  return {
-    take(time, cost = 1) {
-      tokens = Math.min(limit.burst, tokens + ((time - at) / 1000) * limit.perSecond);
-      at = time;
-      if (tokens < cost) return false;
-      tokens -= cost;
-      return true;
-    },
-  };
-}
 
 const unlimited: TokenBucket = { take: () => true };
 

@@ -5,7 +5,8 @@
 // never changes under its id.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { replayManifestName, type ReplayManifest } from '../replay/replay-writer.ts';
+import { replayIsProtected } from '../replay/replay-protection.ts';
+import { replayManifestName } from '../replay/replay-writer.ts';
 import type { CarriedLesson } from './tracker-server.ts';
 
 export function originReplays(vodDir: string, listEveryMs = 10_000, now: () => number = Date.now): () => Iterable<CarriedLesson> {
@@ -41,17 +42,13 @@ export function originReplays(vodDir: string, listEveryMs = 10_000, now: () => n
   };
 }
 
-/** As services/origin/vod-routes.ts decides: no manifest is public, a damaged one is guarded. */
+/** The rule of services/replay/replay-protection.ts, on the manifest read synchronously. */
 function isProtected(replayDir: string): boolean {
-  let text: string;
+  let text: string | undefined;
   try {
     text = readFileSync(join(replayDir, replayManifestName), 'utf8');
   } catch {
-    return false;
+    text = undefined;
   }
-  try {
-    return (JSON.parse(text) as Partial<ReplayManifest>).protected !== false;
-  } catch {
-    return true;
-  }
+  return replayIsProtected(text);
 }

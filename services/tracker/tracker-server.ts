@@ -14,8 +14,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import TrackerServer, { type TrackerSocket } from 'bittorrent-tracker/server';
 import type { Logger } from '../core/log.ts';
+import { clientAddress } from '../core/client-address.ts';
 import { onUpgradePath, refuseUpgrade } from '../core/upgrade-paths.ts';
-import type { PlaybackSettings } from '../core/playback-settings.ts';
+import type { PlaybackSettings } from '../core/config/playback-settings.ts';
 import { readPlaybackToken } from '../core/playback-token.ts';
 import { tokenOf } from '../origin/playback-guard.ts';
 import { createAnnounceLimits, type AnnounceLimitSettings, type ConnectionLimits } from './announce-limits.ts';
@@ -405,7 +406,7 @@ function tokenKey(scope: 'live' | 'vod', id: string): string {
 }
 
 export function socketIp(request: IncomingMessage): string {
-  return (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+  return clientAddress(request.socket.remoteAddress);
 }
 
 /** Answers an upgrade we do not take with a plain HTTP status, then hangs up. */

@@ -1,6 +1,6 @@
 // What the node's thread and the tracker's thread (tracker-thread.ts, tracker-worker.ts) say to each other.
 import type { LogFields, LogLevel } from '../core/log.ts';
-import type { PlaybackSettings } from '../core/playback-settings.ts';
+import type { PlaybackSettings } from '../core/config/playback-settings.ts';
 import type { CarriedLesson, TrackerSettings, TrackerStats } from './tracker-server.ts';
 
 /** The header carrying the viewer's address from the parent to the tracker thread, with the thread's secret before it. */

@@ -2,7 +2,8 @@
 // in on stdin; when ffmpeg exits for any reason other than our finish, the caller is told with its
 // last stderr lines. ffmpeg's progress (speed, media time written, dropped and duplicated frames)
 // comes on its stdout every few seconds: `movement` says how far it has got and when it last moved,
-// and the lesson's figures for /metrics are kept in memory under its directory (live-figures.ts).
+// and each report is emitted as a typed event (`events`: 'progress', then 'exit'), for whoever keeps
+// figures of it (the ingest's lesson-renditions.ts, for /metrics and the node's load) to subscribe.
 //
 // A slow ffmpeg is never killed: `finish` ends its input and waits, however long it takes to write
 // what it holds. Only `kill` (a frozen process, rendition-watch.ts) throws work away. Renditions run
@@ -14,12 +15,15 @@ import { setPriority } from 'node:os';
 import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import type { Logger } from '../core/log.ts';
-import { trackTranscoderRun } from '../ingest/live-figures.ts';
+import { createEmitter, type TypedEvents } from '../core/typed-events.ts';
 import { progressOptions, type FfmpegInvocation } from './ffmpeg-args.ts';
 import { knowsStatsPeriod } from './ffmpeg-features.ts';
-import { progressReader } from './ffmpeg-progress.ts';
+import { progressReader, type TranscoderProgress } from './ffmpeg-progress.ts';
 
 export type FfmpegExit = { expected: boolean; error?: string; stderrTail: string[] };
+
+/** What a running ffmpeg announces: each progress report, and its exit (once, before `exited` settles). */
+export type TranscoderEvents = { progress: TranscoderProgress; exit: FfmpegExit };
 
 export type FfmpegProcess = {
   /** Where the FLV stream is written. */
@@ -40,11 +44,10 @@ export type FfmpegProcess = {
    * `spawnedAt`: when the process really started (undefined while fluent-ffmpeg is still starting it).
    */
   movement(): { mediaSeconds: number; lastMovedAt: number; spawnedAt: number | undefined };
+  events: TypedEvents<TranscoderEvents>;
 };
 
 export type FfmpegProcessOptions = {
-  /** The lesson whose figures this process reports (live-figures.ts); none for the source copy. */
-  figuresOf?: string;
   /** Added to the process's niceness: renditions yield the CPU to the copy and the intake. */
   niceness?: number;
   /** Its input, when the caller attached it to the source before starting the process. */
@@ -67,13 +70,13 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
   let mediaSeconds = 0;
   let cpuSeconds = 0;
   let lastMovedAt = Date.now();
-  const figures = options.figuresOf === undefined ? undefined : trackTranscoderRun(options.figuresOf);
+  const events = createEmitter<TranscoderEvents>();
   const readProgress = progressReader((progress) => {
     if (progress.mediaSeconds !== null && progress.mediaSeconds > mediaSeconds) {
       mediaSeconds = progress.mediaSeconds;
       lastMovedAt = Date.now();
     }
-    figures?.report(progress);
+    events.emit('progress', progress);
   });
 
   // Spread the options: given one array, fluent-ffmpeg splits any item holding exactly one space.
@@ -113,7 +116,10 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
     command.on('end', () => resolve({ expected: finishing, stderrTail: [...stderrTail] }));
     command.on('error', (error: Error) => resolve({ expected: finishing, error: error.message, stderrTail: [...stderrTail] }));
   });
-  const exited = settled.finally(() => figures?.finish());
+  const exited = settled.then((exit) => {
+    events.emit('exit', exit);
+    return exit;
+  });
   // Writes after ffmpeg died fail with EPIPE; the exit above is what reports the problem.
   input.on('error', () => {});
   command.run();
@@ -121,6 +127,7 @@ export function startFfmpeg(invocation: FfmpegInvocation, ffmpegPath: string, lo
   return {
     input,
     exited,
+    events,
     kill() {
       killed = true;
       if (!input.writableEnded) input.end();

@@ -3,7 +3,9 @@
 // keeps up), the media time written so far (the shedding policy compares it with the source's to
 // know how far behind the process is), frames dropped and duplicated so far. A few lines every stats period, split and
 // matched by key: nothing per frame. Pure: chunks of text in, one call per finished block out.
-import type { TranscoderProgress } from '../ingest/live-figures.ts';
+
+/** One progress report of ffmpeg (`-progress`): its speed against real time, media seconds written, frames dropped and duplicated so far. */
+export type TranscoderProgress = { speed: number | null; mediaSeconds: number | null; droppedFrames: number; duplicatedFrames: number };
 
 export function progressReader(onProgress: (progress: TranscoderProgress) => void): (chunk: string) => void {
   let partial = '';

@@ -7,6 +7,7 @@
 // which the pages copy there); else the browser's Accept-Language when it names a language we have;
 // else the platform's web.defaultLocale.
 import type { Request } from 'express';
+import { configSchema } from '../core/config/schema.ts';
 import { chooseLocale, isLocale, localeCookie, locales, type Locale } from '../../player/src/i18n/locales.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 import { createTranslator, type Translator } from '../../player/src/i18n/translate.ts';
@@ -14,7 +15,10 @@ import { createTranslator, type Translator } from '../../player/src/i18n/transla
 /** `timeZone`: the province's, now (province-time-zone.ts). */
 export type PageLanguage = { defaultLocale: Locale; timeZone(): string };
 
-export const defaultPageLanguage: PageLanguage = { defaultLocale: 'zh-CN', timeZone: () => 'Asia/Shanghai' };
+const webDefaults = configSchema.shape.web.parse(undefined);
+
+/** The configuration's defaults (schema.ts, the `web` section), for pages given no language. */
+export const defaultPageLanguage: PageLanguage = { defaultLocale: webDefaults.defaultLocale, timeZone: () => webDefaults.timeZone };
 
 /** How long a language asked for by link is remembered: as long as the switcher's (language-choice.ts). */
 const rememberSeconds = 365 * 24 * 3600;

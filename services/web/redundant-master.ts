@@ -3,7 +3,12 @@
 // listed once per relay, with the same EXT-X-STREAM-INF attributes and that relay's URI, relays in
 // the viewer's order. A native HLS player (Safari, iOS) plays the first relay's variants and moves
 // to the next relay's when a playlist or segment stops loading; hls.js does the same (it turns the
-// repeats into pathways "." and ".." and falls back through them). Pure.
+// repeats into pathways "." and ".." and falls back through them). A protected lesson's token goes
+// into every URI as a path prefix, /t/<token>/live/... (services/origin/path-token.ts): a native
+// player resolves the segment and init URIs of the variant playlists against it and so sends the
+// token with every file, while the playlists themselves stay the same for every viewer. Pure.
+
+import { withPathToken } from '../origin/path-token.ts';
 
 export type RedundantMasterInput = {
   /** The master playlist as the origin writes it (services/packager/master-playlist.ts). */
@@ -12,7 +17,7 @@ export type RedundantMasterInput = {
   relays: readonly string[];
   /** The folder of the master playlist on every relay, e.g. "/live/<lesson>/". */
   folder: string;
-  /** A playback token every URI carries (protected lessons), or none. */
+  /** A playback token every URI carries in its path (protected lessons), or none. */
   token?: string | undefined;
 };
 
@@ -37,8 +42,13 @@ export function redundantMaster({ master, relays, folder, token }: RedundantMast
   return [...header, ...body].join('\n') + '\n';
 }
 
-/** `uri` (relative to the master playlist's folder, or absolute) on `relay`, with the token when given. */
+/** `uri` (relative to the master playlist's folder, or absolute) on `relay`, under the token's path prefix when given. */
 function onRelay(uri: string, relay: string, folder: string, token: string | undefined): string {
-  const absolute = /^https?:\/\//.test(uri) ? uri : `${relay.replace(/\/+$/, '')}${uri.startsWith('/') ? uri : `${folder}${uri}`}`;
-  return token === undefined ? absolute : `${absolute}${absolute.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+  if (/^https?:\/\//.test(uri)) {
+    if (token === undefined) return uri;
+    const url = new URL(uri);
+    return `${url.origin}${withPathToken(url.pathname, token)}${url.search}`;
+  }
+  const path = uri.startsWith('/') ? uri : `${folder}${uri}`;
+  return `${relay.replace(/\/+$/, '')}${token === undefined ? path : withPathToken(path, token)}`;
 }

@@ -5,8 +5,11 @@
 // relays that answers (viewer-relays.ts: their city's, then the province's) and list every variant
 // once per relay (redundant-master.ts), so a native player moves on when a relay dies. It is the
 // viewer's own list, so it is never cached; the media playlists and segments stay on the relays.
+// With `?token=` (a protected lesson), every URI in it carries the token in its path, so a native
+// player sends it with every playlist, init segment and segment (path-token.ts).
 import { Router, type Request, type Response } from 'express';
 import { isSafePathPart } from '../core/media-path.ts';
+import { tokenTextPattern } from '../origin/path-token.ts';
 import { sendError } from '../core/http-errors.ts';
 import { masterPlaylistName, timeShiftMasterName } from '../packager/lesson-packager.ts';
 import { redundantMaster } from './redundant-master.ts';
@@ -14,7 +17,6 @@ import { ownBase, relaysForViewer, type PageRouting } from './viewer-relays.ts';
 
 /** How long one relay has to answer before the next is asked. */
 const relayAnswerMs = 2500;
-const tokenPattern = /^[A-Za-z0-9._~-]{1,512}$/;
 
 export function routedMasterRoutes(routing: PageRouting): Router {
   const router = Router();
@@ -22,7 +24,7 @@ export function routedMasterRoutes(routing: PageRouting): Router {
     const id = String(request.params.id);
     if (!isSafePathPart(id)) return sendError(response, 400, `not a ${kind === 'vod' ? 'recording' : 'lesson'} id`, 'open it from the timetable at /');
     const token = typeof request.query.token === 'string' ? request.query.token : undefined;
-    if (token !== undefined && !tokenPattern.test(token)) return sendError(response, 400, 'malformed playback token', 'ask GET /api/v1/lessons/{id}/playback for one');
+    if (token !== undefined && !tokenTextPattern.test(token)) return sendError(response, 400, 'malformed playback token', 'ask GET /api/v1/lessons/{id}/playback for one');
     const relays = (await relaysForViewer(request, routing)).map((relay) => relay.media);
     const bases = relays.length > 0 ? relays : [ownBase(request)];
     const folder = `/${kind}/${encodeURIComponent(id)}/`;
@@ -35,7 +37,8 @@ export function routedMasterRoutes(routing: PageRouting): Router {
     } catch (error) {
       return sendError(response, 502, `the relay's ${folder}${file} is ${(error as Error).message}`);
     }
-    response.set('Cache-Control', 'no-store').type('application/vnd.apple.mpegurl').send(body);
+    // Readable from other origins like the relays' playlists (a school's own site embedding a player).
+    response.set({ 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' }).type('application/vnd.apple.mpegurl').send(body);
   };
   // The watch page plays the whole lesson so far (time-shift, with LIVE): so does a native player.
   router.get('/watch/:id/master.m3u8', serve('live', timeShiftMasterName));

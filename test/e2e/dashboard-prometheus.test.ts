@@ -17,7 +17,7 @@ import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { freePort } from '../../services/core/port-check.ts';
-import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
+import { playbackSettingsFrom } from '../../services/core/config/playback-settings.ts';
 import { signViewerSession } from '../../services/core/viewer-session.ts';
 import { createDashboard, type Dashboard, type DashboardSnapshot } from '../../services/stats/dashboard-service.ts';
 import { dashboardSources } from '../../services/stats/dashboard-tiers.ts';

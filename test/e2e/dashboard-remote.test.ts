@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { freePort } from '../../services/core/port-check.ts';
-import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
+import { playbackSettingsFrom } from '../../services/core/config/playback-settings.ts';
 import { signViewerSession } from '../../services/core/viewer-session.ts';
 import { startCatalogRole } from '../../services/roles/catalog.ts';
 import type { RunningRole } from '../../services/roles/running-role.ts';

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { resolveConfig } from '../../services/core/config/load.ts';
-import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
+import { playbackSettingsFrom } from '../../services/core/config/playback-settings.ts';
 import { signViewerSession } from '../../services/core/viewer-session.ts';
 import { fetchBytes, fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';

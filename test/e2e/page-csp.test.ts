@@ -15,15 +15,16 @@ import type { Database } from '../../services/catalog/db/database.ts';
 import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger } from '../../services/core/log.ts';
-import type { PlaybackSettings } from '../../services/core/playback-settings.ts';
+import type { PlaybackSettings } from '../../services/core/config/playback-settings.ts';
 import { writeReplay } from '../../services/replay/replay-writer.ts';
 import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
+import { pushTestPattern, waitForLiveSegments } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { waitForPlayback } from '../helpers/watch-page.ts';
+import { createOperatorDashboard } from '../../services/roles/operator-dashboard.ts';
 
 const key = 'csp-room-stream-key';
 const playback: PlaybackSettings = { secrets: ['csp-playback-secret-0123456789abcdefghijk'], tokenTtlSeconds: 600 };
@@ -48,16 +49,12 @@ describe('the web pages under their Content-Security-Policy', { timeout: 240_000
     const log = createLogger({ role: 'catalog', node: 'test' });
     db = await openDatabase({ databaseUrl: 'memory://', dataDir: '/tmp' }, log);
     const config = resolveConfig([{ source: 'test', values: { demo: { enabled: false } } }]);
-    const api = catalogApi({ db, config, log, rtmpBase: () => 'rtmp://127.0.0.1/live', playback });
+    const api = catalogApi({ db, config, log, rtmpBase: () => 'rtmp://127.0.0.1/live', playback, dashboard: createOperatorDashboard(config, db, log) });
     ingest = await startTestIngest({ classrooms: [{ id: 'room-904', key }] }, () => relay.baseUrl, { playback, db, routers: [api] });
     relay = await startTestRelay([ingest.baseUrl], {}, undefined, { playback });
     encoder = pushTestPattern(ingest.rtmpUrl(key), { width: 640, height: 360, fps: 25 });
     lessonId = await waitFor('the lesson', () => ingest.ingest.lessons.list()[0]?.id, 30_000);
-    await waitFor('four segments', async () => {
-      const master = await fetchPlaylist(`${ingest.baseUrl}/live/${lessonId}/master.m3u8`).catch(() => undefined);
-      const media = master && (await fetchPlaylist(`${ingest.baseUrl}/live/${lessonId}/${master.playlists![0]!.uri}`).catch(() => undefined));
-      return media && media.segments.length >= 4 ? media : undefined;
-    }, 90_000);
+    await waitForLiveSegments(ingest.baseUrl, lessonId, 4);
     recordingId = await waitFor('the recording', async () => (await db.query<{ id: string }>('select id from recordings where lesson_id = $1', [lessonId]))[0]?.id);
     // The replay of what is recorded so far, where the ingest serves replays from.
     await writeReplay({ lessonDir: join(ingest.ingest.liveDir, lessonId), vodDir: ingest.ingest.vodDir, recordingId, range: { startedAt: Date.now() - 3_600_000, endedAt: Date.now() } });

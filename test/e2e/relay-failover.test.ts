@@ -21,7 +21,7 @@ import { createLogger } from '../../services/core/log.ts';
 import { catalogWebRoutes } from '../../services/roles/catalog-web.ts';
 import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
+import { pushTestPattern, waitForLiveSegments } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -64,11 +64,7 @@ describe('the player moves to the next relay when its relay goes away', { timeou
     ingest = await startTestIngest({ classrooms: [{ id: 'room-990', key }] }, undefined, { db });
     encoder = pushTestPattern(ingest.rtmpUrl(key), { width: 1280, height: 720, fps: 25 });
     lessonId = await waitFor('the lesson', () => ingest.ingest.lessons.list()[0]?.id, 30_000);
-    await waitFor('four segments', async () => {
-      const master = await fetchPlaylist(`${ingest.baseUrl}/live/${lessonId}/master.m3u8`).catch(() => undefined);
-      const media = master && (await fetchPlaylist(`${ingest.baseUrl}/live/${lessonId}/${master.playlists![0]!.uri}`).catch(() => undefined));
-      return media && media.segments.length >= 4 ? media : undefined;
-    }, 90_000);
+    await waitForLiveSegments(ingest.baseUrl, lessonId, 4);
     browser = await launchChromium();
   });
   after(async () => {

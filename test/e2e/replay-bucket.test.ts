@@ -59,7 +59,7 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
   const end = async (lesson: string) => {
     await markEnded(ingest.db, lesson);
     await finishRecordings(ingest.db, { lessonId: lesson, lessonDir: join(ingest.dataDir, 'live', lesson), vodDir: ingest.ingest.vodDir, log });
-    ingest.ingest.replayStorage.replaysWritten();
+    ingest.replayStorage.replaysWritten();
   };
 
   before(async () => {
@@ -160,7 +160,7 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
     const pinned = recordings.get('bucket-pinned')!;
     await setRecordingPinned(ingest.db, pinned, true);
     await ingest.db.query("update recordings set started_at = now() - interval '201 days', ended_at = now() - interval '200 days' where id = any($1::text[])", [[served, pinned]]);
-    const { bucket: store } = ingest.ingest.replayStorage;
+    const { bucket: store } = ingest.replayStorage;
     const deleted = await sweepRecordings(ingest.db, new Date(), ingest.ingest.vodDir, { defaultDays: 180, bucket: store!, log });
     assert.deepEqual(deleted, [served]);
     assert.deepEqual(await bucket.keys(`vod/${served}/`), []);
@@ -201,7 +201,7 @@ describe('replays in object storage', { timeout: 180_000 }, () => {
       // Retention while the store is away: the recording goes, its bucket folder waits to be emptied.
       await bucket.stop();
       await ingest.db.query("update recordings set started_at = now() - interval '201 days', ended_at = now() - interval '200 days' where id = $1", [id]);
-      const sweep = () => sweepRecordings(ingest.db, new Date(), ingest.ingest.vodDir, { defaultDays: 180, bucket: ingest.ingest.replayStorage.bucket!, log });
+      const sweep = () => sweepRecordings(ingest.db, new Date(), ingest.ingest.vodDir, { defaultDays: 180, bucket: ingest.replayStorage.bucket!, log });
       assert.deepEqual(await sweep(), [id]);
       const queued = await ingest.db.query<{ storage_path: string; failure: string | null }>('select storage_path, failure from bucket_deletions');
       assert.deepEqual(queued.map((entry) => entry.storage_path), [`vod/${id}`]);

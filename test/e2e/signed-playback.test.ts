@@ -15,7 +15,7 @@ import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { sessionCookieName } from '../../services/catalog/auth/session-cookie.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger } from '../../services/core/log.ts';
-import type { PlaybackSettings } from '../../services/core/playback-settings.ts';
+import type { PlaybackSettings } from '../../services/core/config/playback-settings.ts';
 import { signPlaybackToken } from '../../services/core/playback-token.ts';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';

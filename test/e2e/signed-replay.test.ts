@@ -17,7 +17,7 @@ import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { startHttpServer, type HttpServer } from '../../services/core/http-server.ts';
 import { createLogger } from '../../services/core/log.ts';
-import type { PlaybackSettings } from '../../services/core/playback-settings.ts';
+import type { PlaybackSettings } from '../../services/core/config/playback-settings.ts';
 import { signPlaybackToken, type PlaybackScope } from '../../services/core/playback-token.ts';
 import { createPlaybackGuard } from '../../services/origin/playback-guard.ts';
 import { vodRoutes } from '../../services/origin/vod-routes.ts';
@@ -27,7 +27,7 @@ import { writeReplay } from '../../services/replay/replay-writer.ts';
 import { pageRoutes } from '../../services/web/pages.ts';
 import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { fetchPlaylist, pushTestPattern } from '../helpers/media.ts';
+import { fetchPlaylist, pushTestPattern, waitForLiveSegments } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -83,11 +83,7 @@ describe('signed playback of a protected replay', { timeout: 180_000 }, () => {
     lessonId = await waitFor('the lesson', () => ingest.ingest.lessons.list()[0]?.id);
     assert.equal(lessonId, 'room-902-protected');
     const liveToken = signPlaybackToken(secrets, { scope: 'live', id: lessonId, expiresAt: now() + 600 });
-    await waitFor('six segments of the lesson', async () => {
-      const master = await fetchPlaylist(`${ingest.baseUrl}/live/${lessonId}/master.m3u8?token=${liveToken}`).catch(() => undefined);
-      const media = master && (await fetchPlaylist(`${ingest.baseUrl}/live/${lessonId}/${master.playlists![0]!.uri}?token=${liveToken}`).catch(() => undefined));
-      return media && media.segments.length >= 6 ? media : undefined;
-    }, 90_000);
+    await waitForLiveSegments(ingest.baseUrl, lessonId, 6, `?token=${liveToken}`);
     recordingId = await waitFor('the lesson\'s recording', async () => (await db.query<{ id: string }>('select id from recordings where lesson_id = $1', [lessonId]))[0]?.id);
 
     // The replay of what was recorded so far, written as the lesson's end writes it, marked protected.

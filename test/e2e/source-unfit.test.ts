@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { setLogSink } from '../../services/core/log.ts';
 import { masterPlaylistName } from '../../services/packager/lesson-packager.ts';
-import { segmentsOfPlaylist } from '../../services/replay/recorded-segments.ts';
+import { segmentsOfPlaylist } from '../../services/packager/media-playlist.ts';
 import { startFfmpeg, type FfmpegChild } from '../../scripts/ffmpeg-child.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { waitFor } from '../helpers/wait-for.ts';

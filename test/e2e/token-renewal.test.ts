@@ -16,7 +16,7 @@ import type { Database } from '../../services/catalog/db/database.ts';
 import { openDatabase } from '../../services/catalog/db/open-database.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger } from '../../services/core/log.ts';
-import type { PlaybackSettings } from '../../services/core/playback-settings.ts';
+import type { PlaybackSettings } from '../../services/core/config/playback-settings.ts';
 import type { DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { pushTestPattern } from '../helpers/media.ts';

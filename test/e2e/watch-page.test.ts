@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { catalogApi } from '../../services/catalog/api/catalog-api.ts';
-import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
+import { playbackSettingsFrom } from '../../services/core/config/playback-settings.ts';
 import { startIngestRole, type IngestRole } from '../../services/roles/ingest.ts';
 import { scrapedViewerFigures } from '../../services/stats/lesson-viewers.ts';
 import { pageRoutes } from '../../services/web/pages.ts';

@@ -8,6 +8,7 @@ import { findMediaTool } from '../../services/core/ffmpeg-binary.ts';
 import { parsePlaylist, type ParsedPlaylist } from '../../services/core/parse-playlist.ts';
 import { startDemoEncoder, type DemoEncoder } from '../../scripts/demo/demo-encoder.ts';
 import { startFfmpeg, type FfmpegChild } from '../../scripts/ffmpeg-child.ts';
+import { waitFor } from './wait-for.ts';
 
 const run = promisify(execFile);
 
@@ -130,4 +131,13 @@ export function pushWithTimestampJump(rtmpUrl: string, options: { durationSecond
     '-c:a', 'aac', '-b:a', '96k', '-ar', '44100', '-ac', '1',
     '-f', 'flv', rtmpUrl,
   ]);
+}
+
+/** Waits until a live lesson's first rendition lists `count` segments (at `base`, with `query` such as a token on both playlists). */
+export async function waitForLiveSegments(base: string, lessonId: string, count: number, query = '', timeoutMs = 90_000): Promise<ParsedPlaylist & { text: string }> {
+  return waitFor(`${count} segments of ${lessonId}`, async () => {
+    const master = await fetchPlaylist(`${base}/live/${lessonId}/master.m3u8${query}`).catch(() => undefined);
+    const media = master && (await fetchPlaylist(`${base}/live/${lessonId}/${master.playlists![0]!.uri}${query}`).catch(() => undefined));
+    return media && media.segments.length >= count ? media : undefined;
+  }, timeoutMs);
 }

@@ -27,7 +27,7 @@ export type ShakaState = {
   log: string[];
 };
 
-const page = (manifestUrl: string) => `<!doctype html>
+const page = (manifestUrl: string, tokenHeaderSent: boolean) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>Shaka Player</title><link rel="icon" href="data:,"></head>
 <body><video id="video" muted autoplay playsinline width="640" height="360"></video>
 <script src="/shaka-player.compiled.js"></script>
@@ -74,7 +74,7 @@ window.shakaTestSnapshot = () => {
   });
   // A header outside the CORS safelist on every request, as a player sending the playback token
   // as a header would: each new URL is preflighted at the relay.
-  player.getNetworkingEngine().registerRequestFilter((_type, request) => { request.headers['${tokenHeader}'] = 'shaka-test'; });
+  ${tokenHeaderSent ? `player.getNetworkingEngine().registerRequestFilter((_type, request) => { request.headers['${tokenHeader}'] = 'shaka-test'; });` : '// Nothing added to the requests: the player fetches each URI as the playlists give it, as a native one does.'}
   try {
     await player.load(${JSON.stringify(manifestUrl)});
   } catch (error) {
@@ -84,12 +84,12 @@ window.shakaTestSnapshot = () => {
 </script></body></html>
 `;
 
-/** Serves the test page and Shaka's build from an origin of their own. */
-export async function startPageServer(manifestUrl: string): Promise<{ url: string; server: Server }> {
+/** Serves the test page and Shaka's build from an origin of their own; `tokenHeader` false: Shaka adds no header to its requests. */
+export async function startPageServer(manifestUrl: string, options: { tokenHeader?: boolean } = {}): Promise<{ url: string; server: Server }> {
   const script = await readFile(shakaBuild);
   const server = createServer((request, response) => {
     if (request.url === '/shaka-player.compiled.js') return void response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
-    if (request.url === '/') return void response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(manifestUrl));
+    if (request.url === '/') return void response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(manifestUrl, options.tokenHeader ?? true));
     response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -16,6 +16,7 @@ import { resolveConfig } from '../../services/core/config/load.ts';
 import type { ConfigInput } from '../../services/core/config/schema.ts';
 import { startHttpServer } from '../../services/core/http-server.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
+import { createOperatorDashboard } from '../../services/roles/operator-dashboard.ts';
 
 export const testPassword = 'correct horse battery';
 
@@ -60,7 +61,8 @@ export async function startTestCatalog(options: TestCatalogOptions = {}): Promis
     { source: 'the test', values: (options.config ?? {}) as Record<string, unknown> },
   ]);
   const db = await openDatabase({ databaseUrl: options.databaseUrl ?? 'memory://', dataDir }, log);
-  const context: CatalogContext = { db, config, log, rtmpBase: () => 'rtmp://127.0.0.1:1935/live' };
+  // The dashboard a catalog role runs, not started: it reads the catalog when asked (the operator pages).
+  const context: CatalogContext = { db, config, log, rtmpBase: () => 'rtmp://127.0.0.1:1935/live', dashboard: createOperatorDashboard(config, db, log) };
   const server = await startHttpServer({ host: '127.0.0.1', port: 0, routers: [catalogApi(context), ...(options.routers?.(context) ?? [])], log, health: () => ({ role: 'catalog' }) }).catch(async (error: unknown) => {
     await db.close();
     throw error;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Config, ConfigInput } from '../../services/core/config/schema.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
-import { playbackSettingsFrom } from '../../services/core/playback-settings.ts';
+import { playbackSettingsFrom } from '../../services/core/config/playback-settings.ts';
 import { startIngestRole, type IngestRole, type IngestRoleOptions } from '../../services/roles/ingest.ts';
 import { pageRoutes, type MediaBase } from '../../services/web/pages.ts';
 

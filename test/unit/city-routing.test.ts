@@ -45,12 +45,13 @@ test('the redundant master lists every variant once per relay, same attributes, 
     { width: 1280, height: 720, fps: 30, bandwidth: 3e6, averageBandwidth: 2.6e6, codecs: 'avc1.64001f,mp4a.40.2', uri: '720p/index.m3u8' },
     { width: 640, height: 360, fps: 30, bandwidth: 8e5, averageBandwidth: 7e5, codecs: 'avc1.64001e,mp4a.40.2', uri: '360p/index.m3u8' },
   ]);
-  const out = redundantMaster({ master, relays: ['http://a:1', 'https://b'], folder: '/vod/rec-1/', token: 'v1.x y' });
+  const out = redundantMaster({ master, relays: ['http://a:1', 'https://b'], folder: '/vod/rec-1/', token: 'v1.x-y' });
   const lines = out.trim().split('\n');
   assert.deepEqual(lines.slice(0, 3), ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS']);
   assert.deepEqual(
     lines.filter((line) => !line.startsWith('#')),
-    ['http://a:1/vod/rec-1/720p/index.m3u8', 'http://a:1/vod/rec-1/360p/index.m3u8', 'https://b/vod/rec-1/720p/index.m3u8', 'https://b/vod/rec-1/360p/index.m3u8'].map((uri) => `${uri}?token=v1.x%20y`),
+    // The token in the path, so the variant playlists' relative segment URIs carry it too (path-token.ts).
+    ['http://a:1/t/v1.x-y/vod/rec-1/720p/index.m3u8', 'http://a:1/t/v1.x-y/vod/rec-1/360p/index.m3u8', 'https://b/t/v1.x-y/vod/rec-1/720p/index.m3u8', 'https://b/t/v1.x-y/vod/rec-1/360p/index.m3u8'],
   );
   const infos = lines.filter((line) => line.startsWith('#EXT-X-STREAM-INF:'));
   assert.deepEqual(infos.slice(2), infos.slice(0, 2), "the second relay's variants repeat the first's attributes");

@@ -4,7 +4,7 @@ import { chooseLadder, sourceRendition, type Rendition } from '../../services/tr
 import { buildCopyArgs, buildLadderArgs, progressOptions, type LadderJob } from '../../services/transcode/ffmpeg-args.ts';
 import { versionAtLeast } from '../../services/transcode/ffmpeg-features.ts';
 import { progressReader } from '../../services/transcode/ffmpeg-progress.ts';
-import type { TranscoderProgress } from '../../services/ingest/live-figures.ts';
+import type { TranscoderProgress } from '../../services/transcode/ffmpeg-progress.ts';
 
 const heights = (width: number, height: number, max = 3) => chooseLadder({ width, height, fps: 30 }, max).map((r) => `${r.width}x${r.height}`);
 

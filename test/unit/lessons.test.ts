@@ -1,15 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLessonRegistry, newLessonId, type Lesson, type LessonPlan } from '../../services/ingest/lessons.ts';
+import { createLessonRegistry, type Lesson, type LessonPlan } from '../../services/ingest/lessons.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { chooseFeed, steadySince, switchFrom, type FeedHealth, type SwitchPolicy } from '../../services/ingest/feed-switch.ts';
-
-test('lesson ids carry the classroom and the UTC start, and never collide', () => {
-  const at = new Date(Date.UTC(2026, 10, 21, 9, 5, 7));
-  assert.equal(newLessonId('room-1', () => false, at), 'room-1-20261121-090507');
-  const taken = new Set(['room-1-20261121-090507', 'room-1-20261121-090507-2']);
-  assert.equal(newLessonId('room-1', (id) => taken.has(id), at), 'room-1-20261121-090507-3');
-});
 
 const plan = (id: string): LessonPlan => ({ id, title: id, latencyMode: 'normal', segmentSeconds: 2 });
 

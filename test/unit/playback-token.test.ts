@@ -1,7 +1,7 @@
 // Playback tokens on their own: what verifies, what is refused and why, and rotation.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { playbackSettingsSchema } from '../../services/core/playback-settings.ts';
+import { playbackSchema } from '../../services/core/config/schema.ts';
 import { readPlaybackToken, signPlaybackToken, verifyPlaybackToken } from '../../services/core/playback-token.ts';
 import { tokenOf } from '../../services/origin/playback-guard.ts';
 
@@ -73,10 +73,10 @@ describe('playback tokens', () => {
   });
 
   it('takes token lifetimes from 5 s (watch pages renew theirs) to a week', () => {
-    assert.equal(playbackSettingsSchema.parse({ tokenTtlSeconds: 5 }).tokenTtlSeconds, 5);
-    assert.equal(playbackSettingsSchema.parse({}).tokenTtlSeconds, 4 * 3600);
-    assert.equal(playbackSettingsSchema.safeParse({ tokenTtlSeconds: 4 }).success, false);
-    assert.equal(playbackSettingsSchema.safeParse({ tokenTtlSeconds: 7 * 24 * 3600 + 1 }).success, false);
+    assert.equal(playbackSchema.parse({ tokenTtlSeconds: 5 }).tokenTtlSeconds, 5);
+    assert.equal(playbackSchema.parse({}).tokenTtlSeconds, 4 * 3600);
+    assert.equal(playbackSchema.safeParse({ tokenTtlSeconds: 4 }).success, false);
+    assert.equal(playbackSchema.safeParse({ tokenTtlSeconds: 7 * 24 * 3600 + 1 }).success, false);
   });
 
   it('scopes a replay token to its recording: refused for the lesson live, or for another recording', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkObject } from '../../services/relay/object-check.ts';
+import { checkObject, defaultObjectSizeLimits, objectSizeLimitsOf } from '../../services/relay/object-check.ts';
 import { createUpstreams } from '../../services/relay/upstreams.ts';
 
 const box = (type: string) => Buffer.concat([Buffer.from([0, 0, 0, 16]), Buffer.from(type, 'latin1'), Buffer.alloc(8)]);
@@ -34,4 +34,9 @@ test('a failed upstream goes to the back until its retry time, then returns', ()
   now += 10_001;
   assert.deepEqual(upstreams.ordered().map((u) => u.url), ['http://primary', 'http://standby']);
   assert.throws(() => createUpstreams([], 1000), /at least one upstream/);
+});
+
+test('object size limits come from the relay section in bytes, and default to the schema defaults (4 MiB, 1 MiB, 64 MiB)', () => {
+  assert.deepEqual(objectSizeLimitsOf({ maxPlaylistKb: 64, maxInitKb: 32, maxSegmentMb: 2 }), { playlistBytes: 65_536, initBytes: 32_768, segmentBytes: 2_097_152 });
+  assert.deepEqual(defaultObjectSizeLimits, { playlistBytes: 4 * 1024 ** 2, initBytes: 1024 ** 2, segmentBytes: 64 * 1024 ** 2 });
 });

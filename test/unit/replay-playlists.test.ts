@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { parsePlaylist } from '../../services/core/parse-playlist.ts';
 import { cacheControlFor, mediaFileKind } from '../../services/origin/cache-policy.ts';
 import { followedPlaylist, isMediaRequestError, parseMediaRequest } from '../../services/origin/media-request.ts';
-import { writeMediaPlaylist, type PackagedSegment } from '../../services/packager/media-playlist.ts';
+import { segmentsOfPlaylist, writeMediaPlaylist, type PackagedSegment } from '../../services/packager/media-playlist.ts';
 import { mp4Args, mp4ConcatList, progressFromLine } from '../../services/replay/mp4-args.ts';
-import { recordedSequences, segmentsIn, segmentsOfPlaylist } from '../../services/replay/recorded-segments.ts';
+import { recordedSequences, segmentsIn } from '../../services/replay/recorded-segments.ts';
 
 const t0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 /** A lesson of `count` 2 s segments; a reconnect (new run, new init) at each index in `runStarts`. */

@@ -24,3 +24,14 @@ test('a Chinese page says a taken name in Chinese; an English page keeps the ser
   }
   assert.equal(describeError(parseApiError(409, answer)), 'a city with this name already exists — choose another name');
 });
+
+test('a malformed address range and a city gone are said in Chinese with the value at fault', () => {
+  useTranslator('zh-CN', 'Asia/Shanghai');
+  try {
+    const cidr = JSON.stringify({ error: { status: 400, message: "cidr: '10.0.0.300/8' is not an address range: write it as CIDR, e.g. 10.12.0.0/16 or 2001:db8:12::/48" } });
+    assert.match(describeError(parseApiError(400, cidr)), /^“10\.0\.0\.300\/8”不是有效的地址段。/);
+    assert.match(describeError(parseApiError(400, JSON.stringify({ error: { message: 'cityId: no city 42', hint: 'list them at /api/v1/cities' } }))), /^城市 42 不存在/);
+  } finally {
+    useTranslator('en', 'UTC');
+  }
+});

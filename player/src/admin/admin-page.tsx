@@ -9,6 +9,7 @@ import { CitiesSection } from './cities-section.tsx';
 import { ClassroomsSection } from './classrooms-section.tsx';
 import { CoursesSection } from './courses-section.tsx';
 import { LessonsSection } from './lessons-section.tsx';
+import { RoutingSection } from './routing-section.tsx';
 import { SchoolsSection } from './schools-section.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { RecordingsSection } from '../recordings/recordings-section.tsx';
@@ -25,6 +26,7 @@ const tabs: Array<{ id: string; label: () => string; section: FunctionComponent 
   { id: 'lessons', label: () => t('admin.lessons'), section: LessonsSection },
   { id: 'accounts', label: () => t('admin.accounts'), section: AccountsSection },
   { id: 'recordings', label: () => t('admin.recordings'), section: AdminRecordings },
+  { id: 'routing', label: () => t('admin.routing'), section: RoutingSection },
   { id: 'audit', label: () => t('admin.audit'), section: AuditSection },
   { id: 'settings', label: () => t('admin.settings'), section: SettingsSection },
 ];

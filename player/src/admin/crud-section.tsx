@@ -13,13 +13,19 @@ export type Column<T> = { label: () => string; value(item: T): ComponentChild };
 
 export type CrudConfig<T extends { id: string | number }, F> = {
   /** Which resource: names it in buttons and questions, and in the page's data-resource attributes. */
-  noun: 'city' | 'school' | 'classroom' | 'course' | 'lesson' | 'account';
+  noun: 'city' | 'school' | 'classroom' | 'course' | 'lesson' | 'account' | 'relay' | 'range';
   /** How an entry is named in "Edit …" (its name; its id by default). */
   nameOf?(item: T): string;
   /** List the entries by `nameOf` in the page's collation (pinyin order on a Chinese page) instead of the API's order. */
   sortByName?: boolean;
   /** The collection's path under /api/v1, e.g. '/cities'. */
   path: string;
+  /** Where the list is read, when not `${path}?limit=200` (a city's relays are listed for every city at once). */
+  listPath?: string;
+  /** Where a new entry is POSTed, when not `path` (a relay goes to its city's list). */
+  createPath?(form: F): string;
+  /** Where an entry is PATCHed and DELETEd, when not `${path}/<id>`. */
+  itemPath?(item: T): string;
   columns: Array<Column<T>>;
   /** A blank form for a new entry (a function, so default times are fresh). */
   blank(): F;
@@ -30,7 +36,8 @@ export type CrudConfig<T extends { id: string | number }, F> = {
 };
 
 export function CrudSection<T extends { id: string | number }, F>({ config }: { config: CrudConfig<T, F> }) {
-  const list = useApiData<ListPage<T>>(`${config.path}?limit=200`);
+  const list = useApiData<ListPage<T>>(config.listPath ?? `${config.path}?limit=200`);
+  const itemPath = (item: T) => config.itemPath?.(item) ?? `${config.path}/${encodeURIComponent(String(item.id))}`;
   const thing = t('crud.thing', { noun: config.noun });
   const [editing, setEditing] = useState<T | null>(null);
   const [form, setForm] = useState<F>(config.blank);
@@ -52,8 +59,8 @@ export function CrudSection<T extends { id: string | number }, F>({ config }: { 
     event.preventDefault();
     void save.run(async () => {
       const body = config.toBody(form, editing);
-      if (editing) await api.patch(`${config.path}/${encodeURIComponent(String(editing.id))}`, body);
-      else await api.post(config.path, body);
+      if (editing) await api.patch(itemPath(editing), body);
+      else await api.post(config.createPath?.(form) ?? config.path, body);
       startNew();
       list.reload();
     });
@@ -61,7 +68,7 @@ export function CrudSection<T extends { id: string | number }, F>({ config }: { 
   const remove = (item: T) => {
     if (!confirm(t('crud.confirmDelete', { thing }))) return;
     void removal.run(async () => {
-      await api.delete(`${config.path}/${encodeURIComponent(String(item.id))}`);
+      await api.delete(itemPath(item));
       if (editing?.id === item.id) startNew();
       list.reload();
     });

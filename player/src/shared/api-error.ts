@@ -6,7 +6,7 @@
 // happened in Chinese, with the server's words kept only where they name the field or value at fault
 // (400, 409, 422). Pure, so it is tested without a browser.
 import { i18n, t } from '../i18n/i18n.ts';
-import { serverWords } from './server-words.ts';
+import { serverPatterns, serverWords } from './server-words.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -42,6 +42,10 @@ export function describeError(error: unknown): string {
   if (!error.fromServer || i18n().locale === 'en') return inServerWords;
   const known = serverWords[error.message];
   if (known) return t(known);
+  for (const { pattern, key } of serverPatterns) {
+    const match = pattern.exec(error.message);
+    if (match) return t(key, match.groups);
+  }
   if (error.status === 409) return t('error.conflict', { detail: error.message });
   if (error.status === 400 || error.status === 422) return t('error.badRequest', { detail: error.message });
   return fallbackMessage(error.status);

@@ -2,7 +2,6 @@
 // checks, plus the OpenAPI document generated from the same tables.
 import type { Router } from 'express';
 import { createAccountResolver } from '../auth/resolve-account.ts';
-import { createDashboard } from '../../stats/dashboard-service.ts';
 import { mountRoutes } from './mount-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { route, type CatalogContext, type RouteSpec } from './route-spec.ts';
@@ -45,7 +44,6 @@ export function catalogRoutes(): RouteSpec[] {
 }
 
 export function catalogApi(context: CatalogContext): Router {
-  // A caller that runs no dashboard of its own (tests, tools) gets one that reads on request.
-  const full: CatalogContext = { ...context, viewerCities: context.viewerCities ?? createViewerCities(context.db), dashboard: context.dashboard ?? createDashboard({ db: context.db, log: context.log, node: context.config.node.id, settings: context.config.alarms, nodeDownSeconds: context.config.ingest.nodeDownSeconds }) };
+  const full: CatalogContext = { ...context, viewerCities: context.viewerCities ?? createViewerCities(context.db) };
   return mountRoutes(catalogRoutes(), full, createAccountResolver(full));
 }

@@ -6,10 +6,10 @@ import type { z } from 'zod';
 import type { Request, Response } from 'express';
 import type { Config } from '../../core/config/schema.ts';
 import type { Logger } from '../../core/log.ts';
-import type { PlaybackSettings } from '../../core/playback-settings.ts';
+import type { PlaybackSettings } from '../../core/config/playback-settings.ts';
 import type { Database } from '../db/database.ts';
 import type { Account, Role } from '../auth/account.ts';
-import type { Dashboard } from '../../stats/dashboard-service.ts';
+import type { DashboardReader } from '../../stats/dashboard-service.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { TimeZoneSource } from '../queries/province-time-zone.ts';
 import type { ViewerCities } from '../routing/viewer-city.ts';
@@ -23,8 +23,11 @@ export type CatalogContext = {
   log: Logger;
   /** Where this request's school should point its encoders, e.g. rtmp://live.example.edu:1935/live (a key is appended). */
   rtmpBase(request: Request): string;
-  /** The operator dashboard's figures and alarms; catalogApi makes one that ticks on request when not given (services/stats/dashboard-service.ts). */
-  dashboard?: Dashboard;
+  /**
+   * The operator dashboard the role runs (services/roles/operator-dashboard.ts), read for its figures
+   * and alarms; without one, /api/v1/dashboard answers 503 and lessons show no viewer count.
+   */
+  dashboard?: DashboardReader;
   /** Signed playback secrets for the tokens the catalog issues; by default the configuration's (playback-settings.ts). */
   playback?: PlaybackSettings;
   /** The durable job queue (services/catalog/jobs/); without one, background work runs in this process. */

@@ -8,7 +8,7 @@
 // clears the username's counts. Every table is a bounded LRU, so a flood of made-up names or
 // addresses costs a fixed amount of memory.
 import { LRUCache } from 'lru-cache';
-import { createTokenBucket, type TokenBucket } from '../../tracker/announce-limits.ts';
+import { createTokenBucket, type TokenBucket } from '../../core/token-bucket.ts';
 
 export type LoginThrottleSettings = {
   perIp: { burst: number; perSecond: number };

@@ -5,6 +5,7 @@ import type { Logger } from '../../core/log.ts';
 import type { Queryable } from '../db/database.ts';
 import type { KeyKind } from './key-directory.ts';
 import type { EncoderSent } from '../../ingest/encoder-sent.ts';
+import { encoderReportSeconds, type EncoderSample } from '../../ingest/catalog-port.ts';
 
 export type EncoderStatus = {
   classroomId: string;
@@ -43,9 +44,6 @@ export async function disconnectNodeEncoders(db: Queryable, ingestNode: string):
   await db.query('update encoder_status set connected = false, updated_at = now() where ingest_node = $1 and connected', [ingestNode]);
 }
 
-/** Measures taken over the last report interval. */
-export type EncoderSample = { bitrateKbps: number; fps: number; sent: EncoderSent };
-
 export type EncoderReporter = {
   /**
    * Adds facts learnt later (the lesson, the picture size, the advice on a source unfit to serve as
@@ -56,8 +54,6 @@ export type EncoderReporter = {
   /** Writes the disconnect and stops reporting; resolves when the write is done. Safe to call again. */
   disconnected(): Promise<void>;
 };
-
-export const encoderReportSeconds = 5;
 
 /**
  * Reports one connected encoder until it disconnects. Writes are queued one after another, so the

@@ -8,18 +8,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { newStreamKeyMinLength } from '../../core/config/schema.ts';
 import type { Logger } from '../../core/log.ts';
+import type { KeyDirectory, KeyMatch } from '../../ingest/catalog-port.ts';
 import type { Queryable } from '../db/database.ts';
 
-export type KeyKind = 'primary' | 'backup';
-export type KeyMatch = { classroomId: string; keyKind: KeyKind };
-
-export type KeyDirectory = {
-  classroomFor(streamKey: string): KeyMatch | undefined;
-  /** Reloads the keys now, whatever the change counter says; rejects if the database fails. */
-  refreshNow(): Promise<void>;
-  /** Stops polling. */
-  close(): void;
-};
+// The directory's shape is the ingest's (its catalog port): refreshNow reloads whatever the change
+// counter says, close stops polling.
+export type { KeyDirectory, KeyKind, KeyMatch } from '../../ingest/catalog-port.ts';
 
 type Entry = KeyMatch & { digest: Buffer };
 

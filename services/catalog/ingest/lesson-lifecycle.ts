@@ -9,13 +9,13 @@
 // never taken again, and its classroom's pushes are refused for a while (endedByHandHoldSeconds):
 // an encoder that reconnects by itself must not put the classroom back on air as an ad-hoc lesson.
 import type { LatencyMode } from '../../core/config/schema.ts';
-import { newLessonId } from '../../ingest/lessons.ts';
 import { takeoverNumbering, type TakeoverNumbering } from '../../ingest/takeover-numbering.ts';
 import { segmentSecondsFor } from '../../transcode/ladder.ts';
 import { queryOne, type Database, type Queryable } from '../db/database.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
 import { nodeIsUpSql } from './ingest-nodes.ts';
 import { adHocVisibilitySql, type Visibility } from '../queries/lessons.ts';
+import { newLessonId } from '../queries/lesson-ids.ts';
 
 /** `visibility` goes with the lesson to the ingest node, whose origin then guards its files without the catalog. */
 export type PublishLesson = { id: string; latencyMode: LatencyMode; title: string; adHoc: boolean; visibility: Visibility };

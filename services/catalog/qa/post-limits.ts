@@ -1,10 +1,10 @@
 // How fast viewers may post and vote in the live classroom: a token bucket per viewer (their
 // account, or their address when anonymous), per address and per lesson (all its viewers), each a
 // bounded LRU so a flood of made-up names costs a fixed amount of memory. Times are passed in, so
-// the arithmetic is tested without waiting. The buckets are the tracker's (announce-limits.ts).
+// the arithmetic is tested without waiting. The buckets are core/token-bucket.ts's.
 import { LRUCache } from 'lru-cache';
 import type { QaConfig } from '../../core/config/schema.ts';
-import { createTokenBucket, type RateLimit, type TokenBucket } from '../../tracker/announce-limits.ts';
+import { createTokenBucket, type RateLimit, type TokenBucket } from '../../core/token-bucket.ts';
 
 export type PostVerdict = { ok: true } | { ok: false; scope: 'viewer' | 'address' | 'lesson'; retryAfterSeconds: number };
 

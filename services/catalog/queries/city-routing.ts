@@ -26,6 +26,26 @@ export async function addCityRelay(db: Queryable, relay: Omit<CityRelay, 'id'>):
   return toRelay(row!);
 }
 
+/** Every city's relays, by city and then in the order its viewers try them. */
+export async function listAllCityRelays(db: Queryable): Promise<CityRelay[]> {
+  return (await db.query<RelayRow>('select id, city_id, media_url, tracker_url, position from city_relays order by city_id, position, id')).map(toRelay);
+}
+
+/** Changes what `change` names of a city's relay; undefined when the city has no such relay. */
+export async function updateCityRelay(db: Queryable, cityId: number, id: number, change: Partial<Pick<CityRelay, 'mediaUrl' | 'trackerUrl' | 'position'>>): Promise<CityRelay | undefined> {
+  const row = await queryOne<RelayRow>(
+    db,
+    `update city_relays set
+       media_url = case when $3 then $4 else media_url end,
+       tracker_url = case when $5 then $6 else tracker_url end,
+       position = case when $7 then $8::integer else position end
+     where city_id = $1 and id = $2
+     returning id, city_id, media_url, tracker_url, position`,
+    [cityId, id, change.mediaUrl !== undefined, change.mediaUrl ?? null, change.trackerUrl !== undefined, change.trackerUrl ?? null, change.position !== undefined, change.position ?? null],
+  );
+  return row && toRelay(row);
+}
+
 export async function deleteCityRelay(db: Queryable, cityId: number, id: number): Promise<boolean> {
   return (await db.query('delete from city_relays where city_id = $1 and id = $2 returning id', [cityId, id])).length > 0;
 }
@@ -38,6 +58,21 @@ export async function listAddressRanges(db: Queryable): Promise<AddressRange[]> 
 export async function addAddressRange(db: Queryable, range: Omit<AddressRange, 'id'>): Promise<AddressRange> {
   const row = await queryOne<RangeRow>(db, 'insert into city_address_ranges (city_id, cidr, note) values ($1, $2, $3) returning id, city_id, cidr, note', [range.cityId, range.cidr, range.note]);
   return toRange(row!);
+}
+
+/** Changes what `change` names of a range (`cidr` in its canonical form); undefined when there is no such range. */
+export async function updateAddressRange(db: Queryable, id: number, change: Partial<Omit<AddressRange, 'id'>>): Promise<AddressRange | undefined> {
+  const row = await queryOne<RangeRow>(
+    db,
+    `update city_address_ranges set
+       cidr = coalesce($2, cidr),
+       city_id = coalesce($3::integer, city_id),
+       note = coalesce($4, note)
+     where id = $1
+     returning id, city_id, cidr, note`,
+    [id, change.cidr ?? null, change.cityId ?? null, change.note ?? null],
+  );
+  return row && toRange(row);
 }
 
 export async function deleteAddressRange(db: Queryable, id: number): Promise<boolean> {

@@ -7,7 +7,7 @@
 // once pay once between them, counted before any of them reaches the database). Both answer how
 // long to wait.
 import { LRUCache } from 'lru-cache';
-import { createTokenBucket, type RateLimit, type TokenBucket } from '../../tracker/announce-limits.ts';
+import { createTokenBucket, type RateLimit, type TokenBucket } from '../../core/token-bucket.ts';
 
 export type Mp4DownloadLimits = { perViewer: RateLimit; perNode: RateLimit };
 

@@ -1,7 +1,6 @@
 // The one description of every Classcast option: type, default and bounds.
 // classcast.example.yml documents the same options for people; config.test.ts keeps the two in step.
 import { z } from 'zod';
-import { playbackSettingsSchema } from '../playback-settings.ts';
 import { locales } from '../../../player/src/i18n/locales.ts';
 import { isTimeZone } from '../../../player/src/i18n/zoned-time.ts';
 
@@ -75,13 +74,30 @@ export const storageSchema = z
     path: ['uploadRetryMaxSeconds'],
   });
 
+/**
+ * Signed playback (services/core/playback-token.ts), shared by every tier: the secrets (the first
+ * signs, all verify, so a new secret goes first and the old one stays until its tokens expire), how
+ * long a token the catalog issues lasts, and the city this node serves (a relay refuses tokens bound
+ * to another city). A node given no secret makes one for its own process (playback-settings.ts).
+ */
+export const playbackSchema = z
+  .object({
+    secrets: z.array(z.string().min(32, 'a playback secret is at least 32 characters')).max(2).default([]),
+    // Watch pages renew their token before it expires, so a short lifetime costs only catalog requests.
+    // Below a minute is for tests (token renewal in a browser); keep it well above the clock skew
+    // between the catalog and the tiers.
+    tokenTtlSeconds: z.number().int().min(5).max(7 * 24 * 3600).default(4 * 3600),
+    city: z.string().regex(/^[a-z0-9][a-z0-9-]{0,127}$/, 'a city is its catalog id').optional(),
+  })
+  .strict();
+
 /** A token bucket: `burst` at once, refilled at `perSecond`. */
 const qaRateSchema = z.object({ burst: z.number().int().min(1).max(100_000), perSecond: z.number().min(0.001).max(100_000) }).strict();
 
 export const configSchema = z
   .object({
-    node: z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('province-1') }).strict().default({ id: 'province-1' }),
-    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).strict().default({ level: 'info' }),
+    node: z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('province-1') }).strict().prefault({}),
+    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).strict().prefault({}),
     dataDir: z.string().min(1).default('./data'),
     databaseUrl: z.string().url().optional(),
     http: z
@@ -146,22 +162,7 @@ export const configSchema = z
         message: 'ingest.nodeForgetMinutes must be longer than ingest.nodeDownSeconds: a node is forgotten only once it is down',
         path: ['nodeForgetMinutes'],
       })
-      .default({
-        latencyMode: 'normal',
-        reconnectGraceSeconds: 60,
-        liveWindowSegments: 6,
-        encoderIdleSeconds: 10,
-        transcoderStallSeconds: 20,
-        diskMinFreeBytes: 1024 ** 3,
-        diskMinFreePercent: 5,
-        diskCheckSeconds: 5,
-        backupSwitchSeconds: 1.5,
-        primaryReturnSeconds: 5,
-        heartbeatSeconds: 2,
-        nodeDownSeconds: 6,
-        nodeForgetMinutes: 1440,
-        nodeSweepSeconds: 60,
-      }),
+      .prefault({}),
     transcode: z
       .object({
         preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
@@ -177,7 +178,7 @@ export const configSchema = z
         rungProcesses: z.enum(['one', 'each']).default('one'),
       })
       .strict()
-      .default({ preset: 'veryfast', audioBitrateKbps: 96, maxRenditions: 3, posterSeconds: 60, thumbnailSeconds: 5, thumbnailBatchSeconds: 30, rungProcesses: 'one' }),
+      .prefault({}),
     relay: z
       .object({
         upstreams: z.array(z.string().url()).default([]),
@@ -193,19 +194,7 @@ export const configSchema = z
         port: port.default(8081),
       })
       .strict()
-      .default({
-        upstreams: [],
-        memoryCacheMb: 256,
-        diskCacheMb: 2048,
-        firstByteTimeoutMs: 2000,
-        stallTimeoutMs: 2000,
-        upstreamRetrySeconds: 10,
-        prefetchIdleSeconds: 30,
-        maxPlaylistKb: 4096,
-        maxInitKb: 1024,
-        maxSegmentMb: 64,
-        port: 8081,
-      }),
+      .prefault({}),
     catalog: z
       .object({
         earlyStartMinutes: z.number().min(0).max(240).default(15),
@@ -216,20 +205,12 @@ export const configSchema = z
         allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], e.g. https://admin.example.edu, with no path')).default([]),
         // MP4 downloads (POST /recordings/:id/mp4): requests per viewer, and preparations started per catalog node.
         mp4Downloads: z
-          .object({ perViewer: mp4RateLimit, perNode: mp4RateLimit })
+          .object({ perViewer: mp4RateLimit.default({ burst: 5, perSecond: 0.05 }), perNode: mp4RateLimit.default({ burst: 6, perSecond: 0.1 }) })
           .strict()
-          .default({ perViewer: { burst: 5, perSecond: 0.05 }, perNode: { burst: 6, perSecond: 0.1 } }),
+          .prefault({}),
       })
       .strict()
-      .default({
-        earlyStartMinutes: 15,
-        keyRefreshSeconds: 2,
-        sessionHours: 12,
-        recordingRetentionDays: 180,
-        retentionSweepMinutes: 60,
-        allowedOrigins: [],
-        mp4Downloads: { perViewer: { burst: 5, perSecond: 0.05 }, perNode: { burst: 6, perSecond: 0.1 } },
-      }),
+      .prefault({}),
     // The live classroom's questions and comments (docs/classroom.md): the longest post, and token
     // buckets for posts and votes per viewer (account, or address when anonymous), per address (a
     // school's students often share one) and per lesson (all its viewers together).
@@ -264,7 +245,7 @@ export const configSchema = z
         trackerUrl: z.string().regex(/^wss?:\/\/[^\s"'<>]+$/, 'a tracker URL is ws:// or wss://').optional(),
       })
       .strict()
-      .default({ enabled: true, iceServers: [] }),
+      .prefault({}),
     // Raised hands (services/hands/): how many calls a lesson's console holds at once, and the ICE
     // servers the call's two browsers use, with TURN credentials made per connection from turnSecret.
     hands: z
@@ -275,7 +256,7 @@ export const configSchema = z
         turnCredentialSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
       })
       .strict()
-      .default({ maxAccepted: 1, iceServers: [], turnCredentialSeconds: 12 * 3600 }),
+      .prefault({}),
     alarms: z
       .object({
         webhookUrl: z.string().url().optional(),
@@ -285,7 +266,7 @@ export const configSchema = z
         degradedPercent: z.number().min(1).max(99).default(50),
       })
       .strict()
-      .default({ checkSeconds: 5, lateStartMinutes: 2, stallSeconds: 15, degradedPercent: 50 }),
+      .prefault({}),
     dashboard: z
       .object({
         tiers: z
@@ -305,9 +286,9 @@ export const configSchema = z
         prometheusUrl: z.string().regex(/^https?:\/\/[^\s"'<>]+$/, 'a Prometheus URL is http:// or https://, e.g. http://prometheus:9090').optional(),
       })
       .strict()
-      .default({ tiers: [], scrapeTimeoutSeconds: 3 }),
-    storage: storageSchema.default({ kind: 'local', uploadRetrySeconds: 30, uploadRetryMaxSeconds: 900 }),
-    playback: playbackSettingsSchema.default({ secrets: [], tokenTtlSeconds: 4 * 3600 }),
+      .prefault({}),
+    storage: storageSchema.prefault({}),
+    playback: playbackSchema.prefault({}),
     demo: z
       .object({
         enabled: z.boolean().default(true),
@@ -317,7 +298,7 @@ export const configSchema = z
         fps: z.number().int().min(1).max(60).default(30),
       })
       .strict()
-      .default({ enabled: true, classroomId: 'demo-classroom', width: 1280, height: 720, fps: 30 }),
+      .prefault({}),
   })
   .strict();
 
@@ -331,4 +312,5 @@ export type AlarmsConfig = Config['alarms'];
 export type DashboardConfig = Config['dashboard'];
 export type StorageConfig = Config['storage'];
 export type QaConfig = Config['qa'];
+export type PlaybackConfig = Config['playback'];
 export type S3StorageConfig = z.infer<typeof s3StorageSchema>;

@@ -7,7 +7,7 @@
 // in the burst, and a guesser gets about one try a second.
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { createTokenBucket, type RateLimit, type TokenBucket } from '../../../tracker/announce-limits.ts';
+import { createTokenBucket, type RateLimit, type TokenBucket } from '../../../core/token-bucket.ts';
 import { assignClassroom, classroomForStreamKey } from '../../ingest/classroom-assignment.ts';
 import { ApiError } from '../api-error.ts';
 import { streamKeyField } from '../fields.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Account } from '../../auth/account.ts';
 import type { Database, Queryable } from '../../db/database.ts';
-import { newLessonId } from '../../../ingest/lessons.ts';
+import { newLessonId } from '../../queries/lesson-ids.ts';
 import { requestLessonEnd, waitUntilEnded } from '../../ingest/lesson-end-requests.ts';
 import { endedByHandHoldSeconds } from '../../ingest/lesson-lifecycle.ts';
 import { getClassroom, type ClassroomRecord } from '../../queries/classrooms.ts';

@@ -9,7 +9,7 @@ import type { Account } from '../../auth/account.ts';
 import { queryOne, type Queryable } from '../../db/database.ts';
 import { getLesson } from '../../queries/lessons.ts';
 import { getRecording } from '../../queries/recordings.ts';
-import { playbackSettingsFrom } from '../../../core/playback-settings.ts';
+import { playbackSettingsFrom } from '../../../core/config/playback-settings.ts';
 import { signPlaybackToken, type PlaybackScope } from '../../../core/playback-token.ts';
 import { forbidden, notFound, unauthorized } from '../api-error.ts';
 import { lessonIdPattern, pathSlug } from '../fields.ts';

@@ -119,6 +119,16 @@ function moderate(account: Account | null, found: LoadedLesson): void {
 
 const counted = (action: QaModerationAction) => void qaCounts.moderation[action]++;
 
+/** The lesson and item a moderation route names, once the account is allowed to moderate them. */
+async function moderatedItem(context: CatalogContext, account: Account | null, params: Record<string, string | undefined>): Promise<{ found: LoadedLesson; item: QaItemRecord }> {
+  const found = await loadLesson(context.db, params.id);
+  moderate(account, found);
+  return { found, item: await loadItem(context.db, found.lesson.id, params.item) };
+}
+
+/** When the lesson went live: feed items carry their time into it. */
+const liveSince = (lesson: Lesson): Date | null => (lesson.wentLiveAt ? new Date(lesson.wentLiveAt) : null);
+
 export const qaRoutes: RouteSpec[] = [
   route<undefined, z.infer<typeof postBody>>({
     method: 'post',
@@ -149,7 +159,7 @@ export const qaRoutes: RouteSpec[] = [
       }
       const item = await insertQaItem(context.db, { lessonId: lesson.id, kind: body.kind, body: text, authorName: viewer.name, authorKey: viewer.key, accountId: viewer.accountId });
       qaCounts.posts[body.kind]++;
-      return { status: 201, body: feedItem(item, lesson.wentLiveAt ? new Date(lesson.wentLiveAt) : null) };
+      return { status: 201, body: feedItem(item, liveSince(lesson)) };
     },
   }),
   route({
@@ -188,7 +198,7 @@ export const qaRoutes: RouteSpec[] = [
         mutedAuthors(context.db, lesson.id),
         viewerCount(context, lesson.id),
       ]);
-      return { body: { lesson: lesson.id, settings, viewers, items: consoleItems(items, lesson.wentLiveAt ? new Date(lesson.wentLiveAt) : null, muted) } };
+      return { body: { lesson: lesson.id, settings, viewers, items: consoleItems(items, liveSince(lesson), muted) } };
     },
   }),
   route<undefined, z.infer<typeof answerBody>>({
@@ -200,14 +210,12 @@ export const qaRoutes: RouteSpec[] = [
     body: answerBody,
     response: itemSchema,
     async handler({ params, body, account, context }) {
-      const found = await loadLesson(context.db, params.id);
-      moderate(account, found);
-      const item = await loadItem(context.db, found.lesson.id, params.item);
+      const { found, item } = await moderatedItem(context, account, params);
       const answered = body.answered ?? true;
       const answer = body.answer === undefined ? undefined : body.answer === '' ? null : body.answer;
       const changed = await changeQaItem(context.db, found.lesson.id, item.id, { answered, ...(answer !== undefined ? { answer, answeredBy: account?.id ?? null } : {}) });
       counted(answer ? 'answer' : 'mark-answered');
-      return { body: feedItem(changed!, found.lesson.wentLiveAt ? new Date(found.lesson.wentLiveAt) : null) };
+      return { body: feedItem(changed!, liveSince(found.lesson)) };
     },
   }),
   ...(['pinned', 'hidden'] as const).map((flag) =>
@@ -220,13 +228,11 @@ export const qaRoutes: RouteSpec[] = [
       body: flagBody(flag),
       response: itemSchema,
       async handler({ params, body, account, context }) {
-        const found = await loadLesson(context.db, params.id);
-        moderate(account, found);
-        const item = await loadItem(context.db, found.lesson.id, params.item);
+        const { found, item } = await moderatedItem(context, account, params);
         const on = body[flag];
         const changed = await changeQaItem(context.db, found.lesson.id, item.id, { [flag]: on });
         counted(flag === 'pinned' ? (on ? 'pin' : 'unpin') : on ? 'hide' : 'unhide');
-        return { body: feedItem(changed!, found.lesson.wentLiveAt ? new Date(found.lesson.wentLiveAt) : null) };
+        return { body: feedItem(changed!, liveSince(found.lesson)) };
       },
     }),
   ),
@@ -239,9 +245,7 @@ export const qaRoutes: RouteSpec[] = [
     body: flagBody('muted'),
     response: z.object({ muted: z.boolean() }),
     async handler({ params, body, account, context }) {
-      const found = await loadLesson(context.db, params.id);
-      moderate(account, found);
-      const item = await loadItem(context.db, found.lesson.id, params.item);
+      const { found, item } = await moderatedItem(context, account, params);
       if (body.muted) await muteAuthor(context.db, found.lesson.id, item.authorKey, account?.id ?? null);
       else await unmuteAuthor(context.db, found.lesson.id, item.authorKey);
       counted(body.muted ? 'mute' : 'unmute');
