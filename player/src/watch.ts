@@ -9,6 +9,8 @@
 // (lesson-ended.ts), and what the player does when the video stalls (stall-notice.ts).
 // Under the player, the live classroom: questions and comments (qa/qa-panel.ts) with the raise-hand
 // button (hands/raise-hand.ts), or on a replay the lesson's answered moments (qa/replay-moments.ts).
+// The classroom, the viewer count and the seek-bar thumbnails start once the first frame shows
+// (after-first-frame.ts), so their requests do not queue beside the video's first ones.
 // This file only puts the parts together.
 import './videojs-without-inline-styles.ts';
 import videojs from 'video.js/core.es.js';
@@ -25,6 +27,7 @@ import { fetchLesson, showLessonDetails } from './lesson-details.ts';
 import { isReplayUrl, lessonIdFromPath, masterUrlFromPage, redundantMasterUrl, timeShiftMasterUrl } from './lesson-urls.ts';
 import { showLessonEnded } from './lesson-ended.ts';
 import { createStallNotice } from './stall-notice.ts';
+import { afterFirstFrame } from './after-first-frame.ts';
 import { showViewerCount, viewerCountUrl } from './viewer-count.ts';
 import { recoverFromNativeErrors } from './native-recovery.ts';
 import { showReplayDetails } from './replay-details.ts';
@@ -101,6 +104,7 @@ mountLanguageSelect(document.querySelector('.site-header'));
 const playRequestedAt = performance.now();
 const player = videojs('lesson-video', playerOptions);
 player.addClass('vjs-16-9');
+const whenPlaying = afterFirstFrame(player);
 const status = createPlayerStatus(player);
 const stall = createStallNotice(player, player.tech(true).el() as HTMLVideoElement);
 let hasPlayed = false;
@@ -197,12 +201,12 @@ async function playNatively(lessonId: string): Promise<void> {
   if (answer === 'sign-in-needed' || answer === 'not-allowed') return status.show(answer);
   const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
   playbackToken = token;
-  startClassroom(lessonId);
+  whenPlaying(() => startClassroom(lessonId));
   const source = () => {
     if (token) return { src: withToken(redundantMasterUrl(location.pathname), token()), type: nativeHlsType };
     return { src: relays.length > 1 ? redundantMasterUrl(location.pathname) : masterUrlOn(relayFailover.current(), lessonId), type: nativeHlsType };
   };
-  if (!isReplay) countViewers(lessonId, token);
+  if (!isReplay) whenPlaying(() => countViewers(lessonId, token));
   recoverFromNativeErrors(player, status, source, () => hasPlayed);
   player.src(source());
   showPictures(token);
@@ -219,8 +223,8 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   // Renewed before it expires, for as long as the page plays; every hook reads the current one.
   const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
   playbackToken = token;
-  if (!isReplay) countViewers(lessonId, token);
-  startClassroom(lessonId);
+  if (!isReplay) whenPlaying(() => countViewers(lessonId, token));
+  whenPlaying(() => startClassroom(lessonId));
   const delivery = await chooseDelivery(document, lessonId, lesson);
   let createHls: HlsFactory = httpHlsFactory(deliveryStats);
   if (delivery.mode === 'p2p') {
@@ -243,7 +247,6 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   } else {
     deliveryStats.httpOnlyReason = delivery.reason;
   }
-  showPictures(token);
   const statsPanel = document.getElementById('delivery-stats');
   if (statsPanel instanceof HTMLDetailsElement) showStatsPanel(statsPanel, deliveryStats);
   const modeConfig = deliveryStats.mode === 'p2p' ? p2pLiveLessonHlsConfig : liveLessonHlsConfig;
@@ -269,18 +272,20 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   // generic ones video.js would show.
   status.onOtherError(() => status.replaceOtherError());
   player.src({ src: masterUrlOn(relayFailover.current(), lessonId), type: hlsSourceType });
+  showPictures(token);
 }
 
 /**
- * The lesson's (or replay's) poster as the player's poster, and the seek-bar preview thumbnails (a
- * lesson plays from its time-shift playlists and a replay is whole: the viewer may always seek back),
- * both from the relay the page plays through.
+ * The lesson's (or replay's) poster as the player's poster, once the player has asked for its master
+ * playlist, and the seek-bar preview thumbnails once it plays (a lesson plays from its time-shift
+ * playlists and a replay is whole: the viewer may always seek back), both from the relay the page
+ * plays through.
  */
 function showPictures(token: (() => string) | undefined): void {
   if (lessonId === null) return;
   const pictures = picturesOf(masterUrlOn(relayFailover.current(), lessonId));
   player.poster(token ? withToken(pictures.poster, token()) : pictures.poster);
-  attachSeekThumbnails(player, pictures.thumbnails, token ? { token } : {});
+  whenPlaying(() => attachSeekThumbnails(player, pictures.thumbnails, token ? { token } : {}));
 }
 
 /**

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogApi } from '../../services/catalog/api/catalog-api.ts';
 import { openDatabase } from '../../services/catalog/db/open-database.ts';
+import { pageLookups } from '../../services/catalog/queries/page-lookups.ts';
 import { resolveConfig } from '../../services/core/config/load.ts';
 import { latencyModes, type LatencyMode } from '../../services/core/config/schema.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
@@ -106,7 +107,7 @@ await runBench('first-frame benchmark', ['ffmpeg', 'chromium'], async (cleanup) 
   let relayBase = '';
   const viewerSessions = { secrets: playbackSettingsFrom(config).secrets };
   const catalog = catalogApi({ db, config, log, rtmpBase: () => 'rtmp://127.0.0.1/live' });
-  const ingest = await startIngestRole(config, log, { db, routers: [catalog, pageRoutes(() => relayBase, undefined, viewerSessions)] });
+  const ingest = await startIngestRole(config, log, { db, routers: [catalog, pageRoutes(() => relayBase, undefined, viewerSessions, undefined, undefined, pageLookups(db))] });
   cleanup.add(() => ingest.close());
   const relay = await startTestRelay([`http://127.0.0.1:${ingest.httpPort}`]);
   cleanup.add(() => relay.stop());

@@ -115,7 +115,7 @@ export async function runIngestLoad(options: LoadRunOptions): Promise<LoadRun> {
         pushedSeconds,
         recordedSeconds: await mediaSeconds(options.ffprobePath, join(replayDir, best, 'index.m3u8')),
         sourceSeconds: await mediaSeconds(options.ffprobePath, join(ingest.ingest.liveDir, lessonId, 'source', 'timeshift.m3u8')),
-        renditions: ingest.ingest.lessons.get(lessonId)?.ladder?.length ?? 0,
+        renditions: ingest.ingest.lessons.get(lessonId)?.format?.ladder.length ?? 0,
         minRenditionsKept: Math.min(...kept.map((lesson) => lesson.renditionsKept)),
         meanRenditionsKept: kept.reduce((sum, lesson) => sum + lesson.renditionsKept, 0) / Math.max(1, kept.length),
         topGaps: await topGaps(ingest, lessonId),
@@ -139,13 +139,13 @@ function stopHogs(hogs: ChildProcess[]): void {
 }
 
 function ladderTop(ingest: TestIngest, lessonId: string): string {
-  return ingest.ingest.lessons.get(lessonId)?.ladder?.[0]?.name ?? '720p';
+  return ingest.ingest.lessons.get(lessonId)?.format?.ladder[0]?.name ?? '720p';
 }
 
 /** Renditions encoding or copied now (the ladder less those shed), and how far the top's newest segment ends behind now. */
 function lessonSample(ingest: TestIngest, lessonId: string): LoadSample['lessons'][number] {
   const lesson = ingest.ingest.lessons.get(lessonId);
-  const ladder = lesson?.ladder?.length ?? 0;
+  const ladder = lesson?.format?.ladder.length ?? 0;
   const shed = lesson ? (lessonTranscoding(lesson.dir)?.renditionsShed ?? 0) : 0;
   const last = lesson?.packager?.segments(ladderTop(ingest, lessonId)).at(-1);
   return { lessonId, renditionsKept: ladder - shed, topLagSeconds: last ? (Date.now() - (last.programDateTime + last.duration * 1000)) / 1000 : null };

@@ -137,7 +137,7 @@ async function runMode(cleanup: Cleanup, mode: 'thread' | 'process'): Promise<Ph
     const { status, text } = await fetchText(`${ingest.baseUrl}/live/${lessonId}/master.m3u8`);
     return status === 200 ? text : undefined;
   }, 40_000);
-  const top = ingest.ingest.lessons.get(lessonId)?.ladder?.[0]?.name ?? '720p';
+  const top = ingest.ingest.lessons.get(lessonId)?.format?.ladder[0]?.name ?? '720p';
   const playlistUrl = `${ingest.baseUrl}/live/${lessonId}/${top}/index.m3u8`;
   await waitFor('three segments listed', async () => ((await fetchPlaylist(playlistUrl).catch(() => undefined))?.segments.length ?? 0) >= 3 || undefined, 60_000);
   const infoHash = expectedInfoHashes(liveSwarmId(lessonId), master)[0];

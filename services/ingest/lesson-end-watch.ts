@@ -6,7 +6,7 @@
 // (lesson-lifecycle.ts). Asks nothing while the node carries no lesson.
 import type { Logger } from '../core/log.ts';
 import type { CatalogPort } from './catalog-port.ts';
-import type { Lesson, LessonRegistry } from './lessons.ts';
+import type { LiveLesson, LessonRegistry } from './lessons.ts';
 
 export type LessonEndWatchOptions = {
   catalog: Pick<CatalogPort, 'endRequestedAmong'>;
@@ -25,7 +25,7 @@ export function watchLessonEnds(options: LessonEndWatchOptions): LessonEndWatch 
   /** One poll at a time: a slow catalog must not pile them up. */
   let polling: Promise<void> | undefined;
   /** Lessons already being ended here: a later poll, before they have finished, leaves them be. */
-  const ending = new WeakSet<Lesson>();
+  const ending = new WeakSet<LiveLesson>();
   const poll = async () => {
     const carried = lessons.list().filter((lesson) => lesson.state !== 'ended' && !ending.has(lesson));
     if (carried.length === 0) return;

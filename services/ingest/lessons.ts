@@ -3,17 +3,34 @@
 // publish from the same classroom within it continues the same lesson. After the grace period the
 // lesson ends for good; "End lesson now" ends it at once (endNow). The catalog hears when a lesson
 // first goes live, when it ends, and when a publish that took it produced nothing (lifecycle hooks).
+// Called LiveLesson, not Lesson: the catalog's Lesson is the lesson's record; this is one node's
+// carrying of it, with the parts (format, packager, encoders) that exist only while it is carried.
 import { join } from 'node:path';
 import type { LatencyMode } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
+import type { LessonManifest } from '../packager/lesson-manifest.ts';
 import type { LessonPackager } from '../packager/lesson-packager.ts';
-import type { Rendition } from '../transcode/ladder.ts';
 import type { LessonPictures } from '../pictures/lesson-pictures.ts';
 import type { LessonRenditions } from './lesson-renditions.ts';
 
 export type LessonState = 'starting' | 'live' | 'reconnecting' | 'ended';
 
-export type Lesson = {
+/**
+ * What a lesson is published as (its ladder, the source copy's track that is its recording, whether
+ * it has audio), fixed by its first run's source so every later run fills the same playlists: the
+ * same fields its folder's manifest keeps for a restart (lesson-manifest.ts).
+ */
+export type LessonFormat = LessonManifest;
+
+/** The encoders of the runs this process carries for a lesson, made together by the first of them. */
+export type LessonEncoders = {
+  /** The ladder's encoders (lesson-renditions.ts); they may still be finishing after a run has ended. */
+  renditions: LessonRenditions;
+  /** Its poster and seek-bar thumbnails (services/pictures/lesson-pictures.ts), made beside it at low priority. */
+  pictures: LessonPictures;
+};
+
+export type LiveLesson = {
   id: string;
   title: string;
   classroomId: string;
@@ -35,16 +52,15 @@ export type Lesson = {
   runsBefore: number;
   /** The sequence number of this node's first segment when it took the lesson over from a node that went down. */
   firstSequence?: number;
-  /** Fixed by the first run, so every run fills the same playlists. */
-  ladder?: Rendition[];
-  /** The source copy's track: the recording. */
-  source?: Rendition;
-  hasAudio?: boolean;
+  /**
+   * Set at once with `packager`, by its first run's source or read back from its folder after a
+   * restart; kept after it ends (the replay has the same renditions). Undefined before its first keyframe.
+   */
+  format?: LessonFormat;
+  /** Its playlists while this node carries it, made with `format`; dropped when it ends (the segment list is on disk). */
   packager?: LessonPackager;
-  /** The ladder's encoders (lesson-renditions.ts); they may still be finishing after a run has ended. */
-  renditions?: LessonRenditions;
-  /** Its poster and seek-bar thumbnails (services/pictures/lesson-pictures.ts), made beside it at low priority. */
-  pictures?: LessonPictures;
+  /** Made by the first run this process carries (a lesson adopted after a restart has none until its classroom is back); dropped when it ends. */
+  encoders?: LessonEncoders;
   /** Settles when the current run's source copy has finished; the next run waits for it. */
   idle: Promise<void>;
   /** The catalog writes about this lesson, in order; ending waits for them. */
@@ -63,38 +79,38 @@ export type LessonPlan = {
   takeover?: { firstSequence: number; runsBefore: number };
 };
 
-/** What an adopted lesson brings from its folder: the ladder, the runs so far and the restored packager. */
-export type AdoptedLesson = { startedAt: number; runs: number; ladder: Rendition[]; source: Rendition; hasAudio: boolean; packager: LessonPackager };
+/** What an adopted lesson brings from its folder: the runs so far, its format and the restored packager. */
+export type AdoptedLesson = { startedAt: number; runs: number; format: LessonFormat; packager: LessonPackager };
 
 /** Where the registry reports a lesson's life (the catalog); each hook's failure is logged, not thrown. */
 export type LessonLifecycle = {
-  live(lesson: Lesson): Promise<void>;
-  ended(lesson: Lesson): Promise<void>;
-  abandoned(lesson: Lesson): Promise<void>;
+  live(lesson: LiveLesson): Promise<void>;
+  ended(lesson: LiveLesson): Promise<void>;
+  abandoned(lesson: LiveLesson): Promise<void>;
 };
 
 export type LessonRegistry = {
   /** The classroom's lesson waiting in its grace period, now continuing; undefined if there is none. */
-  resume(classroomId: string): Lesson | undefined;
+  resume(classroomId: string): LiveLesson | undefined;
   /** A new lesson for a publish from this classroom. */
-  open(classroomId: string, plan: LessonPlan): Lesson;
+  open(classroomId: string, plan: LessonPlan): LiveLesson;
   /**
    * A lesson a previous process of this node was carrying when it died, continued from its folder:
    * it waits for its classroom's encoder as after a drop, for `graceMs` (what is left of the grace
    * period since the folder was last written), then ends.
    */
-  adopt(classroomId: string, plan: LessonPlan, carried: AdoptedLesson, graceMs: number): Lesson;
+  adopt(classroomId: string, plan: LessonPlan, carried: AdoptedLesson, graceMs: number): LiveLesson;
   /** A new encoder run of the lesson starts (first publish, reconnect or transcoder restart); returns its number. */
-  beginRun(lesson: Lesson): number;
+  beginRun(lesson: LiveLesson): number;
   /** The lesson's encoder is gone: start the grace period. */
-  release(lesson: Lesson): void;
+  release(lesson: LiveLesson): void;
   /**
    * Ends the lesson now, without a grace period ("End lesson now"): once its run has finished (the
    * caller cuts its encoders off), its playlists are closed and the catalog told, as after a grace period.
    */
-  endNow(lesson: Lesson): Promise<void>;
-  get(id: string): Lesson | undefined;
-  list(): Lesson[];
+  endNow(lesson: LiveLesson): Promise<void>;
+  get(id: string): LiveLesson | undefined;
+  list(): LiveLesson[];
   /** Ends every lesson now (shutdown). */
   endAll(): Promise<void>;
 };
@@ -104,12 +120,12 @@ const maxEndedLessonsKept = 200;
 export type LessonRegistryOptions = { liveDir: string; graceSeconds: number; log: Logger; lifecycle?: LessonLifecycle };
 
 export function createLessonRegistry(options: LessonRegistryOptions): LessonRegistry {
-  const lessons = new Map<string, Lesson>();
+  const lessons = new Map<string, LiveLesson>();
   const graceTimers = new Map<string, NodeJS.Timeout>();
   /** Catalog writes of lessons no longer in the map; shutdown waits for them too. */
   const forgotten = new Set<Promise<void>>();
 
-  const tellCatalog = (lesson: Lesson, hook: keyof LessonLifecycle) => {
+  const tellCatalog = (lesson: LiveLesson, hook: keyof LessonLifecycle) => {
     const lifecycle = options.lifecycle;
     if (!lifecycle) return;
     lesson.catalogWrites = lesson.catalogWrites
@@ -125,8 +141,8 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
   };
 
   /** Ends in progress, so shutdown waits for one the grace timer started. */
-  const endings = new Map<Lesson, Promise<void>>();
-  const end = (lesson: Lesson): Promise<void> => {
+  const endings = new Map<LiveLesson, Promise<void>>();
+  const end = (lesson: LiveLesson): Promise<void> => {
     const ending = endings.get(lesson);
     if (ending) return ending;
     if (lesson.state === 'ended') return Promise.resolve();
@@ -134,14 +150,14 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
     endings.set(lesson, started);
     return started;
   };
-  const finish = async (lesson: Lesson) => {
+  const finish = async (lesson: LiveLesson) => {
     graceTimers.delete(lesson.id);
     lesson.endedAt = Date.now();
     await lesson.idle;
     // Every rendition has written what it held: a slow encoder's backlog is part of the lesson.
-    await lesson.renditions?.settled();
+    await lesson.encoders?.renditions.settled();
     // The last thumbnails, so a replay written from the lesson has them all.
-    await lesson.pictures?.finish();
+    await lesson.encoders?.pictures.finish();
     // An unwritable disk must not keep the lesson from ending: its playlists stay as they were.
     await lesson.packager?.end().catch((error: unknown) => options.log.error('lesson playlists not marked complete', { lesson: lesson.id, error }));
     // Called ended only once its playlists say so (#EXT-X-ENDLIST): whoever sees the state can
@@ -150,8 +166,7 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
     lesson.packager?.close();
     // The segment list is on disk now; an ended lesson keeps only its summary in memory.
     delete lesson.packager;
-    delete lesson.renditions;
-    delete lesson.pictures;
+    delete lesson.encoders;
     tellCatalog(lesson, 'ended');
     await lesson.catalogWrites;
     forgetOldestEnded();
@@ -159,11 +174,11 @@ export function createLessonRegistry(options: LessonRegistryOptions): LessonRegi
   };
 
   /** A lesson this node now carries, opened fresh or adopted after a restart. */
-  const add = (classroomId: string, plan: LessonPlan, start: Pick<Lesson, 'state' | 'startedAt' | 'runs'> & Partial<AdoptedLesson>): Lesson => {
+  const add = (classroomId: string, plan: LessonPlan, start: Pick<LiveLesson, 'state' | 'startedAt' | 'runs'> & Partial<AdoptedLesson>): LiveLesson => {
     // An ended lesson is only remembered; it comes back when this node takes it over again.
     const known = lessons.get(plan.id);
     if (known && known.state !== 'ended') throw new Error(`lesson ${plan.id} is already open on this node`);
-    const lesson: Lesson = {
+    const lesson: LiveLesson = {
       id: plan.id,
       title: plan.title,
       classroomId,

@@ -58,7 +58,7 @@ export async function continueOrphanedLessons(options: OrphanOptions): Promise<v
         orphan.classroomId,
         { id: orphan.id, title: orphan.title, latencyMode: orphan.latencyMode, segmentSeconds, protected: orphan.visibility !== 'public' },
         // At least one run: the lesson went live, so its next run is a reconnect, not its first.
-        { startedAt: orphan.wentLiveAt?.getTime() ?? lastWriteAt, runs: Math.max(1, restored.lastRun), ladder: manifest.ladder, source: manifest.source, hasAudio: manifest.hasAudio, packager },
+        { startedAt: orphan.wentLiveAt?.getTime() ?? lastWriteAt, runs: Math.max(1, restored.lastRun), format: manifest, packager },
         graceMs,
       );
       lessonLog.warn('lesson interrupted by a restart of this node; waiting for its classroom', {

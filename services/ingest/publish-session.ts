@@ -8,7 +8,9 @@
 // and shed it when CPU runs short). It watches the encoders and the copy, moves the lesson to the
 // backup encoder (and back) at a run boundary, restarts the copy if it dies or freezes while an
 // encoder is still sending, reports the carrying encoder's status to the catalog, and hands the
-// lesson back to the registry for its grace period when the last encoder goes away.
+// lesson back to the registry for its grace period when the last encoder goes away. What it decides
+// run by run (where a run starts, whether it ends, what follows it) is in run-decisions.ts; this
+// file observes and acts.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,18 +19,19 @@ import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/log.ts';
 import { writeLessonManifest } from '../packager/lesson-manifest.ts';
 import { createLessonPackager, type LessonPackager } from '../packager/lesson-packager.ts';
-import { chooseLadder, segmentSecondsFor, sourceRendition, sourceRenditionName, type Source } from '../transcode/ladder.ts';
+import { segmentSecondsFor, sourceRenditionName, type Source } from '../transcode/ladder.ts';
 import { buildCopyArgs } from '../transcode/ffmpeg-args.ts';
-import { startFfmpeg, type FfmpegExit, type FfmpegProcess } from '../transcode/ffmpeg-process.ts';
-import { frozenSecondsFor, isFrozen } from '../transcode/rendition-shedding.ts';
+import { startFfmpeg, type FfmpegProcess } from '../transcode/ffmpeg-process.ts';
+import { frozenSecondsFor } from '../transcode/rendition-shedding.ts';
 import { PublishRefusal, type CatalogPort, type EncoderReporter } from './catalog-port.ts';
 import type { ClassroomFeed, ClassroomFeeds } from './classroom-feeds.ts';
-import { diskErrorCodes, type DiskGuard } from './disk-guard.ts';
-import { chooseFeed, switchFrom, type FeedChoice, type SwitchPolicy } from './feed-switch.ts';
+import type { DiskGuard } from './disk-guard.ts';
+import { chooseFeed, type SwitchReason } from './feed-switch.ts';
 import { createLessonRenditions } from './lesson-renditions.ts';
 import { createLessonPictures } from '../pictures/lesson-pictures.ts';
 import { nodeIdleShare } from './node-cpu.ts';
-import type { Lesson, LessonRegistry } from './lessons.ts';
+import type { LessonEncoders, LessonFormat, LiveLesson, LessonRegistry } from './lessons.ts';
+import { adviceToTell, afterRun, copyAudio, diskProblem, idleEncoders, lessonFormatFor, recentRestarts, runStartsFrom, runVerdict, switchPolicyFor, type NextRun, type RunEnd } from './run-decisions.ts';
 import type { RefusalCounter } from './rtmp-refusals.ts';
 import { takeoverNumbering } from './takeover-numbering.ts';
 
@@ -58,7 +61,7 @@ export async function runPublishSession(feeds: ClassroomFeeds, context: PublishC
   const first = feeds.list()[0]!;
   // Before anything is written for the classroom: its encoder status belongs to the node carrying it.
   if (!(await admitted(feeds, context))) return;
-  let lesson: Lesson | undefined;
+  let lesson: LiveLesson | undefined;
   const current: { copy?: FfmpegProcess; feed?: ClassroomFeed } = {};
   // One status row per classroom: it describes the encoder carrying the lesson.
   const encoder = catalog.reportEncoder(
@@ -145,34 +148,48 @@ async function admitted(feeds: ClassroomFeeds, context: PublishContext): Promise
   return false;
 }
 
-/** Creates the lesson's packager (and its manifest) and its renditions from the first run's source, once per lesson. */
-async function preparePackaging(lesson: Lesson, source: Source, context: PublishContext, log: Logger): Promise<LessonPackager> {
+/** What a run packages into: the lesson's format, playlists and encoders, all there. */
+type RunPackaging = { format: LessonFormat; packager: LessonPackager; encoders: LessonEncoders };
+
+/**
+ * The lesson's packaging for a run: its format and packager (with its manifest) are made together
+ * from the first run's source, once per lesson (an adopted lesson brings both from its folder), and
+ * its encoders by the first run this process carries.
+ */
+async function preparePackaging(lesson: LiveLesson, source: Source, context: PublishContext, log: Logger): Promise<RunPackaging> {
   const { config } = context;
-  lesson.ladder ??= chooseLadder(source, config.transcode.maxRenditions);
-  lesson.source ??= sourceRendition(source, lesson.ladder[0]!);
-  lesson.hasAudio ??= source.hasAudio;
-  await Promise.all([...lesson.ladder, lesson.source].map((rendition) => mkdir(join(lesson.dir, rendition.name), { recursive: true })));
-  if (!lesson.packager) {
-    lesson.packager = createLessonPackager({
+  const format = lesson.format ?? lessonFormatFor(source, config.transcode.maxRenditions);
+  await Promise.all([...format.ladder, format.source].map((rendition) => mkdir(join(lesson.dir, rendition.name), { recursive: true })));
+  let packager = lesson.packager;
+  if (!packager) {
+    packager = createLessonPackager({
       lessonDir: lesson.dir,
-      ladder: lesson.ladder,
-      source: lesson.source,
-      hasAudio: lesson.hasAudio,
+      ladder: format.ladder,
+      source: format.source,
+      hasAudio: format.hasAudio,
       audioKbps: config.transcode.audioBitrateKbps,
       segmentSeconds: lesson.segmentSeconds,
       windowSize: config.ingest.liveWindowSegments,
       log,
       ...(lesson.firstSequence !== undefined ? { firstSequence: lesson.firstSequence } : {}),
     });
+    Object.assign(lesson, { format, packager });
     // Written before the first segment, so a restarted ingest can continue the lesson (orphaned-lessons.ts).
-    await writeLessonManifest(lesson.dir, { ladder: lesson.ladder, source: lesson.source, hasAudio: lesson.hasAudio });
+    await writeLessonManifest(lesson.dir, format);
   }
-  lesson.renditions ??= createLessonRenditions({
+  lesson.encoders ??= makeEncoders(lesson, format, packager, context, log);
+  return { format, packager, encoders: lesson.encoders };
+}
+
+/** The ladder's encoders and the pictures of a lesson, for the runs this process carries. */
+function makeEncoders(lesson: LiveLesson, format: LessonFormat, packager: LessonPackager, context: PublishContext, log: Logger): LessonEncoders {
+  const { config } = context;
+  const renditions = createLessonRenditions({
     lessonDir: lesson.dir,
-    ladder: lesson.ladder,
-    hasAudio: lesson.hasAudio,
+    ladder: format.ladder,
+    hasAudio: format.hasAudio,
     segmentSeconds: lesson.segmentSeconds,
-    packager: lesson.packager,
+    packager,
     ffmpegPath: context.ffmpegPath,
     preset: config.transcode.preset,
     audioKbps: config.transcode.audioBitrateKbps,
@@ -182,8 +199,7 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
     onRestart: () => void lesson.restarts++,
     log,
   });
-  const packager = lesson.packager;
-  lesson.pictures ??= createLessonPictures({
+  const pictures = createLessonPictures({
     lessonDir: lesson.dir,
     sourceDir: join(lesson.dir, sourceRenditionName),
     segments: () => packager.segments(sourceRenditionName),
@@ -192,10 +208,10 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
     thumbnailSeconds: config.transcode.thumbnailSeconds,
     batchSeconds: config.transcode.thumbnailBatchSeconds,
     // Pictures are the first thing to go: while any rendition is shed, or the node has little idle CPU.
-    busy: () => (lesson.renditions?.shedCount() ?? 0) > 0 || nodeIdleShare() < picturesMinIdleShare,
+    busy: () => renditions.shedCount() > 0 || nodeIdleShare() < picturesMinIdleShare,
     log: log.child({ part: 'pictures' }),
   });
-  return lesson.packager;
+  return { renditions, pictures };
 }
 
 /**
@@ -203,7 +219,7 @@ async function preparePackaging(lesson: Lesson, source: Source, context: Publish
  * the classroom's lesson a node that went down was carrying, continued with numbers above that
  * node's, else a scheduled or an ad-hoc one.
  */
-async function openLesson(classroomId: string, context: PublishContext, remoteAddress: string): Promise<Lesson> {
+async function openLesson(classroomId: string, context: PublishContext, remoteAddress: string): Promise<LiveLesson> {
   const { config } = context;
   const continued = await context.catalog.takeOverLesson(classroomId, config.node.id, { downSeconds: config.ingest.nodeDownSeconds, graceSeconds: config.ingest.reconnectGraceSeconds });
   if (continued) {
@@ -220,9 +236,6 @@ async function openLesson(classroomId: string, context: PublishContext, remoteAd
   return context.lessons.open(classroomId, { ...planned, segmentSeconds: segmentSecondsFor[planned.latencyMode], protected: planned.visibility !== 'public' });
 }
 
-/** Why a run ended: the copy's own exit (or freezing), or a reason of ours to start the next run. */
-type RunEnd = { exit: FfmpegExit; next?: FeedChoice | 'gone' | 'disk' };
-
 /**
  * Carries the lesson, one run after another, on the encoder feed-switch.ts chooses, until no
  * encoder is left. Each run copies the source as sent and hands the feed to the lesson's renditions.
@@ -230,7 +243,7 @@ type RunEnd = { exit: FfmpegExit; next?: FeedChoice | 'gone' | 'disk' };
  * and starts the next on the other encoder at its last keyframe: one discontinuity in the playlists.
  */
 async function carryWhileFed(
-  lesson: Lesson,
+  lesson: LiveLesson,
   feeds: ClassroomFeeds,
   current: { copy?: FfmpegProcess; feed?: ClassroomFeed },
   encoder: EncoderReporter,
@@ -238,15 +251,11 @@ async function carryWhileFed(
   log: Logger,
 ): Promise<void> {
   const { config } = context;
-  const restarts: number[] = [];
-  const policy: SwitchPolicy = {
-    switchAfterMs: config.ingest.backupSwitchSeconds * 1000,
-    returnAfterMs: config.ingest.primaryReturnSeconds * 1000,
-    keyframeWithinMs: 2 * checkMs,
-  };
+  let restarts: number[] = [];
+  const policy = switchPolicyFor(config.ingest, checkMs);
   const frozenSeconds = frozenSecondsFor(config.ingest.transcoderStallSeconds, lesson.segmentSeconds);
   /** The previous run's feed and why the lesson left it, for the switch's log line. */
-  let switched: { from: ClassroomFeed; reason: FeedChoice['reason'] } | undefined;
+  let switched: { from: ClassroomFeed; reason: SwitchReason } | undefined;
   let started = false;
 
   while (!feeds.isEmpty()) {
@@ -258,13 +267,11 @@ async function carryWhileFed(
       continue;
     }
     const source = feed.ready;
-    const packager = await preparePackaging(lesson, source, context, log);
+    const { packager, encoders } = await preparePackaging(lesson, source, context, log);
     const runStartedAt = Date.now();
-    // Attached before anything is awaited, so the copy starts where the renditions do; the first run
-    // takes what the encoder sent while the lesson was opened too (source-feed.ts's backlog).
+    // Attached before anything is awaited, so the copy starts where the renditions do.
     const input = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
-    // Only the session's first run: a backup encoder standing by has no backlog to give (classroom-feeds.ts).
-    const from = started ? 'gop' : 'backlog';
+    const from = runStartsFrom(!started);
     const attachment = feed.source.attach(input, from);
     const anchor = { wallMs: attachment.fromWallMs, flvMs: attachment.fromFlvMs };
     // Any run after the lesson's first (a switch, a reconnect, a restart) counts in its restarts metric.
@@ -273,7 +280,7 @@ async function carryWhileFed(
     lesson.mediaStartedAt ??= anchor.wallMs;
     const run = context.lessons.beginRun(lesson);
     // The renditions drop the feed's backlog once they have judged the source (lesson-renditions.ts).
-    lesson.renditions!.attach(feed.source, anchor, from);
+    encoders.renditions.attach(feed.source, anchor, from);
     for (const other of feeds.list()) if (other !== feed) other.source.dropBacklog();
     await packager.startRun(run, { track: sourceRenditionName, startedAt: anchor.wallMs });
     const copy = startFfmpeg(
@@ -281,7 +288,7 @@ async function carryWhileFed(
         segmentSeconds: lesson.segmentSeconds,
         lessonDir: lesson.dir,
         run,
-        audio: !source.hasAudio ? 'none' : source.aacAudio ? 'copy' : 'aac',
+        audio: copyAudio(source),
         audioKbps: config.transcode.audioBitrateKbps,
       }),
       context.ffmpegPath,
@@ -310,82 +317,67 @@ async function carryWhileFed(
     switched = undefined;
     started = true;
 
-    /** The school hears once per run whether its stream can be served as sent, and what to change if not. */
     let adviceTold = false;
     let jumpsTold = feed.source.timestampJumps().length;
-    const ended = await superviseRun(copy, (): RunEnd['next'] | 'frozen' | undefined => {
+    const ended = await superviseRun(copy, (): NextRun | 'frozen' | undefined => {
       const now = Date.now();
-      const diskProblem = diskProblemOf(context.disk, packager);
-      if (diskProblem) {
+      const disk = diskProblem(context.disk.state(), packager.lastWriteError());
+      if (disk) {
         // Ended while the disk still has room to finish the run's playlists whole; the lesson then
         // waits out its grace period, and ends, as after any drop.
-        log.error('disk full: ending the run', { reason: diskProblem });
+        log.error('disk full: ending the run', { reason: disk });
         feeds.closeAll();
         return 'disk';
       }
-      for (const each of feeds.list()) {
-        if (now - each.source.lastTagAt() > config.ingest.encoderIdleSeconds * 1000) {
-          log.warn('encoder idle, closing it', { keyKind: each.kind, idleSeconds: config.ingest.encoderIdleSeconds });
-          each.publisher.close();
-        }
+      const idle = idleEncoders(feeds.list().map((each) => ({ each, lastTagAt: each.source.lastTagAt() })), now, config.ingest.encoderIdleSeconds * 1000);
+      for (const { each } of idle) {
+        log.warn('encoder idle, closing it', { keyKind: each.kind, idleSeconds: config.ingest.encoderIdleSeconds });
+        each.publisher.close();
       }
-      const choice = switchFrom(feeds.health(now, policy), feed.kind, now, policy);
-      if (choice) return choice;
-      if (feed.closed) return 'gone';
+      const moved = copy.movement();
+      const verdict = runVerdict({
+        now,
+        active: feed.kind,
+        activeClosed: feed.closed,
+        feeds: feeds.health(now, policy),
+        policy,
+        copy: { sentSeconds: (feed.source.lastTimestamp() - anchor.flvMs) / 1000, copiedSeconds: moved.mediaSeconds, lastMovedAt: moved.lastMovedAt },
+        frozenSeconds,
+      });
+      if (verdict !== undefined && verdict !== 'frozen') return verdict;
       const jumps = feed.source.timestampJumps();
       if (jumps.length > jumpsTold) {
         log.warn('encoder timestamps jumped forward: taken out, the lesson goes on without a hole', { keyKind: feed.kind, jumps: jumps.slice(jumpsTold) });
         jumpsTold = jumps.length;
       }
-      const fitness = lesson.renditions!.fitness();
-      if (fitness && !adviceTold) {
+      const advice = adviceToTell(encoders.renditions.fitness(), adviceTold);
+      if (advice) {
         adviceTold = true;
-        encoder.update({ advice: fitness.fit ? null : fitness.advice });
+        encoder.update(advice);
       }
-      const moved = copy.movement();
-      const pendingSeconds = (feed.source.lastTimestamp() - anchor.flvMs) / 1000 - moved.mediaSeconds;
-      if (isFrozen({ pendingSeconds, lastMovedAt: moved.lastMovedAt }, now, frozenSeconds)) return 'frozen';
-      return undefined;
+      return verdict;
     });
     attachment.detach();
-    lesson.renditions!.detach();
+    encoders.renditions.detach();
     current.feed = undefined;
     await packager.finishRun(run);
     if (feeds.isEmpty() || ended.next === 'disk') return;
-    // ffmpeg that could not write its segments exits: a full disk is not a reason to start it again.
     await context.disk.check();
-    const diskProblem = diskProblemOf(context.disk, packager);
-    if (diskProblem) {
-      log.error('disk full: ending the run', { reason: diskProblem, stderr: ended.exit.stderrTail });
+    const next = afterRun(ended.next, feed.closed, diskProblem(context.disk.state(), packager.lastWriteError()));
+    if (next.step === 'stop') {
+      log.error('disk full: ending the run', { reason: next.diskProblem, stderr: ended.exit.stderrTail });
       feeds.closeAll();
       return;
     }
-    // The carrying encoder left (the copy may have exited on its own at the end of its input) or
-    // the other one should take over: straight to the next run.
-    if (ended.next) {
-      switched = { from: feed, reason: ended.next === 'gone' || feed.closed ? 'dropped' : ended.next.reason };
-      continue;
-    }
-    if (feed.closed) {
-      switched = { from: feed, reason: 'dropped' };
+    if (next.step === 'switch') {
+      switched = { from: feed, reason: next.reason };
       continue;
     }
     log.error(ended.exit.error === 'frozen' ? 'source copy frozen' : 'source copy exited', { error: ended.exit.error, stderr: ended.exit.stderrTail });
-    const now = Date.now();
-    restarts.push(now);
-    while (restarts.length > 0 && now - restarts[0]! > 60_000) restarts.shift();
+    restarts = recentRestarts(restarts, Date.now());
     if (restarts.length > maxRestartsPerMinute) throw new Error(`ffmpeg failed ${restarts.length} times in a minute; giving up on this publish`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-}
-
-/** Why the run must stop writing (the disk is in alarm, or the packager's last write failed for want of disk), or undefined. */
-function diskProblemOf(disk: DiskGuard, packager: LessonPackager): string | undefined {
-  const space = disk.state();
-  if (!space.ok) return space.reason;
-  const failure = packager.lastWriteError();
-  if (failure?.code && diskErrorCodes.has(failure.code)) return `${failure.code}: ${failure.message}`;
-  return undefined;
 }
 
 /**
@@ -393,9 +385,9 @@ function diskProblemOf(disk: DiskGuard, packager: LessonPackager): string | unde
  * a reason to let it finish (its input ends; it writes its last segment), 'frozen' to kill it, or
  * undefined.
  */
-function superviseRun(copy: FfmpegProcess, check: () => RunEnd['next'] | 'frozen' | undefined): Promise<RunEnd> {
+function superviseRun(copy: FfmpegProcess, check: () => NextRun | 'frozen' | undefined): Promise<RunEnd> {
   return new Promise((resolve) => {
-    let decided: RunEnd['next'] | 'frozen' | undefined;
+    let decided: NextRun | 'frozen' | undefined;
     const timer = setInterval(() => {
       decided = check();
       if (decided === undefined) return;

@@ -10,7 +10,7 @@ import type { CatalogPort, KeyDirectory, KeyMatch, ReplayHandoff } from './catal
 import { createClassroomFeeds, type ClassroomFeeds } from './classroom-feeds.ts';
 import { startDiskGuard, type DiskGuardOptions, type DiskState } from './disk-guard.ts';
 import { watchLessonEnds } from './lesson-end-watch.ts';
-import { createLessonRegistry, type Lesson, type LessonRegistry } from './lessons.ts';
+import { createLessonRegistry, type LiveLesson, type LessonRegistry } from './lessons.ts';
 import { continueOrphanedLessons } from './orphaned-lessons.ts';
 import { runPublishSession } from './publish-session.ts';
 import { createRefusalCounter } from './rtmp-refusals.ts';
@@ -181,8 +181,8 @@ export async function startIngest(config: Config, log: Logger, catalog: CatalogP
  */
 async function leaveLessons(lessons: LessonRegistry, log: Logger): Promise<void> {
   // Every rendition first writes what it holds (a slow one's backlog is part of the lesson).
-  await Promise.all(lessons.list().map((lesson) => lesson.renditions?.settled()));
-  const left = new Set<Lesson>();
+  await Promise.all(lessons.list().map((lesson) => lesson.encoders?.renditions.settled()));
+  const left = new Set<LiveLesson>();
   for (const lesson of lessons.list()) {
     if (lesson.state !== 'reconnecting') continue;
     const waiting = lessons.resume(lesson.classroomId);

@@ -5,7 +5,7 @@
 // node recognises (an operator signed in to the catalog): anyone else would learn their ids and
 // titles, and the id is half of what a viewer needs to ask for a token.
 import { Router, type Request } from 'express';
-import type { Lesson } from '../ingest/lessons.ts';
+import type { LiveLesson } from '../ingest/lessons.ts';
 import { sendError } from '../core/http-errors.ts';
 
 const states = ['live', 'ended', 'all'] as const;
@@ -15,8 +15,8 @@ export type LessonSummary = {
   id: string;
   title: string;
   classroomId: string;
-  state: Lesson['state'];
-  latencyMode: Lesson['latencyMode'];
+  state: LiveLesson['state'];
+  latencyMode: LiveLesson['latencyMode'];
   startedAt: string;
   endedAt: string | null;
   renditions: string[];
@@ -24,7 +24,7 @@ export type LessonSummary = {
   watchUrl: string;
 };
 
-export function summarizeLesson(lesson: Lesson): LessonSummary {
+export function summarizeLesson(lesson: LiveLesson): LessonSummary {
   return {
     id: lesson.id,
     title: lesson.title,
@@ -33,7 +33,7 @@ export function summarizeLesson(lesson: Lesson): LessonSummary {
     latencyMode: lesson.latencyMode,
     startedAt: new Date(lesson.startedAt).toISOString(),
     endedAt: lesson.endedAt ? new Date(lesson.endedAt).toISOString() : null,
-    renditions: lesson.ladder?.map((rendition) => rendition.name) ?? [],
+    renditions: lesson.format?.ladder.map((rendition) => rendition.name) ?? [],
     masterUrl: `/live/${lesson.id}/master.m3u8`,
     watchUrl: `/watch/${lesson.id}`,
   };
@@ -44,7 +44,7 @@ export type LessonsApiOptions = {
   seesProtected?: (request: Request) => Promise<boolean>;
 };
 
-export function lessonsApi(listLessons: () => Lesson[], options: LessonsApiOptions = {}): Router {
+export function lessonsApi(listLessons: () => LiveLesson[], options: LessonsApiOptions = {}): Router {
   const router = Router();
   router.get(ingestLessonsPath, async (request, response) => {
     const state = request.query.state ?? 'all';
@@ -52,10 +52,10 @@ export function lessonsApi(listLessons: () => Lesson[], options: LessonsApiOptio
       return sendError(response, 400, `state must be one of ${states.join(', ')}`, `for example ${ingestLessonsPath}?state=live`);
     }
     // A lesson waiting for its encoder to come back is still live for viewers.
-    const matches = (lesson: Lesson) =>
+    const matches = (lesson: LiveLesson) =>
       state === 'all' || (state === 'ended' ? lesson.state === 'ended' : lesson.state === 'live' || lesson.state === 'reconnecting');
     const seesProtected = (await options.seesProtected?.(request).catch(() => false)) ?? false;
-    const visible = (lesson: Lesson) => seesProtected || !lesson.protected;
+    const visible = (lesson: LiveLesson) => seesProtected || !lesson.protected;
     const lessons = listLessons().filter((lesson) => matches(lesson) && visible(lesson)).sort((a, b) => b.startedAt - a.startedAt);
     // The answer depends on who asks, so a shared cache must not hand one caller's list to another.
     response.set('Cache-Control', seesProtected ? 'private, no-store' : 'public, max-age=1').set('Vary', 'Cookie, Authorization');

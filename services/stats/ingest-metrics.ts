@@ -7,14 +7,14 @@
 // lessons this node carries and that have not ended get a `lesson` label, so the series end with
 // the lesson. A lesson that is not public is labelled by its classroom instead (lesson-label.ts).
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Lesson } from '../ingest/lessons.ts';
+import type { LiveLesson } from '../ingest/lessons.ts';
 import { rtmpRefusalReasons, rtmpRefusalTotals } from '../ingest/rtmp-refusals.ts';
 import { encoderFigures, lessonTranscoding, type EncoderFigures } from '../ingest/live-figures.ts';
 import { lessonLabel } from './lesson-label.ts';
 import { metricNames, type MetricName } from './metric-names.ts';
 
 export type IngestMetricsSource = {
-  lessons: () => Lesson[];
+  lessons: () => LiveLesson[];
 };
 
 export function registerIngestMetrics(register: Registry, source: IngestMetricsSource): void {
@@ -61,7 +61,7 @@ export function registerIngestMetrics(register: Registry, source: IngestMetricsS
     collect() {
       this.reset();
       for (const lesson of liveLessons()) {
-        if (lesson.pictures) this.set({ lesson: lessonLabel(lesson) }, lesson.pictures.cpuSeconds());
+        if (lesson.encoders) this.set({ lesson: lessonLabel(lesson) }, lesson.encoders.pictures.cpuSeconds());
       }
     },
   });

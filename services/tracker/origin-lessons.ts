@@ -4,19 +4,19 @@
 // (origin-replays.ts). A master is read from disk once: the packager writes it once per lesson.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lesson } from '../ingest/lessons.ts';
+import type { LiveLesson } from '../ingest/lessons.ts';
 import { masterPlaylistName } from '../packager/lesson-packager.ts';
 import { originReplays } from './origin-replays.ts';
 import type { CarriedLesson } from './tracker-server.ts';
 
-export function originLessons(list: () => Lesson[], vodDir?: string): () => Iterable<CarriedLesson> {
+export function originLessons(list: () => LiveLesson[], vodDir?: string): () => Iterable<CarriedLesson> {
   const masters = new Map<string, string>();
   const replays = vodDir === undefined ? () => [] : originReplays(vodDir);
   return function* () {
     yield* replays();
     const current = new Set<string>();
     for (const lesson of list()) {
-      if (!lesson.ladder) continue;
+      if (!lesson.format) continue;
       current.add(lesson.id);
       let masterPlaylist = masters.get(lesson.id);
       if (masterPlaylist === undefined) {

@@ -23,7 +23,7 @@ export function handsPageRoutes(language: PageLanguage): Router {
     router.get(path, (request, response) => {
       if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
       const locale = requestLocale(request, language);
-      response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(shells(locale));
+      response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale, request) }).type('html').send(shells(locale));
     });
   }
   return router;

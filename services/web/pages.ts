@@ -25,6 +25,8 @@ import { replayPageRoutes } from './replay-pages.ts';
 import { handsPageRoutes } from './hands-pages.ts';
 import { teachPageRoutes } from './teach-page.ts';
 import { notFoundPages, type PageCatalog } from './not-found-page.ts';
+import { modulePreloadsIn, watchPreloadLinks, withPreloadLinks } from './watch-preloads.ts';
+import { timeShiftMasterUrl } from '../../player/src/lesson-urls.ts';
 import { defaultPageLanguage, languageHeaders, localizedShells, requestLocale, type PageLanguage } from './page-language.ts';
 import type { MessageKey } from '../../player/src/i18n/messages/catalogs.ts';
 
@@ -78,13 +80,15 @@ export function pageRoutes(
     const policy = pageContentSecurityPolicy({ inlineStyles: pageStyles[bundle] ?? [] });
     router.get(path, (request, response) => {
       const locale = requestLocale(request, language);
-      response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(shells(locale));
+      response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale, request) }).type('html').send(shells(locale));
     });
   }
   const notFound = notFoundPages(language);
+  const modulePreloads = modulePreloadsIn(playerDistDir);
   router.get('/watch/:lesson', async (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
-    if (catalog && !(await catalog.lessonExists(request.params.lesson))) return notFound(request, response, 'lesson');
+    const found = catalog ? await catalog.lesson(request.params.lesson) : null;
+    if (catalog && !found) return notFound(request, response, 'lesson');
     // The viewer's city's relays first, then the province's; each relay's viewers meet at the tracker
     // beside it (or at the one configured for all), and on the province's at their city's.
     const relays = await relaysForViewer(request, routing);
@@ -99,17 +103,20 @@ export function pageRoutes(
     ];
     const locale = requestLocale(request, language);
     const filled = meta.reduce((page, [name, content]) => fillMeta(page, name, content), watchPages(locale));
-    const lesson = encodeURIComponent(request.params.lesson);
-    const html = withPreloads(filled, [`/api/v1/lessons/${lesson}`]);
+    const links = watchPreloadLinks(
+      { lessonUrl: `/api/v1/lessons/${encodeURIComponent(request.params.lesson)}`, lesson: found, masterUrl: timeShiftMasterUrl(request.params.lesson, bases[0] ?? ''), p2p: tracker !== '' },
+      modulePreloads(),
+    );
+    const html = withPreloadLinks(filled, links);
     const trackers = [tracker, ...relays.map((relay) => relay.tracker)].filter((url) => url !== '');
     const policy = pageContentSecurityPolicy({ media: bases, sockets: trackers });
-    response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale) }).type('html').send(html);
+    response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': policy, ...languageHeaders(locale, request) }).type('html').send(html);
   });
   // The time-shift page became the watch page (which plays the whole lesson so far, with LIVE):
   // old links land there, query kept; a lesson that does not exist still gets its 404 page.
   router.get('/timeshift/:lesson', async (request, response) => {
     if (!isSafePathPart(request.params.lesson)) return sendError(response, 400, 'not a lesson id', 'open a lesson from the timetable at /');
-    if (catalog && !(await catalog.lessonExists(request.params.lesson))) return notFound(request, response, 'lesson');
+    if (catalog && !(await catalog.lesson(request.params.lesson))) return notFound(request, response, 'lesson');
     const query = request.originalUrl.indexOf('?');
     response.redirect(301, `/watch/${encodeURIComponent(request.params.lesson)}${query >= 0 ? request.originalUrl.slice(query) : ''}`);
   });
@@ -123,21 +130,6 @@ export function pageRoutes(
 /** Whether every page's bundle is in player/dist (a build from before a page was added is not enough). */
 export function playerIsBuilt(): boolean {
   return Object.keys(pageBundles).every((name) => existsSync(`${playerDistDir}/${name}.js`));
-}
-
-/**
- * Asks the browser for the catalog's answer about the lesson with the page itself, while the
- * player's bundle still loads: the player's own request for it (lesson-details.ts, same URL and
- * credentials) is then answered from this preload, and playback waits for the bundle alone
- * (docs/benchmarks.md, first frame). The master playlist is not preloaded: the page cannot tell a
- * protected lesson, whose master needs the viewer's token, and a refused preload is a refusal in
- * every tier's logs and figures.
- */
-function withPreloads(html: string, urls: readonly string[]): string {
-  const anchor = '<meta name="classcast-relays"';
-  if (!html.includes(anchor)) throw new Error(`player/pages/watch.html has no ${anchor}`);
-  const links = urls.map((url) => `<link rel="preload" href="${escapeAttribute(url)}" as="fetch" crossorigin="anonymous">\n    `).join('');
-  return html.replace(anchor, `${links}${anchor}`);
 }
 
 /** Fills `<meta name="NAME" content="">` of the page template (player/pages/watch.html). */

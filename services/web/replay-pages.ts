@@ -35,7 +35,7 @@ export function replayPageRoutes(
   const send = (request: Request, response: Response, masterUrl: string, bases: readonly string[]) => {
     const locale = requestLocale(request, language);
     response
-      .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: bases }), ...languageHeaders(locale) })
+      .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: bases }), ...languageHeaders(locale, request) })
       .type('html')
       .send(
         watchPages(locale)

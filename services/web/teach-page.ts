@@ -24,7 +24,7 @@ export function teachPageRoutes(mediaBase: MediaBase = () => undefined, language
     const bases = mediaBasesFor(request, mediaBase);
     const locale = requestLocale(request, language);
     const html = pages(locale).replace(mediaBaseMeta, `<meta name="classcast-media-base" content="${(bases[0] ?? '').replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}">`);
-    response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: bases }), ...languageHeaders(locale) }).type('html').send(html);
+    response.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': pageContentSecurityPolicy({ media: bases }), ...languageHeaders(locale, request) }).type('html').send(html);
   });
   return router;
 }

@@ -142,9 +142,9 @@ describe("a classroom's backup encoder", () => {
 
   it('carries the lesson on when the primary is killed: one discontinuity, playback without an error, a bounded gap', async () => {
     primary = push(primaryKey);
-    const lesson = await waitFor('the lesson to go live', () => ingest.ingest.lessons.list().find((each) => each.state === 'live' && each.ladder));
+    const lesson = await waitFor('the lesson to go live', () => ingest.ingest.lessons.list().find((each) => each.state === 'live' && each.format));
     lessonId = lesson.id;
-    rendition = lesson.ladder![0]!.name;
+    rendition = lesson.format!.ladder[0]!.name;
     await waitFor('the master playlist', async () => (await fetch(`${ingest.baseUrl}/live/${lessonId}/master.m3u8`)).ok);
     watcher = (async () => {
       while (watching) {

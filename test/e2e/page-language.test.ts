@@ -1,4 +1,4 @@
-// The server draws each page in the request's language: the cookie the switcher sets, else the
+// The server draws each page in the request's language: a `?lang=` link's, the cookie the switcher sets, else the
 // browser's Accept-Language, else the platform's default; <html lang>, the title and the static
 // words follow, and the province's time zone is in the page. Over HTTP, without a browser.
 import assert from 'node:assert/strict';
@@ -41,6 +41,16 @@ describe('the language of a page', () => {
     assert.equal((await open(chinese, '/login', { 'Accept-Language': 'en-US,en;q=0.9' })).title, 'Sign in · Classcast');
     assert.equal((await open(english, '/school', { 'Accept-Language': 'zh-CN,zh;q=0.9' })).lang, 'zh-CN');
     assert.equal((await open(english, '/school', { 'Accept-Language': 'zh-CN', Cookie: 'classcast_locale=en' })).lang, 'en');
+  });
+
+  it('takes a language a link asks for (?lang=) over the cookie, and remembers it in the cookie', async () => {
+    const asked = await open(chinese, '/login?lang=en', { Cookie: 'classcast_locale=zh-CN', 'Accept-Language': 'zh-CN' });
+    assert.equal(asked.lang, 'en');
+    assert.match(asked.response.headers.get('set-cookie') ?? '', /^classcast_locale=en; Path=\/; Max-Age=\d+; SameSite=Lax$/);
+    const unknown = await open(chinese, '/login?lang=fr');
+    assert.equal(unknown.lang, 'zh-CN', 'a language we do not have is ignored');
+    assert.equal(unknown.response.headers.get('set-cookie'), null);
+    assert.equal((await open(english, '/login')).response.headers.get('set-cookie'), null, 'no link, nothing remembered');
   });
 
   it('draws the watch and replay pages in it, with their static words', async () => {

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { Registry } from 'prom-client';
-import type { Lesson } from '../../services/ingest/lessons.ts';
+import type { LiveLesson } from '../../services/ingest/lessons.ts';
 import { lessonsApi } from '../../services/origin/lessons-api.ts';
 import { registerIngestMetrics } from '../../services/stats/ingest-metrics.ts';
 import { figureOf, protectedLessonLabel } from '../../services/stats/lesson-label.ts';
 
-const lesson = (id: string, title: string, classroomId: string, isProtected: boolean): Lesson => ({
+const lesson = (id: string, title: string, classroomId: string, isProtected: boolean): LiveLesson => ({
   id,
   title,
   classroomId,

@@ -5,7 +5,8 @@
 // - The replay page names the course and lesson, teacher, school, date (Asia/Shanghai) and real
 //   length; Download, signed out, shows the progress bar, then downloads an MP4 named for the lesson
 //   that ffprobe reads as H.264 and AAC lasting as long as the replay.
-// - A made-up lesson or recording gets status 404 and a page in words, in Chinese and in English;
+// - A made-up lesson or recording gets status 404 and a page in words, in Chinese and in English,
+//   with a language switcher that works without script (a link per language, remembered);
 //   an existing school lesson asks a signed-out viewer to sign in, and tells another school's
 //   student that their account may not watch it.
 // - The timetable shows when the ended lesson really ran (not its schedule), a week grid by day and
@@ -187,6 +188,26 @@ describe('the replay page, the 404 page and the timetable', { timeout: 300_000 }
         } finally {
           await context.close();
         }
+      }
+      // The page has no script; its language switcher is a link per language, which the server
+      // answers in that language (still 404) and remembers for the pages that follow.
+      const other: Language = language === 'en' ? 'zh-CN' : 'en';
+      const switching = await open('/watch/no-such-lesson', { language });
+      try {
+        assert.equal(await switching.page.locator('script').count(), 0, 'the 404 page has no script');
+        const links = switching.page.locator('.language-links a');
+        assert.equal(await links.count(), 2);
+        assert.equal(await switching.page.locator(`.language-links a[lang="${language}"]`).getAttribute('aria-current'), 'true');
+        const answer = switching.page.waitForResponse((response) => response.url().includes(`lang=${other}`));
+        await switching.page.locator(`.language-links a[lang="${other}"]`).click();
+        assert.equal((await answer).status(), 404);
+        await waitFor(`the 404 page in ${other}`, async () => ((await switching.page.locator('h1').textContent()) === expected[other].lesson ? true : undefined), 30_000);
+        assert.equal(await switching.page.locator('html').getAttribute('lang'), other);
+        assert.equal(new URL(switching.page.url()).pathname, '/watch/no-such-lesson');
+        await switching.page.goto(`${catalog.url}/replay/no-such-recording`);
+        assert.equal(await switching.page.locator('h1').textContent(), expected[other].recording, 'the next page speaks the language chosen');
+      } finally {
+        await switching.context.close();
       }
       for (const viewport of Object.keys(viewports) as ViewportName[]) {
         const shot = await open('/replay/no-such-recording', { language, viewport });

@@ -2,7 +2,7 @@
 // low latency mode, Chromium opens the old /timeshift/<lesson> address and lands on /watch/<lesson>
 // (query kept), seeks back over the whole lesson, and the LIVE button takes it back to the edge and
 // says so; the viewer count comes from /live/<lesson>/viewers.json on the relay, cached for a few
-// seconds, and counts this viewer; a relay that stops answering stalls the video, and the page says
+// seconds, and counts this viewer, never showing 0 (not yet counted) on the way; a relay that stops answering stalls the video, and the page says
 // so in words and what the player is doing; when the lesson ends its page says it ended and links
 // its replay. With CLASSCAST_SCREENSHOT_DIR set, each state is photographed at desktop and phone
 // size, in CLASSCAST_SCREENSHOT_LOCALE (en-US by default).
@@ -105,6 +105,16 @@ describe('one watch page for live and time-shift, with its viewer count, stalls 
 
   it('the old time-shift address lands on the watch page, which seeks over the whole lesson and back to LIVE', async () => {
     const page = await context.newPage();
+    // Every figure the viewer count shows, from the first: never a 0 while this viewer watches.
+    await page.addInitScript(() => {
+      const shown: string[] = [];
+      (window as unknown as { viewerCountsShown: string[] }).viewerCountsShown = shown;
+      setInterval(() => {
+        const element = document.getElementById('viewer-count');
+        const figure = element && !element.hidden ? (element.dataset.viewers ?? element.textContent ?? '') : null;
+        if (figure !== null && shown.at(-1) !== figure) shown.push(figure);
+      }, 20);
+    });
     try {
       const response = await page.goto(`${base}/timeshift/${lessonId}?lang=en`);
       assert.equal(response?.status(), 200);
@@ -148,6 +158,8 @@ describe('one watch page for live and time-shift, with its viewer count, stalls 
       // The viewer count: this viewer's reports reach the relay's /metrics, and the page shows the figure.
       const shown = await waitFor('the page to count this viewer', () => page.evaluate(() => Number(document.getElementById('viewer-count')?.dataset.viewers ?? 0) || undefined), 60_000);
       assert.ok(shown >= 1);
+      const figures = await page.evaluate(() => (window as unknown as { viewerCountsShown: string[] }).viewerCountsShown);
+      assert.ok(figures.length > 0 && figures.every((figure) => Number(figure) >= 1), `figures shown: ${figures.join(', ')}`);
     } finally {
       await page.close();
     }

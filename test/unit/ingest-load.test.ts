@@ -5,13 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
-import type { Lesson, LessonState } from '../../services/ingest/lessons.ts';
+import type { LiveLesson, LessonState } from '../../services/ingest/lessons.ts';
 import { reportRenditionsShed } from '../../services/ingest/live-figures.ts';
 import { ingestLoad } from '../../services/ingest/node-load.ts';
 import { registerIngestMetrics } from '../../services/stats/ingest-metrics.ts';
 import { protectedLessonLabel } from '../../services/stats/lesson-label.ts';
 
-const lesson = (id: string, classroomId: string, fields: { protected?: boolean; state?: LessonState } = {}): Lesson => ({
+const lesson = (id: string, classroomId: string, fields: { protected?: boolean; state?: LessonState } = {}): LiveLesson => ({
   id,
   title: id,
   classroomId,

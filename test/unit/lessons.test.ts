@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLessonRegistry, type Lesson, type LessonPlan } from '../../services/ingest/lessons.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLessonRegistry, type LiveLesson, type LessonPlan } from '../../services/ingest/lessons.ts';
+import { lessonFormatFor } from '../../services/ingest/run-decisions.ts';
+import { createLessonPackager } from '../../services/packager/lesson-packager.ts';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { chooseFeed, steadySince, switchFrom, type FeedHealth, type SwitchPolicy } from '../../services/ingest/feed-switch.ts';
 
@@ -9,7 +14,7 @@ const plan = (id: string): LessonPlan => ({ id, title: id, latencyMode: 'normal'
 test('a reconnect within the grace period continues the lesson; a publish that never made media leaves none', async () => {
   setLogLevel('error');
   const told: string[] = [];
-  const hook = (what: string) => async (lesson: Lesson) => void told.push(`${what} ${lesson.id}`);
+  const hook = (what: string) => async (lesson: LiveLesson) => void told.push(`${what} ${lesson.id}`);
   const lessons = createLessonRegistry({
     liveDir: '/nonexistent/live',
     graceSeconds: 0.2,
@@ -37,6 +42,28 @@ test('a reconnect within the grace period continues the lesson; a publish that n
   assert.equal(lessons.get(empty.id), undefined);
   await lessons.endAll();
   assert.deepEqual(told, ['live lesson-a', 'ended lesson-a', 'abandoned lesson-b'], 'the catalog hears of the first run only, the end, and the abandoned publish');
+});
+
+test('a lesson adopted after a restart brings its format and packager together; once ended it keeps its format and drops the packager', async () => {
+  setLogLevel('error');
+  const liveDir = await mkdtemp(join(tmpdir(), 'lessons-'));
+  try {
+    const lessons = createLessonRegistry({ liveDir, graceSeconds: 60, log: createLogger() });
+    const format = lessonFormatFor({ width: 1280, height: 720, fps: 30, hasAudio: true }, 2);
+    const packager = createLessonPackager({ lessonDir: join(liveDir, 'lesson-c'), ...format, audioKbps: 128, segmentSeconds: 2, windowSize: 3, log: createLogger() });
+    const lesson = lessons.adopt('room-3', plan('lesson-c'), { startedAt: 1, runs: 2, format, packager }, 60_000);
+    assert.equal(lesson.state, 'reconnecting');
+    assert.equal(lesson.format, format);
+    assert.equal(lesson.packager, packager);
+    assert.equal(lesson.encoders, undefined, 'made by the first run this process carries');
+    await lessons.endNow(lesson);
+    assert.equal(lesson.state, 'ended');
+    assert.deepEqual(lesson.format?.ladder.map((rendition) => rendition.name), ['720p', '360p'], 'what it was published as stays listed');
+    assert.equal(lesson.packager, undefined);
+    assert.equal(lesson.encoders, undefined);
+  } finally {
+    await rm(liveDir, { recursive: true, force: true });
+  }
 });
 
 // Which of a classroom's two encoders carries its lesson (feed-switch.ts).

@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Lesson } from '../../services/ingest/lessons.ts';
+import type { LiveLesson } from '../../services/ingest/lessons.ts';
 import { originLessons } from '../../services/tracker/origin-lessons.ts';
 import { lessonMaster } from '../helpers/tracker-relay-helper.ts';
 
 test('origin lessons are the registry lessons whose master playlist is written', async () => {
   const liveDir = await mkdtemp(join(tmpdir(), 'classcast-origin-lessons-'));
   try {
-    const lesson = (id: string, ladder: boolean) => ({ id, dir: join(liveDir, id), ...(ladder ? { ladder: [] } : {}) }) as unknown as Lesson;
+    const lesson = (id: string, ladder: boolean) => ({ id, dir: join(liveDir, id), ...(ladder ? { format: { ladder: [] } } : {}) }) as unknown as LiveLesson;
     let registry = [lesson('live', true), lesson('starting', true), lesson('no-ladder', false)];
     await mkdir(join(liveDir, 'live'), { recursive: true });
     await writeFile(join(liveDir, 'live', 'master.m3u8'), lessonMaster);

@@ -1,5 +1,6 @@
 // Reports how watching goes to the tier the page plays through (POST <relay in use>/api/v1/qoe):
-// every 10 s, and once more when the page goes away (sendBeacon, which outlives the page). The
+// as soon as the video first plays (so the tiers count the viewer within seconds, and the watch
+// page's viewer count includes them), then every 10 s, and once more when the page goes away (sendBeacon, which outlives the page). The
 // server aggregates the reports into its metrics and keeps finished sessions for the operators.
 // The viewer id is random per page load and identifies nobody; it only ties the reports together.
 // The server drew the page with it, signed (the `classcast-viewer` meta tag), and each report
@@ -113,12 +114,18 @@ export function startQoeReporter(options: QoeReporterOptions): QoeReporter {
     void fetch(endpoint(), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(snapshot()), keepalive: true, credentials: 'omit' }).catch(() => {});
   };
   const timer = setInterval(send, options.intervalMs ?? 10_000);
+  const sendOnFirstPlay = () => {
+    options.video.removeEventListener('playing', sendOnFirstPlay);
+    if (!stopped) send();
+  };
+  options.video.addEventListener('playing', sendOnFirstPlay);
 
   const stop = () => {
     if (stopped) return;
     stopped = true;
     clearInterval(timer);
     for (const remove of listeners) remove();
+    options.video.removeEventListener('playing', sendOnFirstPlay);
     options.video.removeEventListener('error', onError);
     window.removeEventListener('pagehide', stop);
     // Across origins only a CORS-safelisted type goes without a preflight, which a leaving page never waits for.
