@@ -194,13 +194,30 @@ if (lessonId === null) {
  * (docs/protected-lessons.md). A token that expires under it is refused at the next playlist
  * refresh; the page then loads the master again with the newest renewal.
  */
-async function playNatively(lessonId: string): Promise<void> {
+/**
+ * The playback token for this page's lesson or replay, renewed before it expires for as long as the
+ * page plays (every hook reads the current one); undefined when none is needed, 'stop' when the
+ * viewer must sign in or may not watch (the page says which). A school's own or protected lesson,
+ * and its replays, play only with a token the catalog gives a viewer allowed to watch. A lesson the
+ * catalog would not show (null) may be one of those: ask for a token too. A replay's page does not
+ * know its lesson: the catalog says whether it needs one.
+ */
+async function pageToken(lessonId: string): Promise<(() => string) | undefined | 'stop'> {
   const found = await lesson;
   const tokenUrl = playbackTokenUrl(isReplay ? 'recording' : 'lesson', lessonId);
   const answer = !isReplay && found?.visibility === 'public' ? null : await fetchPlaybackToken(tokenUrl);
-  if (answer === 'sign-in-needed' || answer === 'not-allowed') return status.show(answer);
+  if (answer === 'sign-in-needed' || answer === 'not-allowed') {
+    status.show(answer);
+    return 'stop';
+  }
   const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
   playbackToken = token;
+  return token;
+}
+
+async function playNatively(lessonId: string): Promise<void> {
+  const token = await pageToken(lessonId);
+  if (token === 'stop') return;
   whenPlaying(() => startClassroom(lessonId));
   const source = () => {
     if (token) return { src: withToken(redundantMasterUrl(location.pathname), token()), type: nativeHlsType };
@@ -213,16 +230,8 @@ async function playNatively(lessonId: string): Promise<void> {
 }
 
 async function playWithHlsjs(lessonId: string): Promise<void> {
-  // A school's own or protected lesson, and its replays, play only with a token the catalog gives a
-  // viewer allowed to watch. A lesson the catalog would not show (null) may be one of those: ask for
-  // a token too. A replay's page does not know its lesson: the catalog says whether it needs one.
-  const found = await lesson;
-  const tokenUrl = playbackTokenUrl(isReplay ? 'recording' : 'lesson', lessonId);
-  const answer = !isReplay && found?.visibility === 'public' ? null : await fetchPlaybackToken(tokenUrl);
-  if (answer === 'sign-in-needed' || answer === 'not-allowed') return status.show(answer);
-  // Renewed before it expires, for as long as the page plays; every hook reads the current one.
-  const token = answer?.protected ? startTokenRenewal(tokenUrl, answer).current : undefined;
-  playbackToken = token;
+  const token = await pageToken(lessonId);
+  if (token === 'stop') return;
   if (!isReplay) whenPlaying(() => countViewers(lessonId, token));
   whenPlaying(() => startClassroom(lessonId));
   const delivery = await chooseDelivery(document, lessonId, lesson);
