@@ -14,6 +14,7 @@ import type { DemoEncoder } from '../demo/demo-encoder.ts';
 import { progress } from './bench-clock.ts';
 import type { Cleanup } from './cleanup.ts';
 import { readStalls, stallCounterScript, type StallCounts } from './p2p-stall-counter.ts';
+import { platformOffScript } from './platform-off-script.ts';
 import { percentile } from './percentile.ts';
 import { readClock } from './read-clock-in-page.ts';
 
@@ -118,20 +119,6 @@ export async function runSwarm(settings: RunSettings, cleanup: Cleanup): Promise
     await stopIngest();
   }
 }
-
-/**
- * Runs in a baseline viewer's page before its scripts: empties the page's tracker tag as it is
- * parsed, which is what `p2p.enabled: false` does (the page then loads no P2P engine and plays as it
- * does without P2P). A string, like stallCounterScript. (Rewriting the page with page.route would
- * make Chromium treat it as public and block its requests to the loopback relay.)
- */
-const platformOffScript = `(() => {
-  const blank = () => {
-    const tag = document.querySelector('meta[name="classcast-tracker"]');
-    if (tag && tag.content !== '') tag.content = '';
-  };
-  new MutationObserver(blank).observe(document, { childList: true, subtree: true });
-})()`;
 
 /** Counts the page's stalls; for the HTTP-only baseline, turns P2P off in the page. */
 async function prepareViewer(page: Page, delivery: RunSettings['delivery']): Promise<void> {
