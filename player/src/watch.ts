@@ -34,7 +34,6 @@ import { showReplayDetails } from './replay-details.ts';
 import { chooseDelivery } from './p2p/choose-delivery.ts';
 import { emptyDeliveryStats } from './p2p/delivery-stats.ts';
 import { httpHlsFactory } from './p2p/http-hls.ts';
-import { p2pLiveLessonHlsConfig } from './p2p/p2p-tuning.ts';
 import { createSegmentValidator } from './p2p/segment-integrity.ts';
 import { showStatsPanel } from './p2p/stats-panel.ts';
 import { fetchPlaybackToken, playbackTokenUrl, startTokenRenewal, tokenXhrSetup, withToken } from './playback-token.ts';
@@ -258,9 +257,10 @@ async function playWithHlsjs(lessonId: string): Promise<void> {
   }
   const statsPanel = document.getElementById('delivery-stats');
   if (statsPanel instanceof HTMLDetailsElement) showStatsPanel(statsPanel, deliveryStats);
-  const modeConfig = deliveryStats.mode === 'p2p' ? p2pLiveLessonHlsConfig : liveLessonHlsConfig;
+  // A peer-to-peer viewer starts as close to the live edge as one over HTTP only, and moves back
+  // while it has peers (p2p/live-distance.ts).
   // With another relay to move to, a relay that does not answer is given up on sooner (relay-failover.ts).
-  const failoverConfig = relays.length > 1 ? { ...modeConfig, ...relayLoadPolicies } : modeConfig;
+  const failoverConfig = relays.length > 1 ? { ...liveLessonHlsConfig, ...relayLoadPolicies } : liveLessonHlsConfig;
   const liveConfig = token ? { ...failoverConfig, ...tokenXhrSetup(token) } : failoverConfig;
   registerHlsjsSourceHandler({
     createHls: (config) => createHls(resume ? { ...config, startPosition: resume.position, ...(resume.level >= 0 ? { startLevel: resume.level } : {}) } : config),

@@ -3,6 +3,7 @@
 // through the relay, peer to peer or over HTTP only. Measures, over `seconds` once everyone plays:
 // the relay's bytes to viewers against the media bytes the players played, glass-to-glass latency
 // read off the frames on screen, and stalls.
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { fetchPlaylist, pushTestPattern } from '../../test/helpers/media.ts';
@@ -14,6 +15,7 @@ import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
 import { progress } from './bench-clock.ts';
 import type { Cleanup } from './cleanup.ts';
 import { readStalls, stallCounterScript, type StallCounts } from './p2p-stall-counter.ts';
+import { platformOffScript } from './platform-off-script.ts';
 import { percentile } from './percentile.ts';
 import { readClock } from './read-clock-in-page.ts';
 
@@ -42,6 +44,8 @@ export type RunResult = RunSettings & {
   latencyP95: number;
   latencyMax: number;
   latencySamples: number;
+  /** hls.js's distance behind the playlist's live edge, p50 over every viewer's readings. */
+  behindEdgeP50: number;
   unreadableFrames: number;
   stallsPerViewer: number;
   maxStalls: number;
@@ -51,6 +55,9 @@ export type RunResult = RunSettings & {
   segmentsWaited: number;
   rejectedSegments: number;
   errors: string[];
+  /** The 1-minute load average when the measured part started and ended. */
+  loadAverageStart: number;
+  loadAverageEnd: number;
 };
 
 const key = 'p2p-bench-stream-key';
@@ -91,8 +98,10 @@ export async function runSwarm(settings: RunSettings, cleanup: Cleanup): Promise
     );
     await sleep(settings.settleSeconds * 1000);
     progress(`${settings.delivery}: measuring ${settings.viewers} viewers for ${settings.seconds} s`);
+    const loadAverageStart = loadavg()[0]!;
     const before = await snapshot(relay, viewers);
     const latencies: number[] = [];
+    const behindEdge: number[] = [];
     let unreadable = 0;
     const end = Date.now() + settings.seconds * 1000;
     // Each viewer's clock read in turn, about once a second each.
@@ -100,14 +109,18 @@ export async function runSwarm(settings: RunSettings, cleanup: Cleanup): Promise
       const roundStart = Date.now();
       for (const viewer of viewers) {
         const reading = await readClock(viewer.page).catch(() => null);
-        if (reading) latencies.push(reading.latencyMs / 1000);
-        else unreadable++;
+        if (reading) {
+          latencies.push(reading.latencyMs / 1000);
+          if (reading.behindEdgeSeconds !== null) behindEdge.push(reading.behindEdgeSeconds);
+        } else {
+          unreadable++;
+        }
       }
       await sleep(Math.max(0, 1000 - (Date.now() - roundStart)));
     }
     const after = await snapshot(relay, viewers);
     after.stats.forEach((stats, index) => progress(`  ${describeViewer(stats, index)}`));
-    const result = summarize(settings, before, after, latencies, unreadable);
+    const result = { ...summarize(settings, before, after, latencies, behindEdge, unreadable), loadAverageStart, loadAverageEnd: loadavg()[0]! };
     const modes = new Set(after.stats.map((s) => s.mode));
     if (modes.size !== 1 || !modes.has(settings.delivery)) throw new Error(`viewers played in mode ${[...modes].join(', ')}, not ${settings.delivery} only`);
     return result;
@@ -118,20 +131,6 @@ export async function runSwarm(settings: RunSettings, cleanup: Cleanup): Promise
     await stopIngest();
   }
 }
-
-/**
- * Runs in a baseline viewer's page before its scripts: empties the page's tracker tag as it is
- * parsed, which is what `p2p.enabled: false` does (the page then loads no P2P engine and plays as it
- * does without P2P). A string, like stallCounterScript. (Rewriting the page with page.route would
- * make Chromium treat it as public and block its requests to the loopback relay.)
- */
-const platformOffScript = `(() => {
-  const blank = () => {
-    const tag = document.querySelector('meta[name="classcast-tracker"]');
-    if (tag && tag.content !== '') tag.content = '';
-  };
-  new MutationObserver(blank).observe(document, { childList: true, subtree: true });
-})()`;
 
 /** Counts the page's stalls; for the HTTP-only baseline, turns P2P off in the page. */
 async function prepareViewer(page: Page, delivery: RunSettings['delivery']): Promise<void> {
@@ -158,7 +157,7 @@ async function snapshot(relay: TestRelay, viewers: readonly Viewer[]): Promise<S
   return { relayBytes, stats, stalls, seeding };
 }
 
-function summarize(settings: RunSettings, before: Snapshot, after: Snapshot, latencies: number[], unreadable: number): RunResult {
+function summarize(settings: RunSettings, before: Snapshot, after: Snapshot, latencies: number[], behindEdge: number[], unreadable: number): Omit<RunResult, 'loadAverageStart' | 'loadAverageEnd'> {
   const sum = (pick: (s: ViewerStats) => number) => after.stats.reduce((total, s, i) => total + pick(s) - pick(before.stats[i]!), 0);
   const p2pBytes = sum((s) => s.p2pBytesDown);
   const playedBytes = sum((s) => s.httpBytes) + p2pBytes;
@@ -177,6 +176,7 @@ function summarize(settings: RunSettings, before: Snapshot, after: Snapshot, lat
     latencyP95: percentile(latencies, 95),
     latencyMax: latencies.length > 0 ? Math.max(...latencies) : Number.NaN,
     latencySamples: latencies.length,
+    behindEdgeP50: percentile(behindEdge, 50),
     unreadableFrames: unreadable,
     stallsPerViewer: stalls.reduce((a, b) => a + b, 0) / stalls.length,
     maxStalls: Math.max(...stalls),

@@ -59,7 +59,7 @@ async function main(cleanup: Cleanup): Promise<void> {
   }
   console.log(
     textTable(
-      ['viewers', 'delivery', 'P2P (relay)', 'P2P (players)', 'relay MB', 'played MB', 'latency p50', 'p95', 'max', 'stalls/viewer', 'max stalls', 'stalled s/viewer', 'seeded', 'waited', 'refused'],
+      ['viewers', 'delivery', 'P2P (relay)', 'P2P (players)', 'relay MB', 'played MB', 'latency p50', 'p95', 'max', 'behind edge p50', 'stalls/viewer', 'max stalls', 'stalled s/viewer', 'seeded', 'waited', 'refused', 'load avg'],
       results.map((r) => [
         String(r.viewers),
         r.delivery,
@@ -70,17 +70,20 @@ async function main(cleanup: Cleanup): Promise<void> {
         seconds(r.latencyP50),
         seconds(r.latencyP95),
         seconds(r.latencyMax),
+        seconds(r.behindEdgeP50),
         r.stallsPerViewer.toFixed(2),
         String(r.maxStalls),
         r.stalledSecondsPerViewer.toFixed(1),
         String(r.segmentsSeeded),
         String(r.segmentsWaited),
         String(r.rejectedSegments),
+        `${r.loadAverageStart.toFixed(1)}-${r.loadAverageEnd.toFixed(1)}`,
       ]),
     ),
   );
   console.log('\nP2P (relay): 1 - bytes the relay sent to viewers / media bytes the players played, over the measured part; the relay count includes playlists and hash lists, so this is a lower bound on the segment share.');
-  console.log('P2P (players): bytes from peers / media bytes played, as the players count them. Latency: glass to glass in seconds, read off the burned-in clock about once a second per viewer.');
+  console.log('P2P (players): bytes from peers / media bytes played, as the players count them. Latency: glass to glass in seconds, read off the burned-in clock about once a second per viewer; behind edge: hls.js\'s distance from the playlist\'s live edge at the same readings.');
+  console.log('load avg: the 1-minute load average when the measured part started and ended.');
   console.log('stalls: the video waiting for data after it first played; seeded / waited: live segments the viewers fetched first over HTTP as seeders / waited for from peers.');
   const errors = results.flatMap((r) => r.errors);
   if (errors.length > 0) console.log(`Player errors: ${[...new Set(errors)].join('; ')}`);

@@ -1,7 +1,8 @@
 // Viewers of one live lesson, in headless Chromium, sharing segments over WebRTC through the tracker
-// of the relay they watch through: both receive segments from the other, the relay serves less than
-// they play, no peer ever hands over an empty segment; and a viewer whose peer tampers with its
-// stored segments refuses them by hash, fetches them over HTTP and keeps playing.
+// of the relay they watch through: a viewer alone plays near the live edge and moves back once a
+// peer joins; both receive segments from the other, the relay serves less than they play, no peer
+// ever hands over an empty segment; and a viewer whose peer tampers with its stored segments refuses
+// them by hash, fetches them over HTTP and keeps playing.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
@@ -11,6 +12,8 @@ import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
+import { stepBackSlackSeconds } from '../../player/src/p2p/live-distance-policy.ts';
+import { p2pProfiles } from '../../player/src/p2p/p2p-profile.ts';
 
 const key = 'p2p-room-secret-key';
 const mediaBytes = (stats: ViewerStats) => stats.httpBytes + stats.p2pBytesDown;
@@ -18,6 +21,52 @@ const share = (stats: ViewerStats) => (mediaBytes(stats) === 0 ? 0 : stats.p2pBy
 const describeViewer = (name: string, s: ViewerStats) =>
   `${name}: http ${s.httpBytes} B, p2p down ${s.p2pBytesDown} B (${Math.round(share(s) * 100)} %), up ${s.p2pBytesUp} B, peers ${s.peers}, ` +
   `seeded ${s.segmentsSeeded}, waited ${s.segmentsWaited}, rejected ${JSON.stringify(s.rejected)}, checked ${s.peerSegmentsChecked} (smallest ${s.smallestPeerSegment} B), t=${s.currentTime.toFixed(1)} s`;
+
+/**
+ * Where a viewer plays: hls.js's distance behind the playlist's live edge less the allowance hls.js
+ * adds to its target after stalls (a second per stall, up to a segment: on a loaded machine a viewer
+ * that stalled plays that much further back, wherever it aims), the playlist's target duration, and
+ * the viewer's peers.
+ */
+type LivePosition = { behindEdge: number; stallAllowance: number; targetDuration: number; peers: number };
+
+function livePosition(viewer: Viewer): Promise<LivePosition> {
+  return viewer.page.evaluate(() => {
+    const api = window.classcast;
+    const hls = api?.hls;
+    const targetDuration = hls?.latestLevelDetails?.targetduration ?? 0;
+    const aimedAt = hls ? (hls.config.liveSyncDuration ?? hls.config.liveSyncDurationCount * targetDuration) : 0;
+    const stallAllowance = Math.max(0, (hls?.targetLatency ?? aimedAt) - aimedAt);
+    return { behindEdge: (hls?.latency ?? 0) - stallAllowance, stallAllowance, targetDuration, peers: api?.p2p.peers ?? 0 };
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * The nearest a viewer with peers plays to the edge, in seconds behind it: its sharing distance less
+ * the slack it is allowed (player/src/p2p/live-distance-policy.ts). Alone it plays nearer (4 s).
+ */
+const nearestWithPeers = (targetDuration: number) => p2pProfiles.normal.liveSyncDurationCount * targetDuration - stepBackSlackSeconds;
+
+/**
+ * Reads `viewers`' positions about every half second until, over each one's last 6 readings, `settled`
+ * holds; fails after `timeoutMs` with the readings.
+ */
+async function waitForPositions(what: string, viewers: readonly Viewer[], settled: (recent: LivePosition[]) => boolean, timeoutMs: number): Promise<LivePosition[][]> {
+  const recent: LivePosition[][] = viewers.map(() => []);
+  return waitFor(
+    what,
+    async () => {
+      for (const [index, viewer] of viewers.entries()) recent[index] = [...recent[index]!, await livePosition(viewer)].slice(-6);
+      return recent.every((readings) => readings.length === 6 && settled(readings)) ? recent : undefined;
+    },
+    timeoutMs,
+    500,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${recent.map((readings, index) => `viewer ${index + 1}: ${JSON.stringify(readings)}`).join('\n')}`);
+  });
+}
 
 /**
  * Runs in a tampering viewer's page once it plays: corrupts the last 4 KB of every segment its P2P
@@ -79,7 +128,39 @@ describe('viewers of one lesson share segments peer to peer', () => {
     await ingest?.stop();
   });
 
+  it('a viewer alone plays near the live edge, and moves back to the sharing distance once a peer joins', async () => {
+    // A lesson a few segments old, as a class usually is when viewers join: hls.js starts the viewer
+    // at its target distance rather than at the first segment.
+    const lessonId = new URL(watchUrl).pathname.split('/').pop()!;
+    const master = await fetchPlaylist(`${ingest.baseUrl}/live/${lessonId}/master.m3u8`);
+    const media = `${ingest.baseUrl}/live/${lessonId}/${master.playlists?.[0]?.uri ?? '360p/index.m3u8'}`;
+    await waitFor('four segments listed', async () => ((await fetchPlaylist(media).catch(() => undefined))?.segments.length ?? 0) >= 4 || undefined, 60_000);
+    const lone = await openViewer(browser, watchUrl);
+    viewers.push(lone);
+    // Alone (no peer in any reading), its median distance behind the playlist's edge is nearer than a
+    // viewer with peers may play: as over HTTP only (2 segments, 4 s), not the sharing 2.75 (5.5 s).
+    // hls.js's reading after stalls is compared as it would be without them (livePosition).
+    const [aloneReadings] = await waitForPositions(
+      'the lone viewer to play near the live edge',
+      [lone],
+      (readings) => readings.every((r) => r.peers === 0 && r.targetDuration > 0) && median(readings.map((r) => r.behindEdge)) < nearestWithPeers(readings[0]!.targetDuration),
+      120_000,
+    );
+    const second = await openViewer(browser, watchUrl);
+    viewers.push(second);
+    // With each other as peers, both play further back, where a segment has time to pass between them.
+    const sharingReadings = await waitForPositions(
+      'both viewers to move back to the sharing distance',
+      [lone, second],
+      (readings) => readings.every((r) => r.peers > 0 && r.targetDuration > 0) && median(readings.map((r) => r.behindEdge)) >= nearestWithPeers(readings[0]!.targetDuration),
+      120_000,
+    );
+    process.stdout.write(`# alone: ${JSON.stringify(aloneReadings)}\n# with a peer: ${JSON.stringify(sharingReadings)}\n`);
+  });
+
   it('two viewers each get segments from the other, and the relay serves less than they play', async () => {
+    // The relay's count runs over the whole file; this test's viewers are the only ones from here.
+    const relayBefore = relay.relay.stats.bytesToViewers;
     const first = await openViewer(browser, watchUrl);
     viewers.push(first);
     await waitFor('the first viewer playing', async () => ((await first.stats()).currentTime > 2 ? true : undefined), 45_000);
@@ -105,7 +186,7 @@ describe('viewers of one lesson share segments peer to peer', () => {
     // Watch a little longer, for a share worth reporting.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const [a, b] = await bothStats();
-    const relayServed = relay.relay.stats.bytesToViewers;
+    const relayServed = relay.relay.stats.bytesToViewers - relayBefore;
     const played = mediaBytes(a!) + mediaBytes(b!);
     process.stdout.write(`# ${describeViewer('first', a!)}\n# ${describeViewer('second', b!)}\n`);
     process.stdout.write(`# relay served ${relayServed} B to viewers who played ${played} B of media (P2P share ${Math.round(((a!.p2pBytesDown + b!.p2pBytesDown) / played) * 100)} %)\n`);

@@ -1,35 +1,50 @@
-// Keeps a peer-to-peer viewer of a live lesson at its distance from the live edge when it starts
-// closer. hls.js starts a viewer liveSyncDuration behind the edge, but one who joins in a lesson's
-// first seconds (a playlist shorter than that) starts at the first segment, closer; and hls.js only
-// ever catches up (plays faster), never falls back. A viewer closer than the others needs every new
-// segment before any peer can have it, so it would fetch everything over HTTP for the whole lesson.
-// So once, when it first plays too close, it steps back in what it has buffered (an instant seek,
-// no fetch) to the distance the others keep.
+// Keeps a peer-to-peer viewer of a live lesson at the distance from the live edge that
+// live-distance-policy.ts gives for its peers: near the edge while it has none, further back while
+// peers that can serve it are connected. The target goes to hls.js at run time (hls.targetLatency,
+// which its catch-up, its live sync position and so video.js's LIVE button read); hls.js closes a
+// gap by itself, playing up to 10 % faster, and a step back is made here, once per move back, as an
+// instant seek within what is buffered (no fetch). Checked when a segment is buffered and when a peer
+// comes or goes.
 import Hls from 'hls.js';
+import { liveDistancesFor, nextLiveDistance, startingLiveDistance, type LiveDistanceState } from './live-distance-policy.ts';
+import type { MainStreamPeers } from './main-stream-peers.ts';
 
-/** How much closer than its target a viewer may play before it steps back, in seconds. */
-const slackSeconds = 1;
+/** Segments behind the playlist's edge without peers (as over HTTP only) and with them (p2p-profile.ts). */
+export type LiveDistanceSegments = { aloneSegments: number; sharingSegments: number };
 
-export function keepLiveDistance(hls: Hls): void {
+export function followLiveDistance(hls: Hls, peers: MainStreamPeers, segments: LiveDistanceSegments): void {
+  // Until the first playlist, unknown: hls.js aims where its config says (aloneSegments).
+  let state: LiveDistanceState | null = null;
   const check = () => {
     const media = hls.media;
-    const target = hls.targetLatency;
-    if (!media || media.paused || target === null || !hls.latestLevelDetails?.live) return;
-    const closer = target - hls.latency;
-    if (closer <= slackSeconds) {
-      // Far enough once: from then on hls.js's own catch-up keeps it there.
-      if (media.currentTime > 0) hls.off(Hls.Events.FRAG_BUFFERED, check);
-      return;
-    }
-    const to = media.currentTime - closer;
-    const buffered = media.buffered;
-    for (let index = 0; index < buffered.length; index++) {
-      if (buffered.start(index) <= to && to <= buffered.end(index)) {
-        media.currentTime = to;
-        hls.off(Hls.Events.FRAG_BUFFERED, check);
-        return;
-      }
-    }
+    const details = hls.latestLevelDetails;
+    if (!media || !details?.live) return;
+    const distances = liveDistancesFor(details.targetduration, segments.aloneSegments, segments.sharingSegments);
+    state ??= startingLiveDistance(distances);
+    // As hls.js measures its latency (the playlist's edge plus the time since it last grew), but read
+    // now: hls.latency is only updated on the next timeupdate, after a step back as well.
+    const behind = !media.paused && !media.seeking && media.currentTime > 0 ? details.edge + details.age - media.currentTime : null;
+    const step = nextLiveDistance(state, peers.ids.size, behind, distances);
+    // Setting it also clears the second hls.js adds to its target after each stall: the new target is meant.
+    if (step.state.targetSeconds !== state.targetSeconds) hls.targetLatency = step.state.targetSeconds;
+    state = step.state;
+    if (step.stepBackSeconds > 0) stepBackWithinBuffer(media, step.stepBackSeconds);
   };
   hls.on(Hls.Events.FRAG_BUFFERED, check);
+  peers.onChange(check);
+}
+
+/**
+ * Moves the playhead `seconds` back if that is still buffered; if not (a viewer that has just
+ * started), a later check does it once it has played that far.
+ */
+function stepBackWithinBuffer(media: HTMLMediaElement, seconds: number): void {
+  const to = media.currentTime - seconds;
+  const buffered = media.buffered;
+  for (let index = 0; index < buffered.length; index++) {
+    if (buffered.start(index) <= to && to <= buffered.end(index)) {
+      media.currentTime = to;
+      return;
+    }
+  }
 }

@@ -13,6 +13,7 @@
 import type { FragmentLoaderConstructor, FragmentLoaderContext, LoaderCallbacks, LoaderConfiguration } from 'hls.js';
 import type { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
 import type { DynamicCoreConfig } from 'p2p-media-loader-core';
+import type { MainStreamPeers } from './main-stream-peers.ts';
 import type { P2pProfile } from './p2p-profile.ts';
 import { seedersFor, seedsSegment } from './seeder-choice.ts';
 
@@ -33,10 +34,7 @@ export type Seeding = {
 };
 
 /** `selfId` is this viewer's peer id (given to p2p-media-loader as its whole trackerClientVersionPrefix). */
-export function createSeeding(engine: HlsJsP2PEngine, profile: P2pProfile, selfId: string, counts: SeedingCounts): Seeding {
-  // Peers of the main stream (video with muxed audio); their ids are the ones they announce with.
-  const peers = new Set<string>();
-  engine.addEventListener('onPeerConnect', ({ peerId, streamType }) => streamType === 'main' && peers.add(peerId));
+export function createSeeding(engine: HlsJsP2PEngine, peers: MainStreamPeers, profile: P2pProfile, selfId: string, counts: SeedingCounts): Seeding {
   const waiting = waitWindows(profile);
   let applied: DynamicCoreConfig | null = null;
   const apply = (windows: DynamicCoreConfig) => {
@@ -44,19 +42,17 @@ export function createSeeding(engine: HlsJsP2PEngine, profile: P2pProfile, selfI
     engine.applyDynamicConfig({ core: windows });
     applied = windows;
   };
-  engine.addEventListener('onPeerClose', ({ peerId, streamType }) => {
-    if (streamType !== 'main') return;
-    peers.delete(peerId);
-    // Nobody left to wait for (the last peer went, or was dropped for a bad segment): the segment
-    // under way comes over HTTP now, not when it is nearly due.
-    if (peers.size === 0) apply(seedWindows);
+  // Nobody left to wait for (the last peer went, or was dropped for a bad segment): the segment
+  // under way comes over HTTP now, not when it is nearly due.
+  peers.onChange(() => {
+    if (peers.ids.size === 0) apply(seedWindows);
   });
   apply(seedWindows);
   return {
     beforeLoad(context) {
       const { sn, level } = context.frag;
       if (sn === 'initSegment') return;
-      const seeds = peers.size === 0 || seedsSegment(selfId, peers, `${level}-${sn}`, seedersFor(peers.size + 1, profile.viewersPerSeeder));
+      const seeds = peers.ids.size === 0 || seedsSegment(selfId, peers.ids, `${level}-${sn}`, seedersFor(peers.ids.size + 1, profile.viewersPerSeeder));
       counts[seeds ? 'segmentsSeeded' : 'segmentsWaited']++;
       apply(seeds ? seedWindows : waiting);
     },

@@ -7,10 +7,11 @@ import type { HlsFactory } from '../hls-factory.ts';
 import { tokenHttpRequestSetup, withToken } from '../playback-token.ts';
 import type { DeliveryStats } from './delivery-stats.ts';
 import { mediaFragmentLoader } from './media-fragment-loader.ts';
-import { keepLiveDistance } from './live-distance.ts';
+import { followLiveDistance } from './live-distance.ts';
 import { createSeeding, seedingFragmentLoader } from './live-seeding.ts';
+import { watchMainStreamPeers } from './main-stream-peers.ts';
 import { makePeerId } from './seeder-choice.ts';
-import { p2pCoreConfig, p2pHlsConfig } from './p2p-tuning.ts';
+import { p2pCoreConfig } from './p2p-tuning.ts';
 import type { P2pSettings } from './p2p-settings.ts';
 import type { SegmentValidator } from './segment-integrity.ts';
 
@@ -39,17 +40,21 @@ export function p2pHlsFactory({ settings, stats, validate, onEngine, token, trac
     // The swarm stays the lesson's: viewers on every relay share its segments wherever they meet.
     const core = coreFor(trackerUrl());
     const engine = new HlsJsP2PEngine({ core: { ...core, validateP2PSegment: validate } });
-    const seeding = createSeeding(engine, settings.profile, peerId, stats);
+    const peers = watchMainStreamPeers(engine);
+    const seeding = createSeeding(engine, peers, settings.profile, peerId, stats);
     // getConfigForHlsJs types its loaders as unknown; they are hls.js loader classes.
     const loaders = engine.getConfigForHlsJs() as { fLoader: FragmentLoaderConstructor; pLoader: PlaylistLoaderConstructor };
     const hls = new Hls({
       ...config,
-      ...p2pHlsConfig(settings.profile),
       pLoader: loaders.pLoader,
       fLoader: mediaFragmentLoader(seedingFragmentLoader(loaders.fLoader, seeding.beforeLoad), (bytes) => (stats.httpBytes += bytes)),
     });
     engine.bindHls(hls);
-    keepLiveDistance(hls);
+    // It starts where a viewer over HTTP only would, and moves back only while it has peers.
+    followLiveDistance(hls, peers, {
+      aloneSegments: config.liveSyncDurationCount ?? Hls.DefaultConfig.liveSyncDurationCount,
+      sharingSegments: settings.profile.liveSyncDurationCount,
+    });
     countPeerTraffic(engine, stats);
     onEngine(engine);
     return hls;

@@ -1,20 +1,10 @@
-// How p2p-media-loader and hls.js are tuned for lessons watched peer to peer. The per-mode figures
-// are in p2p-profile.ts, the choice of who fetches each new segment over HTTP in live-seeding.ts;
-// docs/p2p.md ("Tuning for live") explains them and how they were measured.
-import type { HlsConfig } from 'hls.js';
+// How p2p-media-loader is tuned for lessons watched peer to peer. The per-mode figures are in
+// p2p-profile.ts, the choice of who fetches each new segment over HTTP in live-seeding.ts, the
+// distance from the live edge with and without peers in live-distance-policy.ts; docs/p2p.md
+// ("Tuning for live") explains them and how they were measured.
 import type { CoreConfig } from 'p2p-media-loader-core';
-import { liveLessonHlsConfig } from '../latency-profile.ts';
 import { seedWindows } from './live-seeding.ts';
-import { p2pProfiles, type P2pProfile } from './p2p-profile.ts';
 import type { P2pSettings } from './p2p-settings.ts';
-
-/** hls.js settings of a lesson watched peer to peer: further from the live edge than over HTTP only (see p2p-profile.ts). */
-export function p2pHlsConfig(profile: P2pProfile): Partial<HlsConfig> {
-  return { liveSyncDurationCount: profile.liveSyncDurationCount };
-}
-
-/** The watch page's hls.js settings for a normal-mode lesson watched peer to peer. */
-export const p2pLiveLessonHlsConfig: Partial<HlsConfig> = { ...liveLessonHlsConfig, ...p2pHlsConfig(p2pProfiles.normal) };
 
 /** `peerId` is this viewer's: p2p-media-loader takes it whole as its "version prefix" (20 characters). */
 export function p2pCoreConfig(settings: P2pSettings, peerId: string): Partial<CoreConfig> {
