@@ -25,6 +25,7 @@ import { pushTestPattern } from '../helpers/media.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { catalogIngestSetup, type CatalogIngestSetup } from '../helpers/catalog-ingest-setup.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { stopAll } from '../helpers/stop-all.ts';
 import { waitForPlayback } from '../helpers/watch-page.ts';
 
 const run = promisify(execFile);
@@ -114,13 +115,7 @@ describe('lesson pictures: poster and seek-bar thumbnails, live and in the repla
     browser = await launchChromium();
   });
 
-  after(async () => {
-    await browser?.close();
-    await encoder?.stop();
-    await relay?.stop();
-    await ingest?.close();
-    await setup?.close();
-  });
+  after(() => stopAll(browser, encoder, relay, ingest, setup));
 
   it('while live, the poster is a JPEG at the origin and through a relay, and is refreshed', async () => {
     lessonId = await waitFor('the lesson to go live', async () => ingest.ingest.lessons.list().find((lesson) => lesson.state === 'live')?.id, 30_000);

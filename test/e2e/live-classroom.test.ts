@@ -27,6 +27,7 @@ import { pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { stopAll } from '../helpers/stop-all.ts';
 
 const key = 'classroom-qa-room-key';
 const lessonId = 'room-qa-lesson';
@@ -71,13 +72,7 @@ describe('the live classroom through a city relay', { timeout: 240_000 }, () => 
     await waitFor('the lesson', () => ingest.ingest.lessons.get(lessonId), 30_000);
     await waitFor('the master playlist', () => existsSync(join(ingest.ingest.liveDir, lessonId, 'master.m3u8')), 30_000);
   });
-  after(async () => {
-    await browser?.close();
-    await relay?.stop();
-    await encoder?.stop();
-    await ingest?.stop();
-    await db?.close();
-  });
+  after(() => stopAll(browser, relay, encoder, ingest, db));
 
   it("refuses the protected lesson's feed without a token at the origin and at the relay, and serves it with one", async () => {
     const path = `/live/${lessonId}/qa.json`;

@@ -23,6 +23,7 @@ import { pushTestPattern, waitForLiveSegments } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { stopAll } from '../helpers/stop-all.ts';
 import { waitForPlayback } from '../helpers/watch-page.ts';
 import { createOperatorDashboard } from '../../services/roles/operator-dashboard.ts';
 
@@ -68,13 +69,7 @@ describe('the web pages under their Content-Security-Policy', { timeout: 240_000
       document.addEventListener('securitypolicyviolation', (event) => window.cspViolations!.push(`${event.effectiveDirective} refused ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`));
     });
   });
-  after(async () => {
-    await browser?.close();
-    await relay?.stop();
-    await encoder?.stop();
-    await ingest?.stop();
-    await db?.close();
-  });
+  after(() => stopAll(browser, relay, encoder, ingest, db));
 
   /** Opens `path`, runs `check` on the page, and returns the policy it came with and every violation seen. */
   async function visit(path: string, check: (page: Page) => Promise<void>): Promise<{ policy: string; violations: string[] }> {

@@ -26,6 +26,7 @@ import { fetchBytes, fetchPlaylist, pushTestPattern } from '../helpers/media.ts'
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { catalogIngestSetup, type CatalogIngestSetup } from '../helpers/catalog-ingest-setup.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { stopAll } from '../helpers/stop-all.ts';
 import { openWatchPage, waitForPlayback } from '../helpers/watch-page.ts';
 
 const run = promisify(execFile);
@@ -95,13 +96,7 @@ describe('time-shift during a live lesson, then its replay and MP4', () => {
     browser = await launchChromium();
   });
 
-  after(async () => {
-    await browser?.close();
-    await encoder?.stop();
-    await relay?.stop();
-    await ingest?.close();
-    await setup?.close();
-  });
+  after(() => stopAll(browser, encoder, relay, ingest, setup));
 
   it('while the lesson is live, seeking to 10 s after its start shows the picture made then', async () => {
     lessonId = await waitFor('the lesson to go live', async () => ingest.ingest.lessons.list().find((lesson) => lesson.state === 'live')?.id, 20_000);

@@ -23,6 +23,7 @@ import { pushTestPattern } from '../helpers/media.ts';
 import { startTestIngest, type TestIngest } from '../helpers/test-ingest.ts';
 import { startTestRelay, type TestRelay } from '../helpers/test-relay.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { stopAll } from '../helpers/stop-all.ts';
 import { snapshot, waitForPlayback } from '../helpers/watch-page.ts';
 
 const key = 'renewal-room-key';
@@ -59,13 +60,7 @@ describe('playback token renewal on the watch page', { timeout: 180_000 }, () =>
     // Its first playlists: a page opened before them shows "waiting for the lesson", which this test is not about.
     await waitFor('the master playlist', () => existsSync(join(ingest.ingest.liveDir, 'room-903-protected', 'master.m3u8')), 30_000);
   });
-  after(async () => {
-    await browser?.close();
-    await relay?.stop();
-    await encoder?.stop();
-    await ingest?.stop();
-    await db?.close();
-  });
+  after(() => stopAll(browser, relay, encoder, ingest, db));
 
   it('keeps playing past two token lifetimes, renewing the token and sending the newest with every request', async () => {
     browser = await launchChromium();
