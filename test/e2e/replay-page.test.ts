@@ -58,8 +58,13 @@ describe('the replay page, the 404 page and the timetable', { timeout: 300_000 }
   let otherStudentToken = '';
   const lessons = { replayed: 'algebra-replayed', schoolOnly: 'staff-revision', liveWithPoster: 'live-geometry', liveBare: 'live-chemistry', monday: 'monday-physics' };
   // The ended lesson's schedule, and when it really ran.
-  const scheduled = { start: todayAt(8, 0), end: todayAt(8, 45) };
-  const ran = { start: todayAt(8, 3), end: todayAt(8, 41) };
+  // At 08:00 on Shanghai's clock, or at midnight before that hour: the suite runs at any time of day,
+  // and a lesson's recording starts at its scheduled start, so that must have passed (a lesson
+  // scheduled later today records nothing yet, and its recording is dropped).
+  const slotHour = wallClockAt(new Date(), zone).hour >= 8 ? 8 : 0;
+  const slot = `${String(slotHour).padStart(2, '0')}:00`;
+  const scheduled = { start: todayAt(slotHour, 0), end: todayAt(slotHour, 45) };
+  const ran = { start: todayAt(slotHour, 3), end: todayAt(slotHour, 41) };
 
   before(async () => {
     posterDir = await mkdtemp(join(tmpdir(), 'classcast-poster-'));
@@ -261,8 +266,8 @@ describe('the replay page, the 404 page and the timetable', { timeout: 300_000 }
           await grid.waitFor();
           assert.equal(await grid.locator('thead th[data-day]').count(), 7, 'seven days across');
           const cell = (time: string, id: string) => grid.locator(`tbody tr:has(th:has-text("${time}")) td:has([data-lesson="${id}"])`);
-          assert.equal(await cell('08:00', lessons.replayed).getAttribute('data-day'), today);
-          assert.equal(await cell('08:00', lessons.replayed).locator('a').getAttribute('href'), `/replay/${recordingId}`);
+          assert.equal(await cell(slot, lessons.replayed).getAttribute('data-day'), today);
+          assert.equal(await cell(slot, lessons.replayed).locator('a').getAttribute('href'), `/replay/${recordingId}`);
           const monday = await grid.locator('thead th[data-day]').first().getAttribute('data-day');
           assert.equal(await cell('10:00', lessons.monday).getAttribute('data-day'), monday);
           const periods = await grid.locator('tbody th .week-period').allTextContents();
