@@ -55,22 +55,3 @@ export function nextLiveDistance(state: LiveDistanceState, peers: number, behind
   if (closer <= stepBackSlackSeconds) return { state: { targetSeconds, movingBack: false }, stepBackSeconds: 0 };
   return { state: { targetSeconds, movingBack: true }, stepBackSeconds: closer };
 }
-
-/**
- * How many segments past its target a viewer may fall behind without having chosen to (a stall
- * while starting on a busy machine or link) before it is taken back to its target. hls.js brings a
- * viewer closer only from within about a segment past its target plus a segment (further back it
- * counts as watching time-shifted, which the watch page allows), so without this a viewer thrown back
- * by a stall stays there for the whole lesson (12 s behind, seen at load average 10).
- */
-export const fallenBehindSegments = 2;
-
-/**
- * Whether to jump to the target distance now: the viewer plays more than `fallenBehindSegments`
- * past it, and has not itself seeked (a viewer who went back in the lesson stays where they went
- * until they press LIVE).
- */
-export function jumpBackToTarget(behindSeconds: number | null, targetSeconds: number, targetDuration: number, viewerSeeked: boolean): boolean {
-  if (viewerSeeked || behindSeconds === null) return false;
-  return behindSeconds > targetSeconds + fallenBehindSegments * targetDuration;
-}
