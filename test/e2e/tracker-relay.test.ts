@@ -161,12 +161,15 @@ describe('tracker idle handling', () => {
       // The silent connection is closed by the tracker (abnormally: it is terminated).
       assert.equal(await silent.closed, 1006);
       // The busy peer's listing in the first swarm lapses; its connection and its other listing stay.
-      const stats = await waitFor('only the busy listing left', async () => {
+      // The listing lapses in the tracker's sweep and the closed connection leaves on its close event,
+      // which can fall in different stats snapshots (posted from the tracker thread every 50 ms).
+      const stats = await waitFor('only the busy listing and connection left', async () => {
         const current = await healthTracker(relay.base);
-        return current.peers === 1 && current;
+        return current.peers === 1 && current.connections === 1 && current;
       });
       assert.equal(stats.swarms, 1);
-      assert.equal(stats.connections, 1);
+      // The busy connection is still answered.
+      await busy.reply(accepted, busy.replies.length);
     } finally {
       clearInterval(keepAlive);
       busy.close();
