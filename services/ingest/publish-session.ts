@@ -27,11 +27,11 @@ import { PublishRefusal, type CatalogPort, type EncoderReporter } from './catalo
 import type { ClassroomFeed, ClassroomFeeds } from './classroom-feeds.ts';
 import type { DiskGuard } from './disk-guard.ts';
 import { chooseFeed, type SwitchReason } from './feed-switch.ts';
-import { createLessonRenditions } from './lesson-renditions.ts';
+import { createLessonRenditions, type RunAnchor } from './lesson-renditions.ts';
 import { createLessonPictures } from '../pictures/lesson-pictures.ts';
 import { nodeIdleShare } from './node-cpu.ts';
 import type { LessonEncoders, LessonFormat, LiveLesson, LessonRegistry } from './lessons.ts';
-import { adviceToTell, afterRun, copyAudio, diskProblem, idleEncoders, lessonFormatFor, recentRestarts, runStartsFrom, runVerdict, switchPolicyFor, type NextRun, type RunEnd } from './run-decisions.ts';
+import { adviceToTell, afterRun, copyAudio, copyFrozen, diskProblem, drainsHeld, idleEncoders, lessonFormatFor, recentRestarts, renditionsStartFrom, resumedAnchor, runStartsFrom, runVerdict, switchPolicyFor, type NextRun, type RunEnd } from './run-decisions.ts';
 import type { RefusalCounter } from './rtmp-refusals.ts';
 import { takeoverNumbering } from './takeover-numbering.ts';
 
@@ -256,11 +256,16 @@ async function carryWhileFed(
   const frozenSeconds = frozenSecondsFor(config.ingest.transcoderStallSeconds, lesson.segmentSeconds);
   /** The previous run's feed and why the lesson left it, for the switch's log line. */
   let switched: { from: ClassroomFeed; reason: SwitchReason } | undefined;
+  /** The copy froze or died on this feed: the next run on it starts where the copy's segments ended. */
+  let restarted: { feed: ClassroomFeed; anchor: RunAnchor } | undefined;
+  /** A feed whose encoder left while its copy was stuck: one last run writes what it held. */
+  let drain: ClassroomFeed | undefined;
   let started = false;
 
-  while (!feeds.isEmpty()) {
-    const kind = chooseFeed(feeds.health(Date.now(), policy), Date.now(), policy);
-    const feed = kind && feeds.get(kind);
+  while (!feeds.isEmpty() || drain) {
+    const kind = drain ? undefined : chooseFeed(feeds.health(Date.now(), policy), Date.now(), policy);
+    const feed = drain ?? (kind && feeds.get(kind));
+    drain = undefined;
     if (!feed?.ready) {
       // No encoder has sent a keyframe yet: wait for one to, or for the last to leave.
       await feeds.nextChange();
@@ -271,16 +276,22 @@ async function carryWhileFed(
     const runStartedAt = Date.now();
     // Attached before anything is awaited, so the copy starts where the renditions do.
     const input = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
-    const from = runStartsFrom(!started);
+    if (restarted && restarted.feed !== feed) restarted.feed.source.holdUnwritten(undefined);
+    const resumed = restarted?.feed === feed ? restarted : undefined;
+    restarted = undefined;
+    const from = runStartsFrom(!started, resumed !== undefined);
     const attachment = feed.source.attach(input, from);
-    const anchor = { wallMs: attachment.fromWallMs, flvMs: attachment.fromFlvMs };
+    const anchor = resumed ? resumedAnchor(resumed.anchor, attachment.fromFlvMs) : { wallMs: attachment.fromWallMs, flvMs: attachment.fromFlvMs };
+    // From here the feed holds what the copy has not written yet, until its segments cover it.
+    feed.source.holdUnwritten(anchor.flvMs);
     // Any run after the lesson's first (a switch, a reconnect, a restart) counts in its restarts metric.
     if (lesson.mediaStartedAt !== undefined) lesson.restarts++;
     // Before beginRun, which tells the catalog the lesson is live and opens its recording from here.
     lesson.mediaStartedAt ??= anchor.wallMs;
     const run = context.lessons.beginRun(lesson);
     // The renditions drop the feed's backlog once they have judged the source (lesson-renditions.ts).
-    encoders.renditions.attach(feed.source, anchor, from);
+    // A departed encoder's feed gets no more media: only its copy has anything to do.
+    if (!feed.closed) encoders.renditions.attach(feed.source, anchor, renditionsStartFrom(from));
     for (const other of feeds.list()) if (other !== feed) other.source.dropBacklog();
     await packager.startRun(run, { track: sourceRenditionName, startedAt: anchor.wallMs });
     const copy = startFfmpeg(
@@ -299,7 +310,7 @@ async function carryWhileFed(
     current.feed = feed;
     // The encoder may have left while the run's folder was made.
     if (feed.closed) copy.input.end();
-    encoder.update({ keyKind: feed.kind, remoteAddress: feed.publisher.remoteAddress || null, width: source.width, height: source.height });
+    if (!feed.closed) encoder.update({ keyKind: feed.kind, remoteAddress: feed.publisher.remoteAddress || null, width: source.width, height: source.height });
     if (switched) {
       // gapMs: from the old encoder's last tag to this run's start; replayedMs: how much media before
       // now the new encoder's group of pictures carries. Their difference is the media missing.
@@ -319,7 +330,12 @@ async function carryWhileFed(
 
     let adviceTold = false;
     let jumpsTold = feed.source.timestampJumps().length;
-    const ended = await superviseRun(copy, (): NextRun | 'frozen' | undefined => {
+    const copyProgress = () => {
+      const moved = copy.movement();
+      return { sentSeconds: (feed.source.lastTimestamp() - anchor.flvMs) / 1000, copiedSeconds: moved.mediaSeconds, lastMovedAt: moved.lastMovedAt };
+    };
+    const stuck = () => copyFrozen(copyProgress(), Date.now(), frozenSeconds);
+    const ended = await superviseRun(copy, stuck, (): NextRun | 'frozen' | undefined => {
       const now = Date.now();
       const disk = diskProblem(context.disk.state(), packager.lastWriteError());
       if (disk) {
@@ -334,14 +350,14 @@ async function carryWhileFed(
         log.warn('encoder idle, closing it', { keyKind: each.kind, idleSeconds: config.ingest.encoderIdleSeconds });
         each.publisher.close();
       }
-      const moved = copy.movement();
+      feed.source.holdUnwritten(anchor.flvMs + packager.runSeconds(run) * 1000);
       const verdict = runVerdict({
         now,
         active: feed.kind,
         activeClosed: feed.closed,
         feeds: feeds.health(now, policy),
         policy,
-        copy: { sentSeconds: (feed.source.lastTimestamp() - anchor.flvMs) / 1000, copiedSeconds: moved.mediaSeconds, lastMovedAt: moved.lastMovedAt },
+        copy: copyProgress(),
         frozenSeconds,
       });
       if (verdict !== undefined && verdict !== 'frozen') return verdict;
@@ -360,7 +376,22 @@ async function carryWhileFed(
     attachment.detach();
     encoders.renditions.detach();
     current.feed = undefined;
-    await packager.finishRun(run);
+    // Every segment the copy finished is published; what it held unfinished is still in the feed.
+    const writtenSeconds = await packager.finishRun(run);
+    feed.source.holdUnwritten(anchor.flvMs + writtenSeconds * 1000);
+    const failure = () => ({
+      error: ended.exit.error,
+      stderr: ended.exit.stderrTail,
+      // How much media the next copy writes again from the feed (all of it was held).
+      unwrittenSeconds: Math.max(0, (feed.source.lastTimestamp() - anchor.flvMs) / 1000 - writtenSeconds),
+    });
+    if (drainsHeld(ended, feed.closed, feeds.list().length)) {
+      log.error(ended.exit.error === 'frozen' ? 'source copy frozen as its encoder left' : 'source copy exited as its encoder left', failure());
+      restarts = countRestart(restarts);
+      restarted = { feed, anchor };
+      drain = feed;
+      continue;
+    }
     if (feeds.isEmpty() || ended.next === 'disk') return;
     await context.disk.check();
     const next = afterRun(ended.next, feed.closed, diskProblem(context.disk.state(), packager.lastWriteError()));
@@ -370,35 +401,52 @@ async function carryWhileFed(
       return;
     }
     if (next.step === 'switch') {
+      feed.source.holdUnwritten(undefined);
       switched = { from: feed, reason: next.reason };
       continue;
     }
-    log.error(ended.exit.error === 'frozen' ? 'source copy frozen' : 'source copy exited', { error: ended.exit.error, stderr: ended.exit.stderrTail });
-    restarts = recentRestarts(restarts, Date.now());
-    if (restarts.length > maxRestartsPerMinute) throw new Error(`ffmpeg failed ${restarts.length} times in a minute; giving up on this publish`);
+    restarted = { feed, anchor };
+    log.error(ended.exit.error === 'frozen' ? 'source copy frozen' : 'source copy exited', failure());
+    restarts = countRestart(restarts);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** Counts a restart of the copy; too many in a minute give the publish up as broken. */
+function countRestart(previous: number[]): number[] {
+  const restarts = recentRestarts(previous, Date.now());
+  if (restarts.length > maxRestartsPerMinute) throw new Error(`ffmpeg failed ${restarts.length} times in a minute; giving up on this publish`);
+  return restarts;
 }
 
 /**
  * Waits for the copy to exit, checking every `checkMs` whether the run should end: `check` returns
  * a reason to let it finish (its input ends; it writes its last segment), 'frozen' to kill it, or
- * undefined.
+ * undefined. While it finishes, `stuck` is asked instead: a copy that stopped moving is killed
+ * rather than waited for forever (the session would hang, its lesson never ending).
  */
-function superviseRun(copy: FfmpegProcess, check: () => NextRun | 'frozen' | undefined): Promise<RunEnd> {
+function superviseRun(copy: FfmpegProcess, stuck: () => boolean, check: () => NextRun | 'frozen' | undefined): Promise<RunEnd> {
   return new Promise((resolve) => {
     let decided: NextRun | 'frozen' | undefined;
-    const timer = setInterval(() => {
-      decided = check();
-      if (decided === undefined) return;
+    let killed = false;
+    const kill = () => {
+      killed = true;
       clearInterval(timer);
-      if (decided === 'frozen') copy.kill();
-      else void copy.finish();
+      copy.kill();
+    };
+    const timer = setInterval(() => {
+      if (decided !== undefined) {
+        if (stuck()) kill();
+        return;
+      }
+      decided = check();
+      if (decided === 'frozen') kill();
+      else if (decided !== undefined) void copy.finish();
     }, checkMs);
     void copy.exited.then((exit) => {
       clearInterval(timer);
-      if (decided === 'frozen') resolve({ exit: { ...exit, expected: false, error: 'frozen' } });
-      else resolve(decided ? { exit, next: decided } : { exit });
+      const next = decided === 'frozen' ? undefined : decided;
+      resolve({ exit: killed ? { ...exit, expected: false, error: 'frozen' } : exit, ...(next ? { next } : {}) });
     });
   });
 }

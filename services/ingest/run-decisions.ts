@@ -12,6 +12,8 @@ import type { SourceFitness } from '../transcode/source-fitness.ts';
 import { diskErrorCodes, type DiskState } from './disk-guard.ts';
 import { switchFrom, type FeedChoice, type FeedHealth, type SwitchPolicy, type SwitchReason } from './feed-switch.ts';
 import type { LessonFormat } from './lessons.ts';
+import type { RunAnchor } from './lesson-renditions.ts';
+import type { FeedStart } from './source-feed.ts';
 
 /** The lesson's format from its first run's source: the ladder it allows, and the source copy as its recording track. */
 export function lessonFormatFor(source: Source, maxRenditions: number): LessonFormat {
@@ -26,11 +28,28 @@ export function switchPolicyFor(ingest: { backupSwitchSeconds: number; primaryRe
 
 /**
  * Where a run starts on its encoder: the session's first run takes what the encoder sent while the
- * lesson was opened (source-feed.ts's backlog); later runs start at its last keyframe (a backup
- * encoder standing by has no backlog to give: classroom-feeds.ts).
+ * lesson was opened (source-feed.ts's backlog); a copy started again on the same encoder (it froze
+ * or died) starts where its last finished segment ended, so nothing it held is lost; a run on
+ * another encoder starts at its last keyframe (a backup encoder standing by has no backlog to give:
+ * classroom-feeds.ts).
  */
-export function runStartsFrom(firstRunOfSession: boolean): 'backlog' | 'gop' {
+export function runStartsFrom(firstRunOfSession: boolean, copyRestartedOnSameEncoder = false): FeedStart {
+  if (copyRestartedOnSameEncoder) return 'unwritten';
   return firstRunOfSession ? 'backlog' : 'gop';
+}
+
+/** Where a run's renditions start: with the copy, except after a copy restart (they were not stopped for what the copy lost, and a ladder may lose seconds). */
+export function renditionsStartFrom(copyFrom: FeedStart): 'backlog' | 'gop' {
+  return copyFrom === 'unwritten' ? 'gop' : copyFrom;
+}
+
+/**
+ * Where a restarted copy's run sits on the wall clock: the previous run's anchor carried forward by
+ * the media between their first keyframes, so its segments' program date times continue the track
+ * exactly where it ended (an arrival time would be off by the network's jitter).
+ */
+export function resumedAnchor(previous: RunAnchor, fromFlvMs: number): RunAnchor {
+  return { flvMs: fromFlvMs, wallMs: previous.wallMs + (fromFlvMs - previous.flvMs) };
 }
 
 /** What the source copy does with the encoder's audio: keeps AAC as sent, encodes other codecs to AAC. */
@@ -82,9 +101,26 @@ export function runVerdict(seen: RunObservation): FeedChoice | 'gone' | 'frozen'
   const choice = switchFrom(seen.feeds, seen.active, seen.now, seen.policy);
   if (choice) return choice;
   if (seen.activeClosed) return 'gone';
-  const pendingSeconds = seen.copy.sentSeconds - seen.copy.copiedSeconds;
-  if (isFrozen({ pendingSeconds, lastMovedAt: seen.copy.lastMovedAt }, seen.now, seen.frozenSeconds)) return 'frozen';
+  if (copyFrozen(seen.copy, seen.now, seen.frozenSeconds)) return 'frozen';
   return undefined;
+}
+
+/**
+ * The copy has media waiting and has not moved (written or used CPU) for the frozen bound. Also
+ * asked while a copy finishes (its encoder left, or the lesson moves to the other encoder): one
+ * that will never finish is killed rather than waited for, and what it held is still in the feed.
+ */
+export function copyFrozen(copy: RunObservation['copy'], now: number, frozenSeconds: number): boolean {
+  return isFrozen({ pendingSeconds: copy.sentSeconds - copy.copiedSeconds, lastMovedAt: copy.lastMovedAt }, now, frozenSeconds);
+}
+
+/**
+ * After a run whose copy froze or died: when its encoder has left and no other is there, one last
+ * copy on the departed encoder's feed writes what the dead one held (the feed still has it), so an
+ * encoder leaving during a freeze loses nothing either.
+ */
+export function drainsHeld(end: RunEnd, activeClosed: boolean, encodersLeft: number): boolean {
+  return end.next !== 'disk' && end.exit.error !== undefined && activeClosed && encodersLeft === 0;
 }
 
 /** The school hears once per run whether its stream can be served as sent: what to tell it now, if anything (null clears the advice). */

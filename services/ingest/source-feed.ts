@@ -2,10 +2,15 @@
 // header, the codec headers, then media from a keyframe. It also learns the source's picture size
 // and whether it has audio, and when the encoder last sent anything.
 //
-// Until its first run starts, a feed keeps everything since its first keyframe (the backlog), so the
-// seconds an encoder sends while the catalog is asked which lesson it carries (several on a busy
-// node) are part of the lesson too; the first run's processes start from there, later ones from the
-// current group of pictures.
+// A feed holds the stream as groups of pictures (from one keyframe to the next), and lets go of a
+// group only when nothing may still need it:
+// - Until its first run has judged the source, everything since its first keyframe (the backlog),
+//   so the seconds an encoder sends while the catalog is asked which lesson it carries (several on
+//   a busy node) are part of the lesson too; the first run's processes start from there.
+// - Everything the source copy has not yet written as a finished segment (holdUnwritten), so a copy
+//   that froze or died is started again where its last segment ended: the recording keeps every
+//   second, however long the process was stuck. Killing it loses nothing it held.
+// Later runs on another encoder start from its current group of pictures.
 //
 // A forward jump in the encoder's timestamps is taken out here (timestamp-rebase.ts), so the copy
 // and every rendition of a run read the same continuous times.
@@ -20,11 +25,17 @@ export type SourceFeed = {
   ready: Promise<Source>;
   /**
    * Starts writing the stream into `sink`: `from` 'backlog' from the first keyframe while the
-   * backlog is kept (else as 'gop'), 'gop' from the current group of pictures.
+   * backlog is kept (else as 'gop'), 'unwritten' from the keyframe holdUnwritten holds (else as
+   * 'gop'), 'gop' from the current group of pictures.
    */
-  attach(sink: Writable, from?: 'backlog' | 'gop'): Attachment;
-  /** The first run has started: the backlog is no longer kept. */
+  attach(sink: Writable, from?: FeedStart): Attachment;
+  /** The first run has judged the source: the backlog is no longer kept. */
   dropBacklog(): void;
+  /**
+   * The source copy has written everything before `flvMs` (a keyframe's FLV timestamp: where its
+   * next segment starts): hold the stream from there on; undefined: the copy needs nothing held.
+   */
+  holdUnwritten(flvMs: number | undefined): void;
   lastTagAt(): number;
   /** When the keyframe a new attach would start from arrived (0 before the first): how much a switch replays. */
   keyframeAt(): number;
@@ -39,23 +50,38 @@ export type SourceFeed = {
 /** Where an attached sink's stream starts: the FLV timestamp of its first keyframe and when that keyframe arrived. */
 export type Attachment = { detach(): void; fromFlvMs: number; fromWallMs: number };
 
+export type FeedStart = 'backlog' | 'unwritten' | 'gop';
+
+/** One group of pictures: a keyframe's tags and every media tag up to the next keyframe. */
+type Gop = { flvMs: number; wallMs: number; tags: Buffer[]; bytes: number };
+
 /** Bound on the tags kept since the last keyframe (a broken encoder that never sends one). */
 const maxGopTags = 4096;
-/** Bound on the backlog: a minute of a busy catalog at any sane bitrate. */
-const maxBacklogBytes = 64 * 1024 * 1024;
+/**
+ * Bound on what is held: a minute of a busy catalog, or a copy frozen for its whole frozen bound, at
+ * any sane bitrate. Past it the oldest groups go (the current one always stays).
+ */
+const maxHeldBytes = 64 * 1024 * 1024;
+/**
+ * A copy's segments end where the next keyframe starts, measured in its own media time: a group that
+ * starts within this of the point asked for is the one that starts there (rounding of the copy's
+ * time scale), so it is not held (or replayed) a whole group early.
+ */
+const keyframeSlackMs = 10;
 
 export function createSourceFeed(publisher: Publisher): SourceFeed {
   let videoHeader: Buffer | undefined;
   let audioHeader: Buffer | undefined;
   let sawAudio = false;
   let aacAudio = true;
-  let keyframeTimestamp = 0;
   let lastTimestamp = 0;
-  let gop: Buffer[] = [];
   let lastTagAt = Date.now();
-  let keyframeAt = 0;
-  let backlog: { tags: Buffer[]; bytes: number; fromFlvMs: number; fromWallMs: number } | undefined;
-  let backlogDropped = false;
+  /** The groups held, oldest first; the last is the current one. Empty before the first keyframe. */
+  const gops: Gop[] = [];
+  let heldBytes = 0;
+  let backlogHeld = true;
+  /** The FLV time the copy's next segment starts at, while a copy needs what it has not written. */
+  let unwrittenFrom: number | undefined;
   const sinks = new Map<Writable, Buffer[]>();
   const rebase = createTimestampRebase();
   let settle: { resolve(source: Source): void; reject(error: Error): void } | undefined;
@@ -91,10 +117,8 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
       if (info.isSequenceHeader) {
         videoHeader = tag;
       } else if (info.isKeyframe) {
-        gop = [];
-        keyframeAt = lastTagAt;
-        keyframeTimestamp = info.timestamp;
-        if (!backlog && !backlogDropped) backlog = { tags: [], bytes: 0, fromFlvMs: info.timestamp, fromWallMs: lastTagAt };
+        gops.push({ flvMs: info.timestamp, wallMs: lastTagAt, tags: [], bytes: 0 });
+        letGo();
         if (settle && videoHeader) {
           const size = h264PictureSize(videoHeader) ?? publisher.announced();
           const fps = publisher.announced().fps || 30;
@@ -107,11 +131,12 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
       return; // Script data (onMetaData) is not needed by ffmpeg.
     }
     // Codec headers reach a sink when it attaches; a new one mid-stream (a size change) goes to all.
-    if (!info.isSequenceHeader && gop.length < maxGopTags) gop.push(tag);
-    if (backlog && !info.isSequenceHeader) {
-      backlog.tags.push(tag);
-      backlog.bytes += tag.length;
-      if (backlog.bytes > maxBacklogBytes) dropBacklog();
+    const current = gops.at(-1);
+    if (current && !info.isSequenceHeader && current.tags.length < maxGopTags) {
+      current.tags.push(tag);
+      current.bytes += tag.length;
+      heldBytes += tag.length;
+      if (heldBytes > maxHeldBytes) letGo();
     }
     for (const [sink, pending] of sinks) {
       // Tags are batched per event-loop turn: one pipe write per RTMP read instead of one per tag,
@@ -120,9 +145,27 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
     }
   });
 
+  /** Lets go of the groups nothing holds any more, and of the oldest while more than the bound is held. */
+  const letGo = () => {
+    const holdFrom = backlogHeld ? -Infinity : (unwrittenFrom ?? Infinity);
+    while (gops.length > 1 && (gops[1]!.flvMs <= holdFrom + keyframeSlackMs || heldBytes > maxHeldBytes)) heldBytes -= gops.shift()!.bytes;
+  };
+
   const dropBacklog = () => {
-    backlog = undefined;
-    backlogDropped = true;
+    backlogHeld = false;
+    letGo();
+  };
+
+  /** The index of the group a sink attached `from` starts with. */
+  const startIndex = (from: FeedStart): number => {
+    const current = gops.length - 1;
+    if (from === 'backlog' && backlogHeld) return 0;
+    if (from === 'unwritten' && unwrittenFrom !== undefined) {
+      // The group the copy's next segment starts with; the oldest held if the bound let it go.
+      const index = gops.findLastIndex((gop) => gop.flvMs <= unwrittenFrom! + keyframeSlackMs);
+      return Math.max(0, index);
+    }
+    return Math.max(0, current);
   };
 
   const flush = (sink: Writable) => {
@@ -135,18 +178,22 @@ export function createSourceFeed(publisher: Publisher): SourceFeed {
   return {
     ready,
     lastTagAt: () => lastTagAt,
-    keyframeAt: () => keyframeAt,
-    keyframeTimestamp: () => keyframeTimestamp,
+    keyframeAt: () => gops.at(-1)?.wallMs ?? 0,
+    keyframeTimestamp: () => gops.at(-1)?.flvMs ?? 0,
     lastTimestamp: () => lastTimestamp,
     timestampJumps: () => rebase.jumps(),
     dropBacklog,
+    holdUnwritten(flvMs) {
+      unwrittenFrom = flvMs;
+      letGo();
+    },
     attach(sink, from = 'gop') {
-      const media = from === 'backlog' && backlog ? backlog : { tags: gop, fromFlvMs: keyframeTimestamp, fromWallMs: keyframeAt };
-      sink.write(Buffer.concat([flvFileHeader(audioHeader !== undefined), ...(audioHeader ? [audioHeader] : []), ...(videoHeader ? [videoHeader] : []), ...media.tags]));
+      const held = gops.slice(startIndex(from));
+      sink.write(Buffer.concat([flvFileHeader(audioHeader !== undefined), ...(audioHeader ? [audioHeader] : []), ...(videoHeader ? [videoHeader] : []), ...held.flatMap((gop) => gop.tags)]));
       sinks.set(sink, []);
       return {
-        fromFlvMs: media.fromFlvMs,
-        fromWallMs: media.fromWallMs,
+        fromFlvMs: held[0]?.flvMs ?? 0,
+        fromWallMs: held[0]?.wallMs ?? 0,
         detach() {
           flush(sink);
           sinks.delete(sink);

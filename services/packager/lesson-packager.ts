@@ -108,8 +108,16 @@ export type RunStart = { track: string; startedAt: number };
 export type LessonPackager = {
   /** Starts following a new run (its segmenter folder is made here, before ffmpeg starts). */
   startRun(run: number, start: RunStart): Promise<void>;
-  /** Picks up what the run's segmenter finished last, then stops following it. */
-  finishRun(run: number): Promise<void>;
+  /**
+   * Picks up what the run's segmenter finished last, then stops following it; settles with the media
+   * seconds the run's segmenter finished (runSeconds), 0 for a run not followed.
+   */
+  finishRun(run: number): Promise<number>;
+  /**
+   * Media seconds the run's segmenter has finished so far, from its first frame (late segments its
+   * track did not take count too): the copy's segments end here, in the run's own timestamps.
+   */
+  runSeconds(run: number): number;
   /**
    * Publishes what a run of a process that died left finished in its segmenter folder, then
    * removes the folder; returns how many segments it recovered.
@@ -385,13 +393,15 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
     },
     async finishRun(run) {
       const following = active.get(run);
-      if (!following) return;
+      if (!following) return 0;
       await serially(() => scan([following]));
       active.delete(run);
       poll();
       // ffmpeg has exited: what it left (its playlist, an unfinished segment) is not needed.
       await rm(segmenterDir(options.lessonDir, run), { recursive: true, force: true });
+      return following.elapsed;
     },
+    runSeconds: (run) => active.get(run)?.elapsed ?? 0,
     async recoverRun(run) {
       if (active.has(run)) throw new Error(`run ${run} is still being followed; finish it before recovering it`);
       const before = [...tracks.values()].reduce((sum, track) => sum + track.segments.length, 0);

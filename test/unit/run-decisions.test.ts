@@ -12,6 +12,8 @@ import {
   idleEncoders,
   lessonFormatFor,
   recentRestarts,
+  renditionsStartFrom,
+  resumedAnchor,
   runStartsFrom,
   runVerdict,
   switchPolicyFor,
@@ -53,6 +55,16 @@ test("the lesson's format: the ladder its first source allows, the source copy a
 test("only the session's first run takes the encoder's backlog; later runs start at its last keyframe", () => {
   assert.equal(runStartsFrom(true), 'backlog');
   assert.equal(runStartsFrom(false), 'gop');
+});
+
+test('a copy started again on the same encoder starts where its segments ended, its renditions at the last keyframe, in the same time', () => {
+  assert.equal(runStartsFrom(false, true), 'unwritten');
+  assert.equal(runStartsFrom(true, true), 'unwritten');
+  assert.equal(renditionsStartFrom('unwritten'), 'gop');
+  assert.equal(renditionsStartFrom('backlog'), 'backlog');
+  assert.equal(renditionsStartFrom('gop'), 'gop');
+  // The previous run started at FLV 10 000 ms, placed at wall 1 000 000; its copy wrote 24 s.
+  assert.deepEqual(resumedAnchor({ flvMs: 10_000, wallMs: 1_000_000 }, 34_000), { flvMs: 34_000, wallMs: 1_024_000 });
 });
 
 test('the source copy keeps AAC as sent, encodes other audio to AAC, and has none without audio', () => {
