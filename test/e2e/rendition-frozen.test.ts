@@ -88,11 +88,12 @@ describe('a frozen rendition is started again; a slow one is never killed', () =
     }, 20_000);
     assert.notEqual(restarted, frozen);
     // The rendition's own segments come again, from the new process's run (a new init segment).
+    // On a busy machine the new process starts behind and may be shed for a back-off (20 s) first.
     const initBefore = (await fetchPlaylist(playlistUrl)).segments.at(-1)!.map!.uri;
     await waitFor('360p segments of the restarted ffmpeg', async () => {
       const segments = (await fetchPlaylist(playlistUrl)).segments;
       return segments.filter((segment) => segment.map?.uri !== initBefore && segment.map?.uri.endsWith('-360p.mp4')).length >= 2;
-    }, 40_000);
+    }, 90_000);
   });
 
   it('never kills a slow ffmpeg: one stopped two thirds of the time goes on, or finishes what it holds', async () => {

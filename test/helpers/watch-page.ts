@@ -35,8 +35,11 @@ export function snapshot(page: Page): Promise<PlayerSnapshot> {
   });
 }
 
-/** Waits until the video's currentTime has advanced by `seconds` from where it is now. */
-export async function waitForPlayback(page: Page, seconds: number, timeoutMs = 30_000): Promise<PlayerSnapshot> {
+/**
+ * Waits until the video's currentTime has advanced by `seconds` from where it is now. The first frame
+ * may take a while on a busy machine (a build, a transcode beside the test): a minute, not 30 s.
+ */
+export async function waitForPlayback(page: Page, seconds: number, timeoutMs = 60_000): Promise<PlayerSnapshot> {
   const start = await waitFor('the video to start', async () => {
     const state = await snapshot(page);
     return state.currentTime > 0 ? state : undefined;
