@@ -6,7 +6,7 @@
 // which the player asks the catalog for, and a tokenless preload would be a refusal in every tier's
 // logs and figures. Nor does a lesson that is not live (there is no time-shift master to fetch yet,
 // or it plays its replay).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { modulePreloadsFile, type ModulePreloads } from '../../player/module-preloads.ts';
 import type { PageLesson } from './not-found-page.ts';
 
@@ -35,19 +35,30 @@ export function watchPreloadLinks(preloads: WatchPreloads, modules: ModulePreloa
 }
 
 /**
- * The build's list of each bundle's chunks (player/build.ts), read once it exists; null before (the
- * pages then name no chunks and the browser finds them as it reads the script).
+ * The build's list of each bundle's chunks (player/build.ts), read again whenever the file changes
+ * (a rebuild under a running server names new chunks: the old names would be preloaded for nothing
+ * and the new ones found late); null before the first build (the pages then name no chunks and the
+ * browser finds them as it reads the script). A stat per watch page; the file is read only when
+ * it changed.
  */
 export function modulePreloadsIn(distDir: string): () => ModulePreloads | null {
-  let read: ModulePreloads | null = null;
+  const path = `${distDir}/${modulePreloadsFile}`;
+  let read: { version: string; preloads: ModulePreloads } | undefined;
   return () => {
-    if (read) return read;
+    let version: string;
     try {
-      read = JSON.parse(readFileSync(`${distDir}/${modulePreloadsFile}`, 'utf8')) as ModulePreloads;
+      const { mtimeMs, size, ino } = statSync(path);
+      version = `${mtimeMs}:${size}:${ino}`;
     } catch {
-      return null;
+      return read?.preloads ?? null;
     }
-    return read;
+    if (read?.version === version) return read.preloads;
+    try {
+      read = { version, preloads: JSON.parse(readFileSync(path, 'utf8')) as ModulePreloads };
+    } catch {
+      // Caught mid-write: the list read before stands until the next page.
+    }
+    return read?.preloads ?? null;
   };
 }
 

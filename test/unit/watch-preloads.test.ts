@@ -4,7 +4,11 @@
 // peer-to-peer one only where the page has a tracker. Pure.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { watchPreloadLinks, withPreloadLinks } from '../../services/web/watch-preloads.ts';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { modulePreloadsFile } from '../../player/module-preloads.ts';
+import { modulePreloadsIn, watchPreloadLinks, withPreloadLinks } from '../../services/web/watch-preloads.ts';
 
 const modules = { watch: { static: ['chunks/chunk-A.js', 'chunks/chunk-B.js'], dynamic: ['chunks/p2p-hls-C.js'] } };
 const base = { lessonUrl: '/api/v1/lessons/l1', masterUrl: 'http://relay.example:8081/live/l1/master-timeshift.m3u8', p2p: true };
@@ -41,5 +45,24 @@ describe('the watch page preloads', () => {
     assert.ok(filled.indexOf('href="/x"') < filled.indexOf('classcast-relays'));
     assert.ok(filled.indexOf('watch.js') < filled.indexOf('chunks/a.js'));
     assert.throws(() => withPreloadLinks('<head></head>', { data: [], chunks: [] }), /has no/);
+  });
+
+  it('reads the build\'s chunk list again after a rebuild, and none before the first build', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'classcast-preloads-'));
+    try {
+      const preloads = modulePreloadsIn(dist);
+      assert.equal(preloads(), null);
+      const write = (chunk: string) => {
+        // As a build writes it: a new file renamed over the old one.
+        writeFileSync(join(dist, 'next.json'), JSON.stringify({ watch: { static: [chunk], dynamic: [] } }));
+        renameSync(join(dist, 'next.json'), join(dist, modulePreloadsFile));
+      };
+      write('chunks/chunk-OLD.js');
+      assert.deepEqual(preloads()?.watch?.static, ['chunks/chunk-OLD.js']);
+      write('chunks/chunk-NEW.js');
+      assert.deepEqual(preloads()?.watch?.static, ['chunks/chunk-NEW.js']);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 });
