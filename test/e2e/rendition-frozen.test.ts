@@ -4,10 +4,11 @@
 // where its last segment ended: not a frame of the lesson is lost. Real ffmpeg, real RTMP.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setLogSink } from '../../services/core/log.ts';
 import type { DemoEncoder } from '../../services/demo/demo-encoder.ts';
-import { join } from 'node:path';
+import { childProcesses } from '../../scripts/bench/process-cpu.ts';
 import type { LiveLesson } from '../../services/ingest/lessons.ts';
 import type { LessonPackager } from '../../services/packager/lesson-packager.ts';
 import { sourceRenditionName } from '../../services/transcode/ladder.ts';
@@ -19,19 +20,13 @@ const key = 'frozen-room-secret-key';
 
 /** Pids of this process's ffmpeg children whose command line (arguments NUL-separated) passes `test`. */
 function childPids(test: (commandLine: string) => boolean): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  return childProcesses(process.pid, 'ffmpeg').filter((pid) => {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (parent === process.pid && test(commandLine)) pids.push(Number(entry));
+      return test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
     } catch {
-      // Gone meanwhile.
+      return false; // Gone meanwhile.
     }
-  }
-  return pids;
+  });
 }
 
 /** The ffmpeg encoding the 360p rendition (its scale filter names it). */

@@ -9,13 +9,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, setLogLevel } from '../../services/core/log.ts';
-import { openDiskCache, type DiskCache } from '../../services/relay/disk-cache.ts';
+import { setLogLevel } from '../../services/core/log.ts';
 import type { FlightResult } from '../../services/relay/flight.ts';
-import { createObjectStore } from '../../services/relay/object-store.ts';
-import { createRelayStats, type RelayStats } from '../../services/relay/relay-stats.ts';
-import { createUpstreams, type Upstreams } from '../../services/relay/upstreams.ts';
+import type { ObjectSizeLimits } from '../../services/relay/object-check.ts';
 import { fakeSegment, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { openTestObjectStore } from '../helpers/test-object-store.ts';
 
 let upstream: FakeUpstream;
 let cacheDir: string;
@@ -30,14 +28,7 @@ after(async () => {
   setLogLevel('info');
 });
 
-type Store = { store: ReturnType<typeof createObjectStore>; stats: RelayStats; upstreams: Upstreams; disk: DiskCache };
-const openStore = (name: string, sizeLimits?: { playlistBytes: number; initBytes: number; segmentBytes: number }): Store => {
-  const stats = createRelayStats();
-  const upstreams = createUpstreams([upstream.url], 60_000);
-  const disk = openDiskCache(join(cacheDir, name), 10 * 1024 ** 2);
-  const store = createObjectStore({ upstreams, limits: { firstByteTimeoutMs: 5000, stallTimeoutMs: 5000 }, memoryBytes: 10 * 1024 ** 2, disk, stats, log: createLogger(), ...(sizeLimits ? { sizeLimits } : {}) });
-  return { store, stats, upstreams, disk };
-};
+const openStore = (name: string, sizeLimits?: ObjectSizeLimits) => openTestObjectStore(upstream.url, join(cacheDir, name), sizeLimits);
 const sha1 = (body: Buffer) => `"${createHash('sha1').update(body).digest('base64url')}"`;
 const playlist = (sequence: number) => `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:${sequence}\n#EXTINF:2.0,\nseg-${sequence}.m4s\n`;
 

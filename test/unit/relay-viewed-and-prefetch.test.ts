@@ -9,13 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, setLogLevel } from '../../services/core/log.ts';
 import { protectedHeader } from '../../services/media-http/playback-guard.ts';
-import { openDiskCache } from '../../services/relay/disk-cache.ts';
-import { createObjectStore } from '../../services/relay/object-store.ts';
+import type { ObjectStore } from '../../services/relay/object-store.ts';
 import { createPrefetcher } from '../../services/relay/prefetch.ts';
-import { createRelayStats } from '../../services/relay/relay-stats.ts';
-import { createUpstreams } from '../../services/relay/upstreams.ts';
 import { createViewedLessons } from '../../services/relay/viewed-lessons.ts';
 import { fakeSegment, sleep, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { openTestObjectStore } from '../helpers/test-object-store.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 let upstream: FakeUpstream;
@@ -31,15 +29,10 @@ after(async () => {
   setLogLevel('info');
 });
 
-const openStore = (name: string) => {
-  const stats = createRelayStats();
-  const disk = openDiskCache(join(cacheDir, name), 10 * 1024 ** 2);
-  const store = createObjectStore({ upstreams: createUpstreams([upstream.url], 60_000), limits: { firstByteTimeoutMs: 5000, stallTimeoutMs: 5000 }, memoryBytes: 10 * 1024 ** 2, disk, stats, log: createLogger() });
-  return { store, stats };
-};
+const openStore = (name: string) => openTestObjectStore(upstream.url, join(cacheDir, name));
 
 /** Fetches `path` into the store as a viewer's request would, and waits until the store holds it (it is kept just after the fetch settles). */
-const cache = async (store: ReturnType<typeof openStore>['store'], path: string) => {
+const cache = async (store: ObjectStore, path: string) => {
   await store.fetch(path, 'master').flight.result;
   await waitFor(`${path} cached`, () => store.stale(path) !== undefined, 5000);
 };
