@@ -69,21 +69,29 @@ async function waitForPositions(what: string, viewers: readonly Viewer[], settle
 }
 
 /**
- * Runs in a tampering viewer's page once it plays: corrupts the last 4 KB of every segment its P2P
- * engine stores (media data, so its own player, reading a stored segment, does not fail to parse it). The storage is private to p2p-media-loader; the test reaches into it on purpose. A
- * string, because tsx would wrap a compiled function's inner functions in a helper the page lacks.
+ * Runs in a tampering viewer's page once it plays: from then on, every segment its P2P engine hands a
+ * peer has its last 4 KB spoiled (media data). The spoiling happens as the segment is read for the
+ * peer, so no peer can ask fast enough to get a clean copy, and on a copy, so the tamperer's own
+ * player keeps its good bytes. The storage is private to p2p-media-loader (2.x: `getSegmentData` is
+ * what its uploads read); the test reaches into it on purpose. Returns whether the storage was there
+ * to wrap yet. A string, because tsx would wrap a compiled function's inner functions in a helper
+ * the page lacks.
  */
-const corruptStoredSegments = `(() => {
-  const spoiled = new WeakSet();
-  setInterval(() => {
-    const engine = window.classcast && window.classcast.p2pEngine;
-    const cache = engine && engine.core.segmentStorage ? engine.core.segmentStorage.cache : new Map();
-    for (const item of cache.values()) {
-      if (spoiled.has(item.data) || item.data.byteLength === 0) continue;
-      new Uint8Array(item.data).fill(0x42, Math.max(0, item.data.byteLength - 4096));
-      spoiled.add(item.data);
-    }
-  }, 50);
+const corruptSegmentsForPeers = `(() => {
+  const engine = window.classcast && window.classcast.p2pEngine;
+  const storage = engine && engine.core.segmentStorage;
+  if (!storage) return false;
+  if (storage.spoilsForPeers) return true;
+  const read = storage.getSegmentData.bind(storage);
+  storage.getSegmentData = async (...args) => {
+    const data = await read(...args);
+    if (!data || data.byteLength === 0) return data;
+    const copy = data.slice(0);
+    new Uint8Array(copy).fill(0x42, Math.max(0, copy.byteLength - 4096));
+    return copy;
+  };
+  storage.spoilsForPeers = true;
+  return true;
 })()`;
 
 /**
@@ -212,7 +220,7 @@ describe('viewers of one lesson share segments peer to peer', () => {
       const tamperer = await openViewer(browser, watchUrl, how === 'empty' ? { beforeLoad: skipSegmentCopies } : {});
       viewers.push(tamperer);
       await waitFor('the tampering viewer playing', async () => ((await tamperer.stats()).currentTime > 1 ? true : undefined), 45_000);
-      if (how === 'corrupt') await tamperer.page.evaluate(corruptStoredSegments);
+      if (how === 'corrupt') await waitFor('the tamperer\'s segment storage', async () => ((await tamperer.page.evaluate(corruptSegmentsForPeers)) ? true : undefined), 30_000, 250);
       const victim = await openViewer(browser, watchUrl);
       viewers.push(victim);
       await waitFor('the victim playing', async () => ((await victim.stats()).currentTime > 1 ? true : undefined), 45_000);
@@ -222,9 +230,9 @@ describe('viewers of one lesson share segments peer to peer', () => {
       let beforeRefusal = await victim.stats();
       const refusedNow = async () => {
         const s = await victim.stats();
-        // The corrupting peer may hand over a buffer hls.js's worker already emptied before one it
-        // spoiled (its copy of the segment moved to the worker): refused too, as empty, and the
-        // victim then drops that peer. Both are its bad bytes refused; the hash check itself is
+        // The corrupting peer may hand over a buffer hls.js's worker already emptied (its copy of
+        // the segment moved to the worker): refused too, as empty, and the victim then drops that
+        // peer. Both are its bad bytes refused; the hash check itself is
         // unit-tested (test/e2e/p2p-integrity.test.ts).
         if (s.rejected[reason] > 0 || (reason === 'mismatch' && s.rejected.empty > 0)) return s;
         beforeRefusal = s;
@@ -238,9 +246,9 @@ describe('viewers of one lesson share segments peer to peer', () => {
         await victim.page.evaluate(() => document.querySelector('video')?.pause());
         await new Promise((resolve) => setTimeout(resolve, 8000));
         await victim.page.evaluate(() => document.querySelector('video')?.play());
-        refused = await waitFor(`the victim to refuse a segment (${reason}) after pause ${pause}`, refusedNow, 60_000, 1000).catch((error: Error) => {
-          if (pause === 3) throw error;
-          return undefined;
+        refused = await waitFor(`the victim to refuse a segment (${reason}) after pause ${pause}`, refusedNow, 60_000, 1000).catch(async (error: Error) => {
+          if (pause < 3) return undefined;
+          throw new Error(`${error.message}\n${describeViewer('victim', await victim.stats())}\n${describeViewer('tamperer', await tamperer.stats())}\ntracker ${JSON.stringify(relay.tracker?.stats())}`);
         });
       }
       if (!refused) throw new Error('unreachable: the last pause throws');
