@@ -15,6 +15,10 @@ declare module 'm3u8-parser' {
     discontinuitySequence?: number;
     endList?: boolean;
     playlistType?: string;
+    /** A Playlist Delta Update's EXT-X-SKIP (services/media-http/delta-playlist.ts). */
+    skip?: { skippedSegments?: number };
+    /** EXT-X-SERVER-CONTROL's attributes. */
+    serverControl?: { canSkipUntil?: number };
     playlists?: Array<{ uri: string; attributes: Record<string, unknown> }>;
   };
   export class Parser {

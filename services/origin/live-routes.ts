@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Request, Response, Router } from 'express';
 import { resolveMediaPath } from '../core/media-path.ts';
 import { sendError } from '../core/http-errors.ts';
+import { asksForDelta, deltaUpdate } from '../media-http/delta-playlist.ts';
 import { cacheControlFor, contentTypeFor, notFoundCacheControl } from '../media-http/cache-policy.ts';
 import type { MediaRequest } from '../media-http/media-request.ts';
 import { mediaRoutes } from '../media-http/media-routes.ts';
@@ -79,8 +80,10 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: Play
       // Playlists, hash lists, the poster and the thumbnail track are replaced (by rename). sendFile takes the size
       // from one file and may then open its successor, sending a cut-off copy; one read is one file.
       // express's send still answers conditional requests (ETag) with 304.
+      // A player holding the time-shift playlist asks for its newest part only (delta-playlist.ts).
+      const delta = media.kind === 'media-playlist' && asksForDelta(request.originalUrl);
       readFile(path).then(
-        (body) => void response.set({ 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': cacheControl }).send(body),
+        (body) => void response.set({ 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': cacheControl }).send((delta && deltaUpdate(body.toString('utf8'))) || body),
         missing,
       );
       return;

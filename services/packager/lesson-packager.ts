@@ -292,7 +292,7 @@ export function createLessonPackager(options: LessonPackagerOptions): LessonPack
   async function publishTrack(track: Track): Promise<void> {
     const dir = join(options.lessonDir, track.rendition.name);
     const playlist = writeMediaPlaylist(track.segments, { windowSize: options.windowSize, segmentSeconds: options.segmentSeconds, ended });
-    const timeShift = writeMediaPlaylist(track.segments, { windowSize: 'all', segmentSeconds: options.segmentSeconds, ended, playlistType: 'event' });
+    const timeShift = writeMediaPlaylist(track.segments, { windowSize: 'all', segmentSeconds: options.segmentSeconds, ended, playlistType: 'event', deltaUpdates: true });
     const newest = track.segments.slice(-liveHashListLength(options.windowSize));
     // The live hash list first: a segment a viewer sees in a playlist is already in it, so a peer
     // that passes the segment on at once can be checked. The time-shift playlist before the live one,

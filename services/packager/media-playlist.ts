@@ -29,7 +29,20 @@ export type MediaPlaylistOptions = {
    * appended to, so it keeps the type when it ends), 'vod' for a replay; none for the live window.
    */
   playlistType?: 'event' | 'vod';
+  /**
+   * Whether every tier answers `?_HLS_skip=YES` on this playlist with a Playlist Delta Update
+   * (services/media-http/delta-playlist.ts): the time-shift playlist, which lists the whole lesson
+   * and is reloaded every segment by every viewer. Advertised only while the playlist is live.
+   */
+  deltaUpdates?: boolean;
 };
+
+/**
+ * RFC 8216bis 4.4.3.8: the Skip Boundary (CAN-SKIP-UNTIL) is at least six target durations. The
+ * smallest allowed keeps a delta update smallest; hls.js asks for one while its copy is younger
+ * than half of it (3 target durations), which a viewer reloading every segment always is.
+ */
+export const skipBoundaryTargetDurations = 6;
 
 export function writeMediaPlaylist(segments: readonly PackagedSegment[], options: MediaPlaylistOptions): string {
   assertIncreasing(segments);
@@ -38,15 +51,17 @@ export function writeMediaPlaylist(segments: readonly PackagedSegment[], options
   // Players count discontinuities from the playlist's start, so those that slid out are carried here.
   const discontinuitySequence = segments.slice(0, start).filter((segment) => segment.discontinuity).length;
   const mediaSequence = listed[0]?.sequence ?? 0;
+  const target = targetDuration(segments, options.segmentSeconds);
   const lines = [
     '#EXTM3U',
     '#EXT-X-VERSION:7',
-    `#EXT-X-TARGETDURATION:${targetDuration(segments, options.segmentSeconds)}`,
+    `#EXT-X-TARGETDURATION:${target}`,
     `#EXT-X-MEDIA-SEQUENCE:${mediaSequence}`,
     `#EXT-X-DISCONTINUITY-SEQUENCE:${discontinuitySequence}`,
     '#EXT-X-INDEPENDENT-SEGMENTS',
   ];
   if (options.playlistType) lines.push(`#EXT-X-PLAYLIST-TYPE:${options.playlistType.toUpperCase()}`);
+  if (options.deltaUpdates && !options.ended) lines.push(`#EXT-X-SERVER-CONTROL:CAN-SKIP-UNTIL=${(target * skipBoundaryTargetDurations).toFixed(1)}`);
   let currentInit: string | undefined;
   listed.forEach((segment) => {
     // Also on the first listed segment: the discontinuity sequence counts only those that slid out.

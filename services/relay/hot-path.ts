@@ -21,6 +21,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMediaRequestError, parseMediaRequest } from '../media-http/media-request.ts';
 import { withoutPathToken } from '../media-http/path-token.ts';
 import type { PlaybackGuard } from '../media-http/playback-guard.ts';
+import { asksForDelta } from '../media-http/delta-playlist.ts';
+import { deltaObject } from './cached-delta.ts';
 import type { CachedObject, ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';
 import type { RelayStats } from './relay-stats.ts';
@@ -40,8 +42,10 @@ export function relayHotPath(store: ObjectStore, prefetcher: Prefetcher, stats: 
     if (parts.length < 2 || parts.length > 3) return false;
     const media = parseMediaRequest(parts, space);
     if (isMediaRequestError(media)) return false;
-    const cached = store.inMemory(media.path);
-    if (!cached) return false;
+    const whole = store.inMemory(media.path);
+    if (!whole) return false;
+    // A player holding a live playlist asks for its newest part only (cached-delta.ts).
+    const cached = (media.kind === 'media-playlist' && asksForDelta(url) && deltaObject(whole)) || whole;
     if (cached.headers.protected && !guard.check(space, media.lessonId, url, headers).ok) return false;
     stats.requests++;
     stats.hits++;

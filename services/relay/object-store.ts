@@ -182,6 +182,6 @@ function maxAgeSeconds(cacheControl: string): number {
   return match ? Number(match[1]) : 1;
 }
 
-function etagOf(body: Buffer): string {
+export function etagOf(body: Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }

@@ -6,11 +6,13 @@
 import type { Request, Response, Router } from 'express';
 import { sendError } from '../core/http-errors.ts';
 import { notFoundCacheControl } from '../media-http/cache-policy.ts';
+import { asksForDelta } from '../media-http/delta-playlist.ts';
 import { followedPlaylist, type MediaRequest } from '../media-http/media-request.ts';
 import { mediaRoutes } from '../media-http/media-routes.ts';
 import { protectedHeader, refusedHint, type PlaybackGuard } from '../media-http/playback-guard.ts';
+import { deltaObject } from './cached-delta.ts';
 import type { UpstreamHeaders } from './upstream-fetch.ts';
-import type { CachedObject, ObjectStore } from './object-store.ts';
+import { etagOf, type CachedObject, type ObjectStore } from './object-store.ts';
 import type { Prefetcher } from './prefetch.ts';
 import type { RelayStats } from './relay-stats.ts';
 
@@ -34,9 +36,11 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
       stats.hits++;
       if (refused(request, response, media, cached.headers)) return;
       follow(prefetcher, media);
-      return sendWhole(request, response, cached);
+      return sendWhole(request, response, media, cached);
     }
     stats.misses++;
+    // A delta is made of the whole playlist, so it waits until that has arrived (a playlist is small).
+    const delta = asksForDelta(request.originalUrl) && media.kind === 'media-playlist';
     const { flight, joined } = store.fetch(media.path, media.kind);
     if (joined) stats.joined++;
     let started = false;
@@ -48,25 +52,29 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
           return;
         }
         follow(prefetcher, media);
+        if (delta) return;
         started = true;
         response.status(200).set(responseHeaders(headers));
         if (headers.contentLength !== undefined) response.set('Content-Length', String(headers.contentLength));
         response.flushHeaders();
       },
       onChunk(chunk) {
-        if (denied) return;
+        if (denied || delta) return;
         stats.bytesToViewers += chunk.length;
         response.write(chunk);
       },
       onEnd(result) {
         if (denied) return;
-        if (result.status === 'complete') return void response.end();
+        if (result.status === 'complete') {
+          if (!delta) return void response.end();
+          return sendWhole(request, response, media, deltaObject(result) ?? { headers: result.headers, body: result.body, etag: etagOf(result.body), expiresAt: 0 });
+        }
         // Bytes already went out: cut the response so the viewer sees it incomplete and retries.
         if (started) return void response.destroy();
         const stale = store.stale(media.path);
         if (stale && media.kind !== 'segment' && media.kind !== 'init') {
           if (refused(request, response, media, stale.headers)) return;
-          return sendWhole(request, response, stale);
+          return sendWhole(request, response, media, stale);
         }
         if (result.status === 'not-found') {
           response.set('Cache-Control', notFoundCacheControl);
@@ -79,7 +87,9 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
     response.on('close', leave);
   }
 
-  function sendWhole(request: Request, response: Response, object: CachedObject): void {
+  function sendWhole(request: Request, response: Response, media: MediaRequest, whole: CachedObject): void {
+    // A player holding the playlist asks for its newest part only (delta-playlist.ts).
+    const object = (media.kind === 'media-playlist' && asksForDelta(request.originalUrl) && deltaObject(whole)) || whole;
     // Our own ETag, computed when the object was stored, so express does not hash the body per response.
     response.set(responseHeaders(object.headers)).set('ETag', object.etag);
     const { body } = object;

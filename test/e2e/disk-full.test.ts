@@ -73,7 +73,22 @@ describe('a full or unwritable data disk', { skip: skip ?? false }, () => {
 
   /** A publish now is refused: the encoder is dropped, no run starts, and not one file of the lesson changes. */
   const assertPublishRefused = async (reason: RegExp) => {
-    const before = fingerprint(join(dataDir, 'live', lessonId));
+    // The ended run's last writes (its final playlists, its segmenter folder going) may still be
+    // under way on a busy machine: what a refused publish must not change is what they leave.
+    let before = fingerprint(join(dataDir, 'live', lessonId));
+    // Unchanged over 2 s: the first comparison is 2 s after the first reading too.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await waitFor(
+      'the lesson\'s files to settle',
+      () => {
+        const now = fingerprint(join(dataDir, 'live', lessonId));
+        const settled = now.size === before.size && [...now].every(([path, hash]) => before.get(path) === hash);
+        before = now;
+        return settled || undefined;
+      },
+      60_000,
+      2000,
+    );
     logLines.length = 0;
     const encoder = pushTestPattern(ingest.rtmpUrl(key), { width: 854, height: 480, fps: 25 });
     try {

@@ -9,7 +9,8 @@
 // Shaka 4.16 (package.json): 5.2.12 failed here on these same playlists, before any reconnect too,
 // with a TypeError in its HLS live update (HlsParser.setProgramDateTimeRegionsFromIndex_) and
 // segments skipped at variant switches; 4.16 plays the lesson and the reconnect as it should
-// (docs/standards.md: what is known, and SHAKA_BUILD to run this test on another build).
+// (docs/standards.md: what is known, and SHAKA_BUILD to run this test on another build). Then Shaka
+// plays the whole-lesson variants, reloading them as delta updates.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
@@ -194,6 +195,50 @@ describe('Shaka Player plays a live lesson through a relay across an encoder rec
       } finally {
         watching = false;
         await watcher;
+        await tab.close();
+      }
+    } finally {
+      await encoder.stop();
+    }
+  });
+
+  it('plays the whole-lesson variants on delta updates (EXT-X-SKIP) through the relay, with no error and no stall longer than a segment', async () => {
+    // Shaka 4.16 asks for `_HLS_skip=YES` whenever a playlist advertises CAN-SKIP-UNTIL, as the
+    // time-shift playlists do while live (docs/standards.md).
+    const encoder = pushTestPattern(ingest.rtmpUrl(key));
+    try {
+      const lessonId = await waitFor('a live lesson', () => ingest.ingest.lessons.list().find((lesson) => lesson.state === 'live')?.id, 30_000);
+      const masterUrl = `${relay.baseUrl}/live/${lessonId}/master-timeshift.m3u8`;
+      const master = await waitFor('the whole-lesson master playlist', () => fetchPlaylist(masterUrl).catch(() => undefined), 30_000);
+      const lowest = `${relay.baseUrl}/live/${lessonId}/${master.playlists!.at(-1)!.uri}`;
+      // Longer than the skip boundary (six target durations), so a delta skips something.
+      await waitFor('a time-shift playlist past the skip boundary', async () => ((await fetchText(`${lowest}?_HLS_skip=YES`)).text.includes('#EXT-X-SKIP:') ? true : undefined), 60_000, 1000);
+      pages?.close();
+      pages?.closeAllConnections();
+      const served = await startPageServer(masterUrl);
+      pages = served.server;
+      const tab = await browser.newPage();
+      const deltas: string[] = [];
+      tab.on('response', (response) => {
+        if (!response.url().includes('_HLS_skip=YES')) return;
+        response.text().then(
+          (text) => void (text.includes('#EXT-X-SKIP:') && deltas.push(response.url())),
+          () => undefined,
+        );
+      });
+      try {
+        await tab.goto(served.url);
+        await waitFor('Shaka to get delta updates', () => (deltas.length >= 3 ? true : undefined), 60_000, 500);
+        const state = await waitFor('Shaka to play 12 s', async () => {
+          const now = await shakaState(tab);
+          return now.errors.length > 0 || now.playingSeconds >= 12 ? now : undefined;
+        }, 60_000);
+        const report = `currentTime ${state.currentTime.toFixed(1)}; stalls ${JSON.stringify(state.stalls)}; ${deltas.length} deltas\n${state.log.join('\n')}`;
+        assert.deepEqual(state.errors, [], report);
+        assert.deepEqual(state.stalls.filter((stall) => stall.ms > segmentSeconds * 1000), [], report);
+        assert.ok(state.height > 0, 'a picture was decoded');
+        process.stdout.write(`# Shaka on delta updates: ${deltas.length} deltas, played ${state.playingSeconds.toFixed(1)} s, longest stall ${Math.max(0, ...state.stalls.map((stall) => stall.ms))} ms\n`);
+      } finally {
         await tab.close();
       }
     } finally {
