@@ -175,6 +175,14 @@ describe('viewers of one lesson share segments peer to peer', () => {
     const second = await openViewer(browser, watchUrl);
     viewers.push(second);
     const pair = [first, second] as const;
+    // The whole-lesson playlist comes as delta updates once the lesson is long enough
+    // (player/src/p2p/plain-playlist-urls.ts: the engine must still learn each new segment).
+    let deltas = 0;
+    for (const viewer of pair) {
+      viewer.page.on('response', (response) => {
+        if (response.url().includes('_HLS_skip=')) response.text().then((text) => void (text.includes('#EXT-X-SKIP:') && deltas++), () => undefined);
+      });
+    }
     let latest: ViewerStats[] = [];
     const explain = (error: Error) => {
       throw new Error(`${error.message}\n${latest.map((s, i) => describeViewer(`viewer ${i + 1}`, s)).join('\n')}\ntracker ${JSON.stringify(relay.tracker?.stats())}`);
@@ -213,6 +221,7 @@ describe('viewers of one lesson share segments peer to peer', () => {
     }
     // The relay (playlists and hash lists included) served less than the media the viewers played.
     assert.ok(relayServed < played, `relay served ${relayServed} B, viewers played ${played} B`);
+    assert.ok(deltas > 0, 'the viewers shared segments while reloading the whole-lesson playlist as delta updates');
   });
 
   for (const [how, reason] of [['corrupt', 'mismatch'], ['empty', 'empty']] as const) {

@@ -12,6 +12,7 @@ import { createSeeding, seedingFragmentLoader } from './live-seeding.ts';
 import { watchMainStreamPeers } from './main-stream-peers.ts';
 import { makePeerId } from './seeder-choice.ts';
 import { p2pCoreConfig } from './p2p-tuning.ts';
+import { keepPlaylistUrlsPlain } from './plain-playlist-urls.ts';
 import type { P2pSettings } from './p2p-settings.ts';
 import type { SegmentValidator } from './segment-integrity.ts';
 
@@ -49,6 +50,7 @@ export function p2pHlsFactory({ settings, stats, validate, onEngine, token, trac
       pLoader: loaders.pLoader,
       fLoader: mediaFragmentLoader(seedingFragmentLoader(loaders.fLoader, seeding.beforeLoad), (bytes) => (stats.httpBytes += bytes)),
     });
+    keepPlaylistUrlsPlain(hls);
     engine.bindHls(hls);
     // It starts where a viewer over HTTP only would, and moves back only while it has peers.
     followLiveDistance(hls, peers, {
