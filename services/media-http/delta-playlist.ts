@@ -7,9 +7,15 @@
 // Made from the full playlist's text where it is served (the origin from its file, a relay from its
 // cached copy), so every tier answers it without asking upstream for anything more, and the Skip
 // Boundary is the one the playlist itself advertises (EXT-X-SERVER-CONTROL, media-playlist.ts).
+import type { MediaFileKind } from './cache-policy.ts';
 
-/** Whether request `url` asks for a delta: `_HLS_skip=YES`, or `v2` (date ranges too: this platform writes none). */
-export function asksForDelta(url: string): boolean {
+/**
+ * Whether a request for a file of `kind` at `url` asks for a delta: a media playlist (only those
+ * that advertise CAN-SKIP-UNTIL have one) with `_HLS_skip=YES`, or `v2` (date ranges too: this
+ * platform writes none). The same test at the origin, on a relay's hot path and on its express path.
+ */
+export function asksForDelta(kind: MediaFileKind, url: string): boolean {
+  if (kind !== 'media-playlist') return false;
   const query = url.indexOf('?');
   if (query < 0 || !url.includes('_HLS_skip=', query)) return false;
   const skip = new URLSearchParams(url.slice(query)).get('_HLS_skip');

@@ -81,7 +81,7 @@ export function liveRoutes(liveDir: string, lessonFor: LessonLookup, guard: Play
       // from one file and may then open its successor, sending a cut-off copy; one read is one file.
       // express's send still answers conditional requests (ETag) with 304.
       // A player holding the time-shift playlist asks for its newest part only (delta-playlist.ts).
-      const delta = media.kind === 'media-playlist' && asksForDelta(request.originalUrl);
+      const delta = asksForDelta(media.kind, request.originalUrl);
       readFile(path).then(
         (body) => void response.set({ 'Content-Type': contentTypeFor(media.kind), 'Cache-Control': cacheControl }).send((delta && deltaUpdate(body.toString('utf8'))) || body),
         missing,

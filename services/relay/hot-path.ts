@@ -45,7 +45,7 @@ export function relayHotPath(store: ObjectStore, prefetcher: Prefetcher, stats: 
     const whole = store.inMemory(media.path);
     if (!whole) return false;
     // A player holding a live playlist asks for its newest part only (cached-delta.ts).
-    const cached = (media.kind === 'media-playlist' && asksForDelta(url) && deltaObject(whole)) || whole;
+    const cached = (asksForDelta(media.kind, url) && deltaObject(whole)) || whole;
     if (cached.headers.protected && !guard.check(space, media.lessonId, url, headers).ok) return false;
     stats.requests++;
     stats.hits++;

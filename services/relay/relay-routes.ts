@@ -31,16 +31,17 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
   }
 
   async function serve(request: Request, response: Response, media: MediaRequest): Promise<void> {
+    // A player holding a live playlist asks for its newest part only (cached-delta.ts).
+    const delta = asksForDelta(media.kind, request.originalUrl);
+    const answer = (whole: CachedObject) => (delta && deltaObject(whole)) || whole;
     const cached = await store.lookup(media.path, media.kind);
     if (cached) {
       stats.hits++;
       if (refused(request, response, media, cached.headers)) return;
       follow(prefetcher, media);
-      return sendWhole(request, response, media, cached);
+      return sendWhole(request, response, answer(cached));
     }
     stats.misses++;
-    // A delta is made of the whole playlist, so it waits until that has arrived (a playlist is small).
-    const delta = asksForDelta(request.originalUrl) && media.kind === 'media-playlist';
     const { flight, joined } = store.fetch(media.path, media.kind);
     if (joined) stats.joined++;
     let started = false;
@@ -52,6 +53,7 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
           return;
         }
         follow(prefetcher, media);
+        // A delta is made of the whole playlist, so it waits until that has arrived (a playlist is small).
         if (delta) return;
         started = true;
         response.status(200).set(responseHeaders(headers));
@@ -67,14 +69,14 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
         if (denied) return;
         if (result.status === 'complete') {
           if (!delta) return void response.end();
-          return sendWhole(request, response, media, deltaObject(result) ?? { headers: result.headers, body: result.body, etag: etagOf(result.body), expiresAt: 0 });
+          return sendWhole(request, response, deltaObject(result) ?? { headers: result.headers, body: result.body, etag: etagOf(result.body), expiresAt: 0 });
         }
         // Bytes already went out: cut the response so the viewer sees it incomplete and retries.
         if (started) return void response.destroy();
         const stale = store.stale(media.path);
         if (stale && media.kind !== 'segment' && media.kind !== 'init') {
           if (refused(request, response, media, stale.headers)) return;
-          return sendWhole(request, response, media, stale);
+          return sendWhole(request, response, answer(stale));
         }
         if (result.status === 'not-found') {
           response.set('Cache-Control', notFoundCacheControl);
@@ -87,9 +89,7 @@ export function relayRoutes(store: ObjectStore, prefetcher: Prefetcher, stats: R
     response.on('close', leave);
   }
 
-  function sendWhole(request: Request, response: Response, media: MediaRequest, whole: CachedObject): void {
-    // A player holding the playlist asks for its newest part only (delta-playlist.ts).
-    const object = (media.kind === 'media-playlist' && asksForDelta(request.originalUrl) && deltaObject(whole)) || whole;
+  function sendWhole(request: Request, response: Response, object: CachedObject): void {
     // Our own ETag, computed when the object was stored, so express does not hash the body per response.
     response.set(responseHeaders(object.headers)).set('ETag', object.etag);
     const { body } = object;

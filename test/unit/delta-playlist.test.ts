@@ -83,12 +83,14 @@ test('no delta for a playlist that does not offer one, has ended, is one already
   assert.equal(deltaUpdate('not a playlist'), undefined);
 });
 
-test('a delta is asked for with _HLS_skip=YES or v2, nothing else', () => {
-  assert.equal(asksForDelta('/live/a/360p/timeshift.m3u8?_HLS_skip=YES'), true);
-  assert.equal(asksForDelta('/live/a/360p/timeshift.m3u8?token=t&_HLS_skip=v2'), true);
-  assert.equal(asksForDelta('/live/a/360p/timeshift.m3u8?_HLS_skip=NO'), false);
-  assert.equal(asksForDelta('/live/a/360p/timeshift.m3u8?_HLS_msn=4'), false);
-  assert.equal(asksForDelta('/live/a/360p/timeshift.m3u8'), false);
+test('a delta is asked for with _HLS_skip=YES or v2 on a media playlist, nothing else', () => {
+  assert.equal(asksForDelta('media-playlist', '/live/a/360p/timeshift.m3u8?_HLS_skip=YES'), true);
+  assert.equal(asksForDelta('media-playlist', '/live/a/360p/timeshift.m3u8?token=t&_HLS_skip=v2'), true);
+  assert.equal(asksForDelta('media-playlist', '/live/a/360p/timeshift.m3u8?_HLS_skip=NO'), false);
+  assert.equal(asksForDelta('media-playlist', '/live/a/360p/timeshift.m3u8?_HLS_msn=4'), false);
+  assert.equal(asksForDelta('media-playlist', '/live/a/360p/timeshift.m3u8'), false);
+  assert.equal(asksForDelta('master', '/live/a/master-timeshift.m3u8?_HLS_skip=YES'), false);
+  assert.equal(asksForDelta('segment', '/live/a/360p/r1-0.m4s?_HLS_skip=YES'), false);
 });
 
 test('a relay makes a playlist copy\'s delta once, under an ETag of its own; a copy without one has none', () => {
